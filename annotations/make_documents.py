@@ -1,0 +1,99 @@
+"""Rebuild the gold documents' ``.txt`` files from the shared corpus.
+
+This is a maintainer's script, run once when the corpus was drawn; nothing in
+the package or the tests runs it.  It picks records by category with a fixed
+random seed, renders them with :mod:`extractor.records`, writes
+``annotations/docs/NAME.txt`` (never overwriting a file that exists, since
+annotation offsets depend on it), and prints the source table for
+``annotations/README.md``.
+
+    python annotations/make_documents.py ../shared/corpus ../shared/seeds
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from extractor.records import render_ctgov, render_nli4ct  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+DOCS = HERE / "docs"
+CANCER_WORDS = ("cancer", "carcinoma", "tumor", "tumour", "lymphoma", "leukemia", "melanoma",
+                "sarcoma", "myeloma", "neoplasm", "glioma", "blastoma", "malignan")
+
+
+def _has_drug(record: dict) -> bool:
+    return any((i.get("type") or "").upper() in ("DRUG", "BIOLOGICAL") for i in record["interventions"])
+
+
+def _is_cancer(record: dict) -> bool:
+    blob = " ".join(record["conditions"] + [record["title"] or ""]).lower()
+    return any(word in blob for word in CANCER_WORDS)
+
+
+def select(corpus: Path) -> list[tuple[str, str, str, str]]:
+    """(name, category, source id, text) for every drawn document."""
+    rng = random.Random(20261121)
+    ctgov = [json.loads(line) for line in open(corpus / "ctgov_records.jsonl", encoding="utf-8")]
+    reports = [json.loads(line) for line in open(corpus / "nli4ct_ctrs.jsonl", encoding="utf-8")]
+    interventional = [r for r in ctgov if _has_drug(r) and (r["study_type"] or "").lower() == "interventional"]
+
+    def sized(records, render, low, high):
+        out = []
+        for record in records:
+            text = render(record).text
+            if low <= len(text) <= high:
+                out.append((record, text))
+        rng.shuffle(out)
+        return out
+
+    modern = sized([r for r in interventional if r["source"]["format"] == "ctgov_api_v2_json"
+                    and r["primary_outcomes"] and r["primary_outcomes"][0].get("time_frame")],
+                   lambda r: render_ctgov(r, full=True), 1200, 4500)
+    outline = sized([r for r in interventional if r["source"]["format"] == "ctgov_legacy_xml"
+                     and "OUTLINE" in (r["detailed_description"] or "")],
+                    render_ctgov, 1200, 4500)
+    non_onc = sized([r for r in interventional if not _is_cancer(r)], render_ctgov, 900, 4000)
+    eligibility = sized([r for r in interventional if len(r["eligibility"] or "") > 1500],
+                        lambda r: render_ctgov(r, full=True), 2500, 6000)
+    trial_reports = sized(reports, render_nli4ct, 900, 3200)
+
+    plan = [("modern", modern, 14), ("outline", outline, 14), ("report", trial_reports, 12),
+            ("nononc", non_onc, 11), ("elig", eligibility, 12)]
+    chosen: list[tuple[str, str, str, str]] = []
+    used: set[str] = set()
+    for category, pool, count in plan:
+        taken = 0
+        for record, text in pool:
+            if taken == count:
+                break
+            if record["nct_id"] in used:
+                continue
+            used.add(record["nct_id"])
+            chosen.append((f"{category}_{record['nct_id']}", category, record["nct_id"], text))
+            taken += 1
+    return chosen
+
+
+def main(corpus: str, seeds: str) -> None:
+    DOCS.mkdir(parents=True, exist_ok=True)
+    for seed in sorted(Path(seeds).glob("*.txt")):
+        target = DOCS / f"seed_{seed.name}"
+        if not target.exists():
+            shutil.copyfile(seed, target)
+    for name, category, source_id, text in select(Path(corpus)):
+        target = DOCS / f"{name}.txt"
+        if not target.exists():
+            with open(target, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        print(f"| {name} | {category} | {source_id} | {len(text)} |")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])

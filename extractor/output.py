@@ -1,0 +1,51 @@
+"""Plain-data views of a processed ``Doc``: the JSON record of the CLI and a
+:class:`~extractor.brat.BratDocument` for brat output and scoring."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from .brat import BratDocument, Entity, Relation
+from .extensions import ensure_extensions, span_data
+from .schema import ENTITY_LABELS
+
+
+def doc_to_record(doc: Doc, doc_id: str = "", fields=None) -> dict:
+    """``{"id", "text", "entities", "relations"}`` with character offsets.
+
+    ``fields`` (a :class:`~extractor.records.RenderedRecord`) adds the record
+    field each entity came from.
+    """
+    ensure_extensions()
+    entities = []
+    ids = {}
+    for index, ent in enumerate(e for e in doc.ents if e.label_ in ENTITY_LABELS):
+        entity_id = f"T{index + 1}"
+        ids[(ent.start_char, ent.end_char)] = entity_id
+        data = span_data(ent)
+        item = {"id": entity_id, "label": ent.label_, "start": ent.start_char, "end": ent.end_char, "text": ent.text}
+        if ent.label_ in ("DRUG", "DRUG_CLASS"):
+            item.update(
+                normalized=data["normalized"], role=data["role"],
+                resolution=data["resolution"], confidence=data["confidence"],
+            )
+        if fields is not None:
+            item["field"] = fields.field_at(ent.start_char)
+        entities.append(item)
+    relations = []
+    for rel in doc._.extractor_relations or []:
+        arg1, arg2 = ids.get(tuple(rel["arg1"])), ids.get(tuple(rel["arg2"]))
+        if arg1 and arg2:
+            relations.append({"label": rel["label"], "arg1": arg1, "arg2": arg2})
+    return {"id": doc_id, "text": doc.text, "entities": entities, "relations": relations}
+
+
+def doc_to_brat(doc: Doc, doc_id: str) -> BratDocument:
+    record = doc_to_record(doc, doc_id)
+    entities = [
+        Entity(e["id"], e["label"], e["start"], e["end"], e["text"],
+               e.get("normalized") if e["label"] == "DRUG" else None, e.get("role"))
+        for e in record["entities"]
+    ]
+    relations = [Relation(f"R{i + 1}", r["label"], r["arg1"], r["arg2"]) for i, r in enumerate(record["relations"])]
+    return BratDocument(doc_id, doc.text, entities, relations)

@@ -1,0 +1,66 @@
+"""A tokenizer for trial text: spaCy's English rules, tuned so that every span of
+the annotation guide starts and ends on a token boundary.
+
+Changes to the defaults (rules in ``data/tokenizer.json``):
+
+- ``|`` and fullwidth punctuation split anywhere (``ivonescimab|DRUG``,
+  ``rate（ORR）``);
+- a hyphen splits only before a word in lowercase or title case (``21-day``,
+  ``6-month``, ``Nab-Paclitaxel``), so ``PD-L1``, ``ES-SCLC`` and ``5-FU`` stay
+  whole;
+- a number is split from a following unit (``1200mg``, ``15mg/kg``);
+- dotted abbreviations of routes and frequencies stay one token (``p.o.``).
+"""
+
+
+import json
+import re
+from importlib import resources
+from typing import Callable
+
+from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER, CONCAT_QUOTES, HYPHENS
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
+
+FULLWIDTH_PUNCT = "（）［］【】：，；、。！？｜"
+
+
+def _rules() -> dict:
+    return json.loads(resources.files("extractor").joinpath("data/tokenizer.json").read_text("utf-8"))
+
+
+def _default_hyphen_infix(pattern: str) -> bool:
+    return HYPHENS in pattern and pattern.endswith(f"(?=[{ALPHA}])")
+
+
+def make_trial_tokenizer(nlp: Language) -> Tokenizer:
+    rules = _rules()
+    units = sorted((re.escape(u) for u in rules["units"]), key=len, reverse=True)
+    infixes = [p for p in nlp.Defaults.infixes if not _default_hyphen_infix(p)]
+    infixes += [
+        rf"(?<=[{ALPHA}0-9])(?:{HYPHENS})(?=[{ALPHA_LOWER}]{{2}}|[{ALPHA_UPPER}][{ALPHA_LOWER}])",
+        r"\|",
+        f"[{FULLWIDTH_PUNCT}]",
+        # zero-width split between a number and its unit: 1200mg -> 1200 | mg
+        rf"(?<=[0-9])(?=(?:{'|'.join(units)})(?![{ALPHA}]))",
+    ]
+    prefixes = list(nlp.Defaults.prefixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", r"\\(?=[<>=^])"]
+    suffixes = list(nlp.Defaults.suffixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]"]
+    special_cases = dict(nlp.Defaults.tokenizer_exceptions)
+    for case in rules["special_cases"]:
+        special_cases[case] = [{"ORTH": case}]
+    return Tokenizer(
+        nlp.vocab,
+        rules=special_cases,
+        prefix_search=compile_prefix_regex(prefixes).search,
+        suffix_search=compile_suffix_regex(suffixes).search,
+        infix_finditer=compile_infix_regex(infixes).finditer,
+        token_match=nlp.Defaults.token_match,
+        url_match=nlp.Defaults.url_match,
+    )
+
+
+@registry.tokenizers("extractor.TrialTokenizer.v1")
+def create_trial_tokenizer() -> Callable[[Language], Tokenizer]:
+    return make_trial_tokenizer
