@@ -1,0 +1,33 @@
+"""Evaluation against a gold folder: run the pipeline (or read predictions) and score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .brat import BratDocument, read_directory
+from .corpus import load_split
+from .output import doc_to_brat
+from .scoring import score_documents
+
+
+def predict(nlp, documents: list[BratDocument], batch_size: int = 16) -> list[BratDocument]:
+    texts = (d.text for d in documents)
+    return [doc_to_brat(doc, d.id) for doc, d in zip(nlp.pipe(texts, batch_size=batch_size), documents)]
+
+
+def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None, split: str | None = None, nlp=None) -> dict:
+    """Scores of the pipeline (or of ``pred_dir`` brat files) against gold.
+
+    Gold files that fail validation raise :class:`~extractor.brat.BratError`;
+    no document is skipped.
+    """
+    gold = load_split(gold_dir, split)
+    if pred_dir is not None:
+        pred = read_directory(pred_dir, names=[d.id for d in gold])
+    else:
+        if nlp is None:
+            from . import load
+
+            nlp = load()
+        pred = predict(nlp, gold)
+    return score_documents(gold, pred)
