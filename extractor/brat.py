@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from .schema import ENTITY_LABELS, NORMALIZATION_DB, RELATION_TYPES, ROLE_VALUES, DRUG_LABELS
 
@@ -122,7 +122,8 @@ def parse_ann(
         if kind == "T":
             match = _T_LINE.match(line)
             if not match:
-                if ";" in line.split("\t")[1] if "\t" in line else False:
+                fields = line.split("\t")
+                if len(fields) > 1 and ";" in fields[1]:
                     problem(lineno, "discontinuous spans (';' in offsets) are not allowed")
                 else:
                     problem(lineno, f"malformed entity line: {line!r}")
@@ -350,33 +351,3 @@ def _atomic_write(path: Path, content: str) -> None:
     with open(tmp, "w", encoding="utf-8", newline="") as handle:
         handle.write(content)
     tmp.replace(path)
-
-
-def iter_documents(directory: str | Path) -> Iterator[BratDocument]:
-    for path in document_paths(directory):
-        yield read_document(path)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m extractor.brat FILE_OR_DIR...``: validate gold files."""
-    import sys
-
-    args = sys.argv[1:] if argv is None else argv
-    failed = 0
-    for arg in args:
-        path = Path(arg)
-        try:
-            if path.is_dir():
-                docs = read_directory(path, require_complete=True)
-            else:
-                docs = [read_document(path, require_complete=True)]
-            for doc in docs:
-                print(f"ok {doc.id}: {len(doc.entities)} entities, {len(doc.relations)} relations")
-        except BratError as err:
-            failed += 1
-            print(err, file=sys.stderr)
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -169,9 +169,21 @@ def agreement(
 @app.command()
 def validate(paths: List[Path] = typer.Argument(..., help="Brat folders or .txt/.ann files.")) -> None:
     """Check brat files against the annotation guide (gold rules: INN and Role required)."""
-    from .brat import main as validate_main
+    from .brat import BratError, read_directory, read_document
 
-    raise typer.Exit(validate_main([str(p) for p in paths]))
+    failed = 0
+    for path in paths:
+        try:
+            docs = read_directory(path, require_complete=True) if path.is_dir() else [
+                read_document(path, require_complete=True)
+            ]
+        except BratError as err:
+            failed += 1
+            typer.echo(str(err), err=True)
+            continue
+        for doc in docs:
+            typer.echo(f"ok {doc.id}: {len(doc.entities)} entities, {len(doc.relations)} relations")
+    raise typer.Exit(1 if failed else 0)
 
 
 def main() -> None:

@@ -33,6 +33,7 @@ from spacy.util import ensure_path, filter_spans
 from .extensions import set_span_data
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
+from .sections import section_at
 
 OTHER_SECTIONS = frozenset({"eligibility", "inclusion_criteria", "exclusion_criteria", "prior_therapy", "background"})
 STUDY_SECTIONS = frozenset({"title", "interventions", "arms", "outline"})
@@ -259,7 +260,7 @@ class DrugRecognizer:
         return names
 
     def _role(self, doc: Doc, span: Span, inn: str | None, study: set[str]) -> str:
-        section = _section_label(doc, span.start)
+        section = section_at(doc, span.start_char)
         if section in OTHER_SECTIONS:
             return "other"
         sentence = span.sent if doc.has_annotation("SENT_START") else doc[max(0, span.start - 12):span.end]
@@ -277,17 +278,8 @@ def _case_variants(nlp: Language, names: list[str]) -> list[Doc]:
     """Patterns for lowercase and uppercase spellings: the tokenizer splits
     ``anti-tnf`` but not ``anti-TNF``, and matching is on lowercase forms."""
     patterns = list(nlp.tokenizer.pipe(names))
-    for name, pattern in zip(names, list(nlp.tokenizer.pipe([n.upper() for n in names]))):
-        if len(pattern) != len(nlp.make_doc(name)):
-            patterns.append(pattern)
-    return patterns
-
-
-def _section_label(doc: Doc, token_index: int) -> str | None:
-    for span in doc.spans.get(SECTIONS_KEY, []):
-        if span.start <= token_index < span.end:
-            return span.label_
-    return None
+    uppercase = nlp.tokenizer.pipe([n.upper() for n in names])
+    return patterns + [upper for lower, upper in zip(patterns, uppercase) if len(upper) != len(lower)]
 
 
 def _base(surface: str) -> str:

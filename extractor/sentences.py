@@ -50,7 +50,6 @@ class TrialSentencizer:
             if starts[i]:
                 sentence_start = i
             text = texts[i]
-            whitespace = doc[i].whitespace_
             if text.isspace():
                 if "\n" in text and i + 1 < n:
                     nxt = texts[i + 1]
@@ -72,8 +71,6 @@ class TrialSentencizer:
                     starts[i] = True
                     sentence_start = i
             last_word = text
-            if "\n" in whitespace and i + 1 < n:  # defensive: spaCy keeps newlines as tokens
-                starts[i + 1] = True
         for token, is_start in zip(doc, starts):
             token.is_sent_start = is_start
         return doc
