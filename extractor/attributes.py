@@ -22,8 +22,9 @@ from typing import Iterable
 import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import ensure_path, filter_spans
+from spacy.util import ensure_path
 
+from .extensions import get_entities, set_entities
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -57,9 +58,10 @@ QUALIFIER_BEFORE = re.compile(
 
 
 class AttributeTagger:
-    def __init__(self, nlp: Language, name: str = "extractor_attributes"):
+    def __init__(self, nlp: Language, name: str = "extractor_attributes", write_ents: bool = False):
         self.nlp = nlp
         self.name = name
+        self.write_ents = write_ents
         self.patterns: list[dict] = []
         self.endpoint_terms: list[str] = []
         self._compiled: list[tuple[str, re.Pattern[str]]] = []
@@ -129,12 +131,12 @@ class AttributeTagger:
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span):
                 spans.append(span)
-        drugs = [e for e in doc.ents if e.label_ in ("DRUG", "DRUG_CLASS")]
+        drugs = get_entities(doc, ("DRUG", "DRUG_CLASS"))
         occupied = set()
         for ent in drugs:
             occupied.update(range(ent.start, ent.end))
         spans = [s for s in spans if not any(i in occupied for i in range(s.start, s.end))]
-        doc.ents = sorted(filter_spans(drugs + spans), key=lambda s: s.start)
+        set_entities(doc, drugs + spans, self.write_ents)
         return doc
 
     @staticmethod
@@ -234,9 +236,13 @@ def _sentence_ents(doc: Doc, char: int) -> list[Span]:
     if token is None or not doc.has_annotation("SENT_START"):
         return []
     sent = token[0].sent
-    return [e for e in doc.ents if sent.start <= e.start < sent.end]
+    return [e for e in get_entities(doc) if sent.start <= e.start < sent.end]
 
 
-@Language.factory("extractor_attributes", assigns=["doc.ents"], requires=["doc.ents"])
-def make_attribute_tagger(nlp: Language, name: str) -> AttributeTagger:
-    return AttributeTagger(nlp, name)
+@Language.factory(
+    "extractor_attributes",
+    assigns=["doc.spans"],
+    default_config={"write_ents": False},
+)
+def make_attribute_tagger(nlp: Language, name: str, write_ents: bool) -> AttributeTagger:
+    return AttributeTagger(nlp, name, write_ents)

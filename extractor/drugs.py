@@ -30,7 +30,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans
 
-from .extensions import set_span_data
+from .extensions import get_entities, set_entities, set_span_data
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 from .sections import section_at
@@ -52,12 +52,15 @@ SALT_WORDS = frozenset(
 
 
 class DrugRecognizer:
-    """Tags DRUG / DRUG_CLASS entities into ``doc.ents`` with normalization and role."""
+    """Tags DRUG / DRUG_CLASS entities (``doc.spans["extractor_entities"]``,
+    and ``doc.ents`` when ``write_ents``) with normalization and role."""
 
-    def __init__(self, nlp: Language, name: str = "extractor_drugs", fuzzy_threshold: float = 85.0):
+    def __init__(self, nlp: Language, name: str = "extractor_drugs", fuzzy_threshold: float = 85.0,
+                 write_ents: bool = False):
         self.nlp = nlp
         self.name = name
         self.fuzzy_threshold = fuzzy_threshold
+        self.write_ents = write_ents
         self.lexicon: dict[str, str] = {}
         self.regimens: dict[str, list[str]] = {}
         self.classes: list[str] = []
@@ -138,18 +141,17 @@ class DrugRecognizer:
             found[(start, end)] = ("DRUG", "+".join(self.regimens[doc[start:end].text]), "acronym", 0.8)
         self._find_by_stem(doc, found)
         spans = [Span(doc, s, e, label=v[0]) for (s, e), v in found.items()]
-        kept = filter_spans(spans + [e for e in doc.ents if e.label_ not in ("DRUG", "DRUG_CLASS")])
+        others = [e for e in get_entities(doc) if e.label_ not in ("DRUG", "DRUG_CLASS")]
+        kept = filter_spans(spans + others)
         kept_drugs = [s for s in kept if s.label_ in ("DRUG", "DRUG_CLASS")]
         info = {(s.start, s.end): found[(s.start, s.end)] for s in kept_drugs}
         self._define_acronyms(doc, kept_drugs, info)
         self._fill_slots(doc, info)
-        spans = filter_spans(
-            [Span(doc, s, e, label=v[0]) for (s, e), v in info.items()]
-            + [e for e in doc.ents if e.label_ not in ("DRUG", "DRUG_CLASS")]
+        kept = set_entities(
+            doc, [Span(doc, s, e, label=v[0]) for (s, e), v in info.items()] + others, self.write_ents
         )
-        doc.ents = sorted(spans, key=lambda s: s.start)
         study = self._study_names(doc, info)
-        for span in doc.ents:
+        for span in kept:
             if span.label_ not in ("DRUG", "DRUG_CLASS"):
                 continue
             label, inn, resolution, confidence = info[(span.start, span.end)]
@@ -288,8 +290,8 @@ def _base(surface: str) -> str:
 
 @Language.factory(
     "extractor_drugs",
-    assigns=["doc.ents", "span._.extractor_normalized", "span._.extractor_role"],
-    default_config={"fuzzy_threshold": 85.0},
+    assigns=["doc.spans", "span._.extractor_normalized", "span._.extractor_role"],
+    default_config={"fuzzy_threshold": 85.0, "write_ents": False},
 )
-def make_drug_recognizer(nlp: Language, name: str, fuzzy_threshold: float) -> DrugRecognizer:
-    return DrugRecognizer(nlp, name, fuzzy_threshold)
+def make_drug_recognizer(nlp: Language, name: str, fuzzy_threshold: float, write_ents: bool) -> DrugRecognizer:
+    return DrugRecognizer(nlp, name, fuzzy_threshold, write_ents)

@@ -5,11 +5,21 @@ survive ``DocBin`` and multiprocessing.
 Span attributes are stored by spaCy in ``doc.user_data`` keyed by character
 offsets, so they are readable from any ``Span`` over the same characters
 (``doc.ents`` creates new ``Span`` objects on each access).
+
+The extractor's entities live in ``doc.spans["extractor_entities"]`` so that a
+host pipeline's own ``doc.ents`` is left alone; components copy them into
+``doc.ents`` only when configured with ``write_ents = true`` (the bundled
+pipeline does, for displaCy and ``Doc.ents`` users).
 """
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+ENTITIES_KEY = "extractor_entities"
 
 SPAN_ATTRIBUTES = ("normalized", "resolution", "confidence", "role", "field")
 DOC_ATTRIBUTES = ("relations", "regimens", "endpoints")
@@ -34,3 +44,29 @@ def set_span_data(span: Span, **values) -> None:
 def span_data(span: Span) -> dict:
     ensure_extensions()
     return {key: getattr(span._, f"extractor_{key}") for key in SPAN_ATTRIBUTES}
+
+
+def get_entities(doc: Doc, labels: Iterable[str] | None = None) -> list[Span]:
+    """The extractor's entities, sorted, optionally only those of ``labels``."""
+    spans = list(doc.spans[ENTITIES_KEY]) if ENTITIES_KEY in doc.spans else []
+    if labels is not None:
+        wanted = set(labels)
+        spans = [s for s in spans if s.label_ in wanted]
+    return sorted(spans, key=lambda s: (s.start, s.end))
+
+
+def set_entities(doc: Doc, spans: Iterable[Span], write_ents: bool = False) -> list[Span]:
+    """Store non-overlapping ``spans`` as the extractor's entities.
+
+    With ``write_ents`` they also replace the overlapping part of ``doc.ents``;
+    the host's entities elsewhere are kept.
+    """
+    kept = sorted(filter_spans(list(spans)), key=lambda s: s.start)
+    doc.spans[ENTITIES_KEY] = kept
+    if write_ents:
+        taken = set()
+        for span in kept:
+            taken.update(range(span.start, span.end))
+        host = [e for e in doc.ents if not taken.intersection(range(e.start, e.end))]
+        doc.ents = sorted(host + kept, key=lambda s: s.start)
+    return kept

@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .brat import BratDocument, Entity, Relation
-from .extensions import ensure_extensions, span_data
+from .extensions import ensure_extensions, get_entities, span_data
 from .schema import ENTITY_LABELS
 
 
@@ -19,7 +19,7 @@ def doc_to_record(doc: Doc, doc_id: str = "", fields=None) -> dict:
     ensure_extensions()
     entities = []
     ids = {}
-    for index, ent in enumerate(e for e in doc.ents if e.label_ in ENTITY_LABELS):
+    for index, ent in enumerate(get_entities(doc, ENTITY_LABELS)):
         entity_id = f"T{index + 1}"
         ids[(ent.start_char, ent.end_char)] = entity_id
         data = span_data(ent)

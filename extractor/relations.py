@@ -20,7 +20,7 @@ end], "arg2": [start, end]}`` with character offsets (plain data).
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .extensions import ensure_extensions
+from .extensions import ensure_extensions, get_entities
 from .schema import RELATION_FOR_ATTRIBUTE
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -37,7 +37,7 @@ class RelationLinker:
     def __call__(self, doc: Doc) -> Doc:
         ensure_extensions()
         relations: list[dict] = []
-        ents = list(doc.ents)
+        ents = get_entities(doc)
         for ent in ents:
             label = RELATION_FOR_ATTRIBUTE.get(ent.label_)
             if label is None:
@@ -113,7 +113,7 @@ class RelationLinker:
 @Language.factory(
     "extractor_relations",
     assigns=["doc._.extractor_relations"],
-    requires=["doc.ents"],
+    requires=["doc.spans"],
     default_config={"max_distance": 40},
 )
 def make_relation_linker(nlp: Language, name: str, max_distance: int) -> RelationLinker:

@@ -24,8 +24,7 @@ def test_factories_registered_without_importing_extractor():
         "for name in ['extractor_sentences', 'extractor_sections', 'extractor_drugs', 'extractor_attributes', 'extractor_relations']:\n"
         "    nlp.add_pipe(name)\n"
         "doc = nlp('Patients receive bevacizumab 15 mg/kg IV every 3 weeks.')\n"
-        "assert 'extractor' not in sys.modules or True\n"
-        "print([(e.text, e.label_) for e in doc.ents])\n"
+        "print([(e.text, e.label_) for e in doc.spans['extractor_entities']])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/")
     assert json.loads(out.stdout.strip().replace("'", '"').replace("(", "[").replace(")", "]")) == [
@@ -84,3 +83,25 @@ def test_import_has_no_global_side_effects():
 def test_empty_doc(nlp):
     doc = nlp("")
     assert list(doc.ents) == [] and doc._.extractor_relations == []
+
+
+def test_host_pipeline_keeps_its_own_entities():
+    host = spacy.blank("en")
+    ruler = host.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "TRIAL", "pattern": "IMpower133"}, {"label": "ORG", "pattern": "bevacizumab"}])
+    host.add_pipe("extractor_drugs")
+    host.add_pipe("extractor_attributes")
+    doc = host("In IMpower133 patients receive bevacizumab 15 mg/kg IV.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("IMpower133", "TRIAL"), ("bevacizumab", "ORG")]
+    assert [(e.text, e.label_) for e in doc.spans["extractor_entities"]] == [
+        ("bevacizumab", "DRUG"), ("15 mg/kg", "DOSE"), ("IV", "ROUTE"),
+    ]
+
+
+def test_write_ents_replaces_only_overlapping_host_entities():
+    host = spacy.blank("en")
+    ruler = host.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "TRIAL", "pattern": "IMpower133"}, {"label": "ORG", "pattern": "bevacizumab"}])
+    host.add_pipe("extractor_drugs", config={"write_ents": True})
+    doc = host("In IMpower133 patients receive bevacizumab 15 mg/kg IV.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("IMpower133", "TRIAL"), ("bevacizumab", "DRUG")]
