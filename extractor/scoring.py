@@ -2,9 +2,12 @@
 
 - Entities, strict: same label and same offsets.  Lenient: same label and
   overlapping offsets.  In lenient scoring ``tp`` counts gold mentions found
-  (recall = tp / gold); precision is the share of predicted mentions that
-  overlap a gold mention of their label, so one prediction spanning two gold
-  mentions is one correct prediction and two found gold mentions.
+  (recall = tp / gold), ``fp`` predictions overlapping no gold mention of their
+  label, and precision is the share of predicted mentions that overlap a gold
+  mention of their label (so it is not always tp / (tp + fp)): one prediction
+  spanning two gold mentions is one correct prediction and two found gold
+  mentions; two predictions inside one gold mention are two correct
+  predictions and one found gold mention.
 - Relations: same type and both arguments matched (strict: exact spans and
   labels; lenient: overlapping spans of the same labels).
 - Normalization: over gold DRUG mentions matched leniently by a predicted
@@ -25,8 +28,13 @@ from .brat import BratDocument, Entity
 from .schema import DRUG_LABELS, ENTITY_LABELS, RELATION_TYPES
 
 
-def prf(tp: int, fp: int, fn: int) -> dict:
-    precision = tp / (tp + fp) if tp + fp else 0.0
+def prf(tp: int, fp: int, fn: int, correct_pred: int | None = None) -> dict:
+    """Precision, recall and F1.  ``correct_pred`` is the number of correct
+    predictions when it differs from ``tp`` (lenient scoring, where ``tp``
+    counts gold mentions found): precision is then ``correct_pred / (correct_pred + fp)``,
+    the share of predictions that are correct."""
+    correct = tp if correct_pred is None else correct_pred
+    precision = correct / (correct + fp) if correct + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
@@ -34,16 +42,17 @@ def prf(tp: int, fp: int, fn: int) -> dict:
 
 class _Counts:
     def __init__(self, labels: Iterable[str]):
-        self.counts = {label: [0, 0, 0] for label in labels}
+        self.counts = {label: [0, 0, 0, 0] for label in labels}
 
-    def add(self, label: str, tp: int = 0, fp: int = 0, fn: int = 0) -> None:
-        row = self.counts.setdefault(label, [0, 0, 0])
+    def add(self, label: str, tp: int = 0, fp: int = 0, fn: int = 0, correct_pred: int | None = None) -> None:
+        row = self.counts.setdefault(label, [0, 0, 0, 0])
         row[0] += tp
         row[1] += fp
         row[2] += fn
+        row[3] += tp if correct_pred is None else correct_pred
 
     def result(self) -> dict:
-        total = [sum(row[i] for row in self.counts.values()) for i in range(3)]
+        total = [sum(row[i] for row in self.counts.values()) for i in range(4)]
         return {"micro": prf(*total), "per_label": {label: prf(*row) for label, row in sorted(self.counts.items())}}
 
 
@@ -77,7 +86,7 @@ def score_pair(gold: BratDocument, pred: BratDocument, acc: dict | None = None) 
         pred_l = [e for e in pred.entities if e.label == label]
         found = sum(1 for e in gold_l if any(_overlap(e, q) for q in pred_l))
         correct_pred = sum(1 for q in pred_l if any(_overlap(e, q) for e in gold_l))
-        acc["entities_lenient"].add(label, found, len(pred_l) - correct_pred, len(gold_l) - found)
+        acc["entities_lenient"].add(label, found, len(pred_l) - correct_pred, len(gold_l) - found, correct_pred)
 
     matches = match_entities(gold.entities, pred.entities)
     for g in gold.entities:
@@ -104,7 +113,7 @@ def score_pair(gold: BratDocument, pred: BratDocument, acc: dict | None = None) 
         p_l = [r for r in pred_rel if r[0] == label]
         found = sum(1 for _, a, b in g_l if any(_overlap(a, x) and _overlap(b, y) for _, x, y in p_l))
         correct = sum(1 for _, x, y in p_l if any(_overlap(a, x) and _overlap(b, y) for _, a, b in g_l))
-        acc["relations_lenient"].add(label, found, len(p_l) - correct, len(g_l) - found)
+        acc["relations_lenient"].add(label, found, len(p_l) - correct, len(g_l) - found, correct)
     acc["documents"] += 1
     return acc
 
