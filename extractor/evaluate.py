@@ -31,6 +31,8 @@ def gold_and_predictions(
     by the pipeline).  A prediction whose text differs from its gold text
     raises :class:`~extractor.brat.BratError`: its offsets would be meaningless."""
     gold = load_split(gold_dir, split)
+    if not gold:
+        raise BratError([f"{gold_dir}: no gold documents" + (f" in split {split!r}" if split else "")])
     if pred_dir is not None:
         pred = read_directory(pred_dir, names=[d.id for d in gold])
         gold_text = {d.id: d.text for d in gold}

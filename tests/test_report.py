@@ -309,3 +309,54 @@ def test_report_renders_in_headless_chromium(tmp_path, nlp):
     colors = {tuple(c) for c in rgb[::7, ::7].reshape(-1, 3).tolist()}
     assert len(colors) > 20  # text, table shading and entity colours, not a uniform image
     assert (rgb[:, :, 0] < 80).mean() > 0.003  # dark text
+
+
+# --- evaluate never skips a document -----------------------------------------
+
+
+def run_evaluate(*args):
+    return CliRunner().invoke(app, ["evaluate", *map(str, args)])
+
+
+def test_invalid_gold_stops_evaluate_with_file_and_line(tmp_path):
+    write_document(GOLD, tmp_path)
+    ann = tmp_path / "doc1.ann"
+    lines = ann.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("DOSE", "AMOUNT")
+    ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_evaluate("--gold", tmp_path, "--pred", tmp_path)
+    assert result.exit_code == 2
+    assert f"{ann}:2: unknown entity label 'AMOUNT'" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("remove", [".ann", ".txt"])
+def test_unpaired_gold_file_is_an_error(tmp_path, remove):
+    write_document(GOLD, tmp_path)
+    write_document(brat([], name="doc2"), tmp_path)
+    (tmp_path / f"doc2{remove}").unlink()
+    result = run_evaluate("--gold", tmp_path, "--pred", tmp_path)
+    assert result.exit_code == 2
+    kept = ".txt" if remove == ".ann" else ".ann"
+    assert f"doc2{kept}: no matching {remove}" in result.stderr
+
+
+def test_missing_or_different_prediction_is_an_error(tmp_path):
+    gold, pred = tmp_path / "gold", tmp_path / "pred"
+    write_document(GOLD, gold)
+    write_document(brat([], name="doc2"), gold)
+    write_document(PRED, pred)
+    result = run_evaluate("--gold", gold, "--pred", pred)
+    assert result.exit_code == 2 and "no document named doc2" in result.stderr
+    write_document(BratDocument("doc2", TEXT + " changed"), pred)
+    result = run_evaluate("--gold", gold, "--pred", pred)
+    assert result.exit_code == 2 and f"{pred / 'doc2.txt'}: text differs from the gold text of doc2" in result.stderr
+
+
+def test_split_naming_an_absent_document_and_empty_gold_are_errors(tmp_path):
+    write_document(GOLD, tmp_path / "docs")
+    (tmp_path / "splits.json").write_text(json.dumps({"dev": ["doc1", "doc9"], "test": []}), encoding="utf-8")
+    result = run_evaluate("--gold", tmp_path, "--split", "dev", "--pred", tmp_path / "docs")
+    assert result.exit_code == 2 and "no document named doc9" in result.stderr
+    result = run_evaluate("--gold", tmp_path, "--split", "test", "--pred", tmp_path / "docs")
+    assert result.exit_code == 2 and "no gold documents in split 'test'" in result.stderr
