@@ -283,12 +283,22 @@ def _documents_table(rows: list[dict], rendered: set[str]) -> str:
     return "<table>" + "".join(out) + "</table>"
 
 
+_HARD_WRAP = re.compile(r"(?<=[^\r\n])\r?\n(?=[ \t]+\S)")
+
+
+def unwrap(text: str) -> str:
+    """``text`` with the registry exports' hard line wraps (a line break inside a
+    paragraph followed by an indent) as spaces of the same length, so offsets
+    keep; field and paragraph breaks stay."""
+    return _HARD_WRAP.sub(lambda m: " " * len(m.group()), text)
+
+
 def _displacy(doc: BratDocument, title: str) -> str:
     from spacy import displacy
 
     ents = [{"start": e.start, "end": e.end, "label": e.label} for e in sorted(doc.entities, key=lambda e: e.start)]
     return displacy.render(
-        [{"text": doc.text, "ents": ents, "title": None}],
+        [{"text": unwrap(doc.text), "ents": ents, "title": None}],
         style="ent",
         manual=True,
         page=False,
@@ -480,7 +490,7 @@ def silver_report(result: dict, title: str = "Silver evaluation on registry reco
     """The HTML page of an :func:`extractor.silver.evaluate_silver` result."""
     rec = result["records"]
     head = (
-        '<tr><th class="l">group</th><th>records</th><th>names</th><th>eligible</th>'
+        '<tr><th class="l">group</th><th>records with names</th><th>names</th><th>eligible</th>'
         "<th>found lenient</th><th>recall lenient</th><th>found strict</th><th>recall strict</th></tr>"
     )
     sections = []

@@ -360,3 +360,13 @@ def test_split_naming_an_absent_document_and_empty_gold_are_errors(tmp_path):
     assert result.exit_code == 2 and "no document named doc9" in result.stderr
     result = run_evaluate("--gold", tmp_path, "--split", "test", "--pred", tmp_path / "docs")
     assert result.exit_code == 2 and "no gold documents in split 'test'" in result.stderr
+
+
+def test_unwrap_keeps_offsets_and_paragraphs():
+    from extractor.report import unwrap
+
+    text = "suggests that greater\r\n      intake of vitamins\n\n      BACKGROUND:\r\n\r\n      Evidence\nDRUG: x"
+    out = unwrap(text)
+    assert len(out) == len(text)
+    assert out == ("suggests that greater        intake of vitamins\n\n      BACKGROUND:\r\n\r\n      Evidence\n"
+                   "DRUG: x")
