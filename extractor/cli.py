@@ -108,6 +108,8 @@ def evaluate(
     (--silver) against the structured fields of registry records."""
     if (gold is None) == (silver is None):
         raise typer.BadParameter("give exactly one of --gold and --silver")
+    if (silver is not None and (pred or split)) or (silver is None and limit is not None):
+        raise typer.BadParameter("--pred and --split go with --gold, --limit with --silver")
     if silver is not None:
         return _evaluate_silver(silver, limit, json_out, report)
     from .brat import BratError

@@ -189,3 +189,7 @@ def test_cli_needs_exactly_one_of_gold_and_silver(tmp_path):
     assert result.exit_code == 2 and "exactly one of --gold and --silver" in result.stderr
     result = CliRunner().invoke(app, ["evaluate", "--gold", str(tmp_path), "--silver", str(tmp_path / "r.jsonl")])
     assert result.exit_code == 2
+    result = CliRunner().invoke(app, ["evaluate", "--silver", str(tmp_path / "r.jsonl"), "--split", "dev"])
+    assert result.exit_code == 2 and "--split go with --gold" in result.stderr
+    result = CliRunner().invoke(app, ["evaluate", "--gold", str(tmp_path), "--limit", "3"])
+    assert result.exit_code == 2 and "--limit with --silver" in result.stderr
