@@ -293,7 +293,7 @@ def unwrap(text: str) -> str:
     return _HARD_WRAP.sub(lambda m: " " * len(m.group()), text)
 
 
-def _displacy(doc: BratDocument, title: str) -> str:
+def _displacy(doc: BratDocument) -> str:
     from spacy import displacy
 
     ents = [{"start": e.start, "end": e.end, "label": e.label} for e in sorted(doc.entities, key=lambda e: e.start)]
@@ -372,8 +372,8 @@ def _worst_document(gold: BratDocument, pred: BratDocument, row: dict) -> str:
         f'<section id="doc-{escape(gold.id)}"><h3>{escape(gold.id)}</h3>'
         f'<p class="note">entities strict F1 {_num(es["f1"])} (tp {es["tp"]}, fp {es["fp"]}, fn {es["fn"]}); '
         f'relations strict F1 {_num(rs["f1"])} (tp {rs["tp"]}, fp {rs["fp"]}, fn {rs["fn"]})</p>'
-        f'<div class="pair"><div><h4>gold</h4>{_displacy(gold, "gold")}</div>'
-        f'<div><h4>predicted</h4>{_displacy(pred, "predicted")}</div></div>'
+        f'<div class="pair"><div><h4>gold</h4>{_displacy(gold)}</div>'
+        f'<div><h4>predicted</h4>{_displacy(pred)}</div></div>'
         f"<h4>Relations</h4>"
         f'<p class="legend note"><span><span class="a1">Arg1</span> attribute</span>'
         f'<span><span class="a2">Arg2</span> drug or endpoint</span>'
@@ -546,7 +546,7 @@ def silver_report(result: dict, title: str = "Silver evaluation on registry reco
         "found leniently when a predicted entity of the right label overlaps an occurrence, strictly when one "
         "has exactly its offsets. Only recall: records do not list everything their text mentions.</p>"
         + "".join(sections)
-        + f'<h2 id="silver-misses">Eligible names not found</h2><p class="legend note">'
+        + '<h2 id="silver-misses">Eligible names not found</h2><p class="legend note">'
         '<span><span class="g">underlined</span>: the name\'s first occurrence</span></p>'
         + "".join(misses)
         + f'<h2 id="silver-failures">Failed records ({rec["failed"]})</h2>'

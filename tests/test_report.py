@@ -6,7 +6,6 @@ import subprocess
 import tempfile
 import zlib
 from html.parser import HTMLParser
-from pathlib import Path
 
 import numpy
 import pytest
