@@ -96,23 +96,74 @@ def _pretty(record: dict) -> str:
 
 @app.command()
 def evaluate(
-    gold: Path = typer.Option(..., "--gold", help="Annotation folder (with splits.json) or a folder of brat pairs."),
+    gold: Optional[Path] = typer.Option(None, "--gold", help="Annotation folder (with splits.json) or a folder of brat pairs."),
     pred: Optional[Path] = typer.Option(None, "--pred", help="Score these brat predictions instead of running the pipeline."),
     split: Optional[str] = typer.Option(None, "--split", help="Only this split of the annotation folder."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the scores as JSON to this file."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write a self-contained HTML report to this file."),
+    silver: Optional[Path] = typer.Option(None, "--silver", help="Instead of --gold: recall against registry records (JSONL)."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="With --silver: only the first N records."),
 ) -> None:
-    """Score the pipeline (or --pred files) against gold brat files."""
+    """Score the pipeline (or --pred files) against gold brat files, or
+    (--silver) against the structured fields of registry records."""
+    if (gold is None) == (silver is None):
+        raise typer.BadParameter("give exactly one of --gold and --silver")
+    if (silver is not None and (pred or split)) or (silver is None and limit is not None):
+        raise typer.BadParameter("--pred and --split go with --gold, --limit with --silver")
+    if silver is not None:
+        return _evaluate_silver(silver, limit, json_out, report)
     from .brat import BratError
-    from .evaluate import evaluate as run
+    from .evaluate import gold_and_predictions
+    from .scoring import score_documents
 
     try:
-        scores = run(gold, pred, split)
+        gold_docs, pred_docs = gold_and_predictions(gold, pred, split)
     except BratError as err:
         typer.echo(f"error: invalid gold or prediction files:\n{err}", err=True)
         raise typer.Exit(2)
+    scores = score_documents(gold_docs, pred_docs)
     if json_out is not None:
-        json_out.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")
+        _write_atomic(json_out, json.dumps(scores, indent=2) + "\n")
+    if report is not None:
+        from .report import evaluation_report
+
+        where = f"gold {gold}" + (f", split {split}" if split else "") + (f", predictions {pred}" if pred else ", pipeline")
+        _write_atomic(report, evaluation_report(gold_docs, pred_docs, description=where))
     typer.echo(format_scores(scores))
+
+
+def _evaluate_silver(path: Path, limit: Optional[int], json_out: Optional[Path], report: Optional[Path]) -> None:
+    from . import load
+    from .silver import evaluate_silver
+
+    result = evaluate_silver(load(), path, limit)
+    if json_out is not None:
+        _write_atomic(json_out, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    if report is not None:
+        from .report import silver_report
+
+        _write_atomic(report, silver_report(result))
+    for failure in result["failures"]:
+        typer.echo(f"error: {failure['message']}", err=True)
+    records = result["records"]
+    typer.echo(f"records: {records['read']} read, {records['scored']} scored, {records['failed']} failed")
+    for kind in ("drugs", "endpoints", "timeframes"):
+        block = result[kind]
+        typer.echo(
+            f"{kind:<11} eligible {block['eligible']:>6} of {block['names']:>6}  recall lenient "
+            f"{block['lenient']['recall']:.3f}  strict {block['strict']['recall']:.3f}"
+        )
+        for fmt, g in block["by_format"].items():
+            typer.echo(f"  {fmt:<20} records {g['records']:>5}  eligible {g['eligible']:>6} of {g['names']:>6}")
+    if records["failed"]:
+        raise typer.Exit(1)
+
+
+def _write_atomic(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(content, encoding="utf-8")
+    tmp.replace(path)
 
 
 def format_scores(scores: dict) -> str:

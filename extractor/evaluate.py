@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .brat import BratDocument, read_directory
+from .brat import BratDocument, BratError, read_directory
 from .corpus import load_split
 from .output import doc_to_brat
 from .scoring import score_documents
@@ -21,13 +21,32 @@ def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None, split: st
     Gold files that fail validation raise :class:`~extractor.brat.BratError`;
     no document is skipped.
     """
+    return score_documents(*gold_and_predictions(gold_dir, pred_dir, split, nlp))
+
+
+def gold_and_predictions(
+    gold_dir: str | Path, pred_dir: str | Path | None = None, split: str | None = None, nlp=None
+) -> tuple[list[BratDocument], list[BratDocument]]:
+    """The gold documents and their predictions (read from ``pred_dir`` or made
+    by the pipeline).  A prediction whose text differs from its gold text
+    raises :class:`~extractor.brat.BratError`: its offsets would be meaningless."""
     gold = load_split(gold_dir, split)
+    if not gold:
+        raise BratError([f"{gold_dir}: no gold documents" + (f" in split {split!r}" if split else "")])
     if pred_dir is not None:
         pred = read_directory(pred_dir, names=[d.id for d in gold])
+        gold_text = {d.id: d.text for d in gold}
+        problems = [
+            f"{Path(pred_dir) / (d.id + '.txt')}: text differs from the gold text of {d.id}"
+            for d in pred
+            if d.text != gold_text[d.id]
+        ]
+        if problems:
+            raise BratError(problems)
     else:
         if nlp is None:
             from . import load
 
             nlp = load()
         pred = predict(nlp, gold)
-    return score_documents(gold, pred)
+    return gold, pred
