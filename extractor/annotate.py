@@ -243,20 +243,22 @@ def select_documents(
     is_done: Callable[[str], bool] | None = None,
     counts: Counter | None = None,
 ) -> Iterator[InputDocument | InputError]:
-    """Drop documents ``is_done`` says are already annotated (counted as
-    ``counts["skipped"]``) and turn a repeated document id into an error, so
-    the output never holds two records of one id.  Keeps the ids seen."""
+    """Turn a repeated document id into an error, so the output never holds
+    two records of one id, then drop documents ``is_done`` says are already
+    annotated (counted as ``counts["skipped"]``).  Duplicates are checked
+    first, so a resumed run reports the same duplicates as a fresh one.
+    Keeps the ids seen (a set of strings, the only state that grows)."""
     seen: set[str] = set()
     for item in items:
         if isinstance(item, InputDocument):
-            if is_done is not None and is_done(item.id):
-                if counts is not None:
-                    counts["skipped"] += 1
-                continue
             if item.id in seen:
                 yield InputError(item.source, f"duplicate document id {item.id!r} (an earlier input has it); skipped")
                 continue
             seen.add(item.id)
+            if is_done is not None and is_done(item.id):
+                if counts is not None:
+                    counts["skipped"] += 1
+                continue
         yield item
 
 

@@ -142,6 +142,10 @@ def _read_text(path: Path) -> str | InputError:
     return text
 
 
+def _json_message(err: json.JSONDecodeError) -> str:
+    return err.msg[:-3] if err.msg.endswith(" at") else err.msg
+
+
 def iter_jsonl(path: Path, full: bool = False) -> Iterator[InputDocument | InputError]:
     """One record per line, read lazily; errors are named ``path:line``."""
     try:
@@ -160,12 +164,12 @@ def iter_jsonl(path: Path, full: bool = False) -> Iterator[InputDocument | Input
                 yield InputError(source, "binary data (NUL bytes), not a JSON line")
                 continue
             try:
-                record = json.loads(raw.decode("utf-8"))
+                record = json.loads(raw.decode("utf-8").rstrip("\r\n"))
             except UnicodeDecodeError as err:
                 yield InputError(source, f"not UTF-8 (byte {err.start} of the line)")
                 continue
             except json.JSONDecodeError as err:
-                yield InputError(source, f"malformed JSON ({err.msg} at column {err.colno})")
+                yield InputError(source, f"malformed JSON ({_json_message(err)} at column {err.colno})")
                 continue
             yield from json_documents(record, source, full)
         if empty:
@@ -180,7 +184,7 @@ def iter_json(path: Path, full: bool = False) -> Iterator[InputDocument | InputE
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        yield InputError(f"{path}:{err.lineno}", f"malformed JSON ({err.msg} at column {err.colno})")
+        yield InputError(f"{path}:{err.lineno}", f"malformed JSON ({_json_message(err)} at column {err.colno})")
         return
     yield from json_documents(data, str(path), full)
 
