@@ -116,12 +116,20 @@ def annotate(
             counts["done"] += 1
             progress.update()
     except KeyboardInterrupt:
+        results.close()
         progress.close()
         sink.abort()
-        where = f"; run again with --resume to continue {partial_path(output)}" if resume or format.value == "jsonl" else ""
-        typer.echo(f"interrupted after {counts['done']} documents{where if output is not None else ''}", err=True)
+        message = f"interrupted after {counts['done']} documents"
+        if output is not None and format.value == "jsonl":
+            message += f"; they are in {partial_path(output)}: add --resume to continue"
+        elif output is not None and format.value == "brat":
+            message += f"; they are in {output}: add --resume to continue"
+        else:
+            message += "; nothing written"
+        typer.echo(message, err=True)
         raise typer.Exit(130)
     except OSError as err:
+        results.close()
         progress.close()
         sink.abort()
         typer.echo(f"error: cannot write the output: {err}", err=True)

@@ -1,4 +1,9 @@
 import json
+import os
+import subprocess
+import sys
+
+import pytest
 
 from typer.testing import CliRunner
 
@@ -86,6 +91,15 @@ def test_brat_output_is_accepted_by_evaluate(tmp_path):
 # --- issue #8: annotate at scale -------------------------------------------------
 
 DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture(autouse=True)
+def loaded_once(request, monkeypatch):
+    """The annotate command loads the pipeline on each call; share the
+    session's (extractor.load itself is tested in test_pipeline)."""
+    if "annotate" in request.node.name or "output" in request.node.name or "resume" in request.node.name:
+        nlp = request.getfixturevalue("nlp")
+        monkeypatch.setattr("extractor.load", lambda *args, **kwargs: nlp)
 
 
 def jsonl_records(path):
@@ -249,3 +263,35 @@ def test_two_processes_same_output(tmp_path):
     two = runner.invoke(app, ["annotate", *inputs, "--batch-size", "2", "--n-process", "2"])
     assert one.exit_code == two.exit_code == 0, two.stderr
     assert two.stdout == one.stdout and len(one.stdout.splitlines()) == 5
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    """A pseudo-terminal as stderr gets a documents/s bar; a pipe (the other
+    tests) gets only the summary."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal of 100 columns
+    out = tmp_path / "out.jsonl"
+    process = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "annotate", str(DATA / "corpus_records.jsonl"), "-o", str(out)],
+        stderr=secondary, stdout=subprocess.DEVNULL, cwd=ROOT, timeout=300,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(primary)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert process.returncode == 0
+    assert "doc/s" in shown and "3doc" in shown.replace(" ", "")
+    assert shown.rstrip().endswith("3 documents annotated, 0 failed")
