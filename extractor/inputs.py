@@ -29,6 +29,7 @@ gives the same text in all three registry shapes.
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -246,21 +247,21 @@ def iter_xml(path: Path, full: bool = False) -> Iterator[InputDocument | InputEr
 
 
 def iter_folder(path: Path, exclude: Iterable[Path] = ()) -> Iterator[Path]:
-    """The input files of a folder, recursively and sorted; hidden entries and
-    anything under ``exclude`` (e.g. the output) are skipped."""
+    """The input files of a folder, recursively: each folder's files in
+    sorted order, then its subfolders, sorted.  Hidden entries and anything
+    under ``exclude`` (e.g. the output) are skipped.  Memory grows with the
+    largest single folder, not the tree (AllPublicXML holds ~500k files)."""
     excluded = {p.resolve() for p in exclude}
-    seen = set()
-    for child in sorted(path.rglob("*")):
-        relative = child.relative_to(path)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if not child.is_file() or child.suffix not in FOLDER_SUFFIXES:
-            continue
-        real = child.resolve()
-        if real in seen or real in excluded or any(e in real.parents for e in excluded):
-            continue
-        seen.add(real)
-        yield child
+    for root, dirs, files in os.walk(path):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() not in excluded)
+        for name in sorted(files):
+            child = here / name
+            if name.startswith(".") or child.suffix not in FOLDER_SUFFIXES or not child.is_file():
+                continue
+            if child.resolve() in excluded:
+                continue
+            yield child
 
 
 def iter_inputs(

@@ -22,6 +22,12 @@ With ``full=True`` three more fields follow: arm groups (one line each,
 ``label: description``), intervention descriptions (one line each,
 ``name: description``) and ``eligibility``.  Field text is kept exactly as the
 source gave it (hard line wraps, markdown escapes).
+
+Registry records in the shapes users download, a ClinicalTrials.gov API v2
+study (``protocolSection``) and a legacy AllPublicXML ``<clinical_study>``, are
+first mapped onto the corpus layout (:func:`ctgov_v2_to_record`,
+:func:`ctgov_xml_to_record`), so all three render the same text with the same
+fields.
 """
 
 from __future__ import annotations

@@ -295,3 +295,22 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert process.returncode == 0
     assert "doc/s" in shown and "3doc" in shown.replace(" ", "")
     assert shown.rstrip().endswith("3 documents annotated, 0 failed")
+
+
+def test_text_longer_than_max_length_is_annotated_in_pieces(tmp_path, nlp, monkeypatch):
+    from extractor.annotate import annotate_records
+    from extractor.inputs import InputDocument
+
+    line = "Patients receive bevacizumab 15mg/kg IV every 3 weeks and cisplatin 75 mg/m2 IV on day 1.\n"
+    path = tmp_path / "long.txt"
+    path.write_text(line * 12, encoding="utf-8")
+    whole = runner.invoke(app, ["annotate", str(path)])
+    monkeypatch.setattr(nlp, "max_length", 250)
+    pieces = runner.invoke(app, ["annotate", str(path)])
+    assert pieces.exit_code == whole.exit_code == 0, pieces.stderr
+    (record,) = [json.loads(x) for x in pieces.stdout.splitlines()]
+    assert pieces.stdout == whole.stdout
+    (one,) = annotate_records(nlp, [InputDocument("one", line, "mem")])
+    assert len(one["entities"]) >= 6 and len(one["relations"]) >= 4
+    assert len(record["entities"]) == 12 * len(one["entities"]) and len(record["relations"]) == 12 * len(one["relations"])
+    assert record["entities"][-1]["start"] == 11 * len(line) + line.index("day 1")
