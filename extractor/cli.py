@@ -115,6 +115,8 @@ def annotate(
                 continue
             counts["done"] += 1
             progress.update()
+        progress.close()
+        sink.commit()
     except KeyboardInterrupt:
         results.close()
         progress.close()
@@ -124,8 +126,8 @@ def annotate(
             message += f"; they are in {partial_path(output)}: add --resume to continue"
         elif output is not None and format.value == "brat":
             message += f"; they are in {output}: add --resume to continue"
-        else:
-            message += "; nothing written"
+        elif output is not None:
+            message += f"; {output} not written"
         typer.echo(message, err=True)
         raise typer.Exit(130)
     except OSError as err:
@@ -134,8 +136,6 @@ def annotate(
         sink.abort()
         typer.echo(f"error: cannot write the output: {err}", err=True)
         raise typer.Exit(2)
-    progress.close()
-    sink.commit()
     summary = f"{counts['done']} documents annotated, {counts['failed']} failed"
     if resume:
         summary += f", {counts['skipped']} skipped (already in the output)"
