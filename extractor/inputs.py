@@ -12,7 +12,8 @@ Accepted inputs:
   file name without suffix;
 - a folder: its ``.txt``, ``.jsonl``, ``.json`` and ``.xml`` files, recursively,
   in sorted order (hidden files and folders are skipped);
-- ``*.jsonl``: one JSON value per line (see below);
+- ``*.jsonl``: one JSON value per line (see below); ``-`` reads JSONL from
+  standard input;
 - ``*.json``: one JSON value for the whole file (read whole, so use JSONL for
   large batches);
 - ``*.xml``: a legacy ClinicalTrials.gov ``<clinical_study>`` (or a file
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,26 +157,31 @@ def iter_jsonl(path: Path, full: bool = False) -> Iterator[InputDocument | Input
         yield InputError(str(path), f"cannot read ({err.strerror})")
         return
     with handle:
-        empty = True
-        for number, raw in enumerate(handle, start=1):
-            source = f"{path}:{number}"
-            if not raw.strip():
-                continue
-            empty = False
-            if b"\x00" in raw:
-                yield InputError(source, "binary data (NUL bytes), not a JSON line")
-                continue
-            try:
-                record = json.loads(raw.decode("utf-8").rstrip("\r\n"))
-            except UnicodeDecodeError as err:
-                yield InputError(source, f"not UTF-8 (byte {err.start} of the line)")
-                continue
-            except json.JSONDecodeError as err:
-                yield InputError(source, f"malformed JSON ({_json_message(err)} at column {err.colno})")
-                continue
-            yield from json_documents(record, source, full)
-        if empty:
-            yield InputError(str(path), "empty file")
+        yield from iter_jsonl_lines(handle, str(path), full)
+
+
+def iter_jsonl_lines(lines: Iterable[bytes], name: str, full: bool = False) -> Iterator[InputDocument | InputError]:
+    """JSONL from any iterable of byte lines (a file, ``sys.stdin.buffer``)."""
+    empty = True
+    for number, raw in enumerate(lines, start=1):
+        source = f"{name}:{number}"
+        if not raw.strip():
+            continue
+        empty = False
+        if b"\x00" in raw:
+            yield InputError(source, "binary data (NUL bytes), not a JSON line")
+            continue
+        try:
+            record = json.loads(raw.decode("utf-8").rstrip("\r\n"))
+        except UnicodeDecodeError as err:
+            yield InputError(source, f"not UTF-8 (byte {err.start} of the line)")
+            continue
+        except json.JSONDecodeError as err:
+            yield InputError(source, f"malformed JSON ({_json_message(err)} at column {err.colno})")
+            continue
+        yield from json_documents(record, source, full)
+    if empty:
+        yield InputError(name, "empty file")
 
 
 def iter_json(path: Path, full: bool = False) -> Iterator[InputDocument | InputError]:
@@ -270,6 +277,9 @@ def iter_inputs(
     """Documents and errors of every input, in order, lazily."""
     exclude = [Path(p) for p in exclude]
     for raw in paths:
+        if str(raw) == "-":
+            yield from iter_jsonl_lines(sys.stdin.buffer, "<stdin>", full)
+            continue
         path = Path(raw)
         if path.is_dir():
             for child in iter_folder(path, exclude):

@@ -314,3 +314,14 @@ def test_text_longer_than_max_length_is_annotated_in_pieces(tmp_path, nlp, monke
     assert len(one["entities"]) >= 6 and len(one["relations"]) >= 4
     assert len(record["entities"]) == 12 * len(one["entities"]) and len(record["relations"]) == 12 * len(one["relations"])
     assert record["entities"][-1]["start"] == 11 * len(line) + line.index("day 1")
+
+
+def test_jsonl_from_stdin():
+    lines = '{"id": "s1", "text": "Give cisplatin 75 mg/m2."}\n{oops\n'
+    result = runner.invoke(app, ["annotate", "-"], input=lines)
+    assert result.exit_code == 1
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["s1"]
+    assert stderr_lines(result) == [
+        "error: <stdin>:2: malformed JSON (Expecting property name enclosed in double quotes at column 2)",
+        "1 documents annotated, 1 failed",
+    ]
