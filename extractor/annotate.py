@@ -27,7 +27,6 @@ import re
 import signal
 from collections import Counter, deque
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 

@@ -46,12 +46,16 @@ def annotate(
     inputs: List[Path] = typer.Argument(
         ..., help="Text files, folders, JSONL/JSON records, CT.gov API v2 study JSON or legacy XML."
     ),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file, or folder for brat (default: stdout)."),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="Output file, or folder for brat (default: stdout)."
+    ),
     format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", help="jsonl (default), brat, html or csv."),
     n_process: int = typer.Option(1, "--n-process", help="Worker processes (-1: one per CPU)."),
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Documents per batch."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into -o (jsonl, brat)."),
-    full: bool = typer.Option(False, "--full", help="Registry records: add arm groups, intervention descriptions, eligibility."),
+    full: bool = typer.Option(
+        False, "--full", help="Registry records: add arm groups, intervention descriptions, eligibility."
+    ),
     pretty: bool = typer.Option(False, "--pretty", help="Print a readable summary per document instead of JSON."),
 ) -> None:
     """Annotate documents.  Bad inputs are reported (file and line or record)
