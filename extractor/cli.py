@@ -23,6 +23,8 @@ app = typer.Typer(
 class OutputFormat(str, Enum):
     jsonl = "jsonl"
     brat = "brat"
+    html = "html"
+    csv = "csv"
 
 
 def _version(value: bool) -> None:
@@ -41,43 +43,108 @@ def main_callback(
 
 @app.command()
 def annotate(
-    inputs: List[Path] = typer.Argument(..., help="Text files, folders, JSONL of {id, text} or registry records."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (jsonl) or folder (brat)."),
-    format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", help="jsonl (default) or brat."),
-    batch_size: int = typer.Option(32, "--batch-size", help="Documents per nlp.pipe batch."),
+    inputs: List[Path] = typer.Argument(
+        ..., help="Text files, folders, JSONL/JSON records, CT.gov API v2 study JSON or legacy XML."
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="Output file, or folder for brat (default: stdout)."
+    ),
+    format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", help="jsonl (default), brat, html or csv."),
+    n_process: int = typer.Option(1, "--n-process", help="Worker processes (-1: one per CPU)."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Documents per batch."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into -o (jsonl, brat)."),
+    full: bool = typer.Option(
+        False, "--full", help="Registry records: add arm groups, intervention descriptions, eligibility."
+    ),
     pretty: bool = typer.Option(False, "--pretty", help="Print a readable summary per document instead of JSON."),
 ) -> None:
-    """Annotate documents; bad inputs are reported and skipped, never the batch."""
+    """Annotate documents.  Bad inputs are reported (file and line or record)
+    and skipped, never the batch; the exit code is 1 when any input failed."""
+    import os
+    from collections import Counter
+
+    from tqdm import tqdm
+
     from . import load
     from .annotate import annotate_inputs
-    from .brat import write_document
-    from .output import doc_to_brat
+    from .formats import OutputError, open_sink, partial_path
+    from .inputs import InputError
 
-    if format is OutputFormat.brat and output is None:
-        raise typer.BadParameter("--format brat needs -o FOLDER")
+    if n_process == -1:
+        n_process = os.cpu_count() or 1
+    if n_process < 1:
+        raise typer.BadParameter("--n-process must be at least 1 (or -1)", param_hint="--n-process")
+    if output is not None:
+        target = output.resolve()
+        for path in inputs:
+            if path.exists() and path.resolve() == target:
+                typer.echo(f"error: the output {output} is also an input; inputs are never overwritten", err=True)
+                raise typer.Exit(2)
+    if pretty and (format is not OutputFormat.jsonl or output is not None):
+        raise typer.BadParameter("--pretty prints jsonl records to stdout only", param_hint="--pretty")
+    try:
+        sink = open_sink(format.value, output, resume=resume, stdout=sys.stdout)
+    except (OutputError, OSError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2)
     nlp = load()
-    handle = sys.stdout
-    if format is OutputFormat.jsonl and output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(output.with_name(output.name + ".tmp"), "w", encoding="utf-8")
-    done = failed = 0
-    for item, doc, record in annotate_inputs(nlp, inputs, batch_size):
-        if doc is None:
-            failed += 1
-            typer.echo(f"error: {item}", err=True)
-            continue
-        done += 1
-        if format is OutputFormat.brat:
-            write_document(doc_to_brat(doc, record["id"]), output)
-        elif pretty:
-            handle.write(_pretty(record) + "\n")
+    counts: Counter = Counter()
+    excluded = [output, partial_path(output)] if output is not None else []
+    results = annotate_inputs(
+        nlp, inputs, batch_size=batch_size, n_process=n_process, full=full,
+        is_done=sink.is_done, counts=counts, exclude=excluded,
+    )
+    progress = tqdm(unit="doc", file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True)
+
+    def report(message: str) -> None:
+        if progress.disable:
+            typer.echo(message, err=True)
         else:
-            handle.write(json.dumps({k: v for k, v in record.items() if k != "text"}, ensure_ascii=False) + "\n")
-    if handle is not sys.stdout:
-        handle.close()
-        Path(handle.name).replace(output)
-    typer.echo(f"{done} documents annotated, {failed} failed", err=True)
-    if failed:
+            progress.write(message, file=sys.stderr)
+
+    try:
+        for result in results:
+            if isinstance(result, InputError):
+                counts["failed"] += 1
+                report(f"error: {result}")
+                continue
+            try:
+                if pretty:
+                    sys.stdout.write(_pretty(result) + "\n")
+                else:
+                    sink.write(result)
+            except OutputError as err:
+                counts["failed"] += 1
+                report(f"error: {err}")
+                continue
+            counts["done"] += 1
+            progress.update()
+        progress.close()
+        sink.commit()
+    except KeyboardInterrupt:
+        results.close()
+        progress.close()
+        sink.abort()
+        message = f"interrupted after {counts['done']} documents"
+        if output is not None and format.value == "jsonl":
+            message += f"; they are in {partial_path(output)}: add --resume to continue"
+        elif output is not None and format.value == "brat":
+            message += f"; they are in {output}: add --resume to continue"
+        elif output is not None:
+            message += f"; {output} not written"
+        typer.echo(message, err=True)
+        raise typer.Exit(130)
+    except OSError as err:
+        results.close()
+        progress.close()
+        sink.abort()
+        typer.echo(f"error: cannot write the output: {err}", err=True)
+        raise typer.Exit(2)
+    summary = f"{counts['done']} documents annotated, {counts['failed']} failed"
+    if resume:
+        summary += f", {counts['skipped']} skipped (already in the output)"
+    typer.echo(summary, err=True)
+    if counts["failed"]:
         raise typer.Exit(1)
 
 
