@@ -25,6 +25,11 @@ class OutputFormat(str, Enum):
     brat = "brat"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"extractor {__version__}")
@@ -46,8 +51,18 @@ def annotate(
     format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", help="jsonl (default) or brat."),
     batch_size: int = typer.Option(32, "--batch-size", help="Documents per nlp.pipe batch."),
     pretty: bool = typer.Option(False, "--pretty", help="Print a readable summary per document instead of JSON."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local (this process) or dask (-o is a folder of shards)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler (tcp://HOST:8786); default: a local cluster."),
+    partition_size: int = typer.Option(500, "--partition-size", help="Dask: records per partition, one shard each."),
+    shard_format: str = typer.Option("jsonl", "--shard-format", help="Dask: jsonl or parquet shards."),
+    resume: bool = typer.Option(False, "--resume", help="Dask: skip partitions whose shard exists."),
 ) -> None:
     """Annotate documents; bad inputs are reported and skipped, never the batch."""
+    if engine is Engine.dask:
+        if output is None or format is not OutputFormat.jsonl or pretty:
+            raise typer.BadParameter("--engine dask writes shards: give -o FOLDER, without --format brat or --pretty")
+        _annotate_dask(inputs, output, scheduler, partition_size, shard_format, batch_size, resume)
+        return
     from . import load
     from .annotate import annotate_inputs
     from .brat import write_document
@@ -78,6 +93,23 @@ def annotate(
         Path(handle.name).replace(output)
     typer.echo(f"{done} documents annotated, {failed} failed", err=True)
     if failed:
+        raise typer.Exit(1)
+
+
+def _annotate_dask(inputs, output, scheduler, partition_size, shard_format, batch_size, resume) -> None:
+    from .distributed import annotate_to_shards
+
+    try:
+        report = annotate_to_shards(inputs, output, scheduler=scheduler, partition_size=partition_size,
+                                    shard_format=shard_format, batch_size=batch_size, resume=resume)
+    except ValueError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2)
+    for message in report.errors:
+        typer.echo(f"error: {message}", err=True)
+    typer.echo(f"{report.records} documents annotated, {len(report.errors)} failed; "
+               f"{len(report.shards)} shards written, {len(report.skipped)} skipped, in {output}", err=True)
+    if report.errors:
         raise typer.Exit(1)
 
 
