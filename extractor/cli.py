@@ -107,8 +107,9 @@ def _annotate_dask(inputs, output, scheduler, partition_size, shard_format, batc
         raise typer.Exit(2)
     for message in report.errors:
         typer.echo(f"error: {message}", err=True)
-    typer.echo(f"{report.records} documents annotated, {len(report.errors)} failed; "
-               f"{len(report.shards)} shards written, {len(report.skipped)} skipped, in {output}", err=True)
+    typer.echo(f"{report.records} documents annotated, {len(report.errors) - len(report.failed)} failed; "
+               f"{len(report.shards)} shards written, {len(report.skipped)} skipped, "
+               f"{len(report.failed)} partitions failed, in {output}", err=True)
     if report.errors:
         raise typer.Exit(1)
 

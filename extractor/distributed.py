@@ -54,7 +54,7 @@ import os
 import re
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -72,7 +72,7 @@ _TMP_PATTERN = re.compile(r"^\..+\.(jsonl|parquet)\.[0-9a-f]{32}\.tmp$")
 
 _PIPELINES: dict = {}
 _PIPELINE_LOCKS: dict = {}
-_CACHE_LOCK = threading.Lock()
+_CACHE_LOCK = threading.RLock()  # a loader may build on worker_pipeline()
 
 
 def worker_pipeline(pipeline: str | None = None, loader: Callable | None = None):
@@ -148,7 +148,9 @@ def _annotate_batch(nlp, batch, batch_size, include_text):
 class Partition:
     """Records ``first``..``last`` of one input file (JSONL: line numbers,
     counting blank lines; Parquet: 1-based row numbers), starting at byte
-    ``offset`` (JSONL) or row group ``offset`` (Parquet)."""
+    ``offset`` (JSONL) or made of ``row_groups`` (Parquet).  ``path`` is the
+    file as the user named it (it names records in messages and ids, as in
+    single-process annotation); workers read the absolute ``location``."""
 
     path: str
     kind: str
@@ -156,6 +158,11 @@ class Partition:
     last: int
     offset: int
     row_groups: tuple = ()
+    location: str = ""
+
+    @property
+    def file(self) -> str:
+        return self.location or self.path
 
     @property
     def name(self) -> str:
@@ -200,10 +207,9 @@ def plan_partitions(paths: Iterable[str | os.PathLike], size: int = DEFAULT_PART
         raise ValueError("partition size must be at least 1")
     parts: list[Partition] = []
     for path in expand_inputs(paths):
-        if path.endswith(".parquet"):
-            parts.extend(_plan_parquet(path, size))
-        else:
-            parts.extend(_plan_jsonl(path, size))
+        plan = _plan_parquet(path, size) if path.endswith(".parquet") else _plan_jsonl(path, size)
+        location = os.path.abspath(path)
+        parts.extend(replace(part, location=location) for part in plan)
     return parts
 
 
@@ -244,11 +250,11 @@ def read_partition(part: Partition) -> Iterator[tuple[str, Any]]:
     if part.kind == "parquet":
         import pyarrow.parquet as pq
 
-        table = pq.ParquetFile(part.path).read_row_groups(list(part.row_groups))
+        table = pq.ParquetFile(part.file).read_row_groups(list(part.row_groups))
         for number, record in enumerate(table.to_pylist(), start=part.first):
             yield f"{part.path}[row {number}]", record
         return
-    with open(part.path, "rb") as handle:
+    with open(part.file, "rb") as handle:
         handle.seek(part.offset)
         for number in range(part.first, part.last + 1):
             raw = handle.readline()
@@ -364,10 +370,13 @@ def _remove_stale_temporaries(out_dir: Path) -> None:
 @dataclass
 class ShardReport:
     """What :func:`annotate_to_shards` did: shards written (names), shards
-    skipped by ``resume``, records written and the error messages."""
+    skipped by ``resume``, shards of partitions that failed (after retries;
+    their shards are absent), records written and the error messages (records
+    and failed partitions)."""
 
     shards: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
     records: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -414,7 +423,7 @@ def annotate_to_shards(
     if shard_format not in SHARD_FORMATS:
         raise ValueError(f"shard format must be one of {', '.join(SHARD_FORMATS)}")
     parts = plan_partitions(paths, partition_size)
-    out = Path(out_dir)
+    out = Path(out_dir).absolute()
     out.mkdir(parents=True, exist_ok=True)
     _check_foreign_shards(out, parts)
     _remove_stale_temporaries(out)
@@ -426,10 +435,14 @@ def annotate_to_shards(
         else:
             todo.append(part)
     if todo:
-        results = _run(todo, str(out), client, scheduler, n_workers, retries,
-                       dict(shard_format=shard_format, pipeline=pipeline, loader=loader,
-                            batch_size=batch_size, include_text=include_text))
-        for result in results:
+        options = dict(shard_format=shard_format, pipeline=pipeline, loader=loader,
+                       batch_size=batch_size, include_text=include_text)
+        for part, result in zip(todo, _run(todo, str(out), client, scheduler, n_workers, retries, options)):
+            if isinstance(result, BaseException):
+                report.failed.append(shard_path(out, part, shard_format).name)
+                report.errors.append(f"{part.path}:{part.first}-{part.last}: partition failed "
+                                     f"({type(result).__name__}: {result})")
+                continue
             report.shards.append(result["shard"])
             report.records += result["records"]
             report.errors.extend(result["errors"])
@@ -452,7 +465,8 @@ def _check_foreign_shards(out: Path, parts: list[Partition]) -> None:
             )
 
 
-def _run(parts, out_dir, client, scheduler, n_workers, retries, options) -> list[dict]:
+def _run(parts, out_dir, client, scheduler, n_workers, retries, options) -> list:
+    """Each partition's result, or the exception that ended it."""
     from distributed import Client
 
     cluster = own_client = None
@@ -470,7 +484,13 @@ def _run(parts, out_dir, client, scheduler, n_workers, retries, options) -> list
                           **options)
             for part in parts
         ]
-        return client.gather(futures)
+        results = []
+        for future in futures:
+            try:
+                results.append(future.result())
+            except Exception as err:  # a partition that failed for good costs only itself
+                results.append(err)
+        return results
     finally:
         if own_client is not None:
             own_client.close()

@@ -63,7 +63,8 @@ def client(kill_dir):
 
 class KillingPipeline:
     """Wraps the pipeline; the first worker to claim the armed flag file dies
-    (``os._exit``) after five documents of its partition."""
+    (``os._exit``) after five documents of its partition, leaving in the flag
+    file its pid and the files of the output folder at that moment."""
 
     def __init__(self, nlp, flags: Path):
         self.nlp, self.flags = nlp, flags
@@ -80,15 +81,17 @@ class KillingPipeline:
                 except FileNotFoundError:
                     pass
                 else:
-                    (self.flags / "fired").write_text(str(os.getpid()))
+                    out_dir = Path((self.flags / "fired").read_text())
+                    seen = sorted(path.name for path in out_dir.iterdir())
+                    (self.flags / "fired").write_text(json.dumps({"pid": os.getpid(), "files": seen}))
                     os._exit(1)
             yield doc
 
 
 def killing_loader(pipeline):
-    import extractor
+    from extractor.distributed import worker_pipeline
 
-    return KillingPipeline(extractor.load(pipeline), Path(os.environ[KILL_DIR]))
+    return KillingPipeline(worker_pipeline(pipeline)[0], Path(os.environ[KILL_DIR]))
 
 
 # -- partitions -----------------------------------------------------------------
@@ -182,14 +185,17 @@ def test_bad_records_are_reported_and_cost_only_themselves(client, nlp, tmp_path
 
 
 def test_resume_rewrites_only_missing_shards(client, expected, tmp_path):
-    annotate_to_shards([SAMPLE], tmp_path, client=client, partition_size=100)
-    (tmp_path / "ctgov_sample.00000101-00000200.jsonl").unlink()
-    report = annotate_to_shards([SAMPLE], tmp_path, client=client, partition_size=100, resume=True)
-    assert report.shards == ["ctgov_sample.00000101-00000200.jsonl"]
-    assert report.skipped == ["ctgov_sample.00000001-00000100.jsonl", "ctgov_sample.00000201-00000300.jsonl"]
-    assert list(read_shards(tmp_path)) == expected
+    subset = tmp_path / "subset.jsonl"
+    subset.write_text("".join(SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)[:100]), encoding="utf-8")
+    out = tmp_path / "out"
+    annotate_to_shards([subset], out, client=client, partition_size=40)
+    (out / "subset.00000041-00000080.jsonl").unlink()
+    report = annotate_to_shards([subset], out, client=client, partition_size=40, resume=True)
+    assert report.shards == ["subset.00000041-00000080.jsonl"]
+    assert report.skipped == ["subset.00000001-00000040.jsonl", "subset.00000081-00000100.jsonl"]
+    assert list(read_shards(out)) == expected[:100]
     with pytest.raises(ValueError, match="cut into other partitions"):
-        annotate_to_shards([SAMPLE], tmp_path, client=client, partition_size=150)
+        annotate_to_shards([subset], out, client=client, partition_size=50)
 
 
 def test_bag_and_dataframe(client, expected):
@@ -223,14 +229,19 @@ def test_cli_with_scheduler_address(client, expected, tmp_path):
 
 
 def test_killed_worker_leaves_complete_output_without_duplicates(client, expected, kill_dir, tmp_path):
-    (kill_dir / "armed").write_text("")
+    (kill_dir / "armed").write_text(str(tmp_path))
     before = set(client.run(os.getpid).values())
     report = annotate_to_shards([SAMPLE], tmp_path, client=client, partition_size=60, loader=killing_loader)
-    killed = int((kill_dir / "fired").read_text())
-    assert not (kill_dir / "armed").exists() and killed in before
+    fired = json.loads((kill_dir / "fired").read_text())
+    assert not (kill_dir / "armed").exists() and fired["pid"] in before
+    # when the worker died its partition existed only as a temporary file, not as a shard
+    temporaries = [name for name in fired["files"] if name.endswith(".tmp")]
+    assert temporaries
+    for name in temporaries:
+        assert name[1:].split(".jsonl.")[0] + ".jsonl" not in fired["files"]
     client.wait_for_workers(2, timeout=60)
-    assert killed not in set(client.run(os.getpid).values())  # the nanny replaced the dead process
-    assert report.records == 300 and len(report.shards) == 5
+    assert fired["pid"] not in set(client.run(os.getpid).values())  # the nanny replaced the dead process
+    assert report.records == 300 and len(report.shards) == 5 and report.errors == []
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(report.shards)  # no temporary left
     records = list(read_shards(tmp_path))
     assert len({r["id"] for r in records}) == 300
