@@ -34,9 +34,16 @@ thread each (``dask worker ADDRESS --nworkers N --nthreads 1``).
 
 On a cluster of several machines every worker must see the input files and
 the output folder under the same paths (a shared file system), and have the
-same ``extractor`` version installed.
+same ``extractor`` version installed::
 
-Example::
+    dask scheduler --port 8786                                  # on host A
+    dask worker tcp://A:8786 --nworkers 4 --nthreads 1          # on each worker host
+    extractor annotate /shared/corpus.jsonl --engine dask --scheduler tcp://A:8786 -o /shared/out
+
+Without ``--scheduler`` the command starts a local cluster with one
+single-threaded worker process per CPU, and closes it at the end.
+
+From Python::
 
     from extractor.distributed import annotate_to_shards, read_shards
 
@@ -383,12 +390,13 @@ class ShardReport:
 
 def local_cluster(n_workers: int | None = None, processes: bool = True, **kwargs):
     """A ``LocalCluster`` sized to this machine: one single-threaded worker
-    process per CPU available (or ``n_workers``), no dashboard."""
+    process per CPU available (or ``n_workers``); its HTTP server (and
+    dashboard, if bokeh is installed) on any free port."""
     from distributed import LocalCluster
 
     if n_workers is None:
         n_workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    kwargs.setdefault("dashboard_address", None)
+    kwargs.setdefault("dashboard_address", ":0")  # any free port: never a clash on 8787
     return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes, **kwargs)
 
 

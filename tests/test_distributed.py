@@ -52,7 +52,7 @@ def client(kill_dir):
     os.environ[KILL_DIR] = str(kill_dir)  # inherited by the worker processes spawned below
     try:
         with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+                                      dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
             yield client
     finally:
         del os.environ[KILL_DIR]
@@ -229,9 +229,13 @@ def test_cli_with_scheduler_address(client, expected, tmp_path):
 
 
 def test_killed_worker_leaves_complete_output_without_duplicates(client, expected, kill_dir, tmp_path):
-    (kill_dir / "armed").write_text(str(tmp_path))
+    subset = tmp_path / "subset.jsonl"
+    subset.write_text("".join(SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)[:120]), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (kill_dir / "armed").write_text(str(out))
     before = set(client.run(os.getpid).values())
-    report = annotate_to_shards([SAMPLE], tmp_path, client=client, partition_size=60, loader=killing_loader)
+    report = annotate_to_shards([subset], out, client=client, partition_size=30, loader=killing_loader)
     fired = json.loads((kill_dir / "fired").read_text())
     assert not (kill_dir / "armed").exists() and fired["pid"] in before
     # when the worker died its partition existed only as a temporary file, not as a shard
@@ -241,8 +245,20 @@ def test_killed_worker_leaves_complete_output_without_duplicates(client, expecte
         assert name[1:].split(".jsonl.")[0] + ".jsonl" not in fired["files"]
     client.wait_for_workers(2, timeout=60)
     assert fired["pid"] not in set(client.run(os.getpid).values())  # the nanny replaced the dead process
-    assert report.records == 300 and len(report.shards) == 5 and report.errors == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(report.shards)  # no temporary left
-    records = list(read_shards(tmp_path))
-    assert len({r["id"] for r in records}) == 300
-    assert records == expected
+    assert report.records == 120 and len(report.shards) == 4 and report.errors == []
+    assert sorted(p.name for p in out.iterdir()) == sorted(report.shards)  # no temporary left
+    records = list(read_shards(out))
+    assert len({r["id"] for r in records}) == 120
+    assert records == expected[:120]
+
+
+def test_own_local_cluster_is_started_and_closed(client, expected, tmp_path):
+    import multiprocessing
+
+    subset = tmp_path / "subset.jsonl"
+    subset.write_text("".join(SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)[:20]), encoding="utf-8")
+    children = {p.pid for p in multiprocessing.active_children()}
+    report = annotate_to_shards([subset], tmp_path / "out", n_workers=1, partition_size=10)
+    assert report.shards == ["subset.00000001-00000010.jsonl", "subset.00000011-00000020.jsonl"]
+    assert list(read_shards(tmp_path / "out")) == expected[:20]
+    assert {p.pid for p in multiprocessing.active_children()} == children  # its worker process is gone
