@@ -301,7 +301,8 @@ def annotate_partition(
     nlp, lock = worker_pipeline(pipeline, loader)
     final = shard_path(out_dir, part, shard_format)
     tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
-    records: list[dict] = []
+    records: list[dict] = []  # kept for Parquet only
+    written = 0
     errors: list[str] = []
     try:
         with lock:
@@ -311,7 +312,7 @@ def annotate_partition(
                         if isinstance(out, InputError):
                             errors.append(str(out))
                         else:
-                            records.append(out)
+                            written += 1
                             handle.write(json.dumps(out, ensure_ascii=False) + "\n")
                     handle.flush()
                     os.fsync(handle.fileno())
@@ -319,11 +320,12 @@ def annotate_partition(
                 for out in annotate_records(nlp, read_partition(part), batch_size, include_text):
                     (errors.append(str(out)) if isinstance(out, InputError) else records.append(out))
                 _write_parquet(tmp, records, include_text)
+                written = len(records)
         os.replace(tmp, final)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return {"shard": final.name, "records": len(records), "errors": errors}
+    return {"shard": final.name, "records": written, "errors": errors}
 
 
 def _write_parquet(path: Path, records: list[dict], include_text: bool) -> None:
@@ -528,7 +530,9 @@ def annotate_bag(bag, *, pipeline: str | None = None, loader: Callable | None = 
                  batch_size: int = 32, include_text: bool = False):
     """A bag of raw records (``{"id", "text"}`` dicts, registry records, NLI4CT
     reports) to a bag of output records, partition by partition.  A record that
-    cannot be annotated becomes ``{"id": ..., "error": message}``."""
+    cannot be annotated becomes ``{"id": ..., "error": message}``.  A record
+    without ``id`` (or ``nct_id``) is named ``item N``, its position in its
+    partition (single-process annotation names it ``file:line``)."""
     return bag.map_partitions(_annotate_list, pipeline=pipeline, loader=loader,
                               batch_size=batch_size, include_text=include_text)
 

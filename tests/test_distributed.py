@@ -134,6 +134,13 @@ def test_inputs_with_one_stem_or_unknown_suffix_are_refused(tmp_path):
         plan_partitions([tmp_path / "notes.txt"])
 
 
+def test_cli_dask_engine_needs_an_output_folder(tmp_path):
+    result = CliRunner().invoke(app, ["annotate", str(SAMPLE), "--engine", "dask"])
+    assert result.exit_code == 2 and "give -o FOLDER" in result.stderr
+    result = CliRunner().invoke(app, ["annotate", str(tmp_path / "notes.txt"), "--engine", "dask", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "notes.txt: no such file or directory" in result.stderr
+
+
 def test_import_does_not_load_dask():
     code = "import sys, extractor, extractor.cli, extractor.distributed; print('dask' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
