@@ -27,6 +27,11 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"extractor {__version__}")
@@ -52,14 +57,23 @@ def annotate(
     format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", help="jsonl (default), brat, html or csv."),
     n_process: int = typer.Option(1, "--n-process", help="Worker processes (-1: one per CPU)."),
     batch_size: int = typer.Option(32, "--batch-size", min=1, help="Documents per batch."),
-    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into -o (jsonl, brat)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into -o (jsonl, brat; with dask: skip partitions whose shard exists)."),
     full: bool = typer.Option(
         False, "--full", help="Registry records: add arm groups, intervention descriptions, eligibility."
     ),
     pretty: bool = typer.Option(False, "--pretty", help="Print a readable summary per document instead of JSON."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local (this process) or dask (-o is a folder of shards)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler (tcp://HOST:8786); default: a local cluster."),
+    partition_size: int = typer.Option(500, "--partition-size", help="Dask: records per partition, one shard each."),
+    shard_format: str = typer.Option("jsonl", "--shard-format", help="Dask: jsonl or parquet shards."),
 ) -> None:
     """Annotate documents.  Bad inputs are reported (file and line or record)
     and skipped, never the batch; the exit code is 1 when any input failed."""
+    if engine is Engine.dask:
+        if output is None or format is not OutputFormat.jsonl or pretty:
+            raise typer.BadParameter("--engine dask writes shards: give -o FOLDER, without --format brat or --pretty")
+        _annotate_dask(inputs, output, scheduler, partition_size, shard_format, batch_size, resume)
+        return
     import os
     from collections import Counter
 
@@ -145,6 +159,24 @@ def annotate(
         summary += f", {counts['skipped']} skipped (already in the output)"
     typer.echo(summary, err=True)
     if counts["failed"]:
+        raise typer.Exit(1)
+
+
+def _annotate_dask(inputs, output, scheduler, partition_size, shard_format, batch_size, resume) -> None:
+    from .distributed import annotate_to_shards
+
+    try:
+        report = annotate_to_shards(inputs, output, scheduler=scheduler, partition_size=partition_size,
+                                    shard_format=shard_format, batch_size=batch_size, resume=resume)
+    except ValueError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2)
+    for message in report.errors:
+        typer.echo(f"error: {message}", err=True)
+    typer.echo(f"{report.records} documents annotated, {len(report.errors) - len(report.failed)} failed; "
+               f"{len(report.shards)} shards written, {len(report.skipped)} skipped, "
+               f"{len(report.failed)} partitions failed, in {output}", err=True)
+    if report.errors:
         raise typer.Exit(1)
 
 
