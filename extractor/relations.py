@@ -1,120 +1,431 @@
 """Regimen relations: attributes linked to drugs, time frames to endpoints.
 
-Rules (a learned scorer is future work, see the README):
+Two steps:
 
-- DOSE, ROUTE, SCHEDULE, DURATION link within their sentence: to the nearest
-  drug before them whose own attribute of that kind is not already stated
-  (``cisplatin IV on day 1 and etoposide IV on days 1-3``), or to the first
-  drug after them when none precedes; a SCHEDULE or DURATION that follows a
-  coordination of drugs with no attribute of its kind in between links to all
-  of them (``atezolizumab and bevacizumab will be administered every 21 days``);
-- a sentence without a drug (``Courses repeat every 21 days for 4 courses.``)
-  links to the study drugs of its section;
-- a TIMEFRAME links to the ENDPOINTs of its line item (``measure, description,
-  time frame``), or of its sentence in prose.
+1. Candidates.  Every DOSE, ROUTE, SCHEDULE or DURATION is paired with each
+   DRUG or DRUG_CLASS mention of its section within ``max_distance`` tokens,
+   every TIMEFRAME with each ENDPOINT of its section within that distance.
+2. A learned scorer.  Each pair is described by binary features (direction,
+   token distance, how many heads and same-label attributes lie between,
+   same sentence / line / ``|`` item / paragraph / section, punctuation and
+   coordination words between, whether the head heads a coordination
+   ``A and B`` just before the attribute, whether the attribute's sentence
+   names any drug, the section category, the head's label and role) and
+   scored by a logistic regression; a pair is linked when its probability is
+   at least ``threshold``.  Each pair is scored independently, so one
+   attribute links to every drug it is stated for (``atezolizumab and
+   bevacizumab will be administered every 21 days`` gives two Schedule-Drug
+   links) and a drugless sentence (``Courses repeat every 21 days``) can link
+   to the drugs of its paragraph.
+
+The model is a JSON file (``relations.json``: feature -> weight, bias,
+threshold; no pickle) trained on the ``train`` split with gold entities by
+``tools/train_relations.py``.  ``initialize`` reads the copy bundled with the
+package (``extractor/models``, mapped from the repository's ``models/``
+folder), ``to_disk``/``from_disk`` write and read it next to the pipeline.
 
 Output: ``doc._.extractor_relations``, a list of ``{"label", "arg1": [start,
-end], "arg2": [start, end]}`` with character offsets (plain data).
+end], "arg2": [start, end], "score"}`` with character offsets (plain data);
+``arg1`` is the attribute, ``arg2`` the drug or endpoint.
 """
+
+import bisect
+import json
+import math
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
 
 from .extensions import ensure_extensions, get_entities
 from .schema import RELATION_FOR_ATTRIBUTE
 from .sections import SPANS_KEY as SECTIONS_KEY
 
+MODEL_FILE = "relations.json"
+MODEL_FORMAT = "extractor-relations-logreg-v1"
 DRUG_LABELS = ("DRUG", "DRUG_CLASS")
-COORDINATORS = frozenset({"and", "or", "plus", "+", ",", "/", "with", "&", "in", "combination", "combined", "together", "followed", "by"})
+DRUG_ATTRIBUTES = ("DOSE", "ROUTE", "SCHEDULE", "DURATION")
+COORDINATORS = frozenset(
+    {"and", "or", "plus", "+", ",", "/", "with", "&", "in", "combination", "combined", "together", "followed",
+     "by", "then", "and/or", "-", "(", ")", ";"}
+)
+CUE_WORDS = frozenset(
+    {"and", "or", "plus", "+", "with", "followed", "then", "versus", "vs", "vs.", "arm", "group", "cohort",
+     "of", "at", "every", "for", "on", "in", "after", "before", "than", "from", "to", "receive", "receives",
+     "received", "given", "administered", "daily", "dose", "placebo", "combination", "each", "cycle", "cycles",
+     "courses", "repeat", "until", "alone", "or", "either"}
+)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?=\n)|\n(?=\S)")
+
+
+def model_path():
+    """The model bundled with the package."""
+    return resources.files("extractor.models").joinpath(MODEL_FILE)
+
+
+def _bucket(value: int, edges: Iterable[int]) -> str:
+    for edge in edges:
+        if value <= edge:
+            return f"<={edge}"
+    return f">{edge}"
+
+
+class _DocContext:
+    """Per-document lookups shared by the features of all pairs."""
+
+    def __init__(self, doc: Doc, ents: list[Span]):
+        self.doc = doc
+        self.ents = ents
+        text = doc.text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.pipes = [m.start() for m in re.finditer(r"\|", text)]
+        self.paragraph_breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
+        self.sent_of = [0] * len(doc)
+        if doc.has_annotation("SENT_START"):
+            for index, sent in enumerate(doc.sents):
+                for i in range(sent.start, sent.end):
+                    self.sent_of[i] = index
+        self.section_of = [None] * len(doc)
+        self.section_index = [-1] * len(doc)
+        for index, section in enumerate(doc.spans.get(SECTIONS_KEY, [])):
+            for i in range(section.start, section.end):
+                self.section_of[i] = section.label_
+                self.section_index[i] = index
+        self.heads = [e for e in ents if e.label_ in DRUG_LABELS]
+        self.endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
+        self.sent_has_head = set(self.sent_of[h.start] for h in self.heads)
+
+    def line_of(self, char: int) -> int:
+        return bisect.bisect_left(self.newlines, char)
+
+    def line_text(self, char: int) -> str:
+        line = self.line_of(char)
+        start = self.newlines[line - 1] + 1 if line > 0 else 0
+        end = self.newlines[line] if line < len(self.newlines) else len(self.doc.text)
+        return self.doc.text[start:end]
+
+    @staticmethod
+    def _count(positions: list[int], start: int, end: int) -> int:
+        return bisect.bisect_left(positions, end) - bisect.bisect_left(positions, start)
+
+
+def _role(span: Span) -> str | None:
+    return getattr(span._, "extractor_role", None)
+
+
+def _name(span: Span) -> str:
+    return (getattr(span._, "extractor_normalized", None) or span.text).lower()
+
+
+def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
+    """Binary features of one (attribute, head) candidate pair."""
+    doc = ctx.doc
+    label = attr.label_
+    head_before = head.end <= attr.start
+    direction = "hb" if head_before else "ha"
+    left, right = (head, attr) if head_before else (attr, head)
+    gap_start, gap_end = left.end, right.start
+    between = doc[gap_start:gap_end]
+    char_start, char_end = left.end_char, right.start_char
+    token_distance = max(0, gap_end - gap_start)
+    heads = ctx.endpoints if label == "TIMEFRAME" else ctx.heads
+    heads_between = [h for h in heads if h.start >= gap_start and h.end <= gap_end]
+    same_between = [e for e in ctx.ents if e.label_ == label and e.start >= gap_start and e.end <= gap_end]
+    other_attr_between = [
+        e for e in ctx.ents
+        if e.label_ not in DRUG_LABELS and e.label_ not in ("ENDPOINT", label)
+        and e.start >= gap_start and e.end <= gap_end
+    ]
+    sentences_between = abs(ctx.sent_of[attr.start] - ctx.sent_of[head.start])
+    newlines = ctx._count(ctx.newlines, char_start, char_end)
+    pipes = ctx._count(ctx.pipes, char_start, char_end)
+    paragraphs = ctx._count(ctx.paragraph_breaks, char_start, char_end)
+    same_section = ctx.section_index[attr.start] == ctx.section_index[head.start]
+    section = ctx.section_of[attr.start] or "none"
+    words = [t.lower_ for t in between if not t.is_space]
+    feats = [
+        "bias",
+        f"dir={direction}",
+        f"dist={direction}{_bucket(token_distance, (0, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80))}",
+        f"rank={direction}{min(len(heads_between), 4)}",
+        f"same_between={direction}{min(len(same_between), 3)}",
+        f"other_attr_between={_bucket(len(other_attr_between), (0, 1, 2, 4))}",
+        f"sentences={_bucket(sentences_between, (0, 1, 2, 3, 5))}",
+        f"newlines={_bucket(newlines, (0, 1, 2, 4))}",
+        f"pipes={min(pipes, 2)}",
+        f"paragraphs={min(paragraphs, 2)}",
+        f"same_section={same_section}",
+        f"section={section}",
+        f"head_label={head.label_}",
+    ]
+    if sentences_between == 0:
+        feats.append(f"same_sentence_rank={direction}{min(len(heads_between), 3)}")
+    feats.append(
+        f"combo={direction}|rank={min(len(heads_between), 2)}|same={min(len(same_between), 2)}"
+        f"|sent={min(sentences_between, 2)}|lines={min(newlines, 1)}"
+    )
+    feats.append(f"combo_dist={direction}|rank={min(len(heads_between), 2)}|{_bucket(token_distance, (2, 5, 10, 20, 40))}")
+    for punct in (";", ":", "(", ")", ".", ",", "|"):
+        if punct in words:
+            feats.append(f"between_has={punct}")
+    if token_distance <= 12:
+        feats.extend(f"between_word={w}" for w in set(words) if w in CUE_WORDS)
+    else:
+        feats.extend(f"between_cue_far={w}" for w in set(words) if w in CUE_WORDS and w in {"and", "or", "plus", "followed", "then", "versus", "vs"})
+    if words:
+        feats.append(f"first_between={words[0] if words[0] in CUE_WORDS or not words[0].isalnum() else 'W'}")
+        feats.append(f"last_between={words[-1] if words[-1] in CUE_WORDS or not words[-1].isalnum() else 'W'}")
+    if label != "TIMEFRAME":
+        attr_sent = ctx.sent_of[attr.start]
+        feats.append(f"attr_sentence_has_drug={attr_sent in ctx.sent_has_head}")
+        role = _role(head)
+        feats.append(f"role={role}")
+        if head.label_ == "DRUG" and len(head.text) <= 6 and head.text.isupper():
+            feats.append("head_acronym")
+        after_head = doc[head.end:head.end + 1]
+        if len(after_head) and after_head[0].text == ":":
+            # an arm or intervention label "Drug: ..." gets the links only
+            # when its description does not name the drug again
+            named_again = any(
+                _name(h) == _name(head) and h.start > head.end and ctx.line_of(h.start_char) == ctx.line_of(head.start_char)
+                for h in ctx.heads
+            )
+            feats.append(f"head_colon={direction}|named_again={named_again}")
+        head_line = ctx.line_text(head.start_char).strip(" \t*-:•")
+        if head_line.lower() == head.text.lower():
+            feats.append(f"head_alone_on_line={direction}|lines={_bucket(newlines, (0, 1, 2))}")
+        attr_sent = ctx.sent_of[attr.start]
+        if attr_sent not in ctx.sent_has_head:
+            feats.append(
+                f"drugless_sentence|sentences={_bucket(sentences_between, (1, 2, 3, 5))}|paragraphs={min(paragraphs, 1)}"
+                f"|rank={min(len(heads_between), 3)}|{direction}"
+            )
+            feats.append(f"drugless_sentence|same_between={min(len(same_between), 2)}|{direction}")
+        name = _name(head)
+        if any(_name(h) == name for h in heads_between):
+            feats.append(f"same_name_between={direction}")
+        # head begins a coordination of heads that ends right before the attribute
+        if head_before:
+            chain = [head] + heads_between
+            coordinated = all(
+                all(t.lower_ in COORDINATORS or t.is_space for t in doc[a.end:b.start]) and b.start - a.end <= 4
+                for a, b in zip(chain, chain[1:])
+            )
+            if coordinated and len(chain) > 1:
+                feats.append("coordinated_chain")
+        # for a head after the attribute: is there any head earlier in the same sentence?
+        else:
+            attrs_between = [e for e in ctx.ents if e.start >= gap_start and e.end <= gap_end and e.label_ not in DRUG_LABELS]
+            if same_between and all(
+                all(t.lower_ in COORDINATORS or t.is_space for t in doc[a.end:b.start])
+                for a, b in zip([attr] + attrs_between, attrs_between + [head])
+            ):
+                feats.append("coordinated_attributes_before_head")
+            earlier = any(
+                ctx.sent_of[h.start] == ctx.sent_of[attr.start] and h.end <= attr.start for h in ctx.heads
+            )
+            feats.append(f"sentence_head_before={earlier}")
+    else:
+        feats.append(f"endpoint_same_item={pipes == 0 and newlines == 0}")
+    return [f"{label}|{f}" for f in feats] + [f for f in feats if f != "bias"]
+
+
+def stage_two_features(pairs: list[tuple[Span, Span]], probabilities: list[float]) -> list[list[str]]:
+    """Features of each pair relative to its competitors, from first-stage probabilities:
+    its rank among the heads of its attribute, and its attribute's rank among
+    the same-label attributes of its head."""
+    by_attr: dict[tuple, list[int]] = {}
+    by_head: dict[tuple, list[int]] = {}
+    for index, (attr, head) in enumerate(pairs):
+        by_attr.setdefault((attr.start, attr.end), []).append(index)
+        by_head.setdefault((head.start, head.end, attr.label_), []).append(index)
+    result = []
+    for index, (attr, head) in enumerate(pairs):
+        p = probabilities[index]
+        rivals = sorted((probabilities[i] for i in by_attr[(attr.start, attr.end)] if i != index), reverse=True)
+        attr_rank = sum(1 for q in rivals if q > p)
+        best_rival = rivals[0] if rivals else 0.0
+        others = sorted(
+            (probabilities[i] for i in by_head[(head.start, head.end, attr.label_)] if i != index), reverse=True
+        )
+        head_rank = sum(1 for q in others if q > p)
+        label = attr.label_
+        feats = [
+            f"s2|p={_bucket(int(p * 10), (0, 1, 2, 3, 4, 5, 6, 7, 8, 9))}",
+            f"s2|attr_rank={min(attr_rank, 3)}",
+            f"s2|head_rank={min(head_rank, 3)}",
+            f"s2|gap={_bucket(int((p - best_rival) * 10), (-6, -3, -1, 0, 1, 3, 6))}",
+            f"s2|rivals_above_half={min(sum(1 for q in rivals if q >= 0.5), 3)}",
+        ]
+        result.append([f"{label}|{f}" for f in feats] + feats)
+    return result
+
+
+def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple[Span, Span]]:
+    """(attribute, head) pairs worth scoring: same section, within ``max_distance`` tokens."""
+    ctx_sections = {}
+    for index, section in enumerate(doc.spans.get(SECTIONS_KEY, [])):
+        ctx_sections[(section.start, section.end)] = index
+    sections = list(doc.spans.get(SECTIONS_KEY, []))
+    starts = [s.start for s in sections]
+
+    def section_index(token: int) -> int:
+        i = bisect.bisect_right(starts, token) - 1
+        return i if i >= 0 and token < sections[i].end else -1
+
+    heads = [e for e in ents if e.label_ in DRUG_LABELS]
+    endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
+    pairs = []
+    for attr in ents:
+        if attr.label_ not in RELATION_FOR_ATTRIBUTE:
+            continue
+        pool = endpoints if attr.label_ == "TIMEFRAME" else heads
+        attr_section = section_index(attr.start)
+        for head in pool:
+            distance = attr.start - head.end if head.end <= attr.start else head.start - attr.end
+            if distance > max_distance or section_index(head.start) != attr_section:
+                continue
+            pairs.append((attr, head))
+    return pairs
+
+
+class RelationScorer:
+    """Two stacked logistic regressions over binary features, as plain data:
+    the first scores each pair alone, the second adds how the pair ranks
+    against its competitors under the first."""
+
+    def __init__(self, weights: dict[str, float] | None = None, bias: float = 0.0, threshold: float = 0.5,
+                 max_distance: int = 120, meta: dict | None = None,
+                 weights2: dict[str, float] | None = None, bias2: float = 0.0):
+        self.weights = dict(weights or {})
+        self.bias = bias
+        self.weights2 = dict(weights2 or {})
+        self.bias2 = bias2
+        self.threshold = threshold
+        self.max_distance = max_distance
+        self.meta = dict(meta or {})
+
+    @staticmethod
+    def _sigmoid(z: float) -> float:
+        if z < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def probability(self, features: Iterable[str]) -> float:
+        """First-stage probability of one pair."""
+        return self._sigmoid(self.bias + sum(self.weights.get(f, 0.0) for f in features))
+
+    def probabilities(self, pairs: list[tuple[Span, Span]], features: list[list[str]]) -> list[float]:
+        """Final probabilities of all candidate pairs of a document."""
+        first = [self.probability(f) for f in features]
+        if not self.weights2:
+            return first
+        second = stage_two_features(pairs, first)
+        return [
+            self._sigmoid(self.bias2 + sum(self.weights2.get(x, 0.0) for x in f1 + f2))
+            for f1, f2 in zip(features, second)
+        ]
+
+    def to_dict(self) -> dict:
+        return {
+            "format": MODEL_FORMAT,
+            "bias": self.bias,
+            "threshold": self.threshold,
+            "max_distance": self.max_distance,
+            "meta": self.meta,
+            "weights": dict(sorted(self.weights.items())),
+            "bias2": self.bias2,
+            "weights2": dict(sorted(self.weights2.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RelationScorer":
+        if data.get("format") != MODEL_FORMAT:
+            raise ValueError(f"not a relation model of format {MODEL_FORMAT}: {data.get('format')!r}")
+        return cls(
+            {str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
+            float(data["threshold"]), int(data["max_distance"]), data.get("meta"),
+            {str(k): float(v) for k, v in data.get("weights2", {}).items()}, float(data.get("bias2", 0.0)),
+        )
+
+    @classmethod
+    def read(cls, path) -> "RelationScorer":
+        path_text = path.read_text(encoding="utf-8")
+        try:
+            data = json.loads(path_text)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path}: invalid relation model JSON ({err})") from None
+        return cls.from_dict(data)
+
+    def write(self, path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=1, sort_keys=False) + "\n", encoding="utf-8")
 
 
 class RelationLinker:
-    def __init__(self, nlp: Language, name: str = "extractor_relations", max_distance: int = 40):
+    def __init__(self, nlp: Language, name: str = "extractor_relations", threshold: Optional[float] = None):
         self.name = name
-        self.max_distance = max_distance
+        self.threshold_override = threshold
+        self.scorer: RelationScorer | None = None
         ensure_extensions()
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, model: str | None = None):
+        source = Path(model) if model is not None else model_path()
+        self.scorer = RelationScorer.read(source)
+
+    @property
+    def threshold(self) -> float:
+        if self.threshold_override is not None:
+            return self.threshold_override
+        return self.scorer.threshold if self.scorer is not None else 0.5
+
+    def scored_pairs(self, doc: Doc, ents: list[Span] | None = None) -> list[tuple[Span, Span, float]]:
+        """Every candidate pair with its probability."""
+        if self.scorer is None:
+            self.initialize()
+        ents = get_entities(doc) if ents is None else ents
+        ctx = _DocContext(doc, ents)
+        pairs = candidate_pairs(doc, ents, self.scorer.max_distance)
+        features = [pair_features(ctx, attr, head) for attr, head in pairs]
+        probabilities = self.scorer.probabilities(pairs, features)
+        return [(attr, head, p) for (attr, head), p in zip(pairs, probabilities)]
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_extensions()
         relations: list[dict] = []
-        ents = get_entities(doc)
-        for ent in ents:
-            label = RELATION_FOR_ATTRIBUTE.get(ent.label_)
-            if label is None:
-                continue
-            if ent.label_ == "TIMEFRAME":
-                heads = self._endpoints_for(doc, ent, ents)
-            else:
-                heads = self._drugs_for(doc, ent, ents)
-            for head in heads:
-                relations.append(
-                    {"label": label, "arg1": [ent.start_char, ent.end_char], "arg2": [head.start_char, head.end_char]}
-                )
+        threshold = self.threshold
+        for attr, head, probability in self.scored_pairs(doc):
+            if probability >= threshold:
+                relations.append({
+                    "label": RELATION_FOR_ATTRIBUTE[attr.label_],
+                    "arg1": [attr.start_char, attr.end_char],
+                    "arg2": [head.start_char, head.end_char],
+                    "score": round(probability, 4),
+                })
+        relations.sort(key=lambda r: (r["arg1"], r["arg2"]))
         doc._.extractor_relations = relations
         return doc
 
-    def _sentence(self, doc: Doc, ent: Span) -> Span:
-        return ent.sent if doc.has_annotation("SENT_START") else doc[:]
+    def to_disk(self, path, exclude=tuple()):
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.scorer is None:
+            self.initialize()
+        self.scorer.write(path / MODEL_FILE)
 
-    def _drugs_for(self, doc: Doc, ent: Span, ents: list[Span]) -> list[Span]:
-        sent = self._sentence(doc, ent)
-        in_sentence = [e for e in ents if sent.start <= e.start < sent.end]
-        drugs = [e for e in in_sentence if e.label_ in DRUG_LABELS]
-        if not drugs:
-            return self._section_drugs(doc, ent, ents)
-        before = [d for d in drugs if d.end <= ent.start and ent.start - d.end <= self.max_distance]
-        if before:
-            nearest = before[-1]
-            group = [nearest]
-            # walk back over a coordination "A and B", "A, B and C", "A + B"
-            index = drugs.index(nearest)
-            while index > 0:
-                previous = drugs[index - 1]
-                between = doc[previous.end:group[0].start]
-                if len(between) <= 3 and all(t.lower_ in COORDINATORS or t.is_space for t in between):
-                    group.insert(0, previous)
-                    index -= 1
-                else:
-                    break
-            same_kind_between = any(
-                e.label_ == ent.label_ for e in in_sentence if nearest.end <= e.start < ent.start
-            )
-            if ent.label_ in ("SCHEDULE", "DURATION") and not same_kind_between:
-                return group
-            return [nearest] if ent.label_ in ("DOSE", "ROUTE") else group
-        after = [d for d in drugs if d.start >= ent.end and d.start - ent.end <= 6]
-        return after[:1]
-
-    def _section_drugs(self, doc: Doc, ent: Span, ents: list[Span]) -> list[Span]:
-        if ent.label_ not in ("SCHEDULE", "DURATION"):
-            return []
-        section = next(
-            (s for s in doc.spans.get(SECTIONS_KEY, []) if s.start <= ent.start < s.end), None
-        )
-        if section is None or section.label_ not in ("arms", "outline", "interventions", "description", "summary"):
-            return []
-        window_start = max(section.start, ent.start - 120)
-        candidates = [
-            e for e in ents
-            if e.label_ in DRUG_LABELS and window_start <= e.start < ent.start and e._.extractor_role != "other"
-        ]
-        return candidates
-
-    def _endpoints_for(self, doc: Doc, ent: Span, ents: list[Span]) -> list[Span]:
-        text = doc.text
-        line_start = max(text.rfind("\n", 0, ent.start_char), text.rfind("|", 0, ent.start_char)) + 1
-        endpoints = [e for e in ents if e.label_ == "ENDPOINT" and line_start <= e.start_char < ent.start_char]
-        if endpoints:
-            return endpoints
-        sent = self._sentence(doc, ent)
-        return [e for e in ents if e.label_ == "ENDPOINT" and sent.start <= e.start < sent.end]
+    def from_disk(self, path, exclude=tuple()):
+        self.scorer = RelationScorer.read(ensure_path(path) / MODEL_FILE)
+        return self
 
 
 @Language.factory(
     "extractor_relations",
     assigns=["doc._.extractor_relations"],
     requires=["doc.spans"],
-    default_config={"max_distance": 40},
+    default_config={"threshold": None},
 )
-def make_relation_linker(nlp: Language, name: str, max_distance: int) -> RelationLinker:
-    return RelationLinker(nlp, name, max_distance)
+def make_relation_linker(nlp: Language, name: str, threshold: Optional[float]) -> RelationLinker:
+    return RelationLinker(nlp, name, threshold)
