@@ -60,6 +60,15 @@ CUE_WORDS = frozenset(
      "courses", "repeat", "until", "alone", "or", "either"}
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?=\n)|\n(?=\S)")
+_TIME_FRAME_LINE = re.compile(r"^\s*time ?frame\s*:\s*$", re.IGNORECASE)
+_OUTCOME_HEADER = re.compile(r"Outcome Measurement:", re.IGNORECASE)
+_GIVEN_LINE = re.compile(r"^\s*Given\s*$")
+REPORT_OUTCOME_DISTANCE = 600
+
+
+def _line_before(text: str, char: int) -> str:
+    """The text of the line holding ``char`` up to ``char``."""
+    return text[text.rfind("\n", 0, char) + 1:char]
 
 
 def model_path():
@@ -231,6 +240,9 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
             feats.append(f"sentence_head_before={earlier}")
     else:
         feats.append(f"endpoint_same_item={pipes == 0 and newlines == 0}")
+        if _TIME_FRAME_LINE.match(_line_before(doc.text, attr.start_char)):
+            block = not _OUTCOME_HEADER.search(doc.text, char_start, char_end)
+            feats.append(f"report_time_frame|{direction}|same_block={block}")
     return [f"{label}|{f}" for f in feats] + [f for f in feats if f != "bias"]
 
 
@@ -285,12 +297,37 @@ def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple
             continue
         pool = endpoints if attr.label_ == "TIMEFRAME" else heads
         attr_section = section_index(attr.start)
+        limit = max_distance
+        if attr.label_ == "TIMEFRAME" and _TIME_FRAME_LINE.match(_line_before(doc.text, attr.start_char)):
+            # trial-report layout: measure, description, then "Time frame: ..."
+            limit = REPORT_OUTCOME_DISTANCE
         for head in pool:
             distance = attr.start - head.end if head.end <= attr.start else head.start - attr.end
-            if distance > max_distance or section_index(head.start) != attr_section:
+            if distance > limit or section_index(head.start) != attr_section:
                 continue
             pairs.append((attr, head))
     return pairs
+
+
+def _given_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], Span]:
+    """Rule for the intervention-list layout ``Atezolizumab`` / ``Given IV``:
+    an attribute on a line that starts with ``Given`` belongs to the drug that
+    alone makes up the line before."""
+    text = doc.text
+    heads = [e for e in ents if e.label_ in DRUG_LABELS]
+    result = {}
+    for attr in ents:
+        if attr.label_ not in DRUG_ATTRIBUTES or not _GIVEN_LINE.match(_line_before(text, attr.start_char)):
+            continue
+        line_start = text.rfind("\n", 0, attr.start_char) + 1
+        if line_start == 0:
+            continue
+        previous_start = text.rfind("\n", 0, line_start - 1) + 1
+        previous = text[previous_start:line_start - 1].strip()
+        for head in heads:
+            if previous_start <= head.start_char and head.end_char <= line_start - 1 and head.text.strip() == previous:
+                result[(attr.start, attr.end)] = head
+    return result
 
 
 class RelationScorer:
@@ -397,7 +434,12 @@ class RelationLinker:
         ensure_extensions()
         relations: list[dict] = []
         threshold = self.threshold
-        for attr, head, probability in self.scored_pairs(doc):
+        ents = get_entities(doc)
+        given = _given_line_heads(doc, ents)
+        for attr, head, probability in self.scored_pairs(doc, ents):
+            key = (attr.start, attr.end)
+            if key in given:
+                probability = 1.0 if head == given[key] else 0.0
             if probability >= threshold:
                 relations.append({
                     "label": RELATION_FOR_ATTRIBUTE[attr.label_],

@@ -32,8 +32,8 @@ from extractor.relations import (  # noqa: E402
 from extractor.schema import RELATION_FOR_ATTRIBUTE  # noqa: E402
 
 MAX_DISTANCE = 120
-C_GRID = (0.1, 0.3, 1.0, 3.0)
-THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.81, 0.05))
+C_GRID = (0.1, 0.3, 1.0)
+THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.3, 0.71, 0.05))
 FOLDS = 5
 
 
