@@ -100,13 +100,14 @@ def evaluate(
     pred: Optional[Path] = typer.Option(None, "--pred", help="Score these brat predictions instead of running the pipeline."),
     split: Optional[str] = typer.Option(None, "--split", help="Only this split of the annotation folder."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the scores as JSON to this file."),
+    gold_entities: bool = typer.Option(False, "--gold-entities", help="Give the relation component the gold entities; score relations only."),
 ) -> None:
     """Score the pipeline (or --pred files) against gold brat files."""
     from .brat import BratError
-    from .evaluate import evaluate as run
+    from .evaluate import evaluate as run, evaluate_gold_entities
 
     try:
-        scores = run(gold, pred, split)
+        scores = evaluate_gold_entities(gold, split) if gold_entities else run(gold, pred, split)
     except BratError as err:
         typer.echo(f"error: invalid gold or prediction files:\n{err}", err=True)
         raise typer.Exit(2)

@@ -5,8 +5,8 @@
 
 Deterministic: the documents are read in split order, features are sorted,
 the solver (liblinear) has a fixed random state, and the regularization
-strength and decision threshold are chosen by grouped cross-validation over
-the train documents only (folds by document, in order).  Dev and test
+strength is chosen by grouped cross-validation over the train documents only
+(folds by document, in order); the decision threshold is 0.5.  Dev and test
 documents are never read.
 """
 
@@ -86,12 +86,12 @@ def out_of_fold(rows, c):
     return probabilities
 
 
-def select(rows):
+def select(rows, thresholds=THRESHOLDS):
     """(cross-validated F1, C, threshold) maximizing micro F1 over the train folds."""
     best = None
     for c in C_GRID:
         probabilities = out_of_fold(rows, c)
-        for threshold in THRESHOLDS:
+        for threshold in thresholds:
             score = micro_f1(rows, probabilities, threshold)
             if best is None or score > best[0] + 1e-9:
                 best = (score, c, threshold)
@@ -145,7 +145,9 @@ def main(argv=None) -> int:
     score1, c1, threshold1 = select(rows)
     print(f"stage 1 cross-validated micro F1 (gold entities, train folds): {score1:.3f} at C={c1}, threshold={threshold1}")
     rows2 = with_stage_two(rows, out_of_fold(rows, c1))
-    score, c2, threshold = select(rows2)
+    # the final decision stays at the calibrated 0.5: over the train folds the
+    # F1 is flat between 0.4 and 0.7, and a tuned threshold only chases noise
+    score, c2, threshold = select(rows2, thresholds=(0.5,))
     print(f"stage 2 cross-validated micro F1 (gold entities, train folds): {score:.3f} at C={c2}, threshold={threshold}")
 
     def weights_of(vectorizer, model):
