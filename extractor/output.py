@@ -41,10 +41,19 @@ def doc_to_record(doc: Doc, doc_id: str = "", fields=None) -> dict:
             relations.append({"label": rel["label"], "arg1": arg1, "arg2": arg2})
     record = {"id": doc_id, "text": doc.text, "entities": entities, "relations": relations}
     if doc._.extractor_regimens is not None:
-        record["regimens"] = doc._.extractor_regimens
+        record["regimens"] = _plain(doc._.extractor_regimens)
     if doc._.extractor_endpoints is not None:
-        record["endpoints"] = doc._.extractor_endpoints
+        record["endpoints"] = _plain(doc._.extractor_endpoints)
     return record
+
+
+def _plain(value):
+    """Lists for tuples (a ``DocBin`` round trip reads lists back as tuples)."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def doc_to_brat(doc: Doc, doc_id: str) -> BratDocument:
