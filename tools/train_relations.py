@@ -37,12 +37,20 @@ THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.3, 0.71, 0.05))
 FOLDS = 5
 
 
-def build_examples(nlp, documents):
-    """Per document: (features, label, relation key, gold relation keys)."""
+def build_examples(nlp, documents, predicted=False):
+    """Per document: (id, [(features, label, relation key)], gold relation keys, pairs).
+
+    With ``predicted`` the entities are the pipeline's own and a pair is
+    positive only when both its spans match a gold relation exactly; this
+    teaches the scorer what spurious attributes look like."""
     rows = []
     for document in documents:
-        doc, offsets = doc_with_gold_entities(nlp, document, relations=False)
-        back = {k: v for k, v in offsets.items()}
+        if predicted:
+            doc = nlp(document.text)
+            back = {(e.start_char, e.end_char): (e.start_char, e.end_char) for e in get_entities(doc)}
+        else:
+            doc, offsets = doc_with_gold_entities(nlp, document, relations=False)
+            back = {k: v for k, v in offsets.items()}
         by_id = {e.id: e for e in document.entities}
         gold = {
             (r.label, (by_id[r.arg1].start, by_id[r.arg1].end), (by_id[r.arg2].start, by_id[r.arg2].end))
@@ -76,7 +84,10 @@ def with_stage_two(rows, probabilities):
 
 def out_of_fold(rows, c):
     """First-stage probabilities of each row from a model not trained on its fold."""
-    folds = [list(range(i, len(rows), FOLDS)) for i in range(FOLDS)]
+    # both versions (gold and predicted entities) of a document share its fold
+    order = list(dict.fromkeys(row[0] for row in rows))
+    fold_of = {doc_id: index % FOLDS for index, doc_id in enumerate(order)}
+    folds = [[i for i, row in enumerate(rows) if fold_of[row[0]] == k] for k in range(FOLDS)]
     probabilities = [None] * len(rows)
     for k, fold in enumerate(folds):
         training = [rows[i] for j, other in enumerate(folds) if j != k for i in other]
@@ -129,6 +140,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--annotations", type=Path, default=ROOT / "annotations")
     parser.add_argument("--out", type=Path, default=ROOT / "models" / MODEL_FILE)
+    parser.add_argument(
+        "--with-pipeline-entities", action="store_true",
+        help="Also train on copies of the documents with the pipeline's own entities (measured worse: "
+             "gold-entity dev F1 0.84 instead of 0.91, end-to-end about the same).",
+    )
     args = parser.parse_args(argv)
 
     import extractor
@@ -136,6 +152,8 @@ def main(argv=None) -> int:
     nlp = extractor.load(exclude=["extractor_relations"])
     documents = load_split(args.annotations, "train")
     rows = build_examples(nlp, documents)
+    if args.with_pipeline_entities:
+        rows += build_examples(nlp, documents, predicted=True)
     n_gold = sum(len(gold) for _, _, gold, _ in rows)
     covered = sum(len(gold & {key for _, _, key in examples}) for _, examples, gold, _ in rows)
     n_pairs = sum(len(examples) for _, examples, _, _ in rows)
