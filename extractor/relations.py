@@ -107,6 +107,7 @@ class _DocContext:
         self.heads = [e for e in ents if e.label_ in DRUG_LABELS]
         self.endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
         self.sent_has_head = set(self.sent_of[h.start] for h in self.heads)
+        self.sent_has_head_sorted = sorted(self.sent_has_head)
 
     def line_of(self, char: int) -> int:
         return bisect.bisect_left(self.newlines, char)
@@ -209,11 +210,15 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
             feats.append(f"head_alone_on_line={direction}|lines={_bucket(newlines, (0, 1, 2))}")
         attr_sent = ctx.sent_of[attr.start]
         if attr_sent not in ctx.sent_has_head:
-            feats.append(
-                f"drugless_sentence|sentences={_bucket(sentences_between, (1, 2, 3, 5))}|paragraphs={min(paragraphs, 1)}"
-                f"|rank={min(len(heads_between), 3)}|{direction}"
-            )
-            feats.append(f"drugless_sentence|same_between={min(len(same_between), 2)}|{direction}")
+            previous = [i for i in ctx.sent_has_head_sorted if i < attr_sent]
+            in_previous = bool(previous) and ctx.sent_of[head.start] == previous[-1]
+            feats.extend([
+                f"drugless_sentence|{direction}",
+                f"drugless_sentence|previous_drug_sentence={in_previous}|{direction}",
+                f"drugless_sentence|previous_drug_sentence={in_previous}|paragraphs={min(paragraphs, 1)}",
+                f"drugless_sentence|sentences={_bucket(sentences_between, (1, 2, 3, 5))}",
+                f"drugless_sentence|same_between={min(len(same_between), 2)}|{direction}",
+            ])
         name = _name(head)
         if any(_name(h) == name for h in heads_between):
             feats.append(f"same_name_between={direction}")
