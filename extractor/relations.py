@@ -89,7 +89,7 @@ class _DocContext:
     def __init__(self, doc: Doc, ents: list[Span]):
         self.doc = doc
         self.ents = ents
-        text = doc.text
+        self.text = text = doc.text
         self.newlines = [m.start() for m in re.finditer("\n", text)]
         self.pipes = [m.start() for m in re.finditer(r"\|", text)]
         self.paragraph_breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
@@ -104,10 +104,30 @@ class _DocContext:
             for i in range(section.start, section.end):
                 self.section_of[i] = section.label_
                 self.section_index[i] = index
+        self.labelled = [(e, e.label_) for e in ents]
+        self.starts = [e.start for e in ents]
+        self.names = {}
         self.heads = [e for e in ents if e.label_ in DRUG_LABELS]
         self.endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
         self.sent_has_head = set(self.sent_of[h.start] for h in self.heads)
         self.sent_has_head_sorted = sorted(self.sent_has_head)
+
+    def name(self, span: Span) -> str:
+        key = (span.start, span.end)
+        if key not in self.names:
+            self.names[key] = _name(span)
+        return self.names[key]
+
+    def between(self, start: int, end: int) -> list[tuple[Span, str]]:
+        """Entities (with labels) lying within tokens ``start:end``."""
+        i = bisect.bisect_left(self.starts, start)
+        result = []
+        while i < len(self.starts) and self.starts[i] < end:
+            span, label = self.labelled[i]
+            if span.end <= end:
+                result.append((span, label))
+            i += 1
+        return result
 
     def line_of(self, char: int) -> int:
         return bisect.bisect_left(self.newlines, char)
@@ -115,8 +135,8 @@ class _DocContext:
     def line_text(self, char: int) -> str:
         line = self.line_of(char)
         start = self.newlines[line - 1] + 1 if line > 0 else 0
-        end = self.newlines[line] if line < len(self.newlines) else len(self.doc.text)
-        return self.doc.text[start:end]
+        end = self.newlines[line] if line < len(self.newlines) else len(self.text)
+        return self.text[start:end]
 
     @staticmethod
     def _count(positions: list[int], start: int, end: int) -> int:
@@ -143,13 +163,11 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
     char_start, char_end = left.end_char, right.start_char
     token_distance = max(0, gap_end - gap_start)
     heads = ctx.endpoints if label == "TIMEFRAME" else ctx.heads
-    heads_between = [h for h in heads if h.start >= gap_start and h.end <= gap_end]
-    same_between = [e for e in ctx.ents if e.label_ == label and e.start >= gap_start and e.end <= gap_end]
-    other_attr_between = [
-        e for e in ctx.ents
-        if e.label_ not in DRUG_LABELS and e.label_ not in ("ENDPOINT", label)
-        and e.start >= gap_start and e.end <= gap_end
-    ]
+    inside = ctx.between(gap_start, gap_end)
+    head_labels = ("ENDPOINT",) if label == "TIMEFRAME" else DRUG_LABELS
+    heads_between = [e for e, l in inside if l in head_labels]
+    same_between = [e for e, l in inside if l == label]
+    other_attr_between = [e for e, l in inside if l not in DRUG_LABELS and l != "ENDPOINT" and l != label]
     sentences_between = abs(ctx.sent_of[attr.start] - ctx.sent_of[head.start])
     newlines = ctx._count(ctx.newlines, char_start, char_end)
     pipes = ctx._count(ctx.pipes, char_start, char_end)
@@ -201,7 +219,7 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
             # an arm or intervention label "Drug: ..." gets the links only
             # when its description does not name the drug again
             named_again = any(
-                _name(h) == _name(head) and h.start > head.end and ctx.line_of(h.start_char) == ctx.line_of(head.start_char)
+                ctx.name(h) == ctx.name(head) and h.start > head.end and ctx.line_of(h.start_char) == ctx.line_of(head.start_char)
                 for h in ctx.heads
             )
             feats.append(f"head_colon={direction}|named_again={named_again}")
@@ -219,8 +237,8 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
                 f"drugless_sentence|sentences={_bucket(sentences_between, (1, 2, 3, 5))}",
                 f"drugless_sentence|same_between={min(len(same_between), 2)}|{direction}",
             ])
-        name = _name(head)
-        if any(_name(h) == name for h in heads_between):
+        name = ctx.name(head)
+        if any(ctx.name(h) == name for h in heads_between):
             feats.append(f"same_name_between={direction}")
         # head begins a coordination of heads that ends right before the attribute
         if head_before:
@@ -245,8 +263,8 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
             feats.append(f"sentence_head_before={earlier}")
     else:
         feats.append(f"endpoint_same_item={pipes == 0 and newlines == 0}")
-        if _TIME_FRAME_LINE.match(_line_before(doc.text, attr.start_char)):
-            block = not _OUTCOME_HEADER.search(doc.text, char_start, char_end)
+        if _TIME_FRAME_LINE.match(_line_before(ctx.text, attr.start_char)):
+            block = not _OUTCOME_HEADER.search(ctx.text, char_start, char_end)
             feats.append(f"report_time_frame|{direction}|same_block={block}")
     return [f"{label}|{f}" for f in feats] + [f for f in feats if f != "bias"]
 
@@ -284,9 +302,6 @@ def stage_two_features(pairs: list[tuple[Span, Span]], probabilities: list[float
 
 def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple[Span, Span]]:
     """(attribute, head) pairs worth scoring: same section, within ``max_distance`` tokens."""
-    ctx_sections = {}
-    for index, section in enumerate(doc.spans.get(SECTIONS_KEY, [])):
-        ctx_sections[(section.start, section.end)] = index
     sections = list(doc.spans.get(SECTIONS_KEY, []))
     starts = [s.start for s in sections]
 
@@ -296,6 +311,7 @@ def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple
 
     heads = [e for e in ents if e.label_ in DRUG_LABELS]
     endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
+    text = doc.text
     pairs = []
     for attr in ents:
         if attr.label_ not in RELATION_FOR_ATTRIBUTE:
@@ -303,7 +319,7 @@ def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple
         pool = endpoints if attr.label_ == "TIMEFRAME" else heads
         attr_section = section_index(attr.start)
         limit = max_distance
-        if attr.label_ == "TIMEFRAME" and _TIME_FRAME_LINE.match(_line_before(doc.text, attr.start_char)):
+        if attr.label_ == "TIMEFRAME" and _TIME_FRAME_LINE.match(_line_before(text, attr.start_char)):
             # trial-report layout: measure, description, then "Time frame: ..."
             limit = REPORT_OUTCOME_DISTANCE
         for head in pool:
