@@ -11,12 +11,20 @@ Two steps:
    coordination words between, whether the head heads a coordination
    ``A and B`` just before the attribute, whether the attribute's sentence
    names any drug, the section category, the head's label and role) and
-   scored by a logistic regression; a pair is linked when its probability is
-   at least ``threshold``.  Each pair is scored independently, so one
+   scored by a logistic regression; a second logistic regression adds how
+   the pair ranks against the other heads of its attribute (and the other
+   same-label attributes of its head) under the first, and a pair is linked
+   when its final probability is at least ``threshold``.  Each pair is scored independently, so one
    attribute links to every drug it is stated for (``atezolizumab and
    bevacizumab will be administered every 21 days`` gives two Schedule-Drug
    links) and a drugless sentence (``Courses repeat every 21 days``) can link
    to the drugs of its paragraph.
+
+Two layout rules, plainly right and checked against the train split, override
+the scorer: in ``Atezolizumab`` / ``Given IV`` intervention lists the attribute
+belongs to the drug on the line above, and in list items ``* Bevacizumab:
+15mg/kg every 3 weeks`` the attributes of the line belong to the drug that
+opens it when the rest of the line names no drug.
 
 The model is a JSON file (``relations.json``: feature -> weight, bias,
 threshold; no pickle) trained on the ``train`` split with gold entities by
@@ -351,6 +359,29 @@ def _given_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], Span]
     return result
 
 
+def _label_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], Span]:
+    """Rule for list items ``* Bevacizumab: 15mg/kg every 3 weeks``: a drug that
+    opens its line and is followed by a colon owns the drug attributes of the
+    rest of the line when that rest names no drug (the guide's arm-label rule)."""
+    text = doc.text
+    result = {}
+    heads = [e for e in ents if e.label_ in DRUG_LABELS]
+    for head in heads:
+        if head.end >= len(doc) or doc[head.end].text != ":":
+            continue
+        line_start = text.rfind("\n", 0, head.start_char) + 1
+        if text[line_start:head.start_char].strip(" \t*-•") != "":
+            continue
+        line_end = text.find("\n", head.end_char)
+        line_end = len(text) if line_end == -1 else line_end
+        if any(h.start_char > head.end_char and h.start_char < line_end for h in heads):
+            continue
+        for attr in ents:
+            if attr.label_ in DRUG_ATTRIBUTES and head.end_char < attr.start_char and attr.end_char <= line_end:
+                result[(attr.start, attr.end)] = head
+    return result
+
+
 class RelationScorer:
     """Two stacked logistic regressions over binary features, as plain data:
     the first scores each pair alone, the second adds how the pair ranks
@@ -456,7 +487,7 @@ class RelationLinker:
         relations: list[dict] = []
         threshold = self.threshold
         ents = get_entities(doc)
-        given = _given_line_heads(doc, ents)
+        given = {**_label_line_heads(doc, ents), **_given_line_heads(doc, ents)}
         for attr, head, probability in self.scored_pairs(doc, ents):
             key = (attr.start, attr.end)
             if key in given:
