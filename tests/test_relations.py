@@ -143,3 +143,22 @@ def test_gold_entity_relations_on_dev(nlp):
     assert strict["micro"]["f1"] >= 0.88
     for label in ("Dose-Drug", "Route-Drug", "Schedule-Drug", "Timeframe-Endpoint"):
         assert strict["per_label"][label]["f1"] >= 0.85, label
+
+
+def test_cli_gold_entities_scores_relations_only(tmp_path):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    for path in (ANNOTATIONS / "docs").glob("seed_000_*"):
+        shutil.copy(path, tmp_path / path.name)
+    out = tmp_path / "scores.json"
+    result = CliRunner().invoke(app, ["evaluate", "--gold", str(tmp_path), "--gold-entities", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(out.read_text(encoding="utf-8"))
+    assert scores["entities"]["strict"]["micro"]["f1"] == 1.0  # the gold entities themselves
+    relations = scores["relations"]["strict"]["per_label"]
+    assert relations["Timeframe-Endpoint"]["tp"] == 7 and relations["Timeframe-Endpoint"]["fp"] == 0
+    assert relations["Schedule-Drug"]["tp"] == 5 and relations["Duration-Drug"]["tp"] == 5
