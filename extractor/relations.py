@@ -119,6 +119,7 @@ class _DocContext:
         self.endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
         self.sent_has_head = set(self.sent_of[h.start] for h in self.heads)
         self.sent_has_head_sorted = sorted(self.sent_has_head)
+        self.lines_with_head = {self.line_of(h.start_char) for h in self.heads}
 
     def name(self, span: Span) -> str:
         key = (span.start, span.end)
@@ -234,6 +235,10 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
         head_line = ctx.line_text(head.start_char).strip(" \t*-:•")
         if head_line.lower() == head.text.lower():
             feats.append(f"head_alone_on_line={direction}|lines={_bucket(newlines, (0, 1, 2))}")
+        attr_line = ctx.line_of(attr.start_char)
+        if newlines and attr_line in ctx.lines_with_head:
+            # list items and one-field lines: the attribute's own line names a drug
+            feats.append(f"other_line_while_own_line_has_drug={direction}")
         attr_sent = ctx.sent_of[attr.start]
         if attr_sent not in ctx.sent_has_head:
             previous = [i for i in ctx.sent_has_head_sorted if i < attr_sent]
