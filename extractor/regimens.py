@@ -32,13 +32,13 @@ How mentions are grouped:
   right before or after the mention (``maintenance AB``, ``(AB) maintenance``);
 - a regimen acronym (a DRUG normalized to ``a+b+c``) stands for its
   components, which inherit its attributes;
-- a SCHEDULE or DURATION stated for two or more treatments of a group, or for
-  an acronym, is the group's: drugs of the group without one of that
-  kind get it (``bevacizumab ... with atezolizumab and chemotherapy on a
-  21-day cycle for four cycles`` also times carboplatin and etoposide of
-  ``induction ABCE``); one in a sentence without a drug name (``Cycles
-  repeat every 21 days``) goes to every treatment of the group that has
-  attributes of its own;
+- a SCHEDULE or DURATION stated for two or more treatment mentions of a
+  group is the group's: drugs of the group without one of that kind get it
+  (``bevacizumab ... with atezolizumab and chemotherapy on a 21-day cycle
+  for four cycles`` also times carboplatin and etoposide of ``induction
+  ABCE``); one in a sentence without a drug name (``Cycles repeat every 21
+  days``) goes to every treatment of the group that has attributes of its
+  own;
 - the group without arm and phase is kept only when there are no other
   groups, or when it has a drug none of them has.
 
@@ -213,29 +213,27 @@ class RegimenBuilder:
             )
             entry["mentions"].append([span.start_char, span.end_char])
             entry["attrs"].extend(attrs)
-        stands_for_several = len(names) > 1
         for attr in attrs:
             if attr.label_ in GROUP_KINDS:
-                group["group_attrs"].append((attr, stands_for_several))
+                group["group_attrs"].append((attr, (span.start_char, span.end_char)))
 
     @staticmethod
     def _finish(doc: Doc, group: dict) -> dict:
         entries = group["entries"]
-        # group-level timing: stated for a class, an acronym, or two or more entries
+        # group-level timing: stated for two or more mentions of the group
         holders: dict[tuple[int, int], set] = {}
-        for name, entry in entries.items():
-            for attr in entry["attrs"]:
-                holders.setdefault((attr.start_char, attr.end_char), set()).add(name)
+        for attr, mention in group["group_attrs"]:
+            holders.setdefault((attr.start_char, attr.end_char), set()).add(mention)
         drug_sentences = {
             e.sent.start for e in get_entities(doc, ("DRUG", "DRUG_CLASS"))
         } if doc.has_annotation("SENT_START") else None
         shared, drugless = [], []
-        for attr, several in group["group_attrs"]:
+        for attr, _mention in group["group_attrs"]:
             key = (attr.start_char, attr.end_char)
             if drug_sentences is not None and attr.sent.start not in drug_sentences:
                 if attr not in drugless:
                     drugless.append(attr)
-            elif (several or len(holders.get(key, ())) >= 2) and attr not in shared:
+            elif len(holders.get(key, ())) >= 2 and attr not in shared:
                 shared.append(attr)
         drugs, classes = [], []
         for entry in entries.values():

@@ -115,11 +115,24 @@ class _DocContext:
         self.labelled = [(e, e.label_) for e in ents]
         self.starts = [e.start for e in ents]
         self.names = {}
+        self._drugless_ends = None
         self.heads = [e for e in ents if e.label_ in DRUG_LABELS]
         self.endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
         self.sent_has_head = set(self.sent_of[h.start] for h in self.heads)
         self.sent_has_head_sorted = sorted(self.sent_has_head)
         self.lines_with_head = {self.line_of(h.start_char) for h in self.heads}
+
+    def previous_drugless_end(self, attr: Span) -> int:
+        """End of the previous attribute of ``attr``'s label in a sentence without
+        a drug (0 when none): "Courses repeat every 21 days" closes a block."""
+        if self._drugless_ends is None:
+            self._drugless_ends = {}
+            for e in self.ents:
+                if e.label_ != "TIMEFRAME" and e.label_ not in DRUG_LABELS and self.sent_of[e.start] not in self.sent_has_head:
+                    self._drugless_ends.setdefault(e.label_, []).append((e.start_char, e.end_char))
+        ends = self._drugless_ends.get(attr.label_, [])
+        before = [end for start, end in ends if end <= attr.start_char]
+        return before[-1] if before else 0
 
     def name(self, span: Span) -> str:
         key = (span.start, span.end)
@@ -243,7 +256,11 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
         if attr_sent not in ctx.sent_has_head:
             previous = [i for i in ctx.sent_has_head_sorted if i < attr_sent]
             in_previous = bool(previous) and ctx.sent_of[head.start] == previous[-1]
+            cut = ctx.previous_drugless_end(attr)
             feats.extend([
+                f"drugless_sentence|{direction}|after_previous_same={head.start_char >= cut}",
+                f"drugless_sentence|{direction}|last_of_name={not any(ctx.name(h) == ctx.name(head) for h in heads_between)}"
+                f"|paragraphs={min(paragraphs, 1)}",
                 f"drugless_sentence|{direction}",
                 f"drugless_sentence|previous_drug_sentence={in_previous}|{direction}",
                 f"drugless_sentence|previous_drug_sentence={in_previous}|paragraphs={min(paragraphs, 1)}",
