@@ -100,7 +100,7 @@ def evaluate(
     pred: Optional[Path] = typer.Option(None, "--pred", help="Score these brat predictions instead of running the pipeline."),
     split: Optional[str] = typer.Option(None, "--split", help="Only this split of the annotation folder."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the scores as JSON to this file."),
-    gold_entities: bool = typer.Option(False, "--gold-entities", help="Give the relation component the gold entities; score relations only."),
+    gold_entities: bool = typer.Option(False, "--gold-entities", help="Give the relation component the gold entities (no --pred); score relations only."),
 ) -> None:
     """Score the pipeline (or --pred files) against gold brat files."""
     from .brat import BratError

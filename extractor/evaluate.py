@@ -46,7 +46,7 @@ def doc_with_gold_entities(nlp, document: BratDocument, relations: bool = True):
     token-aligned character span of each entity back to its gold offsets (a
     gold span inside a token is widened to the token).
     """
-    from .extensions import ensure_extensions, set_entities, set_span_data
+    from .extensions import ensure_extensions
 
     ensure_extensions()
     doc = nlp.make_doc(document.text)
@@ -70,15 +70,16 @@ def doc_with_gold_entities(nlp, document: BratDocument, relations: bool = True):
 def _set_gold(doc, document: BratDocument, offsets: dict) -> None:
     from .extensions import set_entities, set_span_data
 
-    spans = []
+    spans, by_span = [], {}
     for ent in document.entities:
         span = doc.char_span(ent.start, ent.end, label=ent.label, alignment_mode="expand")
         if span is None:
             continue
         offsets[(span.start_char, span.end_char)] = (ent.start, ent.end)
+        by_span[(span.start_char, span.end_char)] = ent
         spans.append(span)
     for span in set_entities(doc, spans):
-        gold = next(e for e in document.entities if (e.start, e.end) == offsets[(span.start_char, span.end_char)])
+        gold = by_span[(span.start_char, span.end_char)]
         set_span_data(span, normalized=gold.normalized, role=gold.role)
 
 
