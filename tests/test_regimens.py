@@ -176,3 +176,16 @@ def test_markers_serialize(nlp, tmp_path):
     assert fresh.markers == builder.markers
     with pytest.raises(ValueError, match="regimen markers need"):
         RegimenBuilder(nlp).set_markers({"arm": []})
+
+
+def test_trial_report_intervention_and_arm_title_are_one_arm(nlp):
+    text = (
+        "INTERVENTION 1: \n  Fulvestrant + Tipifarnib\n"
+        "  Patients receive fulvestrant 250 mg intramuscularly on day 1 and oral tipifarnib 300 mg twice daily.\n"
+        "Results 1: \n  Arm/Group Title: Fulvestrant + Tipifarnib\n"
+        "  Arm/Group Description: Patients receive fulvestrant 250 mg intramuscularly on day 1.\n"
+    )
+    regimens = nlp(text)._.extractor_regimens
+    assert [(g["arm"], g["phase"]) for g in regimens] == [("Fulvestrant + Tipifarnib", None)]
+    assert summary(regimens)[("Fulvestrant + Tipifarnib", None)]["fulvestrant"]["doses"] == ["250 mg"]
+    assert drug_names(regimens, ("Fulvestrant + Tipifarnib", None)) == ["fulvestrant", "tipifarnib"]
