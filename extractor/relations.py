@@ -116,6 +116,7 @@ class _DocContext:
         self.starts = [e.start for e in ents]
         self.names = {}
         self._drugless_ends = None
+        self.rule_links = rule_links(doc, ents)
         self.heads = [e for e in ents if e.label_ in DRUG_LABELS]
         self.endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
         self.sent_has_head = set(self.sent_of[h.start] for h in self.heads)
@@ -296,7 +297,67 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
         if _TIME_FRAME_LINE.match(_line_before(ctx.text, attr.start_char)):
             block = not _OUTCOME_HEADER.search(ctx.text, char_start, char_end)
             feats.append(f"report_time_frame|{direction}|same_block={block}")
+    feats.append(f"rule_link={(attr.start, attr.end, head.start, head.end) in ctx.rule_links}")
     return [f"{label}|{f}" for f in feats] + [f for f in feats if f != "bias"]
+
+
+def rule_links(doc: Doc, ents: list[Span]) -> set[tuple[int, int, int, int]]:
+    """The first release's hand rules, kept as one feature of the scorer:
+    (attribute start, end, head start, end) token offsets they would link.
+
+    A drug attribute goes to the nearest drug before it in its sentence (a
+    SCHEDULE or DURATION to the whole coordination ``A and B`` ending there),
+    else to a drug right after it; in a sentence without a drug, a SCHEDULE or
+    DURATION goes to the study drugs of the 120 tokens before it in its
+    section; a TIMEFRAME goes to the endpoints of its line item or sentence."""
+    text = doc.text
+    sentences = doc.has_annotation("SENT_START")
+    sections = list(doc.spans.get(SECTIONS_KEY, []))
+    heads = [e for e in ents if e.label_ in DRUG_LABELS]
+    endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
+    links = set()
+    for ent in ents:
+        if ent.label_ not in RELATION_FOR_ATTRIBUTE:
+            continue
+        sent = ent.sent if sentences else doc[:]
+        if ent.label_ == "TIMEFRAME":
+            line_start = max(text.rfind("\n", 0, ent.start_char), text.rfind("|", 0, ent.start_char)) + 1
+            found = [e for e in endpoints if line_start <= e.start_char < ent.start_char]
+            if not found:
+                found = [e for e in endpoints if sent.start <= e.start < sent.end]
+        else:
+            found = _rule_drugs(doc, ent, sent, heads, ents, sections)
+        links.update((ent.start, ent.end, h.start, h.end) for h in found)
+    return links
+
+
+def _rule_drugs(doc, ent, sent, heads, ents, sections) -> list[Span]:
+    drugs = [d for d in heads if sent.start <= d.start < sent.end]
+    if not drugs:
+        if ent.label_ not in ("SCHEDULE", "DURATION"):
+            return []
+        section = next((s for s in sections if s.start <= ent.start < s.end), None)
+        if section is None or section.label_ not in ("arms", "outline", "interventions", "description", "summary"):
+            return []
+        window_start = max(section.start, ent.start - 120)
+        return [d for d in heads if window_start <= d.start < ent.start and _role(d) != "other"]
+    before = [d for d in drugs if d.end <= ent.start and ent.start - d.end <= 40]
+    if before:
+        nearest = before[-1]
+        group = [nearest]
+        index = drugs.index(nearest)
+        while index > 0:
+            previous = drugs[index - 1]
+            between = doc[previous.end:group[0].start]
+            if len(between) <= 3 and all(t.lower_ in COORDINATORS or t.is_space for t in between):
+                group.insert(0, previous)
+                index -= 1
+            else:
+                break
+        if ent.label_ in ("DOSE", "ROUTE"):
+            return [nearest]
+        return group
+    return [d for d in drugs if d.start >= ent.end and d.start - ent.end <= 6][:1]
 
 
 def stage_two_features(pairs: list[tuple[Span, Span]], probabilities: list[float]) -> list[list[str]]:
