@@ -10,7 +10,8 @@ Two steps:
    same sentence / line / ``|`` item / paragraph / section, punctuation and
    coordination words between, whether the head heads a coordination
    ``A and B`` just before the attribute, whether the attribute's sentence
-   names any drug, the section category, the head's label and role) and
+   names any drug, the section category, the head's label and role, and
+   whether the first release's hand rules would link the pair) and
    scored by a logistic regression; a second logistic regression adds how
    the pair ranks against the other heads of its attribute (and the other
    same-label attributes of its head) under the first, and a pair is linked
