@@ -76,6 +76,38 @@ def _remap(value: Any, ids: dict[str, str], offset: int) -> Any:
     return value
 
 
+def _merge_summaries(merged: list[dict], key: str, pieces: list[dict], offset: int) -> None:
+    """Fold a piece's regimens (by arm and phase, then drug) or endpoints (by
+    name and kind) into ``merged``: mentions shifted by ``offset``, attribute
+    values added once each, as one pass over the whole text gives them."""
+
+    def fold(into: dict, item: dict) -> None:
+        into["mentions"].extend([start + offset, end + offset] for start, end in item["mentions"])
+        for field, values in item.items():
+            if field != "mentions" and isinstance(values, list):
+                into[field].extend(v for v in values if v not in into[field])
+
+    for item in pieces:
+        if key == "endpoints":
+            same = next((m for m in merged if (m["name"], m["kind"]) == (item["name"], item["kind"])), None)
+            if same is None:
+                merged.append({**item, "mentions": [], "time_frames": []})
+                same = merged[-1]
+            fold(same, item)
+            continue
+        group = next((g for g in merged if (g["arm"], g["phase"]) == (item["arm"], item["phase"])), None)
+        if group is None:
+            group = {**item, "drugs": [], "classes": []}
+            merged.append(group)
+        for kind in ("drugs", "classes"):
+            for entry in item[kind]:
+                same = next((e for e in group[kind] if (e["name"], e["label"]) == (entry["name"], entry["label"])), None)
+                if same is None:
+                    same = {**entry, **{f: [] for f, v in entry.items() if isinstance(v, list)}}
+                    group[kind].append(same)
+                fold(same, entry)
+
+
 def merge_records(pieces: list[tuple[int, dict]]) -> dict:
     """One record from the records of a text's pieces (``(offset, record)``)."""
     if len(pieces) == 1 and pieces[0][0] == 0:
@@ -92,7 +124,9 @@ def merge_records(pieces: list[tuple[int, dict]]) -> dict:
         for key, value in record.items():
             if key in ("id", "text", "entities", "relations"):
                 continue
-            if isinstance(value, list):
+            if key in ("regimens", "endpoints"):
+                _merge_summaries(merged.setdefault(key, []), key, value, offset)
+            elif isinstance(value, list):
                 merged.setdefault(key, []).extend(_remap(value, ids, offset))
             else:
                 merged.setdefault(key, value)

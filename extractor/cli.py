@@ -202,21 +202,29 @@ def evaluate(
     report: Optional[Path] = typer.Option(None, "--report", help="Write a self-contained HTML report to this file."),
     silver: Optional[Path] = typer.Option(None, "--silver", help="Instead of --gold: recall against registry records (JSONL)."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="With --silver: only the first N records."),
+    gold_entities: bool = typer.Option(False, "--gold-entities", help="Give the relation component the gold entities (no --pred); score relations only."),
 ) -> None:
     """Score the pipeline (or --pred files) against gold brat files, or
     (--silver) against the structured fields of registry records."""
     if (gold is None) == (silver is None):
         raise typer.BadParameter("give exactly one of --gold and --silver")
-    if (silver is not None and (pred or split)) or (silver is None and limit is not None):
-        raise typer.BadParameter("--pred and --split go with --gold, --limit with --silver")
+    if silver is not None and (pred or split or gold_entities):
+        raise typer.BadParameter("--pred, --split, --gold-entities need --gold")
+    if silver is None and limit is not None:
+        raise typer.BadParameter("--limit needs --silver")
+    if gold_entities and pred is not None:
+        raise typer.BadParameter("--gold-entities runs the relation component: it takes no --pred")
     if silver is not None:
         return _evaluate_silver(silver, limit, json_out, report)
     from .brat import BratError
-    from .evaluate import gold_and_predictions
+    from .evaluate import gold_and_gold_entity_predictions, gold_and_predictions
     from .scoring import score_documents
 
     try:
-        gold_docs, pred_docs = gold_and_predictions(gold, pred, split)
+        if gold_entities:
+            gold_docs, pred_docs = gold_and_gold_entity_predictions(gold, split)
+        else:
+            gold_docs, pred_docs = gold_and_predictions(gold, pred, split)
     except BratError as err:
         typer.echo(f"error: invalid gold or prediction files:\n{err}", err=True)
         raise typer.Exit(2)

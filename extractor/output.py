@@ -11,7 +11,9 @@ from .schema import ENTITY_LABELS
 
 
 def doc_to_record(doc: Doc, doc_id: str = "", fields=None) -> dict:
-    """``{"id", "text", "entities", "relations"}`` with character offsets.
+    """``{"id", "text", "entities", "relations"}`` with character offsets,
+    plus ``"regimens"`` and ``"endpoints"`` when the pipeline has the
+    ``extractor_regimens`` component (see :mod:`extractor.regimens`).
 
     ``fields`` (a :class:`~extractor.records.RenderedRecord`) adds the record
     field each entity came from.
@@ -37,7 +39,21 @@ def doc_to_record(doc: Doc, doc_id: str = "", fields=None) -> dict:
         arg1, arg2 = ids.get(tuple(rel["arg1"])), ids.get(tuple(rel["arg2"]))
         if arg1 and arg2:
             relations.append({"label": rel["label"], "arg1": arg1, "arg2": arg2})
-    return {"id": doc_id, "text": doc.text, "entities": entities, "relations": relations}
+    record = {"id": doc_id, "text": doc.text, "entities": entities, "relations": relations}
+    if doc._.extractor_regimens is not None:
+        record["regimens"] = _plain(doc._.extractor_regimens)
+    if doc._.extractor_endpoints is not None:
+        record["endpoints"] = _plain(doc._.extractor_endpoints)
+    return record
+
+
+def _plain(value):
+    """Lists for tuples (a ``DocBin`` round trip reads lists back as tuples)."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def doc_to_brat(doc: Doc, doc_id: str) -> BratDocument:

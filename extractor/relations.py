@@ -1,120 +1,609 @@
 """Regimen relations: attributes linked to drugs, time frames to endpoints.
 
-Rules (a learned scorer is future work, see the README):
+Two steps:
 
-- DOSE, ROUTE, SCHEDULE, DURATION link within their sentence: to the nearest
-  drug before them whose own attribute of that kind is not already stated
-  (``cisplatin IV on day 1 and etoposide IV on days 1-3``), or to the first
-  drug after them when none precedes; a SCHEDULE or DURATION that follows a
-  coordination of drugs with no attribute of its kind in between links to all
-  of them (``atezolizumab and bevacizumab will be administered every 21 days``);
-- a sentence without a drug (``Courses repeat every 21 days for 4 courses.``)
-  links to the study drugs of its section;
-- a TIMEFRAME links to the ENDPOINTs of its line item (``measure, description,
-  time frame``), or of its sentence in prose.
+1. Candidates.  Every DOSE, ROUTE, SCHEDULE or DURATION is paired with each
+   DRUG or DRUG_CLASS mention of its section within ``max_distance`` tokens,
+   every TIMEFRAME with each ENDPOINT of its section within that distance.
+2. A learned scorer.  Each pair is described by binary features (direction,
+   token distance, how many heads and same-label attributes lie between,
+   same sentence / line / ``|`` item / paragraph / section, punctuation and
+   coordination words between, whether the head heads a coordination
+   ``A and B`` just before the attribute, whether the attribute's sentence
+   names any drug, the section category, the head's label and role, and
+   whether the first release's hand rules would link the pair) and
+   scored by a logistic regression; a second logistic regression adds how
+   the pair ranks against the other heads of its attribute (and the other
+   same-label attributes of its head) under the first, and a pair is linked
+   when its final probability is at least ``threshold``.  Pairs are
+   scored independently, so one attribute links to every drug it is stated for (``atezolizumab and
+   bevacizumab will be administered every 21 days`` gives two Schedule-Drug
+   links) and a drugless sentence (``Courses repeat every 21 days``) can link
+   to the drugs of its paragraph.
+
+Two layout rules override the scorer where the layout leaves no doubt: in ``Atezolizumab`` / ``Given IV`` intervention lists the attribute
+belongs to the drug on the line above, and in list items ``* Bevacizumab:
+15mg/kg every 3 weeks`` the attributes of the line belong to the drug that
+opens it when the rest of the line names no drug (all 6 such items of the
+train split agree).
+
+The model is a JSON file (``relations.json``: feature -> weight, bias,
+threshold; no pickle) trained on the ``train`` split with gold entities by
+``tools/train_relations.py``.  ``initialize`` reads the copy bundled with the
+package (``extractor/models``, mapped from the repository's ``models/``
+folder), ``to_disk``/``from_disk`` write and read it next to the pipeline.
 
 Output: ``doc._.extractor_relations``, a list of ``{"label", "arg1": [start,
-end], "arg2": [start, end]}`` with character offsets (plain data).
+end], "arg2": [start, end], "score"}`` with character offsets (plain data);
+``arg1`` is the attribute, ``arg2`` the drug or endpoint.
 """
+
+import bisect
+import json
+import math
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
 
 from .extensions import ensure_extensions, get_entities
 from .schema import RELATION_FOR_ATTRIBUTE
 from .sections import SPANS_KEY as SECTIONS_KEY
 
+MODEL_FILE = "relations.json"
+MODEL_FORMAT = "extractor-relations-logreg-v1"
 DRUG_LABELS = ("DRUG", "DRUG_CLASS")
-COORDINATORS = frozenset({"and", "or", "plus", "+", ",", "/", "with", "&", "in", "combination", "combined", "together", "followed", "by"})
+DRUG_ATTRIBUTES = ("DOSE", "ROUTE", "SCHEDULE", "DURATION")
+COORDINATORS = frozenset(
+    {"and", "or", "plus", "+", ",", "/", "with", "&", "in", "combination", "combined", "together", "followed",
+     "by", "then", "and/or", "-", "(", ")", ";"}
+)
+CUE_WORDS = frozenset(
+    {"and", "or", "plus", "+", "with", "followed", "then", "versus", "vs", "vs.", "arm", "group", "cohort",
+     "of", "at", "every", "for", "on", "in", "after", "before", "than", "from", "to", "receive", "receives",
+     "received", "given", "administered", "daily", "dose", "placebo", "combination", "each", "cycle", "cycles",
+     "courses", "repeat", "until", "alone", "or", "either"}
+)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?=\n)|\n(?=\S)")
+_TIME_FRAME_LINE = re.compile(r"^\s*time ?frame\s*:\s*$", re.IGNORECASE)
+_OUTCOME_HEADER = re.compile(r"Outcome Measurement:", re.IGNORECASE)
+_GIVEN_LINE = re.compile(r"^\s*Given\s*$")
+REPORT_OUTCOME_DISTANCE = 600
+
+
+def _line_before(text: str, char: int) -> str:
+    """The text of the line holding ``char`` up to ``char``."""
+    return text[text.rfind("\n", 0, char) + 1:char]
+
+
+def model_path():
+    """The model bundled with the package."""
+    return resources.files("extractor.models").joinpath(MODEL_FILE)
+
+
+def _bucket(value: int, edges: Iterable[int]) -> str:
+    for edge in edges:
+        if value <= edge:
+            return f"<={edge}"
+    return f">{edge}"
+
+
+class _DocContext:
+    """Per-document lookups shared by the features of all pairs."""
+
+    def __init__(self, doc: Doc, ents: list[Span]):
+        self.doc = doc
+        self.ents = ents
+        self.text = text = doc.text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.pipes = [m.start() for m in re.finditer(r"\|", text)]
+        self.paragraph_breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
+        self.sent_of = [0] * len(doc)
+        if doc.has_annotation("SENT_START"):
+            for index, sent in enumerate(doc.sents):
+                for i in range(sent.start, sent.end):
+                    self.sent_of[i] = index
+        self.section_of = [None] * len(doc)
+        self.section_index = [-1] * len(doc)
+        for index, section in enumerate(doc.spans.get(SECTIONS_KEY, [])):
+            for i in range(section.start, section.end):
+                self.section_of[i] = section.label_
+                self.section_index[i] = index
+        self.labelled = [(e, e.label_) for e in ents]
+        self.starts = [e.start for e in ents]
+        self.names = {}
+        self._drugless_ends = None
+        self.rule_links = rule_links(doc, ents)
+        self.heads = [e for e in ents if e.label_ in DRUG_LABELS]
+        self.endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
+        self.sent_has_head = set(self.sent_of[h.start] for h in self.heads)
+        self.sent_has_head_sorted = sorted(self.sent_has_head)
+        self.lines_with_head = {self.line_of(h.start_char) for h in self.heads}
+
+    def previous_drugless_end(self, attr: Span) -> int:
+        """End of the previous attribute of ``attr``'s label in a sentence without
+        a drug (0 when none): "Courses repeat every 21 days" closes a block."""
+        if self._drugless_ends is None:
+            self._drugless_ends = {}
+            for e in self.ents:
+                if e.label_ != "TIMEFRAME" and e.label_ not in DRUG_LABELS and self.sent_of[e.start] not in self.sent_has_head:
+                    self._drugless_ends.setdefault(e.label_, []).append((e.start_char, e.end_char))
+        ends = self._drugless_ends.get(attr.label_, [])
+        before = [end for start, end in ends if end <= attr.start_char]
+        return before[-1] if before else 0
+
+    def name(self, span: Span) -> str:
+        key = (span.start, span.end)
+        if key not in self.names:
+            self.names[key] = _name(span)
+        return self.names[key]
+
+    def between(self, start: int, end: int) -> list[tuple[Span, str]]:
+        """Entities (with labels) lying within tokens ``start:end``."""
+        i = bisect.bisect_left(self.starts, start)
+        result = []
+        while i < len(self.starts) and self.starts[i] < end:
+            span, label = self.labelled[i]
+            if span.end <= end:
+                result.append((span, label))
+            i += 1
+        return result
+
+    def line_of(self, char: int) -> int:
+        return bisect.bisect_left(self.newlines, char)
+
+    def line_text(self, char: int) -> str:
+        line = self.line_of(char)
+        start = self.newlines[line - 1] + 1 if line > 0 else 0
+        end = self.newlines[line] if line < len(self.newlines) else len(self.text)
+        return self.text[start:end]
+
+    @staticmethod
+    def _count(positions: list[int], start: int, end: int) -> int:
+        return bisect.bisect_left(positions, end) - bisect.bisect_left(positions, start)
+
+
+def _role(span: Span) -> str | None:
+    return getattr(span._, "extractor_role", None)
+
+
+def _name(span: Span) -> str:
+    return (getattr(span._, "extractor_normalized", None) or span.text).lower()
+
+
+def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
+    """Binary features of one (attribute, head) candidate pair."""
+    doc = ctx.doc
+    label = attr.label_
+    head_before = head.end <= attr.start
+    direction = "hb" if head_before else "ha"
+    left, right = (head, attr) if head_before else (attr, head)
+    gap_start, gap_end = left.end, right.start
+    between = doc[gap_start:gap_end]
+    char_start, char_end = left.end_char, right.start_char
+    token_distance = max(0, gap_end - gap_start)
+    heads = ctx.endpoints if label == "TIMEFRAME" else ctx.heads
+    inside = ctx.between(gap_start, gap_end)
+    head_labels = ("ENDPOINT",) if label == "TIMEFRAME" else DRUG_LABELS
+    heads_between = [e for e, l in inside if l in head_labels]
+    same_between = [e for e, l in inside if l == label]
+    other_attr_between = [e for e, l in inside if l not in DRUG_LABELS and l != "ENDPOINT" and l != label]
+    sentences_between = abs(ctx.sent_of[attr.start] - ctx.sent_of[head.start])
+    newlines = ctx._count(ctx.newlines, char_start, char_end)
+    pipes = ctx._count(ctx.pipes, char_start, char_end)
+    paragraphs = ctx._count(ctx.paragraph_breaks, char_start, char_end)
+    same_section = ctx.section_index[attr.start] == ctx.section_index[head.start]
+    section = ctx.section_of[attr.start] or "none"
+    words = [t.lower_ for t in between if not t.is_space]
+    feats = [
+        "bias",
+        f"dir={direction}",
+        f"dist={direction}{_bucket(token_distance, (0, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80))}",
+        f"rank={direction}{min(len(heads_between), 4)}",
+        f"same_between={direction}{min(len(same_between), 3)}",
+        f"other_attr_between={_bucket(len(other_attr_between), (0, 1, 2, 4))}",
+        f"sentences={_bucket(sentences_between, (0, 1, 2, 3, 5))}",
+        f"newlines={_bucket(newlines, (0, 1, 2, 4))}",
+        f"pipes={min(pipes, 2)}",
+        f"paragraphs={min(paragraphs, 2)}",
+        f"same_section={same_section}",
+        f"section={section}",
+        f"head_label={head.label_}",
+    ]
+    if sentences_between == 0:
+        feats.append(f"same_sentence_rank={direction}{min(len(heads_between), 3)}")
+    feats.append(
+        f"combo={direction}|rank={min(len(heads_between), 2)}|same={min(len(same_between), 2)}"
+        f"|sent={min(sentences_between, 2)}|lines={min(newlines, 1)}"
+    )
+    feats.append(f"combo_dist={direction}|rank={min(len(heads_between), 2)}|{_bucket(token_distance, (2, 5, 10, 20, 40))}")
+    for punct in (";", ":", "(", ")", ".", ",", "|"):
+        if punct in words:
+            feats.append(f"between_has={punct}")
+    if token_distance <= 12:
+        feats.extend(f"between_word={w}" for w in set(words) if w in CUE_WORDS)
+    else:
+        feats.extend(f"between_cue_far={w}" for w in set(words) if w in CUE_WORDS and w in {"and", "or", "plus", "followed", "then", "versus", "vs"})
+    if words:
+        feats.append(f"first_between={words[0] if words[0] in CUE_WORDS or not words[0].isalnum() else 'W'}")
+        feats.append(f"last_between={words[-1] if words[-1] in CUE_WORDS or not words[-1].isalnum() else 'W'}")
+    if label != "TIMEFRAME":
+        attr_sent = ctx.sent_of[attr.start]
+        feats.append(f"attr_sentence_has_drug={attr_sent in ctx.sent_has_head}")
+        role = _role(head)
+        feats.append(f"role={role}")
+        if head.label_ == "DRUG" and len(head.text) <= 6 and head.text.isupper():
+            feats.append("head_acronym")
+        after_head = doc[head.end:head.end + 1]
+        if len(after_head) and after_head[0].text == ":":
+            # an arm or intervention label "Drug: ..." gets the links only
+            # when its description does not name the drug again
+            named_again = any(
+                ctx.name(h) == ctx.name(head) and h.start > head.end and ctx.line_of(h.start_char) == ctx.line_of(head.start_char)
+                for h in ctx.heads
+            )
+            feats.append(f"head_colon={direction}|named_again={named_again}")
+        head_line = ctx.line_text(head.start_char).strip(" \t*-:•")
+        if head_line.lower() == head.text.lower():
+            feats.append(f"head_alone_on_line={direction}|lines={_bucket(newlines, (0, 1, 2))}")
+        attr_line = ctx.line_of(attr.start_char)
+        if newlines and attr_line in ctx.lines_with_head:
+            # list items and one-field lines: the attribute's own line names a drug
+            feats.append(f"other_line_while_own_line_has_drug={direction}")
+        attr_sent = ctx.sent_of[attr.start]
+        if attr_sent not in ctx.sent_has_head:
+            previous = [i for i in ctx.sent_has_head_sorted if i < attr_sent]
+            in_previous = bool(previous) and ctx.sent_of[head.start] == previous[-1]
+            cut = ctx.previous_drugless_end(attr)
+            feats.extend([
+                f"drugless_sentence|{direction}|after_previous_same={head.start_char >= cut}",
+                f"drugless_sentence|{direction}|last_of_name={not any(ctx.name(h) == ctx.name(head) for h in heads_between)}"
+                f"|paragraphs={min(paragraphs, 1)}",
+                f"drugless_sentence|{direction}",
+                f"drugless_sentence|previous_drug_sentence={in_previous}|{direction}",
+                f"drugless_sentence|previous_drug_sentence={in_previous}|paragraphs={min(paragraphs, 1)}",
+                f"drugless_sentence|sentences={_bucket(sentences_between, (1, 2, 3, 5))}",
+                f"drugless_sentence|same_between={min(len(same_between), 2)}|{direction}",
+            ])
+        name = ctx.name(head)
+        if any(ctx.name(h) == name for h in heads_between):
+            feats.append(f"same_name_between={direction}")
+        # head begins a coordination of heads that ends right before the attribute
+        if head_before:
+            chain = [head] + heads_between
+            coordinated = all(
+                all(t.lower_ in COORDINATORS or t.is_space for t in doc[a.end:b.start]) and b.start - a.end <= 4
+                for a, b in zip(chain, chain[1:])
+            )
+            if coordinated and len(chain) > 1:
+                feats.append("coordinated_chain")
+        # for a head after the attribute: is there any head earlier in the same sentence?
+        else:
+            attrs_between = [e for e in ctx.ents if e.start >= gap_start and e.end <= gap_end and e.label_ not in DRUG_LABELS]
+            if same_between and all(
+                all(t.lower_ in COORDINATORS or t.is_space for t in doc[a.end:b.start])
+                for a, b in zip([attr] + attrs_between, attrs_between + [head])
+            ):
+                feats.append("coordinated_attributes_before_head")
+            earlier = any(
+                ctx.sent_of[h.start] == ctx.sent_of[attr.start] and h.end <= attr.start for h in ctx.heads
+            )
+            feats.append(f"sentence_head_before={earlier}")
+    else:
+        feats.append(f"endpoint_same_item={pipes == 0 and newlines == 0}")
+        if _TIME_FRAME_LINE.match(_line_before(ctx.text, attr.start_char)):
+            block = not _OUTCOME_HEADER.search(ctx.text, char_start, char_end)
+            feats.append(f"report_time_frame|{direction}|same_block={block}")
+    feats.append(f"rule_link={(attr.start, attr.end, head.start, head.end) in ctx.rule_links}")
+    return [f"{label}|{f}" for f in feats] + [f for f in feats if f != "bias"]
+
+
+def rule_links(doc: Doc, ents: list[Span]) -> set[tuple[int, int, int, int]]:
+    """The first release's hand rules, kept as one feature of the scorer:
+    (attribute start, end, head start, end) token offsets they would link.
+
+    A drug attribute goes to the nearest drug before it in its sentence (a
+    SCHEDULE or DURATION to the whole coordination ``A and B`` ending there),
+    else to a drug right after it; in a sentence without a drug, a SCHEDULE or
+    DURATION goes to the study drugs of the 120 tokens before it in its
+    section; a TIMEFRAME goes to the endpoints of its line item or sentence."""
+    text = doc.text
+    sentences = doc.has_annotation("SENT_START")
+    sections = list(doc.spans.get(SECTIONS_KEY, []))
+    heads = [e for e in ents if e.label_ in DRUG_LABELS]
+    endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
+    links = set()
+    for ent in ents:
+        if ent.label_ not in RELATION_FOR_ATTRIBUTE:
+            continue
+        sent = ent.sent if sentences else doc[:]
+        if ent.label_ == "TIMEFRAME":
+            line_start = max(text.rfind("\n", 0, ent.start_char), text.rfind("|", 0, ent.start_char)) + 1
+            found = [e for e in endpoints if line_start <= e.start_char < ent.start_char]
+            if not found:
+                found = [e for e in endpoints if sent.start <= e.start < sent.end]
+        else:
+            found = _rule_drugs(doc, ent, sent, heads, ents, sections)
+        links.update((ent.start, ent.end, h.start, h.end) for h in found)
+    return links
+
+
+def _rule_drugs(doc, ent, sent, heads, ents, sections) -> list[Span]:
+    drugs = [d for d in heads if sent.start <= d.start < sent.end]
+    if not drugs:
+        if ent.label_ not in ("SCHEDULE", "DURATION"):
+            return []
+        section = next((s for s in sections if s.start <= ent.start < s.end), None)
+        if section is None or section.label_ not in ("arms", "outline", "interventions", "description", "summary"):
+            return []
+        window_start = max(section.start, ent.start - 120)
+        return [d for d in heads if window_start <= d.start < ent.start and _role(d) != "other"]
+    before = [d for d in drugs if d.end <= ent.start and ent.start - d.end <= 40]
+    if before:
+        nearest = before[-1]
+        group = [nearest]
+        index = drugs.index(nearest)
+        while index > 0:
+            previous = drugs[index - 1]
+            between = doc[previous.end:group[0].start]
+            if len(between) <= 3 and all(t.lower_ in COORDINATORS or t.is_space for t in between):
+                group.insert(0, previous)
+                index -= 1
+            else:
+                break
+        if ent.label_ in ("DOSE", "ROUTE"):
+            return [nearest]
+        return group
+    return [d for d in drugs if d.start >= ent.end and d.start - ent.end <= 6][:1]
+
+
+def stage_two_features(pairs: list[tuple[Span, Span]], probabilities: list[float]) -> list[list[str]]:
+    """Features of each pair relative to its competitors, from first-stage probabilities:
+    its rank among the heads of its attribute, and its attribute's rank among
+    the same-label attributes of its head."""
+    by_attr: dict[tuple, list[int]] = {}
+    by_head: dict[tuple, list[int]] = {}
+    for index, (attr, head) in enumerate(pairs):
+        by_attr.setdefault((attr.start, attr.end), []).append(index)
+        by_head.setdefault((head.start, head.end, attr.label_), []).append(index)
+    result = []
+    for index, (attr, head) in enumerate(pairs):
+        p = probabilities[index]
+        rivals = sorted((probabilities[i] for i in by_attr[(attr.start, attr.end)] if i != index), reverse=True)
+        attr_rank = sum(1 for q in rivals if q > p)
+        best_rival = rivals[0] if rivals else 0.0
+        others = sorted(
+            (probabilities[i] for i in by_head[(head.start, head.end, attr.label_)] if i != index), reverse=True
+        )
+        head_rank = sum(1 for q in others if q > p)
+        label = attr.label_
+        feats = [
+            f"s2|p={_bucket(int(p * 10), (0, 1, 2, 3, 4, 5, 6, 7, 8, 9))}",
+            f"s2|attr_rank={min(attr_rank, 3)}",
+            f"s2|head_rank={min(head_rank, 3)}",
+            f"s2|gap={_bucket(int((p - best_rival) * 10), (-6, -3, -1, 0, 1, 3, 6))}",
+            f"s2|rivals_above_half={min(sum(1 for q in rivals if q >= 0.5), 3)}",
+        ]
+        result.append([f"{label}|{f}" for f in feats] + feats)
+    return result
+
+
+def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple[Span, Span]]:
+    """(attribute, head) pairs worth scoring: same section, within ``max_distance`` tokens."""
+    sections = list(doc.spans.get(SECTIONS_KEY, []))
+    starts = [s.start for s in sections]
+
+    def section_index(token: int) -> int:
+        i = bisect.bisect_right(starts, token) - 1
+        return i if i >= 0 and token < sections[i].end else -1
+
+    heads = [e for e in ents if e.label_ in DRUG_LABELS]
+    endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
+    text = doc.text
+    pairs = []
+    for attr in ents:
+        if attr.label_ not in RELATION_FOR_ATTRIBUTE:
+            continue
+        pool = endpoints if attr.label_ == "TIMEFRAME" else heads
+        attr_section = section_index(attr.start)
+        limit = max_distance
+        if attr.label_ == "TIMEFRAME" and _TIME_FRAME_LINE.match(_line_before(text, attr.start_char)):
+            # trial-report layout: measure, description, then "Time frame: ..."
+            limit = REPORT_OUTCOME_DISTANCE
+        for head in pool:
+            distance = attr.start - head.end if head.end <= attr.start else head.start - attr.end
+            if distance > limit or section_index(head.start) != attr_section:
+                continue
+            pairs.append((attr, head))
+    return pairs
+
+
+def _given_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], Span]:
+    """Rule for the intervention-list layout ``Atezolizumab`` / ``Given IV``:
+    an attribute on a line that starts with ``Given`` belongs to the drug that
+    alone makes up the line before."""
+    text = doc.text
+    heads = [e for e in ents if e.label_ in DRUG_LABELS]
+    result = {}
+    for attr in ents:
+        if attr.label_ not in DRUG_ATTRIBUTES or not _GIVEN_LINE.match(_line_before(text, attr.start_char)):
+            continue
+        line_start = text.rfind("\n", 0, attr.start_char) + 1
+        if line_start == 0:
+            continue
+        previous_start = text.rfind("\n", 0, line_start - 1) + 1
+        previous = text[previous_start:line_start - 1].strip()
+        for head in heads:
+            if previous_start <= head.start_char and head.end_char <= line_start - 1 and head.text.strip() == previous:
+                result[(attr.start, attr.end)] = head
+    return result
+
+
+def _label_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], Span]:
+    """Rule for list items ``* Bevacizumab: 15mg/kg every 3 weeks``: a drug that
+    opens its line and is followed by a colon owns the drug attributes of the
+    rest of the line when that rest names no drug (the guide's arm-label rule)."""
+    text = doc.text
+    result = {}
+    heads = [e for e in ents if e.label_ in DRUG_LABELS]
+    for head in heads:
+        if head.end >= len(doc) or doc[head.end].text != ":":
+            continue
+        line_start = text.rfind("\n", 0, head.start_char) + 1
+        if text[line_start:head.start_char].strip(" \t*-•") != "":
+            continue
+        line_end = text.find("\n", head.end_char)
+        line_end = len(text) if line_end == -1 else line_end
+        if any(h.start_char > head.end_char and h.start_char < line_end for h in heads):
+            continue
+        for attr in ents:
+            if attr.label_ in DRUG_ATTRIBUTES and head.end_char < attr.start_char and attr.end_char <= line_end:
+                result[(attr.start, attr.end)] = head
+    return result
+
+
+class RelationScorer:
+    """Two stacked logistic regressions over binary features, as plain data:
+    the first scores each pair alone, the second adds how the pair ranks
+    against its competitors under the first."""
+
+    def __init__(self, weights: dict[str, float] | None = None, bias: float = 0.0, threshold: float = 0.5,
+                 max_distance: int = 120, meta: dict | None = None,
+                 weights2: dict[str, float] | None = None, bias2: float = 0.0):
+        self.weights = dict(weights or {})
+        self.bias = bias
+        self.weights2 = dict(weights2 or {})
+        self.bias2 = bias2
+        self.threshold = threshold
+        self.max_distance = max_distance
+        self.meta = dict(meta or {})
+
+    @staticmethod
+    def _sigmoid(z: float) -> float:
+        if z < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def probability(self, features: Iterable[str]) -> float:
+        """First-stage probability of one pair."""
+        return self._sigmoid(self.bias + sum(self.weights.get(f, 0.0) for f in features))
+
+    def probabilities(self, pairs: list[tuple[Span, Span]], features: list[list[str]]) -> list[float]:
+        """Final probabilities of all candidate pairs of a document."""
+        first = [self.probability(f) for f in features]
+        if not self.weights2:
+            return first
+        second = stage_two_features(pairs, first)
+        return [
+            self._sigmoid(self.bias2 + sum(self.weights2.get(x, 0.0) for x in f1 + f2))
+            for f1, f2 in zip(features, second)
+        ]
+
+    def to_dict(self) -> dict:
+        return {
+            "format": MODEL_FORMAT,
+            "bias": self.bias,
+            "threshold": self.threshold,
+            "max_distance": self.max_distance,
+            "meta": self.meta,
+            "weights": dict(sorted(self.weights.items())),
+            "bias2": self.bias2,
+            "weights2": dict(sorted(self.weights2.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RelationScorer":
+        if data.get("format") != MODEL_FORMAT:
+            raise ValueError(f"not a relation model of format {MODEL_FORMAT}: {data.get('format')!r}")
+        return cls(
+            {str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
+            float(data["threshold"]), int(data["max_distance"]), data.get("meta"),
+            {str(k): float(v) for k, v in data.get("weights2", {}).items()}, float(data.get("bias2", 0.0)),
+        )
+
+    @classmethod
+    def read(cls, path) -> "RelationScorer":
+        path_text = path.read_text(encoding="utf-8")
+        try:
+            data = json.loads(path_text)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path}: invalid relation model JSON ({err})") from None
+        return cls.from_dict(data)
+
+    def write(self, path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=1, sort_keys=False) + "\n", encoding="utf-8")
 
 
 class RelationLinker:
-    def __init__(self, nlp: Language, name: str = "extractor_relations", max_distance: int = 40):
+    def __init__(self, nlp: Language, name: str = "extractor_relations", threshold: Optional[float] = None):
         self.name = name
-        self.max_distance = max_distance
+        self.threshold_override = threshold
+        self.scorer: RelationScorer | None = None
         ensure_extensions()
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, model: str | None = None):
+        source = Path(model) if model is not None else model_path()
+        self.scorer = RelationScorer.read(source)
+
+    @property
+    def threshold(self) -> float:
+        if self.threshold_override is not None:
+            return self.threshold_override
+        return self.scorer.threshold if self.scorer is not None else 0.5
+
+    def scored_pairs(self, doc: Doc, ents: list[Span] | None = None) -> list[tuple[Span, Span, float]]:
+        """Every candidate pair with its probability."""
+        if self.scorer is None:
+            self.initialize()
+        ents = get_entities(doc) if ents is None else ents
+        ctx = _DocContext(doc, ents)
+        pairs = candidate_pairs(doc, ents, self.scorer.max_distance)
+        features = [pair_features(ctx, attr, head) for attr, head in pairs]
+        probabilities = self.scorer.probabilities(pairs, features)
+        return [(attr, head, p) for (attr, head), p in zip(pairs, probabilities)]
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_extensions()
         relations: list[dict] = []
+        threshold = self.threshold
         ents = get_entities(doc)
-        for ent in ents:
-            label = RELATION_FOR_ATTRIBUTE.get(ent.label_)
-            if label is None:
-                continue
-            if ent.label_ == "TIMEFRAME":
-                heads = self._endpoints_for(doc, ent, ents)
-            else:
-                heads = self._drugs_for(doc, ent, ents)
-            for head in heads:
-                relations.append(
-                    {"label": label, "arg1": [ent.start_char, ent.end_char], "arg2": [head.start_char, head.end_char]}
-                )
+        given = {**_label_line_heads(doc, ents), **_given_line_heads(doc, ents)}
+        for attr, head, probability in self.scored_pairs(doc, ents):
+            key = (attr.start, attr.end)
+            if key in given:
+                probability = 1.0 if head == given[key] else 0.0
+            if probability >= threshold:
+                relations.append({
+                    "label": RELATION_FOR_ATTRIBUTE[attr.label_],
+                    "arg1": [attr.start_char, attr.end_char],
+                    "arg2": [head.start_char, head.end_char],
+                    "score": round(probability, 4),
+                })
+        relations.sort(key=lambda r: (r["arg1"], r["arg2"]))
         doc._.extractor_relations = relations
         return doc
 
-    def _sentence(self, doc: Doc, ent: Span) -> Span:
-        return ent.sent if doc.has_annotation("SENT_START") else doc[:]
+    def to_disk(self, path, exclude=tuple()):
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.scorer is None:
+            self.initialize()
+        self.scorer.write(path / MODEL_FILE)
 
-    def _drugs_for(self, doc: Doc, ent: Span, ents: list[Span]) -> list[Span]:
-        sent = self._sentence(doc, ent)
-        in_sentence = [e for e in ents if sent.start <= e.start < sent.end]
-        drugs = [e for e in in_sentence if e.label_ in DRUG_LABELS]
-        if not drugs:
-            return self._section_drugs(doc, ent, ents)
-        before = [d for d in drugs if d.end <= ent.start and ent.start - d.end <= self.max_distance]
-        if before:
-            nearest = before[-1]
-            group = [nearest]
-            # walk back over a coordination "A and B", "A, B and C", "A + B"
-            index = drugs.index(nearest)
-            while index > 0:
-                previous = drugs[index - 1]
-                between = doc[previous.end:group[0].start]
-                if len(between) <= 3 and all(t.lower_ in COORDINATORS or t.is_space for t in between):
-                    group.insert(0, previous)
-                    index -= 1
-                else:
-                    break
-            same_kind_between = any(
-                e.label_ == ent.label_ for e in in_sentence if nearest.end <= e.start < ent.start
-            )
-            if ent.label_ in ("SCHEDULE", "DURATION") and not same_kind_between:
-                return group
-            return [nearest] if ent.label_ in ("DOSE", "ROUTE") else group
-        after = [d for d in drugs if d.start >= ent.end and d.start - ent.end <= 6]
-        return after[:1]
-
-    def _section_drugs(self, doc: Doc, ent: Span, ents: list[Span]) -> list[Span]:
-        if ent.label_ not in ("SCHEDULE", "DURATION"):
-            return []
-        section = next(
-            (s for s in doc.spans.get(SECTIONS_KEY, []) if s.start <= ent.start < s.end), None
-        )
-        if section is None or section.label_ not in ("arms", "outline", "interventions", "description", "summary"):
-            return []
-        window_start = max(section.start, ent.start - 120)
-        candidates = [
-            e for e in ents
-            if e.label_ in DRUG_LABELS and window_start <= e.start < ent.start and e._.extractor_role != "other"
-        ]
-        return candidates
-
-    def _endpoints_for(self, doc: Doc, ent: Span, ents: list[Span]) -> list[Span]:
-        text = doc.text
-        line_start = max(text.rfind("\n", 0, ent.start_char), text.rfind("|", 0, ent.start_char)) + 1
-        endpoints = [e for e in ents if e.label_ == "ENDPOINT" and line_start <= e.start_char < ent.start_char]
-        if endpoints:
-            return endpoints
-        sent = self._sentence(doc, ent)
-        return [e for e in ents if e.label_ == "ENDPOINT" and sent.start <= e.start < sent.end]
+    def from_disk(self, path, exclude=tuple()):
+        self.scorer = RelationScorer.read(ensure_path(path) / MODEL_FILE)
+        return self
 
 
 @Language.factory(
     "extractor_relations",
     assigns=["doc._.extractor_relations"],
     requires=["doc.spans"],
-    default_config={"max_distance": 40},
+    default_config={"threshold": None},
 )
-def make_relation_linker(nlp: Language, name: str, max_distance: int) -> RelationLinker:
-    return RelationLinker(nlp, name, max_distance)
+def make_relation_linker(nlp: Language, name: str, threshold: Optional[float]) -> RelationLinker:
+    return RelationLinker(nlp, name, threshold)

@@ -14,6 +14,7 @@ REGIMEN = (
     "Patients receive bevacizumab 15mg/kg IV every 3 weeks.\n"
     "Cisplatin 75 mg/m2 IV on day 1 for 4 cycles.\n"
     "Etoposide 100 mg/m2 IV on days 1-3.\n"
+    "\n"  # copies are separate paragraphs, so no relation crosses them
 )
 
 
@@ -53,24 +54,35 @@ def test_long_text_is_annotated_in_pieces_with_whole_text_offsets(nlp):
     assert pieces["text"] == doc.text
     assert all(doc.text[e["start"]:e["end"]] == e["text"] for e in pieces["entities"])
     assert [e["id"] for e in pieces["entities"]] == [f"T{i}" for i in range(1, len(pieces["entities"]) + 1)]
-    assert ("DOSE", 382, 391, "100 mg/m2", None) in strip(pieces)[0]  # third copy: 2 * 136 + 110
+    assert ("DOSE", 384, 393, "100 mg/m2", None) in strip(pieces)[0]  # third copy: 2 * 137 + 110
 
 
-def test_merge_shifts_offsets_and_remaps_ids_in_extras():
+def test_merge_shifts_offsets_and_folds_regimens_and_endpoints():
+    def drug(name, mentions, doses):
+        return {"name": name, "label": "DRUG", "mentions": mentions, "doses": doses,
+                "routes": [], "schedules": [], "durations": []}
+
     first = {"entities": [{"id": "T1", "label": "DRUG", "start": 0, "end": 9, "text": "cisplatin"}],
-             "relations": [], "regimens": [{"drug": "T1", "attributes": []}]}
+             "relations": [],
+             "regimens": [{"arm": None, "phase": None, "drugs": [drug("cisplatin", [[0, 9]], [])], "classes": []}],
+             "endpoints": [{"name": "ORR", "kind": "primary", "time_frames": ["6 weeks"], "mentions": [[20, 23]]}]}
     second = {
         "entities": [{"id": "T1", "label": "DOSE", "start": 0, "end": 5, "text": "75 mg"},
-                     {"id": "T2", "label": "DRUG", "start": 6, "end": 15, "text": "etoposide"}],
+                     {"id": "T2", "label": "DRUG", "start": 6, "end": 15, "text": "cisplatin"}],
         "relations": [{"label": "Dose-Drug", "arg1": "T1", "arg2": "T2"}],
-        "regimens": [{"drug": "T2", "attributes": ["T1"], "span": {"start": 0, "end": 15}}],
+        "regimens": [{"arm": None, "phase": None, "drugs": [drug("cisplatin", [[6, 15]], ["75 mg"])], "classes": []},
+                     {"arm": "Arm B", "phase": None, "drugs": [drug("etoposide", [[0, 3]], [])], "classes": []}],
+        "endpoints": [{"name": "ORR", "kind": "primary", "time_frames": ["6 weeks", "1 year"], "mentions": [[0, 3]]}],
     }
     merged = merge_records([(0, first), (10, second)])
     assert [(e["id"], e["start"], e["end"]) for e in merged["entities"]] == [("T1", 0, 9), ("T2", 10, 15), ("T3", 16, 25)]
     assert merged["relations"] == [{"label": "Dose-Drug", "arg1": "T2", "arg2": "T3"}]
     assert merged["regimens"] == [
-        {"drug": "T1", "attributes": []},
-        {"drug": "T3", "attributes": ["T2"], "span": {"start": 10, "end": 25}},
+        {"arm": None, "phase": None, "drugs": [drug("cisplatin", [[0, 9], [16, 25]], ["75 mg"])], "classes": []},
+        {"arm": "Arm B", "phase": None, "drugs": [drug("etoposide", [[10, 13]], [])], "classes": []},
+    ]
+    assert merged["endpoints"] == [
+        {"name": "ORR", "kind": "primary", "time_frames": ["6 weeks", "1 year"], "mentions": [[20, 23], [10, 13]]},
     ]
 
 

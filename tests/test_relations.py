@@ -1,6 +1,29 @@
+import json
+
+import pytest
+
+from extractor.brat import BratDocument, Entity
+from extractor.evaluate import doc_with_gold_entities, evaluate_gold_entities
+from extractor.relations import MODEL_FILE, RelationScorer, model_path
+
+from .conftest import ANNOTATIONS
+
+
 def relations(nlp, text):
     doc = nlp(text)
     return sorted((r["label"], doc.text[slice(*r["arg1"])], doc.text[slice(*r["arg2"])]) for r in doc._.extractor_relations)
+
+
+def linked(nlp, text, spans):
+    """Relations the linker adds given these entities ((label, surface text, occurrence) triples)."""
+    entities = []
+    for index, (label, surface, occurrence) in enumerate(spans):
+        start = -1
+        for _ in range(occurrence + 1):
+            start = text.index(surface, start + 1)
+        entities.append(Entity(f"T{index + 1}", label, start, start + len(surface), surface, role="study" if label in ("DRUG", "DRUG_CLASS") else None))
+    doc, _ = doc_with_gold_entities(nlp, BratDocument("t", text, entities))
+    return sorted((r["label"], text[slice(*r["arg1"])], text[slice(*r["arg2"])]) for r in doc._.extractor_relations)
 
 
 def test_coordinated_drugs_share_schedule_and_duration(nlp):
@@ -20,3 +43,122 @@ def test_each_drug_gets_its_own_dose(nlp):
     assert ("Dose-Drug", "100 mg/m2", "etoposide") in rels
     assert ("Dose-Drug", "100 mg/m2", "cisplatin") not in rels
     assert ("Schedule-Drug", "days 1-3", "etoposide") in rels
+
+
+def test_outline_paragraph_sentence_without_drug_links_to_both(nlp):
+    text = (
+        "Patients receive cisplatin IV on day 1 and etoposide IV on days 1-3. "
+        "Courses repeat every 21 days for 4 courses."
+    )
+    assert linked(nlp, text, [
+        ("DRUG", "cisplatin", 0), ("ROUTE", "IV", 0), ("SCHEDULE", "day 1", 0),
+        ("DRUG", "etoposide", 0), ("ROUTE", "IV", 1), ("SCHEDULE", "days 1-3", 0),
+        ("SCHEDULE", "every 21 days", 0), ("DURATION", "4 courses", 0),
+    ]) == [
+        ("Duration-Drug", "4 courses", "cisplatin"),
+        ("Duration-Drug", "4 courses", "etoposide"),
+        ("Route-Drug", "IV", "cisplatin"),
+        ("Route-Drug", "IV", "etoposide"),
+        ("Schedule-Drug", "day 1", "cisplatin"),
+        ("Schedule-Drug", "days 1-3", "etoposide"),
+        ("Schedule-Drug", "every 21 days", "cisplatin"),
+        ("Schedule-Drug", "every 21 days", "etoposide"),
+    ]
+
+
+def test_drug_colon_list_items(nlp):
+    text = "Treatment Regimen:\n\n* Atezolizumab: 1200mg every 3 weeks\n* Bevacizumab: 15mg/kg every 3 weeks\n"
+    assert relations(nlp, text) == [
+        ("Dose-Drug", "1200mg", "Atezolizumab"),
+        ("Dose-Drug", "15mg/kg", "Bevacizumab"),
+        ("Schedule-Drug", "every 3 weeks", "Atezolizumab"),
+        ("Schedule-Drug", "every 3 weeks", "Bevacizumab"),
+    ]
+
+
+def test_given_lines_belong_to_the_drug_above(nlp):
+    text = "Arm A\nPatients receive atezolizumab and cabozantinib.\nAtezolizumab\nGiven IV\nCabozantinib\nGiven PO\n"
+    assert linked(nlp, text, [
+        ("DRUG", "atezolizumab", 0), ("DRUG", "cabozantinib", 0),
+        ("DRUG", "Atezolizumab", 0), ("ROUTE", "IV", 0), ("DRUG", "Cabozantinib", 0), ("ROUTE", "PO", 0),
+    ]) == [("Route-Drug", "IV", "Atezolizumab"), ("Route-Drug", "PO", "Cabozantinib")]
+
+
+def test_outcome_lines_joined_by_bars(nlp):
+    text = (
+        "Lung Cancer\nDRUG: cisplatin\n"
+        "Overall Survival (OS), Time from randomization to death, Up to 5 years|"
+        "Progression-free survival (PFS), Time to progression, Up to 3 years\n"
+    )
+    assert linked(nlp, text, [
+        ("DRUG", "cisplatin", 0),
+        ("ENDPOINT", "Overall Survival (OS)", 0), ("TIMEFRAME", "Up to 5 years", 0),
+        ("ENDPOINT", "Progression-free survival (PFS)", 0), ("TIMEFRAME", "Up to 3 years", 0),
+    ]) == [
+        ("Timeframe-Endpoint", "Up to 3 years", "Progression-free survival (PFS)"),
+        ("Timeframe-Endpoint", "Up to 5 years", "Overall Survival (OS)"),
+    ]
+
+
+def test_model_is_plain_json_with_weights():
+    data = json.loads(model_path().read_text(encoding="utf-8"))
+    assert data["format"] == "extractor-relations-logreg-v1"
+    assert 0.0 < data["threshold"] < 1.0
+    assert len(data["weights"]) > 100 and len(data["weights2"]) > 100
+    assert all(isinstance(v, float) for v in data["weights"].values())
+    assert data["meta"]["trained_on"].startswith("annotations train split")
+
+
+def test_scorer_round_trip_and_bad_file(tmp_path):
+    scorer = RelationScorer({"a": 1.5, "b": -2.0}, bias=0.25, threshold=0.4, max_distance=50, weights2={"a": 0.5})
+    path = tmp_path / MODEL_FILE
+    scorer.write(path)
+    again = RelationScorer.read(path)
+    assert again.to_dict() == scorer.to_dict()
+    assert again.probability(["a"]) == pytest.approx(1 / (1 + 2.718281828459045 ** -1.75))
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="invalid relation model JSON"):
+        RelationScorer.read(path)
+    path.write_text(json.dumps({"format": "other"}), encoding="utf-8")
+    with pytest.raises(ValueError, match="not a relation model"):
+        RelationScorer.read(path)
+
+
+def test_component_serializes_its_model(nlp, tmp_path):
+    linker = nlp.get_pipe("extractor_relations")
+    linker.to_disk(tmp_path)
+    saved = json.loads((tmp_path / MODEL_FILE).read_text(encoding="utf-8"))
+    assert saved == linker.scorer.to_dict()
+    from extractor.relations import RelationLinker
+
+    fresh = RelationLinker(nlp).from_disk(tmp_path)
+    assert fresh.scorer.to_dict() == linker.scorer.to_dict()
+
+
+@pytest.mark.slow
+def test_gold_entity_relations_on_dev(nlp):
+    scores = evaluate_gold_entities(ANNOTATIONS, "dev", nlp=nlp)
+    strict = scores["relations"]["strict"]
+    # measured 0.914 micro when the model was trained (train split only)
+    assert strict["micro"]["f1"] >= 0.88
+    for label in ("Dose-Drug", "Route-Drug", "Schedule-Drug", "Timeframe-Endpoint"):
+        assert strict["per_label"][label]["f1"] >= 0.85, label
+
+
+def test_cli_gold_entities_scores_relations_only(tmp_path):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    for path in (ANNOTATIONS / "docs").glob("seed_000_*"):
+        shutil.copy(path, tmp_path / path.name)
+    out = tmp_path / "scores.json"
+    result = CliRunner().invoke(app, ["evaluate", "--gold", str(tmp_path), "--gold-entities", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(out.read_text(encoding="utf-8"))
+    assert scores["entities"]["strict"]["micro"]["f1"] == 1.0  # the gold entities themselves
+    relations = scores["relations"]["strict"]["per_label"]
+    assert relations["Timeframe-Endpoint"]["tp"] == 7 and relations["Timeframe-Endpoint"]["fp"] == 0
+    assert relations["Schedule-Drug"]["tp"] == 5 and relations["Duration-Drug"]["tp"] == 5

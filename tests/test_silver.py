@@ -190,6 +190,6 @@ def test_cli_needs_exactly_one_of_gold_and_silver(tmp_path):
     result = CliRunner().invoke(app, ["evaluate", "--gold", str(tmp_path), "--silver", str(tmp_path / "r.jsonl")])
     assert result.exit_code == 2
     result = CliRunner().invoke(app, ["evaluate", "--silver", str(tmp_path / "r.jsonl"), "--split", "dev"])
-    assert result.exit_code == 2 and "--split go with --gold" in result.stderr
+    assert result.exit_code == 2 and "--split, --gold-entities need --gold" in result.stderr
     result = CliRunner().invoke(app, ["evaluate", "--gold", str(tmp_path), "--limit", "3"])
-    assert result.exit_code == 2 and "--limit with --silver" in result.stderr
+    assert result.exit_code == 2 and "--limit needs --silver" in result.stderr

@@ -1,0 +1,323 @@
+"""Regimen objects: the study treatments of a document grouped by arm and
+phase, and its endpoints with their time frames, as plain data.
+
+The component ``extractor_regimens`` runs after ``extractor_relations`` and
+sets two ``Doc`` extensions:
+
+``doc._.extractor_regimens`` - a list, in order of first mention, of::
+
+    {"arm": "Arm A" | None, "phase": "induction" | "maintenance" | ... | None,
+     "drugs":   [DRUG entry, ...],        # specific drugs, by normalized name
+     "classes": [DRUG_CLASS entry, ...]}  # classes stated as treatment
+
+    entry = {"name": "atezolizumab", "label": "DRUG", "mentions": [[start, end], ...],
+             "doses": [...], "routes": [...], "schedules": [...], "durations": [...]}
+
+``doc._.extractor_endpoints`` - a list of::
+
+    {"name": "Overall Survival (OS)", "kind": "primary" | "secondary" | "other" | None,
+     "time_frames": [...], "mentions": [[start, end], ...]}
+
+Attribute values are the texts of the linked DOSE/ROUTE/SCHEDULE/DURATION
+mentions, whitespace collapsed, each once, in text order.
+
+How mentions are grouped:
+
+- only DRUG/DRUG_CLASS mentions whose role is ``study`` are used;
+- the arm of a mention is the last arm marker before it in its section
+  (``ARM A:``, ``Arm I:``, ``Arm A (atezolizumab, ...)`` on its own line,
+  ``Arm/Group Title: ...``); ``ARM A`` and ``Arm A`` are the same arm;
+- the phase comes from a phase header before it on its line or paragraph
+  (``Induction phase: ...``, ``* Maintenance: ...``), or from a phase word
+  right before or after the mention (``maintenance AB``, ``(AB) maintenance``);
+- a regimen acronym (a DRUG normalized to ``a+b+c``) stands for its
+  components, which inherit its attributes;
+- a SCHEDULE or DURATION stated for two or more treatment mentions of a
+  group is the group's: drugs of the group without one of that kind get it
+  (``bevacizumab ... with atezolizumab and chemotherapy on a 21-day cycle
+  for four cycles`` also times carboplatin and etoposide of ``induction
+  ABCE``); one in a sentence without a drug name (``Cycles repeat every 21
+  days``) goes to every treatment of the group that has attributes of its
+  own;
+- the group without arm and phase is kept only when there are no other
+  groups, or when it has a drug none of them has.
+
+Example, seed 000 (``examples/000_a991cd9fedb848fc.txt``)::
+
+    [{"arm": None, "phase": "induction",
+      "drugs": [bevacizumab, atezolizumab, carboplatin, etoposide]   # each:
+                # "schedules": ["21-day cycle"], "durations": ["four cycles"]
+      "classes": [chemotherapy]},
+     {"arm": None, "phase": "maintenance",
+      "drugs": [atezolizumab, bevacizumab]                           # each:
+                # "schedules": ["every 21 days"], "durations": ["up to 12 months"]
+      "classes": []}]
+
+and endpoints such as ``{"name": "Overall Survival (OS)", "kind":
+"secondary", "time_frames": ["From time of first dose until death from any
+cause, assessed up to approximately 48 months"], ...}``.
+"""
+
+import re
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
+
+from .extensions import ensure_extensions, get_entities
+from .resources import read_data
+from .sections import SPANS_KEY as SECTIONS_KEY
+
+MARKERS_FILE = "regimen_markers.json"
+ATTRIBUTE_KEYS = {"DOSE": "doses", "ROUTE": "routes", "SCHEDULE": "schedules", "DURATION": "durations"}
+GROUP_KINDS = ("SCHEDULE", "DURATION")
+OUTCOME_KINDS = ("primary", "secondary", "other")
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _arm_key(label: str) -> str:
+    """``ARM A`` and ``Arm A`` name the same arm."""
+    label = _clean(label)
+    words = label.split(" ", 1)
+    if words[0].isupper() and len(words[0]) > 1 and words[0] not in ("INTERVENTION",):
+        words[0] = words[0].capitalize()
+    return " ".join(words)
+
+
+class RegimenBuilder:
+    def __init__(self, nlp: Language, name: str = "extractor_regimens"):
+        self.name = name
+        self.markers: dict | None = None
+        self._arm_res: list[re.Pattern] = []
+        self._phase_header: re.Pattern | None = None
+        self._phase_word: re.Pattern | None = None
+        ensure_extensions()
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, markers: dict | None = None):
+        self.set_markers(markers if markers is not None else read_data(MARKERS_FILE))
+
+    def set_markers(self, markers: dict) -> None:
+        missing = {"arm", "phase_header", "phase_word"} - set(markers)
+        if missing:
+            raise ValueError(f"regimen markers need {sorted(missing)}")
+        self.markers = dict(markers)
+        self._arm_res = [re.compile(p, re.MULTILINE) for p in markers["arm"]]
+        self._phase_header = re.compile(markers["phase_header"], re.MULTILINE | re.IGNORECASE)
+        self._phase_word = re.compile(markers["phase_word"], re.IGNORECASE)
+
+    # -- where each mention belongs -------------------------------------------------
+
+    def arm_markers(self, text: str) -> list[tuple[int, str]]:
+        """(offset, arm name) of every arm marker, sorted."""
+        found = {}
+        for regex in self._arm_res:
+            for match in regex.finditer(text):
+                found.setdefault(match.start("label"), _arm_key(match.group("label")))
+        return sorted(found.items())
+
+    def phase_headers(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end of scope, phase) of every phase header; the scope ends at
+        the next phase header, blank line or arm marker."""
+        headers = [(m.start(), m.group("phase").lower()) for m in self._phase_header.finditer(text)]
+        result = []
+        for index, (start, phase) in enumerate(headers):
+            end = headers[index + 1][0] if index + 1 < len(headers) else len(text)
+            blank = re.search(r"\n[ \t]*\n", text[start:end])
+            if blank:
+                end = start + blank.start()
+            result.append((start, end, phase.replace("re-induction", "reinduction")))
+        return result
+
+    def _inline_phase(self, doc: Doc, span: Span) -> str | None:
+        before = doc[max(0, span.start - 1):span.start]
+        after = doc[span.end:span.end + 2]
+        for token in list(before) + [t for t in after if t.text not in (")",)][:1]:
+            if self._phase_word.match(token.text):
+                return token.lower_
+        return None
+
+    # -- building ------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        ensure_extensions()
+        if self.markers is None:
+            self.initialize()
+        doc._.extractor_regimens = self.regimens(doc)
+        doc._.extractor_endpoints = self.endpoints(doc)
+        return doc
+
+    def regimens(self, doc: Doc) -> list[dict]:
+        text = doc.text
+        ents = get_entities(doc)
+        by_offsets = {(e.start_char, e.end_char): e for e in ents}
+        attributes: dict[tuple[int, int], list[Span]] = {}
+        for rel in doc._.extractor_relations or []:
+            attr = by_offsets.get(tuple(rel["arg1"]))
+            if attr is not None and attr.label_ in ATTRIBUTE_KEYS:
+                attributes.setdefault(tuple(rel["arg2"]), []).append(attr)
+        arms = self.arm_markers(text)
+        phases = self.phase_headers(text)
+        sections = list(doc.spans.get(SECTIONS_KEY, []))
+
+        def section_start(char: int) -> int:
+            for section in sections:
+                if section.start_char <= char < section.end_char:
+                    return section.start_char
+            return 0
+
+        groups: dict[tuple, dict] = {}
+        order: list[tuple] = []
+        for span in ents:
+            if span.label_ not in ("DRUG", "DRUG_CLASS") or getattr(span._, "extractor_role", None) != "study":
+                continue
+            start = span.start_char
+            floor = section_start(start)
+            arm = None
+            for offset, name in arms:
+                if floor <= offset <= start:
+                    arm = name
+            phase = self._inline_phase(doc, span)
+            if phase is None:
+                for p_start, p_end, name in phases:
+                    if p_start <= start < p_end and not any(p_start < o <= start for o, _ in arms):
+                        phase = name
+            key = (arm, phase)
+            if key not in groups:
+                groups[key] = {"arm": arm, "phase": phase, "entries": {}, "group_attrs": []}
+                order.append(key)
+            self._add_mention(groups[key], span, attributes.get((span.start_char, span.end_char), []))
+
+        labelled = [k for k in order if k != (None, None)]
+        result = []
+        for key in order:
+            group = groups[key]
+            if key == (None, None) and labelled:
+                named = {n for k in labelled for n in groups[k]["entries"]}
+                if all(name in named for name, e in group["entries"].items() if e["label"] == "DRUG"):
+                    continue
+            result.append(self._finish(doc, group))
+        return result
+
+    def _add_mention(self, group: dict, span: Span, attrs: list[Span]) -> None:
+        normalized = getattr(span._, "extractor_normalized", None)
+        if span.label_ == "DRUG" and normalized and normalized != "unknown":
+            names = normalized.split("+")
+        else:
+            names = [_clean(span.text).lower() if span.label_ == "DRUG_CLASS" or not normalized else normalized]
+        for name in names:
+            entry = group["entries"].setdefault(
+                name, {"name": name, "label": span.label_, "mentions": [], "attrs": []}
+            )
+            entry["mentions"].append([span.start_char, span.end_char])
+            entry["attrs"].extend(attrs)
+        for attr in attrs:
+            if attr.label_ in GROUP_KINDS:
+                group["group_attrs"].append((attr, (span.start_char, span.end_char)))
+
+    @staticmethod
+    def _finish(doc: Doc, group: dict) -> dict:
+        entries = group["entries"]
+        # group-level timing: stated for two or more mentions of the group
+        holders: dict[tuple[int, int], set] = {}
+        for attr, mention in group["group_attrs"]:
+            holders.setdefault((attr.start_char, attr.end_char), set()).add(mention)
+        drug_sentences = {
+            e.sent.start for e in get_entities(doc, ("DRUG", "DRUG_CLASS"))
+        } if doc.has_annotation("SENT_START") else None
+        shared, drugless = [], []
+        for attr, _mention in group["group_attrs"]:
+            key = (attr.start_char, attr.end_char)
+            if drug_sentences is not None and attr.sent.start not in drug_sentences:
+                if attr not in drugless:
+                    drugless.append(attr)
+            elif len(holders.get(key, ())) >= 2 and attr not in shared:
+                shared.append(attr)
+        drugs, classes = [], []
+        for entry in entries.values():
+            attrs = list(entry["attrs"])
+            kinds = {a.label_ for a in attrs}
+            if entry["label"] == "DRUG":
+                attrs += [a for a in shared if a.label_ not in kinds]
+            if attrs:
+                # "Cycles repeat every 21 days": a sentence without a drug times
+                # every treatment of its group
+                attrs += [a for a in drugless if a not in attrs]
+            item = {"name": entry["name"], "label": entry["label"], "mentions": entry["mentions"]}
+            for label, key in ATTRIBUTE_KEYS.items():
+                values = []
+                for attr in sorted((a for a in attrs if a.label_ == label), key=lambda a: a.start_char):
+                    value = _clean(attr.text)
+                    if value not in values:
+                        values.append(value)
+                item[key] = values
+            (drugs if entry["label"] == "DRUG" else classes).append(item)
+        return {"arm": group["arm"], "phase": group["phase"], "drugs": drugs, "classes": classes}
+
+    def endpoints(self, doc: Doc) -> list[dict]:
+        ents = get_entities(doc)
+        by_offsets = {(e.start_char, e.end_char): e for e in ents}
+        frames: dict[tuple[int, int], list[Span]] = {}
+        for rel in doc._.extractor_relations or []:
+            attr = by_offsets.get(tuple(rel["arg1"]))
+            if attr is not None and attr.label_ == "TIMEFRAME":
+                frames.setdefault(tuple(rel["arg2"]), []).append(attr)
+        sections = [s for s in doc.spans.get(SECTIONS_KEY, []) if s.label_ == "outcomes"]
+        result: dict[str, dict] = {}
+        for span in ents:
+            if span.label_ != "ENDPOINT":
+                continue
+            key_offsets = (span.start_char, span.end_char)
+            section = next((s for s in sections if s.start_char <= span.start_char < s.end_char), None)
+            if section is None and sections and key_offsets not in frames:
+                continue
+            kind = self._outcome_kind(doc, section, span) if section is not None else None
+            name = _clean(span.text)
+            key = name.lower()
+            item = result.setdefault(key, {"name": name, "kind": kind, "time_frames": [], "mentions": []})
+            if item["kind"] is None:
+                item["kind"] = kind
+            item["mentions"].append([span.start_char, span.end_char])
+            for frame in sorted(frames.get(key_offsets, []), key=lambda f: f.start_char):
+                value = _clean(frame.text)
+                if value not in item["time_frames"]:
+                    item["time_frames"].append(value)
+        return list(result.values())
+
+    @staticmethod
+    def _outcome_kind(doc: Doc, section: Span, span: Span) -> str | None:
+        text = doc.text
+        first_line = text[section.start_char:text.find("\n", section.start_char) % (len(text) + 1)].lower()
+        header = first_line[:60]
+        for kind in OUTCOME_KINDS:
+            if header.lstrip(" *-•").startswith(kind):
+                return kind
+        # one-field-per-line records: primary, secondary, other outcome lines
+        if ", " in first_line and len(first_line) > 60:
+            line = text.count("\n", section.start_char, span.start_char)
+            return OUTCOME_KINDS[line] if line < len(OUTCOME_KINDS) else None
+        return None
+
+    # -- serialization -----------------------------------------------------------
+
+    def to_disk(self, path, exclude=tuple()):
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.markers is None:
+            self.initialize()
+        srsly.write_json(path / MARKERS_FILE, self.markers)
+
+    def from_disk(self, path, exclude=tuple()):
+        self.set_markers(srsly.read_json(ensure_path(path) / MARKERS_FILE))
+        return self
+
+
+@Language.factory(
+    "extractor_regimens",
+    assigns=["doc._.extractor_regimens", "doc._.extractor_endpoints"],
+    requires=["doc._.extractor_relations"],
+)
+def make_regimen_builder(nlp: Language, name: str) -> RegimenBuilder:
+    return RegimenBuilder(nlp, name)
