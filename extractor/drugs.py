@@ -44,6 +44,15 @@ PRIOR_CUES = re.compile(
     r"contraindicat\w*|standard)\b",
     re.I,
 )
+INTERVENTION_ENTRY = re.compile(r"(?:^|\|)\s*(DRUG|BIOLOGICAL|GENETIC|DIETARY_SUPPLEMENT|Drug|Biological): ([^|\n]+)",
+                                re.M)
+ENTRY_TRIM = re.compile(r"(?:\s+\d[\d.,]*\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|%|mg/kg|mg/m2)\b.*|\s*\(.*)$", re.I)
+ENTRY_LEAD = re.compile(r"(?:(?:using|use of|with|oral|iv|intravenous|low[- ]dose|high[- ]dose|active)\s+)*", re.I)
+COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[+&/]")
+CLASS_HEADS = ("agents", "agent", "inhibitors", "inhibitor", "drugs", "therapy", "therapies", "medications",
+               "medication", "blockers", "antagonists", "agonists", "vaccines", "immunotherapy")
+FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes"})
+PRE_FORM_WORDS = frozenset({"liposomal", "pegylated"})
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
 SALT_WORDS = frozenset(
     "hydrochloride hcl sodium potassium citrate mesylate maleate tartrate sulfate sulphate phosphate acetate "
@@ -65,6 +74,7 @@ class DrugRecognizer:
         self.regimens: dict[str, list[str]] = {}
         self.classes: list[str] = []
         self.stems: tuple[str, ...] = ()
+        self.stoplist: frozenset[str] = frozenset()
         self._ready = False
 
     # ---- data lifecycle ---------------------------------------------------
@@ -77,6 +87,7 @@ class DrugRecognizer:
         regimens: Iterable[dict] | None = None,
         classes: Iterable[dict] | None = None,
         stems: Iterable[str] | None = None,
+        stoplist: Iterable[dict] | None = None,
     ) -> None:
         if lexicon is None:
             lexicon = list(read_data("drug_lexicon.jsonl")) + list(read_data("drug_curated.jsonl"))
@@ -85,9 +96,11 @@ class DrugRecognizer:
             regimens if regimens is not None else read_data("regimens.jsonl"),
             classes if classes is not None else read_data("drug_classes.jsonl"),
             stems if stems is not None else read_data("inn_stems.json")["unknown_drug_stems"],
+            stoplist if stoplist is not None else read_data("drug_stoplist.jsonl"),
         )
 
-    def set_data(self, lexicon, regimens, classes, stems) -> None:
+    def set_data(self, lexicon, regimens, classes, stems, stoplist=()) -> None:
+        self.stoplist = frozenset(entry["name"].lower() for entry in stoplist)
         self.lexicon = {entry["name"].lower(): entry["inn"] for entry in lexicon}
         self.regimens = {entry["name"]: sorted(entry["components"]) for entry in regimens}
         self.classes = sorted({entry["name"].lower() for entry in classes})
@@ -109,6 +122,7 @@ class DrugRecognizer:
         srsly.write_jsonl(path / "lexicon.jsonl", [{"name": k, "inn": v} for k, v in sorted(self.lexicon.items())])
         srsly.write_jsonl(path / "regimens.jsonl", [{"name": k, "components": v} for k, v in self.regimens.items()])
         srsly.write_jsonl(path / "classes.jsonl", [{"name": c} for c in self.classes])
+        srsly.write_jsonl(path / "stoplist.jsonl", [{"name": n} for n in sorted(self.stoplist)])
         srsly.write_json(path / "cfg.json", {"stems": list(self.stems), "fuzzy_threshold": self.fuzzy_threshold})
 
     def from_disk(self, path, exclude=tuple()):
@@ -120,6 +134,7 @@ class DrugRecognizer:
             srsly.read_jsonl(path / "regimens.jsonl"),
             srsly.read_jsonl(path / "classes.jsonl"),
             cfg["stems"],
+            srsly.read_jsonl(path / "stoplist.jsonl") if (path / "stoplist.jsonl").exists() else (),
         )
         return self
 
@@ -135,6 +150,7 @@ class DrugRecognizer:
                 inn = self.lexicon.get(" ".join(surface.split()), surface)
             resolution = "exact" if _base(surface) == inn else "synonym"
             found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
+        found = self._extend_forms(doc, found)
         for _, start, end in self._class_matcher(doc):  # a class name wins over a drug name
             found[(start, end)] = ("DRUG_CLASS", None, "exact", 0.9)
         for _, start, end in self._regimen_matcher(doc):
@@ -145,6 +161,7 @@ class DrugRecognizer:
         kept = filter_spans(spans + others)
         kept_drugs = [s for s in kept if s.label_ in ("DRUG", "DRUG_CLASS")]
         info = {(s.start, s.end): found[(s.start, s.end)] for s in kept_drugs}
+        self._intervention_slots(doc, info, others)
         self._define_acronyms(doc, kept_drugs, info)
         self._fill_slots(doc, info)
         kept = set_entities(
@@ -164,6 +181,21 @@ class DrugRecognizer:
             )
         return doc
 
+    def _extend_forms(self, doc: Doc, found: dict) -> dict:
+        """Salt and formulation words stay in the span (``doxorubicin HCl
+        liposome``, ``liposomal doxorubicin``, ``doxazosin GITS``)."""
+        extended = {}
+        for (start, end), value in found.items():
+            while end < len(doc) and (doc[end].is_space or doc[end].lower_ in SALT_WORDS | FORM_WORDS):
+                end += 1
+            while end > start and doc[end - 1].is_space:
+                end -= 1
+            while start > 0 and (doc[start - 1].lower_ in PRE_FORM_WORDS or (
+                    doc[start - 1].is_space and start > 1 and doc[start - 2].lower_ in PRE_FORM_WORDS)):
+                start -= 1
+            extended[(start, end)] = value
+        return extended
+
     def _find_by_stem(self, doc: Doc, found: dict) -> None:
         covered = set()
         for start, end in found:
@@ -179,6 +211,41 @@ class DrugRecognizer:
                 found[(token.i, token.i + 1)] = ("DRUG", match[0], "fuzzy", round(match[1] / 100 * 0.8, 3))
             else:
                 found[(token.i, token.i + 1)] = ("DRUG", lower, "stem", 0.6)
+
+    def _intervention_slots(self, doc: Doc, info: dict, others: list[Span]) -> None:
+        """A registry intervention entry (``DRUG: R744``) that no rule tagged
+        names a drug (or a class, ``BIOLOGICAL: dendritic cell vaccine
+        therapy``); its other mentions in the document are tagged too."""
+        taken = {i for s, e in info for i in range(s, e)} | {i for o in others for i in range(o.start, o.end)}
+        names: dict[str, tuple[str, str | None]] = {}
+        for match in INTERVENTION_ENTRY.finditer(doc.text):
+            start, end = match.span(2)
+            text = match.group(2)
+            trimmed = ENTRY_TRIM.sub("", text).rstrip(" .,;:")
+            lead = len(text) - len(text.lstrip())
+            lead += len(ENTRY_LEAD.match(text[lead:]).group(0))
+            trimmed = trimmed[lead:] if len(trimmed) > lead else ""
+            span = doc.char_span(start + lead, start + lead + len(trimmed), alignment_mode="contract")
+            if span is None or len(span) == 0 or len(span) > 6 or any(t.i in taken for t in span):
+                continue
+            lower = " ".join(span.text.lower().split())
+            if (COMBINATION.search(lower) or lower in self.stoplist or not any(c.isalpha() for c in lower)
+                    or len(lower) < 3):
+                continue
+            if lower.endswith(CLASS_HEADS):
+                names[lower] = ("DRUG_CLASS", None)
+            else:
+                names[lower] = ("DRUG", _base(lower))
+        if not names:
+            return
+        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        matcher.add("SLOT", list(self.nlp.tokenizer.pipe(sorted(names))))
+        for _, start, end in filter_spans_tuples(matcher(doc)):
+            if any(i in taken for i in range(start, end)):
+                continue
+            label, inn = names[" ".join(doc[start:end].text.lower().split())]
+            info[(start, end)] = (label, inn, "context", 0.5)
+            taken.update(range(start, end))
 
     def _define_acronyms(self, doc: Doc, drugs: list[Span], info: dict) -> None:
         """``A plus B plus C (ABC)``: the acronym names the drugs before it."""
@@ -274,6 +341,17 @@ class DrugRecognizer:
             if not components & {n for s in study for n in s.split("+")}:
                 return "other"
         return "study"
+
+
+def filter_spans_tuples(matches) -> list[tuple[int, int, int]]:
+    """Longest non-overlapping (id, start, end) matches."""
+    chosen: list[tuple[int, int, int]] = []
+    used: set[int] = set()
+    for match in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
+        if not used.intersection(range(match[1], match[2])):
+            chosen.append(match)
+            used.update(range(match[1], match[2]))
+    return sorted(chosen, key=lambda m: m[1])
 
 
 def _case_variants(nlp: Language, names: list[str]) -> list[Doc]:

@@ -155,7 +155,7 @@ CLASS_HEADS = ("agents", "agent", "inhibitors", "inhibitor", "drugs", "drug", "t
 def keep(surface: str, stoplist: set[str]) -> bool:
     return (surface not in stoplist and not surface.endswith(CLASS_HEADS) and 3 <= len(surface) <= 60 and len(surface.split()) <= 4
             and not NOISE_WORDS & set(surface.split()) and not re.fullmatch(r"[\d\W]+", surface)
-            and not re.fullmatch(r"[ivx]+", surface))
+            and not re.fullmatch(r"[ivx]+", surface) and not re.search(r"%|\+|\b(?:once|daily|intake|twice)\b", surface))
 
 
 def build(records, stoplist: set[str]) -> list[dict]:
