@@ -75,6 +75,7 @@ class DrugRecognizer:
         self.classes: list[str] = []
         self.stems: tuple[str, ...] = ()
         self.stoplist: frozenset[str] = frozenset()
+        self.class_grammar: dict = {}
         self._ready = False
 
     # ---- data lifecycle ---------------------------------------------------
@@ -88,6 +89,7 @@ class DrugRecognizer:
         classes: Iterable[dict] | None = None,
         stems: Iterable[str] | None = None,
         stoplist: Iterable[dict] | None = None,
+        class_grammar: dict | None = None,
     ) -> None:
         if lexicon is None:
             lexicon = list(read_data("drug_lexicon.jsonl")) + list(read_data("drug_curated.jsonl"))
@@ -97,9 +99,11 @@ class DrugRecognizer:
             classes if classes is not None else read_data("drug_classes.jsonl"),
             stems if stems is not None else read_data("inn_stems.json")["unknown_drug_stems"],
             stoplist if stoplist is not None else read_data("drug_stoplist.jsonl"),
+            class_grammar if class_grammar is not None else read_data("drug_class_grammar.json"),
         )
 
-    def set_data(self, lexicon, regimens, classes, stems, stoplist=()) -> None:
+    def set_data(self, lexicon, regimens, classes, stems, stoplist=(), class_grammar=None) -> None:
+        self.class_grammar = dict(class_grammar or {})
         self.stoplist = frozenset(entry["name"].lower() for entry in stoplist)
         self.lexicon = {entry["name"].lower(): entry["inn"] for entry in lexicon}
         self.regimens = {entry["name"]: sorted(entry["components"]) for entry in regimens}
@@ -113,6 +117,7 @@ class DrugRecognizer:
         self._regimen_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._regimen_matcher.add("DRUG", [make(r) for r in self.regimens])
         self._inns = sorted({inn for inn in self.lexicon.values() if " " not in inn and "+" not in inn})
+        self._class_regex = _class_regex(self.class_grammar)
         self._stem_regex = re.compile(rf"^[A-Za-z][A-Za-z\-]{{2,}}(?:{'|'.join(map(re.escape, self.stems))})$", re.I)
         self._ready = True
 
@@ -123,6 +128,7 @@ class DrugRecognizer:
         srsly.write_jsonl(path / "regimens.jsonl", [{"name": k, "components": v} for k, v in self.regimens.items()])
         srsly.write_jsonl(path / "classes.jsonl", [{"name": c} for c in self.classes])
         srsly.write_jsonl(path / "stoplist.jsonl", [{"name": n} for n in sorted(self.stoplist)])
+        srsly.write_json(path / "class_grammar.json", self.class_grammar)
         srsly.write_json(path / "cfg.json", {"stems": list(self.stems), "fuzzy_threshold": self.fuzzy_threshold})
 
     def from_disk(self, path, exclude=tuple()):
@@ -135,6 +141,7 @@ class DrugRecognizer:
             srsly.read_jsonl(path / "classes.jsonl"),
             cfg["stems"],
             srsly.read_jsonl(path / "stoplist.jsonl") if (path / "stoplist.jsonl").exists() else (),
+            srsly.read_json(path / "class_grammar.json") if (path / "class_grammar.json").exists() else None,
         )
         return self
 
@@ -151,6 +158,8 @@ class DrugRecognizer:
             resolution = "exact" if _base(surface) == inn else "synonym"
             found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
         found = self._extend_forms(doc, found)
+        for start, end in self._class_phrases(doc):
+            found[(start, end)] = ("DRUG_CLASS", None, "pattern", 0.7)
         for _, start, end in self._class_matcher(doc):  # a class name wins over a drug name
             found[(start, end)] = ("DRUG_CLASS", None, "exact", 0.9)
         for _, start, end in self._regimen_matcher(doc):
@@ -180,6 +189,16 @@ class DrugRecognizer:
                 role=self._role(doc, span, inn, study),
             )
         return doc
+
+    def _class_phrases(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token ranges of class phrases (``HIV protease inhibitors``,
+        ``strong inhibitors of CYP3A4``) from the class grammar."""
+        spans = []
+        for match in self._class_regex.finditer(doc.text):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if span is not None and len(span):
+                spans.append((span.start, span.end))
+        return spans
 
     def _extend_forms(self, doc: Doc, found: dict) -> dict:
         """Salt and formulation words stay in the span (``doxorubicin HCl
@@ -341,6 +360,27 @@ class DrugRecognizer:
             if not components & {n for s in study for n in s.split("+")}:
                 return "other"
         return "study"
+
+
+def _class_regex(grammar: dict) -> re.Pattern:
+    """``[leading]* modifier+ head [of target]`` or ``head of target``."""
+    if not grammar:
+        return re.compile(r"(?!x)x")
+
+    def alternatives(words):
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+    excluded = alternatives(grammar["excluded_anti"])
+    target = grammar["targets"]
+    modifier = (rf"(?:(?:{alternatives(grammar['modifiers'])})|(?!(?:{excluded})\b)anti-?[A-Za-z0-9][A-Za-z0-9()-]*"
+                rf"|(?-i:{target}))")
+    heads = alternatives(grammar["heads"])
+    leading = alternatives(grammar["leading"])
+    after = alternatives(grammar["excluded_heads_after"])
+    of_target = rf"(?:\s+of\s+(?-i:{target})(?:\s+(?-i:{target}))*)"
+    phrase = (rf"\b(?:(?:{leading})\s+)*(?:{modifier}[\s-]+)+(?:{heads})\b{of_target}?(?!\s+(?:{after})\b)"
+              rf"|\b(?:(?:{leading})\s+)*(?:{heads}){of_target}")
+    return re.compile(phrase, re.I)
 
 
 def filter_spans_tuples(matches) -> list[tuple[int, int, int]]:
