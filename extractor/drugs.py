@@ -196,6 +196,8 @@ class DrugRecognizer:
         spans = []
         for match in self._class_regex.finditer(doc.text):
             span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon:
+                continue  # a drug's therapy (AZT therapy) is the drug
             if span is not None and len(span):
                 spans.append((span.start, span.end))
         return spans
@@ -377,9 +379,13 @@ def _class_regex(grammar: dict) -> re.Pattern:
     heads = alternatives(grammar["heads"])
     leading = alternatives(grammar["leading"])
     after = alternatives(grammar["excluded_heads_after"])
-    of_target = rf"(?:\s+of\s+(?-i:{target})(?:\s+(?-i:{target}))*)"
-    phrase = (rf"\b(?:(?:{leading})\s+)*(?:{modifier}[\s-]+)+(?:{heads})\b{of_target}?(?!\s+(?:{after})\b)"
-              rf"|\b(?:(?:{leading})\s+)*(?:{heads}){of_target}")
+    gap = r"(?:[ \t]+|[ \t]*\r?\n[ \t]{0,8}(?=[a-z]))"  # a line wrap only inside a lowercase phrase
+    end = rf"(?![A-Za-z])(?!{gap}(?:{after})\b)"
+    of_target = rf"(?:{gap}of{gap}(?-i:{target})(?:\s+(?-i:{target}))*)"
+    lead = rf"(?:(?:{leading}){gap})*"
+    phrase = (rf"\b{lead}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{of_target}?"
+              rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
+              rf"|\b(?:{leading}){gap}(?:{alternatives(grammar['bare_heads'])}){end}")
     return re.compile(phrase, re.I)
 
 
