@@ -35,15 +35,8 @@ from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 from .sections import section_at
 
-OTHER_SECTIONS = frozenset({"eligibility", "inclusion_criteria", "exclusion_criteria", "prior_therapy", "background"})
+OTHER_SECTIONS = frozenset({"eligibility", "inclusion_criteria", "exclusion_criteria", "prior_therapy"})
 STUDY_SECTIONS = frozenset({"title", "interventions", "arms", "outline"})
-PRIOR_CUES = re.compile(
-    r"\b(?:prior|previous(?:ly)?|history of|pretreated|pre-treated|refractory to|resistant to|failed|failure of|"
-    r"progressed (?:on|after)|intolerant|allerg(?:y|ic)|hypersensitivity|no (?:concurrent|concomitant)|"
-    r"concurrent|concomitant|received|receiving|taking|within \d+ (?:days|weeks|months)|excluded?|"
-    r"contraindicat\w*|standard)\b",
-    re.I,
-)
 INTERVENTION_ENTRY = re.compile(r"(?:^|\|)\s*(DRUG|BIOLOGICAL|GENETIC|DIETARY_SUPPLEMENT|Drug|Biological): ([^|\n]+)",
                                 re.M)
 ENTRY_TRIM = re.compile(r"(?:\s+\d[\d.,]*\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|%|mg/kg|mg/m2)\b.*|\s*\(.*)$", re.I)
@@ -76,6 +69,7 @@ class DrugRecognizer:
         self.stems: tuple[str, ...] = ()
         self.stoplist: frozenset[str] = frozenset()
         self.class_grammar: dict = {}
+        self.context_rules: list[dict] = []
         self._ready = False
 
     # ---- data lifecycle ---------------------------------------------------
@@ -90,6 +84,7 @@ class DrugRecognizer:
         stems: Iterable[str] | None = None,
         stoplist: Iterable[dict] | None = None,
         class_grammar: dict | None = None,
+        context_rules: Iterable[dict] | None = None,
     ) -> None:
         if lexicon is None:
             lexicon = list(read_data("drug_lexicon.jsonl")) + list(read_data("drug_curated.jsonl"))
@@ -100,9 +95,11 @@ class DrugRecognizer:
             stems if stems is not None else read_data("inn_stems.json")["unknown_drug_stems"],
             stoplist if stoplist is not None else read_data("drug_stoplist.jsonl"),
             class_grammar if class_grammar is not None else read_data("drug_class_grammar.json"),
+            context_rules if context_rules is not None else read_data("drug_context.jsonl"),
         )
 
-    def set_data(self, lexicon, regimens, classes, stems, stoplist=(), class_grammar=None) -> None:
+    def set_data(self, lexicon, regimens, classes, stems, stoplist=(), class_grammar=None, context_rules=()) -> None:
+        self.context_rules = [dict(rule) for rule in context_rules]
         self.class_grammar = dict(class_grammar or {})
         self.stoplist = frozenset(entry["name"].lower() for entry in stoplist)
         self.lexicon = {entry["name"].lower(): entry["inn"] for entry in lexicon}
@@ -118,6 +115,10 @@ class DrugRecognizer:
         self._regimen_matcher.add("DRUG", [make(r) for r in self.regimens])
         self._inns = sorted({inn for inn in self.lexicon.values() if " " not in inn and "+" not in inn})
         self._class_regex = _class_regex(self.class_grammar)
+        self._cues = [(re.compile(rf"\b(?:{c['cue']})", re.I), c["direction"], c["strength"])
+                      for c in self.context_rules if c["category"] == "other"]
+        terminators = [c["cue"] for c in self.context_rules if c["category"] == "terminate"] or ["(?!x)x"]
+        self._terminate = re.compile("|".join(terminators), re.I)
         self._stem_regex = re.compile(rf"^[A-Za-z][A-Za-z\-]{{2,}}(?:{'|'.join(map(re.escape, self.stems))})$", re.I)
         self._ready = True
 
@@ -129,6 +130,7 @@ class DrugRecognizer:
         srsly.write_jsonl(path / "classes.jsonl", [{"name": c} for c in self.classes])
         srsly.write_jsonl(path / "stoplist.jsonl", [{"name": n} for n in sorted(self.stoplist)])
         srsly.write_json(path / "class_grammar.json", self.class_grammar)
+        srsly.write_jsonl(path / "context.jsonl", self.context_rules)
         srsly.write_json(path / "cfg.json", {"stems": list(self.stems), "fuzzy_threshold": self.fuzzy_threshold})
 
     def from_disk(self, path, exclude=tuple()):
@@ -142,6 +144,7 @@ class DrugRecognizer:
             cfg["stems"],
             srsly.read_jsonl(path / "stoplist.jsonl") if (path / "stoplist.jsonl").exists() else (),
             srsly.read_json(path / "class_grammar.json") if (path / "class_grammar.json").exists() else None,
+            srsly.read_jsonl(path / "context.jsonl") if (path / "context.jsonl").exists() else (),
         )
         return self
 
@@ -350,18 +353,34 @@ class DrugRecognizer:
         return names
 
     def _role(self, doc: Doc, span: Span, inn: str | None, study: set[str]) -> str:
+        """ConText-style: cues from ``drug_context.jsonl`` act within the
+        mention's clause (up to a terminator) in their direction; strong
+        cues make the mention ``other``, weak ones only for drugs the trial
+        does not give; eligibility text is ``other`` unless it names a drug
+        of the trial; drugs the trial does not give are ``other``."""
+        is_study = self._is_study(span, inn, study)
+        sentence = span.sent if doc.has_annotation("SENT_START") else doc[max(0, span.start - 12):span.end]
+        before = doc.text[max(sentence.start_char, span.start_char - 80):span.start_char]
+        after = doc.text[span.end_char:min(sentence.end_char, span.end_char + 60)]
+        before = self._terminate.split(before)[-1]
+        after = self._terminate.split(after)[0]
+        for cue, direction, strength in self._cues:
+            text = before if direction == "backward" else after
+            if cue.search(text) and (strength == "strong" or not is_study):
+                return "other"
         section = section_at(doc, span.start_char)
         if section in OTHER_SECTIONS:
+            return "study" if is_study and span.label_ == "DRUG" else "other"
+        if not is_study:
             return "other"
-        sentence = span.sent if doc.has_annotation("SENT_START") else doc[max(0, span.start - 12):span.end]
-        before = doc[max(sentence.start, span.start - 8):span.start].text
-        if PRIOR_CUES.search(before):
-            return "other"
-        if study and inn and span.label_ == "DRUG" and inn not in study:
-            components = set(inn.split("+"))
-            if not components & {n for s in study for n in s.split("+")}:
-                return "other"
         return "study"
+
+    @staticmethod
+    def _is_study(span: Span, inn: str | None, study: set[str]) -> bool:
+        if not study or span.label_ != "DRUG" or not inn:
+            return True  # nothing to compare with: assume the trial's
+        components = set(inn.split("+"))
+        return bool(components & {n for s in study for n in s.split("+")})
 
 
 def _class_regex(grammar: dict) -> re.Pattern:
