@@ -377,7 +377,7 @@ class DrugRecognizer:
 
     @staticmethod
     def _is_study(span: Span, inn: str | None, study: set[str]) -> bool:
-        if not study or span.label_ != "DRUG" or not inn:
+        if not study or span.label_ != "DRUG" or not inn or inn == "placebo":
             return True  # nothing to compare with: assume the trial's
         components = set(inn.split("+"))
         return bool(components & {n for s in study for n in s.split("+")})

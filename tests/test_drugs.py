@@ -44,3 +44,50 @@ def test_prior_therapy_is_other(nlp):
 def test_salt_form_keeps_span_drops_salt(nlp):
     found = drugs(nlp, "Patients receive doxorubicin hydrochloride IV on day 1.")
     assert found[0][:3] == ("doxorubicin hydrochloride", "DRUG", "doxorubicin")
+
+
+def test_registry_entry_names_an_unknown_drug_everywhere(nlp):
+    text = "Renal Anemia\nDRUG: ZQX-9917|DRUG: Epoetin beta\nPatients receive ZQX-9917 every 2 weeks."
+    found = [(t, n, r) for t, _, n, r, _ in drugs(nlp, text) if t == "ZQX-9917"]
+    assert found == [("ZQX-9917", "zqx-9917", "context"), ("ZQX-9917", "zqx-9917", "context")]
+
+
+def test_class_grammar_phrases(nlp):
+    text = ("Exclusion Criteria: patients taking potent HIV protease inhibitors or strong inhibitors of CYP3A4, "
+            "or anti-platelet agents.")
+    classes = {t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"}
+    assert classes == {"potent HIV protease inhibitors", "strong inhibitors of CYP3A4", "anti-platelet agents"}
+
+
+def test_treatment_of_a_disease_is_not_a_class(nlp):
+    assert drugs(nlp, "A new strategy for the treatment of SCLC.") == []
+
+
+def test_lab_and_design_words_are_not_drugs(nlp):
+    text = "A randomized, double-blind, placebo-controlled study. Serum creatinine and platelet count are normal."
+    found = [(t, n) for t, _, n, _, _ in drugs(nlp, text)]
+    assert found == [("placebo", "placebo")]
+
+
+def test_salt_and_formulation_words_extend_the_span(nlp):
+    found = drugs(nlp, "Patients receive doxorubicin HCl liposome IV and liposomal doxorubicin.")
+    assert [(t, n) for t, _, n, _, _ in found] == [
+        ("doxorubicin HCl liposome", "doxorubicin"), ("liposomal doxorubicin", "doxorubicin")
+    ]
+
+
+def test_other_trial_mentions_are_other(nlp):
+    text = "DRUG: atezolizumab\nRelated trials: NCT04487067 A Study of Atezolizumab With Lenvatinib."
+    roles = [(t, role) for t, _, _, _, role in drugs(nlp, text)]
+    assert roles == [("atezolizumab", "study"), ("Atezolizumab", "other"), ("Lenvatinib", "other")]
+
+
+def test_serialization_keeps_rules(nlp, tmp_path):
+    component = nlp.get_pipe("extractor_drugs")
+    component.to_disk(tmp_path)
+    from extractor.drugs import DrugRecognizer
+
+    restored = DrugRecognizer(nlp).from_disk(tmp_path)
+    assert restored.class_grammar == component.class_grammar
+    assert restored.context_rules == component.context_rules
+    assert restored.stoplist == component.stoplist
