@@ -46,6 +46,9 @@ CLASS_HEADS = ("agents", "agent", "inhibitors", "inhibitor", "drugs", "therapy",
                "medication", "blockers", "antagonists", "agonists", "vaccines", "immunotherapy")
 FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes"})
 PRE_FORM_WORDS = frozenset({"liposomal", "pegylated"})
+COMBINED = re.compile(r"\s*(?:combined with|in combination with|plus|\+|with)\s*", re.I)
+OBJECT_OF_STUDY = frozenset({"efficacy", "safety", "effect", "effects", "tolerability", "activity"})
+NOT_DRUG_WORDS = frozenset({"chemotherapy", "placebo", "radiotherapy", "surgery", "radiation", "observation"})
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
 SALT_WORDS = frozenset(
     "hydrochloride hcl sodium potassium citrate mesylate maleate tartrate sulfate sulphate phosphate acetate "
@@ -316,15 +319,19 @@ class DrugRecognizer:
                         break
 
     def _fill_slots(self, doc: Doc, info: dict) -> None:
-        """Unknown words paired with drugs (``X/Y``, ``X + Y + Z``) are drugs too."""
+        """Unknown words paired with drugs (``X/Y``, ``X + Y + Z``) are drugs
+        too.  A slash pair names one drug twice; a word in a ``+`` list is
+        named after the drug the document combines with the list's other
+        drugs (``Anlotinib combined with Durvalumab`` ... ``Durvalumab +
+        chemotherapy + ernesto``).  In a sentence holding such a word, the
+        drug whose ``efficacy and safety of X`` is studied is that drug too."""
         misspelled = [v[1] for v in info.values() if v[2] in ("fuzzy", "stem")]
         starts = {s: (s, e) for s, e in info}
         ends = {e: (s, e) for s, e in info}
+        partners = self._partners(doc, info)
         for token in doc:
             i = token.i
-            if (i, i + 1) in info or any(s <= i < e for s, e in info) or not token.is_alpha or len(token) < 3:
-                continue
-            if token.is_stop or token.lower_ in {"chemotherapy", "placebo", "radiotherapy", "surgery"}:
+            if not self._slot_candidate(token, info):
                 continue
             left = doc[i - 1].text if i > 0 else ""
             right = doc[i + 1].text if i + 1 < len(doc) else ""
@@ -340,8 +347,61 @@ class DrugRecognizer:
             if in_plus_list and (token.is_title or token.is_lower) and not token.is_upper or (
                 in_plus_list and token.is_upper and len(token) <= 4
             ):
-                name = misspelled[0] if misspelled else "unknown"
+                companions = {info[k][1] for k in self._plus_chain(doc, i, starts, ends) if info[k][0] == "DRUG"}
+                votes: dict[str, int] = {}
+                for companion in companions:
+                    for partner in partners.get(companion, []):
+                        if partner not in companions:
+                            votes[partner] = votes.get(partner, 0) + 1
+                if votes:
+                    name = max(sorted(votes), key=votes.get)
+                else:
+                    name = misspelled[0] if misspelled else "unknown"
                 info[(i, i + 1)] = ("DRUG", name, "context", 0.5)
+        for (start, end), value in list(info.items()):
+            if value[2] != "context" or value[0] != "DRUG" or not doc.has_annotation("SENT_START"):
+                continue
+            sentence = doc[start].sent
+            for token in sentence:
+                i = token.i
+                if (token.is_title or token.is_upper) and i >= 2 and doc[i - 1].lower_ == "of" \
+                        and doc[i - 2].lower_ in OBJECT_OF_STUDY and self._slot_candidate(token, info):
+                    info[(i, i + 1)] = ("DRUG", value[1], "context", 0.4)
+
+    def _slot_candidate(self, token, info: dict) -> bool:
+        i = token.i
+        if (i, i + 1) in info or any(s <= i < e for s, e in info) or not token.is_alpha or len(token) < 3:
+            return False
+        return not (token.is_stop or token.lower_ in self.stoplist or token.lower_ in NOT_DRUG_WORDS)
+
+    @staticmethod
+    def _plus_chain(doc: Doc, i: int, starts: dict, ends: dict) -> list[tuple[int, int]]:
+        """Entities of the ``A + B + C`` list that token ``i`` sits in."""
+        chain = []
+        cursor = i
+        while cursor - 1 >= 0 and doc[cursor - 1].text == "+" and (cursor - 1) in ends:
+            key = ends[cursor - 1]
+            chain.append(key)
+            cursor = key[0]
+        cursor = i + 1
+        while cursor < len(doc) and doc[cursor].text == "+" and (cursor + 1) in starts:
+            key = starts[cursor + 1]
+            chain.append(key)
+            cursor = key[1]
+        return chain
+
+    @staticmethod
+    def _partners(doc: Doc, info: dict) -> dict[str, list[str]]:
+        """Drugs the text combines: ``A combined with B``, ``A plus B``."""
+        drugs = sorted((s, e, v[1]) for (s, e), v in info.items()
+                       if v[0] == "DRUG" and v[1] and v[2] not in ("context", "acronym"))
+        partners: dict[str, list[str]] = {}
+        for (s1, e1, a), (s2, e2, b) in zip(drugs, drugs[1:]):
+            between = doc.text[doc[e1 - 1].idx + len(doc[e1 - 1]):doc[s2].idx]
+            if a != b and COMBINED.fullmatch(between):
+                partners.setdefault(a, []).append(b)
+                partners.setdefault(b, []).append(a)
+        return partners
 
     def _study_names(self, doc: Doc, info: dict) -> set[str]:
         names = set()

@@ -1,5 +1,7 @@
 from extractor.extensions import span_data
 
+from tests.conftest import ANNOTATIONS
+
 
 def drugs(nlp, text):
     return [(e.text, e.label_, span_data(e)["normalized"], span_data(e)["resolution"], span_data(e)["role"])
@@ -91,3 +93,29 @@ def test_serialization_keeps_rules(nlp, tmp_path):
     assert restored.class_grammar == component.class_grammar
     assert restored.context_rules == component.context_rules
     assert restored.stoplist == component.stoplist
+
+
+def test_garbled_names_take_the_drug_combined_with_the_regimen(nlp):
+    text = ("Amlotinib is a multi-target drug. Anlotinib combined with Durvalumab may act together. "
+            "We designed the Durvalumab + chemotherapy + ernesto regimen. We study Durvalumab + chemotherapy + ROM "
+            "for efficacy and safety of Ann, and biomarkers.")
+    found = {(t, n, r) for t, label, n, r, _ in drugs(nlp, text) if t in ("Amlotinib", "ernesto", "ROM", "Ann")}
+    assert found == {
+        ("Amlotinib", "anlotinib", "fuzzy"),
+        ("ernesto", "anlotinib", "context"),
+        ("ROM", "anlotinib", "context"),
+        ("Ann", "anlotinib", "context"),
+    }
+
+
+def test_seed_001_garbled_anlotinib_mentions(nlp):
+    text = (ANNOTATIONS / "docs" / "seed_001_57835aa8589f2fdb.txt").read_text(encoding="utf-8")
+    found = {t: (n, r) for t, _, n, r, _ in drugs(nlp, text) if t in ("Amlotinib", "ernesto", "ROM", "Ann")}
+    assert found == {"Amlotinib": ("anlotinib", "fuzzy"), "ernesto": ("anlotinib", "context"),
+                     "ROM": ("anlotinib", "context"), "Ann": ("anlotinib", "context")}
+
+
+def test_seed_000_acronyms(nlp):
+    text = (ANNOTATIONS / "docs" / "seed_000_a991cd9fedb848fc.txt").read_text(encoding="utf-8")
+    found = {(t, n) for t, _, n, _, _ in drugs(nlp, text) if t in ("ABCE", "AB")}
+    assert found == {("ABCE", "atezolizumab+bevacizumab+carboplatin+etoposide"), ("AB", "atezolizumab+bevacizumab")}
