@@ -183,6 +183,7 @@ class DrugRecognizer:
             doc, [Span(doc, s, e, label=v[0]) for (s, e), v in info.items()] + others, self.write_ents
         )
         study = self._study_names(doc, info)
+        listed = self._listed_trials(doc)
         for span in kept:
             if span.label_ not in ("DRUG", "DRUG_CLASS"):
                 continue
@@ -192,7 +193,7 @@ class DrugRecognizer:
                 normalized=inn,
                 resolution=resolution,
                 confidence=confidence,
-                role=self._role(doc, span, inn, study),
+                role="other" if any(s <= span.start_char < e for s, e in listed) else self._role(doc, span, inn, study),
             )
         return doc
 
@@ -410,7 +411,25 @@ class DrugRecognizer:
                 for (start, end), value in info.items():
                     if span.start <= start < span.end and value[1]:
                         names.add(value[1])
+        components = {n for name in names for n in name.split("+")}
+        for value in info.values():  # a regimen holding a study drug is studied whole
+            if value[2] == "acronym" and value[1] and components & set(value[1].split("+")):
+                names.add(value[1])
+                names.update(value[1].split("+"))
         return names
+
+    @staticmethod
+    def _listed_trials(doc: Doc) -> list[tuple[int, int]]:
+        """Lines next to a bare ``NCT01234567`` line: other trials' titles."""
+        lines, offset = [], 0
+        for line in doc.text.split("\n"):
+            lines.append((offset, offset + len(line)))
+            offset += len(line) + 1
+        ranges = []
+        for index, (start, end) in enumerate(lines):
+            if re.fullmatch(r"\s*NCT\d{8}\s*", doc.text[start:end]):
+                ranges.extend(lines[other] for other in (index - 1, index + 1) if 0 <= other < len(lines))
+        return ranges
 
     def _role(self, doc: Doc, span: Span, inn: str | None, study: set[str]) -> str:
         """ConText-style: cues from ``drug_context.jsonl`` act within the

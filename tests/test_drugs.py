@@ -119,3 +119,17 @@ def test_seed_000_acronyms(nlp):
     text = (ANNOTATIONS / "docs" / "seed_000_a991cd9fedb848fc.txt").read_text(encoding="utf-8")
     found = {(t, n) for t, _, n, _, _ in drugs(nlp, text) if t in ("ABCE", "AB")}
     assert found == {("ABCE", "atezolizumab+bevacizumab+carboplatin+etoposide"), ("AB", "atezolizumab+bevacizumab")}
+
+
+def test_listed_other_trials_are_other(nlp):
+    text = ("Atezolizumab With a Multi-Kinase Inhibitor in Liver Cancer\nNCT ID: NCT05168163\n"
+            "Related studies\nA Study of Atezolizumab With Lenvatinib\nNCT04487067\n")
+    roles = [(t, role) for t, label, _, _, role in drugs(nlp, text) if label == "DRUG"]
+    assert roles == [("Atezolizumab", "study"), ("Atezolizumab", "other"), ("Lenvatinib", "other")]
+
+
+def test_regimen_acronym_components_share_the_study_role(nlp):
+    text = ("Study of Bevacizumab and Atezolizumab\nThis study evaluates bevacizumab plus atezolizumab plus "
+            "carboplatin plus etoposide (ABCE).")
+    roles = {t: role for t, label, _, _, role in drugs(nlp, text) if label == "DRUG"}
+    assert roles["carboplatin"] == "study" and roles["etoposide"] == "study"
