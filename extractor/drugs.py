@@ -56,6 +56,35 @@ SALT_WORDS = frozenset(
 )
 
 
+FEATURES_KEY = "extractor_drug_role_features"
+
+
+class LinearRoleModel:
+    """A logistic-regression role classifier stored as JSON (feature weights,
+    intercept): ``study`` when the weighted feature sum is positive."""
+
+    def __init__(self, weights: dict[str, float], intercept: float, meta: dict | None = None):
+        self.weights = weights
+        self.intercept = intercept
+        self.meta = meta or {}
+
+    def score(self, features: dict[str, float]) -> float:
+        return self.intercept + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+
+    def predict(self, features: dict[str, float]) -> str:
+        return "study" if self.score(features) > 0 else "other"
+
+    def to_json(self) -> dict:
+        return {"type": "logistic_regression", "positive_class": "study", "intercept": self.intercept,
+                "weights": self.weights, "meta": self.meta}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LinearRoleModel":
+        if data.get("type") != "logistic_regression" or data.get("positive_class") != "study":
+            raise ValueError("not a drug role model (expected a logistic_regression with positive_class study)")
+        return cls({k: float(v) for k, v in data["weights"].items()}, float(data["intercept"]), data.get("meta"))
+
+
 class DrugRecognizer:
     """Tags DRUG / DRUG_CLASS entities (``doc.spans["extractor_entities"]``,
     and ``doc.ents`` when ``write_ents``) with normalization and role."""
@@ -73,6 +102,8 @@ class DrugRecognizer:
         self.stoplist: frozenset[str] = frozenset()
         self.class_grammar: dict = {}
         self.context_rules: list[dict] = []
+        self.role_model: LinearRoleModel | None = None
+        self.collect_features = False
         self._ready = False
 
     # ---- data lifecycle ---------------------------------------------------
@@ -88,7 +119,14 @@ class DrugRecognizer:
         stoplist: Iterable[dict] | None = None,
         class_grammar: dict | None = None,
         context_rules: Iterable[dict] | None = None,
+        role_model: str | None = None,
     ) -> None:
+        """Load the bundled data (or the given data).  ``role_model``: path of
+        a JSON role model written by ``tools/train_drugs.py``; without it the
+        role rules decide (the bundled pipeline ships none: on dev the model
+        did not beat the rules)."""
+        if role_model is not None:
+            self.role_model = LinearRoleModel.from_json(srsly.read_json(role_model))
         if lexicon is None:
             lexicon = list(read_data("drug_lexicon.jsonl")) + list(read_data("drug_curated.jsonl"))
         self.set_data(
@@ -134,6 +172,8 @@ class DrugRecognizer:
         srsly.write_jsonl(path / "stoplist.jsonl", [{"name": n} for n in sorted(self.stoplist)])
         srsly.write_json(path / "class_grammar.json", self.class_grammar)
         srsly.write_jsonl(path / "context.jsonl", self.context_rules)
+        if self.role_model is not None:
+            srsly.write_json(path / "role_model.json", self.role_model.to_json())
         srsly.write_json(path / "cfg.json", {"stems": list(self.stems), "fuzzy_threshold": self.fuzzy_threshold})
 
     def from_disk(self, path, exclude=tuple()):
@@ -149,6 +189,8 @@ class DrugRecognizer:
             srsly.read_json(path / "class_grammar.json") if (path / "class_grammar.json").exists() else None,
             srsly.read_jsonl(path / "context.jsonl") if (path / "context.jsonl").exists() else (),
         )
+        if (path / "role_model.json").exists():
+            self.role_model = LinearRoleModel.from_json(srsly.read_json(path / "role_model.json"))
         return self
 
     # ---- recognition ------------------------------------------------------
@@ -188,14 +230,38 @@ class DrugRecognizer:
             if span.label_ not in ("DRUG", "DRUG_CLASS"):
                 continue
             label, inn, resolution, confidence = info[(span.start, span.end)]
-            set_span_data(
-                span,
-                normalized=inn,
-                resolution=resolution,
-                confidence=confidence,
-                role="other" if any(s <= span.start_char < e for s, e in listed) else self._role(doc, span, inn, study),
-            )
+            in_listing = any(s <= span.start_char < e for s, e in listed)
+            role = "other" if in_listing else self._role(doc, span, inn, study)
+            if self.role_model is not None or self.collect_features:
+                features = self.role_features(doc, span, inn, study, role, resolution, in_listing)
+                if self.collect_features:
+                    doc.user_data.setdefault(FEATURES_KEY, []).append((span.start_char, span.end_char, features))
+                if self.role_model is not None:
+                    role = self.role_model.predict(features)
+            set_span_data(span, normalized=inn, resolution=resolution, confidence=confidence, role=role)
         return doc
+
+    def role_features(self, doc: Doc, span: Span, inn, study: set[str], rule_role: str, resolution: str,
+                      in_listing: bool) -> dict[str, float]:
+        """Sparse features of a mention for the learned role model."""
+        section = section_at(doc, span.start_char) or "none"
+        sentence = span.sent if doc.has_annotation("SENT_START") else doc[max(0, span.start - 12):span.end]
+        features = {
+            f"rule={rule_role}": 1.0,
+            f"section={section}": 1.0,
+            f"label={span.label_}": 1.0,
+            f"is_study={self._is_study(span, inn, study)}": 1.0,
+            f"resolution={resolution}": 1.0,
+            f"listing={in_listing}": 1.0,
+            f"rule={rule_role}&section={section}": 1.0,
+        }
+        for token in doc[max(sentence.start, span.start - 6):span.start]:
+            if not token.is_space and not token.is_punct:
+                features[f"before={token.lower_}"] = 1.0
+        for token in doc[span.end:min(sentence.end, span.end + 4)]:
+            if not token.is_space and not token.is_punct:
+                features[f"after={token.lower_}"] = 1.0
+        return features
 
     def _class_phrases(self, doc: Doc) -> list[tuple[int, int]]:
         """Token ranges of class phrases (``HIV protease inhibitors``,

@@ -133,3 +133,27 @@ def test_regimen_acronym_components_share_the_study_role(nlp):
             "carboplatin plus etoposide (ABCE).")
     roles = {t: role for t, label, _, _, role in drugs(nlp, text) if label == "DRUG"}
     assert roles["carboplatin"] == "study" and roles["etoposide"] == "study"
+
+
+def test_json_role_model_decides_when_given(nlp, tmp_path):
+    import json
+
+    import pytest
+
+    from extractor.drugs import DrugRecognizer, LinearRoleModel
+
+    with pytest.raises(ValueError):
+        LinearRoleModel.from_json({"type": "pickle"})
+    path = tmp_path / "role.json"
+    path.write_text(json.dumps({"type": "logistic_regression", "positive_class": "study", "intercept": -1.0,
+                                "weights": {"rule=study": 0.5}}))
+    component = DrugRecognizer(nlp)
+    component.initialize(role_model=str(path))
+    doc = nlp.make_doc("DRUG: atezolizumab")
+    for name, proc in nlp.pipeline:
+        doc = component(doc) if name == "extractor_drugs" else proc(doc)
+    from extractor.extensions import get_entities
+
+    assert [span_data(e)["role"] for e in get_entities(doc, ["DRUG"])] == ["other"]
+    component.to_disk(tmp_path / "saved")
+    assert DrugRecognizer(nlp).from_disk(tmp_path / "saved").role_model.weights == {"rule=study": 0.5}
