@@ -49,6 +49,7 @@ PRE_FORM_WORDS = frozenset({"liposomal", "pegylated"})
 COMBINED = re.compile(r"\s*(?:combined with|in combination with|plus|\+|with)\s*", re.I)
 OBJECT_OF_STUDY = frozenset({"efficacy", "safety", "effect", "effects", "tolerability", "activity"})
 NOT_DRUG_WORDS = frozenset({"chemotherapy", "placebo", "radiotherapy", "surgery", "radiation", "observation"})
+LIST_WORDS = frozenset({"or", "and", "plus", "+", "/", ",", "versus", "vs", "vs.", "with"})
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
 SALT_WORDS = frozenset(
     "hydrochloride hcl sodium potassium citrate mesylate maleate tartrate sulfate sulphate phosphate acetate "
@@ -425,6 +426,7 @@ class DrugRecognizer:
                 else:
                     name = misspelled[0] if misspelled else "unknown"
                 info[(i, i + 1)] = ("DRUG", name, "context", 0.5)
+        self._fuzzy_in_lists(doc, info)
         for (start, end), value in list(info.items()):
             if value[2] != "context" or value[0] != "DRUG" or not doc.has_annotation("SENT_START"):
                 continue
@@ -434,6 +436,26 @@ class DrugRecognizer:
                 if (token.is_title or token.is_upper) and i >= 2 and doc[i - 1].lower_ == "of" \
                         and doc[i - 2].lower_ in OBJECT_OF_STUDY and self._slot_candidate(token, info):
                     info[(i, i + 1)] = ("DRUG", value[1], "context", 0.4)
+
+    def _fuzzy_in_lists(self, doc: Doc, info: dict) -> None:
+        """A long unknown word listed with a drug (``either Sildenafil citrate
+        or pentoxyfylline``) that is spelled like a lexicon name is that drug."""
+        drug_tokens = {i for (s, e), v in info.items() if v[0] == "DRUG" for i in range(s, e)}
+        for token in doc:
+            i = token.i
+            if len(token) < 7 or not self._slot_candidate(token, info):
+                continue
+            words = [t for t in doc[max(0, i - 3):min(len(doc), i + 4)] if not t.is_space]
+            position = next(k for k, t in enumerate(words) if t.i == i)
+            left = words[position - 2:position]
+            right = words[position + 1:position + 3]
+            listed = (len(left) == 2 and left[1].lower_ in LIST_WORDS and left[0].i in drug_tokens) or (
+                len(right) == 2 and right[0].lower_ in LIST_WORDS and right[1].i in drug_tokens)
+            if not listed:
+                continue
+            match = process.extractOne(token.lower_, self._inns, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+            if match:
+                info[(i, i + 1)] = ("DRUG", match[0], "fuzzy", round(match[1] / 100 * 0.8, 3))
 
     def _slot_candidate(self, token, info: dict) -> bool:
         i = token.i
@@ -565,11 +587,14 @@ def filter_spans_tuples(matches) -> list[tuple[int, int, int]]:
 
 
 def _case_variants(nlp: Language, names: list[str]) -> list[Doc]:
-    """Patterns for lowercase and uppercase spellings: the tokenizer splits
-    ``anti-tnf`` but not ``anti-TNF``, and matching is on lowercase forms."""
+    """Patterns for lowercase, uppercase and title-case spellings: the
+    tokenizer splits ``anti-tnf`` but not ``anti-TNF`` (``St.`` unlike
+    ``st.``), and matching is on lowercase forms."""
     patterns = list(nlp.tokenizer.pipe(names))
-    uppercase = nlp.tokenizer.pipe([n.upper() for n in names])
-    return patterns + [upper for lower, upper in zip(patterns, uppercase) if len(upper) != len(lower)]
+    variants = []
+    for cased in (nlp.tokenizer.pipe([n.upper() for n in names]), nlp.tokenizer.pipe([n.title() for n in names])):
+        variants.extend(other for lower, other in zip(patterns, cased) if len(other) != len(lower))
+    return patterns + variants
 
 
 def _base(surface: str) -> str:

@@ -132,7 +132,13 @@ def synonym_sets(records):
             if clean(primary).endswith(CLASS_HEADS):
                 continue  # a drug class listing its members
             if COMBINATION.search(re.sub(r"\([^)]*\)", "", primary).lower()):
-                continue  # a combination or a comparison: its other names are not synonyms
+                # a combination or a comparison: its other names are not synonyms,
+                # but each part names a drug by itself (BAY60-4552 + Vardenafil)
+                parts = re.split(r"\s*(?:\+|&|/|\band\b|\bplus\b|\bwith\b|\bor\b|\bvs\.?|\bversus\b)\s*", clean(primary))
+                for part in parts:
+                    if part and (CODE.match(part) or part.split()[-1].endswith(INN_STEMS)):
+                        yield [(part, True)]
+                continue
             raw = [(n, True) for n in split_names(primary)]
             for other in intervention.get("other_names") or []:
                 if COMBINATION.search(other.lower()):
