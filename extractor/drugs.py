@@ -103,6 +103,7 @@ class DrugRecognizer:
         self.stoplist: frozenset[str] = frozenset()
         self.class_grammar: dict = {}
         self.context_rules: list[dict] = []
+        self.code_slots: dict = {}
         self.role_model: LinearRoleModel | None = None
         self.collect_features = False
         self._ready = False
@@ -121,6 +122,7 @@ class DrugRecognizer:
         class_grammar: dict | None = None,
         context_rules: Iterable[dict] | None = None,
         role_model: str | None = None,
+        code_slots: dict | None = None,
     ) -> None:
         """Load the bundled data (or the given data).  ``role_model``: path of
         a JSON role model written by ``tools/train_drugs.py``; without it the
@@ -138,9 +140,12 @@ class DrugRecognizer:
             stoplist if stoplist is not None else read_data("drug_stoplist.jsonl"),
             class_grammar if class_grammar is not None else read_data("drug_class_grammar.json"),
             context_rules if context_rules is not None else read_data("drug_context.jsonl"),
+            code_slots if code_slots is not None else read_data("drug_code_slots.json"),
         )
 
-    def set_data(self, lexicon, regimens, classes, stems, stoplist=(), class_grammar=None, context_rules=()) -> None:
+    def set_data(self, lexicon, regimens, classes, stems, stoplist=(), class_grammar=None, context_rules=(),
+                 code_slots=None) -> None:
+        self.code_slots = dict(code_slots or {})
         self.context_rules = [dict(rule) for rule in context_rules]
         self.class_grammar = dict(class_grammar or {})
         self.stoplist = frozenset(entry["name"].lower() for entry in stoplist)
@@ -157,6 +162,14 @@ class DrugRecognizer:
         self._regimen_matcher.add("DRUG", [make(r) for r in self.regimens])
         self._inns = sorted({inn for inn in self.lexicon.values() if " " not in inn and "+" not in inn})
         self._class_regex = _class_regex(self.class_grammar)
+        self._code_rules = {
+            "code": re.compile(self.code_slots.get("code", r"(?!x)x")),
+            "not_codes": frozenset(self.code_slots.get("not_codes", ())),
+            "dose": re.compile(self.code_slots.get("dose", r"(?!x)x"), re.I),
+            "routes": frozenset(self.code_slots.get("routes", ())),
+            "givers": frozenset(self.code_slots.get("givers", ())),
+            "list_words": frozenset(self.code_slots.get("list_words", ())),
+        }
         self._cues = [(re.compile(rf"\b(?:{c['cue']})", re.I), c["direction"], c["strength"])
                       for c in self.context_rules if c["category"] == "other"]
         terminators = [c["cue"] for c in self.context_rules if c["category"] == "terminate"] or ["(?!x)x"]
@@ -173,6 +186,7 @@ class DrugRecognizer:
         srsly.write_jsonl(path / "stoplist.jsonl", [{"name": n} for n in sorted(self.stoplist)])
         srsly.write_json(path / "class_grammar.json", self.class_grammar)
         srsly.write_jsonl(path / "context.jsonl", self.context_rules)
+        srsly.write_json(path / "code_slots.json", self.code_slots)
         if self.role_model is not None:
             srsly.write_json(path / "role_model.json", self.role_model.to_json())
         srsly.write_json(path / "cfg.json", {"stems": list(self.stems), "fuzzy_threshold": self.fuzzy_threshold})
@@ -189,6 +203,7 @@ class DrugRecognizer:
             srsly.read_jsonl(path / "stoplist.jsonl") if (path / "stoplist.jsonl").exists() else (),
             srsly.read_json(path / "class_grammar.json") if (path / "class_grammar.json").exists() else None,
             srsly.read_jsonl(path / "context.jsonl") if (path / "context.jsonl").exists() else (),
+            srsly.read_json(path / "code_slots.json") if (path / "code_slots.json").exists() else None,
         )
         if (path / "role_model.json").exists():
             self.role_model = LinearRoleModel.from_json(srsly.read_json(path / "role_model.json"))
@@ -220,6 +235,7 @@ class DrugRecognizer:
         kept_drugs = [s for s in kept if s.label_ in ("DRUG", "DRUG_CLASS")]
         info = {(s.start, s.end): found[(s.start, s.end)] for s in kept_drugs}
         self._intervention_slots(doc, info, others)
+        self._code_slots(doc, info, others)
         self._define_acronyms(doc, kept_drugs, info)
         self._fill_slots(doc, info)
         kept = set_entities(
@@ -340,6 +356,45 @@ class DrugRecognizer:
                 continue
             label, inn = names[" ".join(doc[start:end].text.lower().split())]
             info[(start, end)] = (label, inn, "context", 0.5)
+            taken.update(range(start, end))
+
+    def _code_slots(self, doc: Doc, info: dict, others: list[Span]) -> None:
+        """Unknown development codes given like drugs (``BAY60-4552 +
+        Vardenafil``, ``F-627, 20 mg``, ``receive 17-AAG IV``), and their
+        other mentions in the document."""
+        if not self.code_slots:
+            return
+        taken = {i for s, e in info for i in range(s, e)} | {i for o in others for i in range(o.start, o.end)}
+        drug_tokens = {i for (s, e), v in info.items() if v[0] == "DRUG" for i in range(s, e)}
+        rules = self._code_rules
+        names: set[str] = set()
+        for match in rules["code"].finditer(doc.text):
+            prefix = re.match(r"[A-Za-z]*", match.group()).group()
+            if prefix in rules["not_codes"] or match.group().lower() in self.stoplist:
+                continue
+            span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if span is None or not len(span) or any(t.i in taken for t in span):
+                continue
+            words = [t for t in doc[max(0, span.start - 2):span.start] if not t.is_space]
+            after = [t for t in doc[span.end:span.end + 3] if not t.is_space]
+            given = (
+                bool(rules["dose"].match(doc.text[span.end_char:span.end_char + 30]))
+                or (after and after[0].lower_ in rules["routes"])
+                or (words and words[-1].lower_ in rules["givers"])
+                or (len(words) == 2 and words[-1].lower_ in rules["list_words"] and words[0].i in drug_tokens)
+                or (len(after) >= 2 and after[0].lower_ in rules["list_words"] and after[1].i in drug_tokens)
+            )
+            if given:
+                names.add(" ".join(span.text.split()))
+        if not names:
+            return
+        matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        matcher.add("CODE", list(self.nlp.tokenizer.pipe(sorted(names))))
+        for _, start, end in filter_spans_tuples(matcher(doc)):
+            if any(i in taken for i in range(start, end)):
+                continue
+            text = " ".join(doc[start:end].text.lower().split())
+            info[(start, end)] = ("DRUG", self.lexicon.get(text, text), "context", 0.5)
             taken.update(range(start, end))
 
     def _define_acronyms(self, doc: Doc, drugs: list[Span], info: dict) -> None:

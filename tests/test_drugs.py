@@ -157,3 +157,11 @@ def test_json_role_model_decides_when_given(nlp, tmp_path):
     assert [span_data(e)["role"] for e in get_entities(doc, ["DRUG"])] == ["other"]
     component.to_disk(tmp_path / "saved")
     assert DrugRecognizer(nlp).from_disk(tmp_path / "saved").role_model.weights == {"rule=study": 0.5}
+
+
+def test_unknown_codes_given_like_drugs(nlp):
+    text = ("Patients receive QZ-48213 IV on day 1. Arm B: KX7731 + vardenafil. "
+            "The IIEF-15 score at Week 12 and CD137 expression are measured. QZ-48213 is well tolerated.")
+    found = [(t, n, r) for t, label, n, r, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("QZ-48213", "qz-48213", "context"), ("KX7731", "kx7731", "context"),
+                     ("vardenafil", "vardenafil", "exact"), ("QZ-48213", "qz-48213", "context")]
