@@ -368,7 +368,8 @@ class DrugRecognizer:
         drug_tokens = {i for (s, e), v in info.items() if v[0] == "DRUG" for i in range(s, e)}
         rules = self._code_rules
         names: set[str] = set()
-        for match in rules["code"].finditer(doc.text):
+        text = doc.text
+        for match in rules["code"].finditer(text):
             prefix = re.match(r"[A-Za-z]*", match.group()).group()
             if prefix in rules["not_codes"] or match.group().lower() in self.stoplist:
                 continue
@@ -378,7 +379,7 @@ class DrugRecognizer:
             words = [t for t in doc[max(0, span.start - 2):span.start] if not t.is_space]
             after = [t for t in doc[span.end:span.end + 3] if not t.is_space]
             given = (
-                bool(rules["dose"].match(doc.text[span.end_char:span.end_char + 30]))
+                bool(rules["dose"].match(text[span.end_char:span.end_char + 30]))
                 or (after and after[0].lower_ in rules["routes"])
                 or (words and words[-1].lower_ in rules["givers"])
                 or (len(words) == 2 and words[-1].lower_ in rules["list_words"] and words[0].i in drug_tokens)
@@ -452,9 +453,10 @@ class DrugRecognizer:
         starts = {s: (s, e) for s, e in info}
         ends = {e: (s, e) for s, e in info}
         partners = self._partners(doc, info)
+        covered = {i for s, e in info for i in range(s, e)}
         for token in doc:
             i = token.i
-            if not self._slot_candidate(token, info):
+            if not self._slot_candidate(token, covered):
                 continue
             left = doc[i - 1].text if i > 0 else ""
             right = doc[i + 1].text if i + 1 < len(doc) else ""
@@ -465,6 +467,7 @@ class DrugRecognizer:
                 paired = info[starts[i + 2]]
             if paired and paired[0] == "DRUG":
                 info[(i, i + 1)] = ("DRUG", paired[1], "context", 0.6)
+                covered.add(i)
                 continue
             in_plus_list = (left == "+" and (i - 1) in ends) or (right == "+" and (i + 2) in starts)
             if in_plus_list and (token.is_title or token.is_lower) and not token.is_upper or (
@@ -481,6 +484,7 @@ class DrugRecognizer:
                 else:
                     name = misspelled[0] if misspelled else "unknown"
                 info[(i, i + 1)] = ("DRUG", name, "context", 0.5)
+                covered.add(i)
         self._fuzzy_in_lists(doc, info)
         for (start, end), value in list(info.items()):
             if value[2] != "context" or value[0] != "DRUG" or not doc.has_annotation("SENT_START"):
@@ -489,16 +493,18 @@ class DrugRecognizer:
             for token in sentence:
                 i = token.i
                 if (token.is_title or token.is_upper) and i >= 2 and doc[i - 1].lower_ == "of" \
-                        and doc[i - 2].lower_ in OBJECT_OF_STUDY and self._slot_candidate(token, info):
+                        and doc[i - 2].lower_ in OBJECT_OF_STUDY and self._slot_candidate(token, covered):
                     info[(i, i + 1)] = ("DRUG", value[1], "context", 0.4)
+                    covered.add(i)
 
     def _fuzzy_in_lists(self, doc: Doc, info: dict) -> None:
         """A long unknown word listed with a drug (``either Sildenafil citrate
         or pentoxyfylline``) that is spelled like a lexicon name is that drug."""
         drug_tokens = {i for (s, e), v in info.items() if v[0] == "DRUG" for i in range(s, e)}
+        covered = {i for s, e in info for i in range(s, e)}
         for token in doc:
             i = token.i
-            if len(token) < 7 or not self._slot_candidate(token, info):
+            if len(token) < 7 or not self._slot_candidate(token, covered):
                 continue
             words = [t for t in doc[max(0, i - 3):min(len(doc), i + 4)] if not t.is_space]
             position = next(k for k, t in enumerate(words) if t.i == i)
@@ -511,10 +517,11 @@ class DrugRecognizer:
             match = process.extractOne(token.lower_, self._inns, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
             if match:
                 info[(i, i + 1)] = ("DRUG", match[0], "fuzzy", round(match[1] / 100 * 0.8, 3))
+                covered.add(i)
 
-    def _slot_candidate(self, token, info: dict) -> bool:
-        i = token.i
-        if (i, i + 1) in info or any(s <= i < e for s, e in info) or not token.is_alpha or len(token) < 3:
+    def _slot_candidate(self, token, covered: set[int]) -> bool:
+        """An alphabetic word outside every entity, not a stop or stoplist word."""
+        if token.i in covered or not token.is_alpha or len(token) < 3:
             return False
         return not (token.is_stop or token.lower_ in self.stoplist or token.lower_ in NOT_DRUG_WORDS)
 
@@ -540,8 +547,9 @@ class DrugRecognizer:
         drugs = sorted((s, e, v[1]) for (s, e), v in info.items()
                        if v[0] == "DRUG" and v[1] and v[2] not in ("context", "acronym"))
         partners: dict[str, list[str]] = {}
+        text = doc.text
         for (s1, e1, a), (s2, e2, b) in zip(drugs, drugs[1:]):
-            between = doc.text[doc[e1 - 1].idx + len(doc[e1 - 1]):doc[s2].idx]
+            between = text[doc[e1 - 1].idx + len(doc[e1 - 1]):doc[s2].idx]
             if a != b and COMBINED.fullmatch(between):
                 partners.setdefault(a, []).append(b)
                 partners.setdefault(b, []).append(a)
@@ -565,12 +573,13 @@ class DrugRecognizer:
     def _listed_trials(doc: Doc) -> list[tuple[int, int]]:
         """Lines next to a bare ``NCT01234567`` line: other trials' titles."""
         lines, offset = [], 0
-        for line in doc.text.split("\n"):
+        text = doc.text
+        for line in text.split("\n"):
             lines.append((offset, offset + len(line)))
             offset += len(line) + 1
         ranges = []
         for index, (start, end) in enumerate(lines):
-            if re.fullmatch(r"\s*NCT\d{8}\s*", doc.text[start:end]):
+            if re.fullmatch(r"\s*NCT\d{8}\s*", text[start:end]):
                 ranges.extend(lines[other] for other in (index - 1, index + 1) if 0 <= other < len(lines))
         return ranges
 
@@ -582,8 +591,9 @@ class DrugRecognizer:
         of the trial; drugs the trial does not give are ``other``."""
         is_study = self._is_study(span, inn, study)
         sentence = span.sent if doc.has_annotation("SENT_START") else doc[max(0, span.start - 12):span.end]
-        before = doc.text[max(sentence.start_char, span.start_char - 80):span.start_char]
-        after = doc.text[span.end_char:min(sentence.end_char, span.end_char + 60)]
+        sentence_text = sentence.text
+        before = sentence_text[max(0, span.start_char - 80 - sentence.start_char):span.start_char - sentence.start_char]
+        after = sentence_text[span.end_char - sentence.start_char:span.end_char - sentence.start_char + 60]
         before = self._terminate.split(before)[-1]
         after = self._terminate.split(after)[0]
         for cue, direction, strength in self._cues:
