@@ -656,9 +656,12 @@ def _case_variants(nlp: Language, names: list[str]) -> list[Doc]:
     tokenizer splits ``anti-tnf`` but not ``anti-TNF`` (``St.`` unlike
     ``st.``), and matching is on lowercase forms."""
     patterns = list(nlp.tokenizer.pipe(names))
+    # only names with punctuation can tokenize differently when cased
+    marked = [(name, pattern) for name, pattern in zip(names, patterns) if not re.fullmatch(r"[a-z ]+", name)]
     variants = []
-    for cased in (nlp.tokenizer.pipe([n.upper() for n in names]), nlp.tokenizer.pipe([n.title() for n in names])):
-        variants.extend(other for lower, other in zip(patterns, cased) if len(other) != len(lower))
+    for case in (str.upper, str.title):
+        cased = nlp.tokenizer.pipe([case(name) for name, _ in marked])
+        variants.extend(other for (_, lower), other in zip(marked, cased) if len(other) != len(lower))
     return patterns + variants
 
 
