@@ -149,7 +149,11 @@ class DrugRecognizer:
         self.context_rules = [dict(rule) for rule in context_rules]
         self.class_grammar = dict(class_grammar or {})
         self.stoplist = frozenset(entry["name"].lower() for entry in stoplist)
-        self.lexicon = {entry["name"].lower(): entry["inn"] for entry in lexicon}
+        regimens = list(regimens)
+        regimen_names = {entry["name"].lower() for entry in regimens}
+        names = {entry["name"].lower(): entry["inn"] for entry in lexicon if entry["name"].lower() not in regimen_names}
+        # one hop: a name whose canonical is itself renamed (apap -> acetaminophen -> paracetamol)
+        self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
         self.regimens = {entry["name"]: sorted(entry["components"]) for entry in regimens}
         self.classes = sorted({entry["name"].lower() for entry in classes})
         self.stems = tuple(stems)

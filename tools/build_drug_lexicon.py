@@ -107,8 +107,8 @@ def inn_score(name: str, primary: bool) -> float:
         score += 0.5
     if CODE.match(name) or any(c.isdigit() for c in name):
         score -= 3
-    if primary:
-        score += 0.75
+    if primary and looks_generic(name) and primary != "part":
+        score += 3  # the registry's own name field, when it reads like a generic name
     return score
 
 
@@ -123,7 +123,8 @@ def split_names(item: str) -> list[str]:
 
 
 def synonym_sets(records):
-    """(names, primary) per Drug/Biological intervention; primary = the name field."""
+    """(name, primary) lists per Drug/Biological intervention; primary: True for
+    the name field, False for other names, "part" for a part of a combination."""
     for record in records:
         for intervention in record.get("interventions") or []:
             if (intervention.get("type") or "").upper() not in ("DRUG", "BIOLOGICAL"):
@@ -137,7 +138,7 @@ def synonym_sets(records):
                 parts = re.split(r"\s*(?:\+|&|/|\band\b|\bplus\b|\bwith\b|\bor\b|\bvs\.?|\bversus\b)\s*", clean(primary))
                 for part in parts:
                     if part and (CODE.match(part) or part.split()[-1].endswith(INN_STEMS)):
-                        yield [(part, True)]
+                        yield [(part, "part")]
                 continue
             raw = [(n, True) for n in split_names(primary)]
             for other in intervention.get("other_names") or []:
@@ -176,17 +177,33 @@ def build(records, stoplist: set[str]) -> list[dict]:
         if best is None:
             continue
         stemmed = {b for b, _ in bases if inn_score(b, False) >= 4.5}
+        primary = [b for b, p in bases if p is True]
         if len(stemmed) > 1:
-            # several generic names in one set: each name only stands for itself
-            for name in stemmed:
-                votes[name][name] += 1
-            continue
+            if primary and primary[0] in stemmed:
+                best = primary[0]  # the name field is the generic; unstemmed others are its synonyms
+                for name in stemmed - {best}:
+                    votes[name][name] += 1  # another generic name stands for itself
+                names = [(n, p) for n, p in names if (base_name(n) or n) not in stemmed - {best}]
+            else:
+                # several generic names in one set: each name only stands for itself
+                for name in stemmed:
+                    votes[name][name] += 1
+                continue
+        # how much the set says: a part of a combination or a lone name only names
+        # itself (weakly), a set without an INN-like name less than one with it
+        if all(p == "part" for _, p in names) or len(names) == 1:
+            weight = 0.1
+        elif best not in stemmed:
+            weight = 0.5
+        else:
+            weight = 1.0
         for surface, _ in names:
-            votes[surface][best] += 1
-        votes[best][best] += 1
+            votes[surface][best] += weight
+        votes[best][best] += weight
     mapping = {}
     for surface, counter in votes.items():
-        mapping[surface] = counter.most_common(1)[0][0]
+        # most votes; an INN-like canonical wins a tie
+        mapping[surface] = max(counter, key=lambda c: (counter[c] + (0.25 if inn_score(c, False) >= 4.5 else 0), c))
     # follow chains (brand -> code -> generic) to the end
     for surface in list(mapping):
         seen = {surface}
