@@ -1,22 +1,40 @@
 """DRUG and DRUG_CLASS mentions: recognition, normalization to the INN, and role.
 
-How a mention is found and named (``span._.extractor_resolution``):
+How a mention is found and named (``span._.extractor_resolution`` and
+``span._.extractor_confidence``):
 
 - ``exact`` / ``synonym``: a lexicon name (generic, brand or code) matched by
-  spaCy's ``PhraseMatcher`` on lowercase text;
+  spaCy's ``PhraseMatcher`` on lowercase text; salt and formulation words
+  around it stay in the span (``doxorubicin HCl liposome``);
 - ``acronym``: a regimen acronym from the lexicon (``FOLFOX``) or one defined
   in the text (``bevacizumab plus atezolizumab plus carboplatin plus
   etoposide (ABCE)``), normalized to its components sorted and joined by ``+``;
-- ``fuzzy``: a word with an INN stem (``-tinib``, ``-mab``...) close in
-  spelling to a lexicon name (``Amlotinib`` -> anlotinib);
+- ``fuzzy``: a word with an INN stem (``-tinib``, ``-mab``...), or a long word
+  listed with a drug, close in spelling to a lexicon name (``Amlotinib`` ->
+  anlotinib, ``pentoxyfylline`` -> pentoxifylline); fuzzy matching runs on
+  these candidate words only;
 - ``stem``: a word with an INN stem found in no lexicon, named by itself;
-- ``context``: an unknown word in a drug slot (``Durvalumab + chemotherapy +
-  ernesto``, ``Amlotinib/ernesto``), named after the drug the document pairs
-  it with.
+- ``context``: an unknown name the text gives like a drug: a registry
+  intervention entry (``DRUG: R744``), a development code with a dose or
+  route after it or listed with a drug (``BAY60-4552 + Vardenafil``), and
+  their other mentions; an unknown word in a drug slot (``Durvalumab +
+  chemotherapy + ernesto``, ``Amlotinib/ernesto``), named after the drug the
+  document combines with the slot's drugs (``Anlotinib combined with
+  Durvalumab``);
+- ``pattern`` (DRUG_CLASS only): a class phrase from the grammar in
+  ``drug_class_grammar.json`` (``HIV protease inhibitors``, ``strong
+  inhibitors of CYP3A4``); listed class names are ``exact``.
 
-Role (``span._.extractor_role``): ``other`` in eligibility sections and after
-prior-therapy cues (``prior``, ``previously treated with``...), or for drugs
-the document does not give (background, other trials); ``study`` otherwise.
+Role (``span._.extractor_role``): ConText-style rules read from
+``drug_context.jsonl`` (cue, direction, strength; clause terminators end a
+cue's scope) rather than medspaCy's ConText, which would cost about a second
+of import time.  Strong cues (``prior``, ``history of``, another trial's
+``NCT`` id) make a mention ``other``; weak ones (``concurrent``,
+``allergy``) only for drugs the trial does not give.  Eligibility text is
+``other`` unless it names a drug of the trial; titles listed next to a bare
+NCT id line are other trials.  A JSON logistic-regression role model
+(``tools/train_drugs.py``) can replace the rules via ``initialize(role_model=
+...)``; none is bundled because it did not beat the rules on dev.
 """
 
 

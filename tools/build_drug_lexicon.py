@@ -8,10 +8,12 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   ``other_names`` (split at commas, semicolons and parentheses) form a synonym
   set of generic names, brand names and development codes.  The set's
   canonical name is the one that looks most like an INN (ends with a WHO INN
-  stem from ``inn_stems.json``, is a plain word, is not a code); salt and
+  stem from ``inn_stems.json``, is a plain word, is not a code, is the
+  record's own name field); salt and
   dosage-form words are stripped from it.  A name gets the canonical its sets
-  vote for most.  Sets naming a combination (``A and B``, ``A + B``) give no
-  synonyms.  Names are dropped when the corpus shows they are mostly not drugs:
+  vote for most (a lone name or a part of a combination votes weakly for
+  itself).  Sets naming a combination (``A and B``, ``A + B``) give no
+  synonyms, but each coded or INN-named part is a name.  Names are dropped when the corpus shows they are mostly not drugs:
   a name written in the text of many records that do not list it as an
   intervention (``creatinine``, ``platelet``, ``double-blind``) is noise.
 - Records that are the source of a ``test``-split gold document
@@ -24,9 +26,13 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   WHO INN spellings (``rifampin`` -> ``rifampicin``), recent drugs missing from
   the corpus, brand names.  Curated entries win over built ones.
 - ``regimens.jsonl``: regimen acronyms and their components (oncology
-  convention); ``drug_classes.jsonl``: class and therapy-type names;
-  ``drug_class_heads.json``: the grammar of class phrases; ``inn_stems.json``:
-  WHO INN stems; ``drug_context.jsonl``: role cue rules.
+  convention); ``drug_classes.jsonl``: class and therapy-type names (from
+  the annotation guide and the train split); ``drug_class_grammar.json``: the
+  grammar of class phrases; ``inn_stems.json``: WHO INN stems;
+  ``drug_context.jsonl``: role cue rules; ``drug_code_slots.json``: when an
+  unknown development code counts as a drug.  All hand-written files are
+  edited directly; only ``drug_lexicon.jsonl`` is generated.
+- ``models/drug_role.json`` (optional, not bundled): ``tools/train_drugs.py``.
 
 Rebuild (about a minute)::
 
