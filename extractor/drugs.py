@@ -68,6 +68,8 @@ COMBINED = re.compile(r"\s*(?:combined with|in combination with|plus|\+|with)\s*
 OBJECT_OF_STUDY = frozenset({"efficacy", "safety", "effect", "effects", "tolerability", "activity"})
 NOT_DRUG_WORDS = frozenset({"chemotherapy", "placebo", "radiotherapy", "surgery", "radiation", "observation"})
 LIST_WORDS = frozenset({"or", "and", "plus", "+", "/", ",", "versus", "vs", "vs.", "with"})
+ARM_TITLE = re.compile(r"(?:Arm/Group Title|INTERVENTION \d+):[ \t]+(?:Phase \d+[^:\n]{0,20}:\s*)?([^\n]+?)(?=[ \t]{2,}|\n|$)")
+ARM_PARTS = re.compile(r"[^/+]+?(?=\s*(?:/|\+|\band\b|\bwith\b|\bin combination with\b|\bplus\b|$))", re.I)
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
 SALT_WORDS = frozenset(
     "hydrochloride hcl sodium potassium citrate mesylate maleate tartrate sulfate sulphate phosphate acetate "
@@ -174,6 +176,7 @@ class DrugRecognizer:
         self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
         self.regimens = {entry["name"]: sorted(entry["components"]) for entry in regimens}
         self.classes = sorted({entry["name"].lower() for entry in classes})
+        self._class_names = frozenset(self.classes)
         self.stems = tuple(stems)
         make = self.nlp.make_doc
         self._names = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -351,7 +354,10 @@ class DrugRecognizer:
         therapy``); its other mentions in the document are tagged too."""
         taken = {i for s, e in info for i in range(s, e)} | {i for o in others for i in range(o.start, o.end)}
         names: dict[str, tuple[str, str | None]] = {}
-        for match in INTERVENTION_ENTRY.finditer(doc.text):
+        text = doc.text
+        for match in ARM_TITLE.finditer(text):
+            self._arm_title_names(doc, match, taken, names)
+        for match in INTERVENTION_ENTRY.finditer(text):
             start, end = match.span(2)
             text = match.group(2)
             trimmed = ENTRY_TRIM.sub("", text).rstrip(" .,;:")
@@ -379,6 +385,28 @@ class DrugRecognizer:
             label, inn = names[" ".join(doc[start:end].text.lower().split())]
             info[(start, end)] = (label, inn, "context", 0.5)
             taken.update(range(start, end))
+
+    def _arm_title_names(self, doc: Doc, match: re.Match, taken: set[int], names: dict) -> None:
+        """A one-word (or coded) part of a report's arm title (``Arm/Group
+        Title: Vinflunine/Trastuzumab``, ``INTERVENTION 1: ECGC and Breast
+        Cancer``) names a drug."""
+        offset = match.start(1)
+        for part in ARM_PARTS.finditer(match.group(1)):
+            piece = ENTRY_TRIM.sub("", part.group()).strip(" .,;:")
+            if not piece:
+                continue
+            start = offset + part.start() + part.group().index(piece)
+            span = doc.char_span(start, start + len(piece), alignment_mode="contract")
+            if span is None or any(t.i in taken for t in span):
+                continue
+            lower = " ".join(span.text.lower().split())
+            coded = bool(self._code_rules["code"].fullmatch(span.text))
+            if not (coded or (len(span) == 1 and span[0].is_alpha and len(span[0]) >= 4
+                              and (span[0].is_title or span[0].is_upper))):
+                continue
+            if lower in self.stoplist or lower in NOT_DRUG_WORDS or span[0].is_stop or lower in self._class_names:
+                continue
+            names.setdefault(lower, ("DRUG", self.lexicon.get(lower, lower)))
 
     def _code_slots(self, doc: Doc, info: dict, others: list[Span]) -> None:
         """Unknown development codes given like drugs (``BAY60-4552 +
