@@ -168,10 +168,10 @@ def test_unknown_codes_given_like_drugs(nlp):
 
 
 def test_report_arm_titles_name_drugs(nlp):
-    text = ("INTERVENTION 1:    ZXC and Breast Cancer   Single arm\n"
+    text = ("INTERVENTION 1:    ZXCQ and Breast Cancer   Single arm\n"
             "Arm/Group Title: Observation   Arm/Group Description: no treatment\n"
             "Arm/Group Title: Zorbatinix/Trastuzumab   Arm/Group Description: as above\n"
-            "Subjects take ZXC daily.")
+            "Subjects take ZXCQ daily.")
     found = [(t, n, r) for t, label, n, r, _ in drugs(nlp, text) if label == "DRUG"]
-    assert found == [("ZXC", "zxc", "context"), ("Zorbatinix", "zorbatinix", "context"),
-                     ("Trastuzumab", "trastuzumab", "exact"), ("ZXC", "zxc", "context")]
+    assert found == [("ZXCQ", "zxcq", "context"), ("Zorbatinix", "zorbatinix", "context"),
+                     ("Trastuzumab", "trastuzumab", "exact"), ("ZXCQ", "zxcq", "context")]
