@@ -1,22 +1,40 @@
 """DRUG and DRUG_CLASS mentions: recognition, normalization to the INN, and role.
 
-How a mention is found and named (``span._.extractor_resolution``):
+How a mention is found and named (``span._.extractor_resolution`` and
+``span._.extractor_confidence``):
 
 - ``exact`` / ``synonym``: a lexicon name (generic, brand or code) matched by
-  spaCy's ``PhraseMatcher`` on lowercase text;
+  spaCy's ``PhraseMatcher`` on lowercase text; salt and formulation words
+  around it stay in the span (``doxorubicin HCl liposome``);
 - ``acronym``: a regimen acronym from the lexicon (``FOLFOX``) or one defined
   in the text (``bevacizumab plus atezolizumab plus carboplatin plus
   etoposide (ABCE)``), normalized to its components sorted and joined by ``+``;
-- ``fuzzy``: a word with an INN stem (``-tinib``, ``-mab``...) close in
-  spelling to a lexicon name (``Amlotinib`` -> anlotinib);
+- ``fuzzy``: a word with an INN stem (``-tinib``, ``-mab``...), or a long word
+  listed with a drug, close in spelling to a lexicon name (``Amlotinib`` ->
+  anlotinib, ``pentoxyfylline`` -> pentoxifylline); fuzzy matching runs on
+  these candidate words only;
 - ``stem``: a word with an INN stem found in no lexicon, named by itself;
-- ``context``: an unknown word in a drug slot (``Durvalumab + chemotherapy +
-  ernesto``, ``Amlotinib/ernesto``), named after the drug the document pairs
-  it with.
+- ``context``: an unknown name the text gives like a drug: a registry
+  intervention entry (``DRUG: R744``), a development code with a dose or
+  route after it or listed with a drug (``BAY60-4552 + Vardenafil``), and
+  their other mentions; an unknown word in a drug slot (``Durvalumab +
+  chemotherapy + ernesto``, ``Amlotinib/ernesto``), named after the drug the
+  document combines with the slot's drugs (``Anlotinib combined with
+  Durvalumab``);
+- ``pattern`` (DRUG_CLASS only): a class phrase from the grammar in
+  ``drug_class_grammar.json`` (``HIV protease inhibitors``, ``strong
+  inhibitors of CYP3A4``); listed class names are ``exact``.
 
-Role (``span._.extractor_role``): ``other`` in eligibility sections and after
-prior-therapy cues (``prior``, ``previously treated with``...), or for drugs
-the document does not give (background, other trials); ``study`` otherwise.
+Role (``span._.extractor_role``): ConText-style rules read from
+``drug_context.jsonl`` (cue, direction, strength; clause terminators end a
+cue's scope) rather than medspaCy's ConText, which would cost about a second
+of import time.  Strong cues (``prior``, ``history of``, another trial's
+``NCT`` id) make a mention ``other``; weak ones (``concurrent``,
+``allergy``) only for drugs the trial does not give.  Eligibility text is
+``other`` unless it names a drug of the trial; titles listed next to a bare
+NCT id line are other trials.  A JSON logistic-regression role model
+(``tools/train_drugs.py``) can replace the rules via ``initialize(role_model=
+...)``; none is bundled because it did not beat the rules on dev.
 """
 
 
@@ -35,20 +53,57 @@ from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 from .sections import section_at
 
-OTHER_SECTIONS = frozenset({"eligibility", "inclusion_criteria", "exclusion_criteria", "prior_therapy", "background"})
+OTHER_SECTIONS = frozenset({"eligibility", "inclusion_criteria", "exclusion_criteria", "prior_therapy"})
 STUDY_SECTIONS = frozenset({"title", "interventions", "arms", "outline"})
-PRIOR_CUES = re.compile(
-    r"\b(?:prior|previous(?:ly)?|history of|pretreated|pre-treated|refractory to|resistant to|failed|failure of|"
-    r"progressed (?:on|after)|intolerant|allerg(?:y|ic)|hypersensitivity|no (?:concurrent|concomitant)|"
-    r"concurrent|concomitant|received|receiving|taking|within \d+ (?:days|weeks|months)|excluded?|"
-    r"contraindicat\w*|standard)\b",
-    re.I,
-)
+INTERVENTION_ENTRY = re.compile(r"(?:^|\|)\s*(DRUG|BIOLOGICAL|GENETIC|DIETARY_SUPPLEMENT|Drug|Biological): ([^|\n]+)",
+                                re.M)
+ENTRY_TRIM = re.compile(r"(?:\s+\d[\d.,]*\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|%|mg/kg|mg/m2)\b.*|\s*\(.*)$", re.I)
+ENTRY_LEAD = re.compile(r"(?:(?:using|use of|with|oral|iv|intravenous|low[- ]dose|high[- ]dose|active)\s+)*", re.I)
+COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[+&/]")
+CLASS_HEADS = ("agents", "agent", "inhibitors", "inhibitor", "drugs", "therapy", "therapies", "medications",
+               "medication", "blockers", "antagonists", "agonists", "vaccines", "immunotherapy")
+FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes"})
+PRE_FORM_WORDS = frozenset({"liposomal", "pegylated"})
+COMBINED = re.compile(r"\s*(?:combined with|in combination with|plus|\+|with)\s*", re.I)
+OBJECT_OF_STUDY = frozenset({"efficacy", "safety", "effect", "effects", "tolerability", "activity"})
+NOT_DRUG_WORDS = frozenset({"chemotherapy", "placebo", "radiotherapy", "surgery", "radiation", "observation"})
+LIST_WORDS = frozenset({"or", "and", "plus", "+", "/", ",", "versus", "vs", "vs.", "with"})
+ARM_TITLE = re.compile(r"(?:Arm/Group Title|INTERVENTION \d+):[ \t]+(?:Phase \d+[^:\n]{0,20}:\s*)?([^\n]+?)(?=[ \t]{2,}|\n|$)")
+ARM_PARTS = re.compile(r"[^/+]+?(?=\s*(?:/|\+|\band\b|\bwith\b|\bin combination with\b|\bplus\b|$))", re.I)
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
 SALT_WORDS = frozenset(
     "hydrochloride hcl sodium potassium citrate mesylate maleate tartrate sulfate sulphate phosphate acetate "
     "besylate succinate fumarate bromide chloride calcium dihydrochloride malate tosylate liposome liposomal".split()
 )
+
+
+FEATURES_KEY = "extractor_drug_role_features"
+
+
+class LinearRoleModel:
+    """A logistic-regression role classifier stored as JSON (feature weights,
+    intercept): ``study`` when the weighted feature sum is positive."""
+
+    def __init__(self, weights: dict[str, float], intercept: float, meta: dict | None = None):
+        self.weights = weights
+        self.intercept = intercept
+        self.meta = meta or {}
+
+    def score(self, features: dict[str, float]) -> float:
+        return self.intercept + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+
+    def predict(self, features: dict[str, float]) -> str:
+        return "study" if self.score(features) > 0 else "other"
+
+    def to_json(self) -> dict:
+        return {"type": "logistic_regression", "positive_class": "study", "intercept": self.intercept,
+                "weights": self.weights, "meta": self.meta}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LinearRoleModel":
+        if data.get("type") != "logistic_regression" or data.get("positive_class") != "study":
+            raise ValueError("not a drug role model (expected a logistic_regression with positive_class study)")
+        return cls({k: float(v) for k, v in data["weights"].items()}, float(data["intercept"]), data.get("meta"))
 
 
 class DrugRecognizer:
@@ -65,6 +120,12 @@ class DrugRecognizer:
         self.regimens: dict[str, list[str]] = {}
         self.classes: list[str] = []
         self.stems: tuple[str, ...] = ()
+        self.stoplist: frozenset[str] = frozenset()
+        self.class_grammar: dict = {}
+        self.context_rules: list[dict] = []
+        self.code_slots: dict = {}
+        self.role_model: LinearRoleModel | None = None
+        self.collect_features = False
         self._ready = False
 
     # ---- data lifecycle ---------------------------------------------------
@@ -77,7 +138,18 @@ class DrugRecognizer:
         regimens: Iterable[dict] | None = None,
         classes: Iterable[dict] | None = None,
         stems: Iterable[str] | None = None,
+        stoplist: Iterable[dict] | None = None,
+        class_grammar: dict | None = None,
+        context_rules: Iterable[dict] | None = None,
+        role_model: str | None = None,
+        code_slots: dict | None = None,
     ) -> None:
+        """Load the bundled data (or the given data).  ``role_model``: path of
+        a JSON role model written by ``tools/train_drugs.py``; without it the
+        role rules decide (the bundled pipeline ships none: on dev the model
+        did not beat the rules)."""
+        if role_model is not None:
+            self.role_model = LinearRoleModel.from_json(srsly.read_json(role_model))
         if lexicon is None:
             lexicon = list(read_data("drug_lexicon.jsonl")) + list(read_data("drug_curated.jsonl"))
         self.set_data(
@@ -85,12 +157,26 @@ class DrugRecognizer:
             regimens if regimens is not None else read_data("regimens.jsonl"),
             classes if classes is not None else read_data("drug_classes.jsonl"),
             stems if stems is not None else read_data("inn_stems.json")["unknown_drug_stems"],
+            stoplist if stoplist is not None else read_data("drug_stoplist.jsonl"),
+            class_grammar if class_grammar is not None else read_data("drug_class_grammar.json"),
+            context_rules if context_rules is not None else read_data("drug_context.jsonl"),
+            code_slots if code_slots is not None else read_data("drug_code_slots.json"),
         )
 
-    def set_data(self, lexicon, regimens, classes, stems) -> None:
-        self.lexicon = {entry["name"].lower(): entry["inn"] for entry in lexicon}
+    def set_data(self, lexicon, regimens, classes, stems, stoplist=(), class_grammar=None, context_rules=(),
+                 code_slots=None) -> None:
+        self.code_slots = dict(code_slots or {})
+        self.context_rules = [dict(rule) for rule in context_rules]
+        self.class_grammar = dict(class_grammar or {})
+        self.stoplist = frozenset(entry["name"].lower() for entry in stoplist)
+        regimens = list(regimens)
+        regimen_names = {entry["name"].lower() for entry in regimens}
+        names = {entry["name"].lower(): entry["inn"] for entry in lexicon if entry["name"].lower() not in regimen_names}
+        # one hop: a name whose canonical is itself renamed (apap -> acetaminophen -> paracetamol)
+        self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
         self.regimens = {entry["name"]: sorted(entry["components"]) for entry in regimens}
         self.classes = sorted({entry["name"].lower() for entry in classes})
+        self._class_names = frozenset(self.classes)
         self.stems = tuple(stems)
         make = self.nlp.make_doc
         self._names = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -100,6 +186,19 @@ class DrugRecognizer:
         self._regimen_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._regimen_matcher.add("DRUG", [make(r) for r in self.regimens])
         self._inns = sorted({inn for inn in self.lexicon.values() if " " not in inn and "+" not in inn})
+        self._class_regex = _class_regex(self.class_grammar)
+        self._code_rules = {
+            "code": re.compile(self.code_slots.get("code", r"(?!x)x")),
+            "not_codes": frozenset(self.code_slots.get("not_codes", ())),
+            "dose": re.compile(self.code_slots.get("dose", r"(?!x)x"), re.I),
+            "routes": frozenset(self.code_slots.get("routes", ())),
+            "givers": frozenset(self.code_slots.get("givers", ())),
+            "list_words": frozenset(self.code_slots.get("list_words", ())),
+        }
+        self._cues = [(re.compile(rf"\b(?:{c['cue']})", re.I), c["direction"], c["strength"])
+                      for c in self.context_rules if c["category"] == "other"]
+        terminators = [c["cue"] for c in self.context_rules if c["category"] == "terminate"] or ["(?!x)x"]
+        self._terminate = re.compile("|".join(terminators), re.I)
         self._stem_regex = re.compile(rf"^[A-Za-z][A-Za-z\-]{{2,}}(?:{'|'.join(map(re.escape, self.stems))})$", re.I)
         self._ready = True
 
@@ -109,6 +208,12 @@ class DrugRecognizer:
         srsly.write_jsonl(path / "lexicon.jsonl", [{"name": k, "inn": v} for k, v in sorted(self.lexicon.items())])
         srsly.write_jsonl(path / "regimens.jsonl", [{"name": k, "components": v} for k, v in self.regimens.items()])
         srsly.write_jsonl(path / "classes.jsonl", [{"name": c} for c in self.classes])
+        srsly.write_jsonl(path / "stoplist.jsonl", [{"name": n} for n in sorted(self.stoplist)])
+        srsly.write_json(path / "class_grammar.json", self.class_grammar)
+        srsly.write_jsonl(path / "context.jsonl", self.context_rules)
+        srsly.write_json(path / "code_slots.json", self.code_slots)
+        if self.role_model is not None:
+            srsly.write_json(path / "role_model.json", self.role_model.to_json())
         srsly.write_json(path / "cfg.json", {"stems": list(self.stems), "fuzzy_threshold": self.fuzzy_threshold})
 
     def from_disk(self, path, exclude=tuple()):
@@ -120,7 +225,13 @@ class DrugRecognizer:
             srsly.read_jsonl(path / "regimens.jsonl"),
             srsly.read_jsonl(path / "classes.jsonl"),
             cfg["stems"],
+            srsly.read_jsonl(path / "stoplist.jsonl") if (path / "stoplist.jsonl").exists() else (),
+            srsly.read_json(path / "class_grammar.json") if (path / "class_grammar.json").exists() else None,
+            srsly.read_jsonl(path / "context.jsonl") if (path / "context.jsonl").exists() else (),
+            srsly.read_json(path / "code_slots.json") if (path / "code_slots.json").exists() else None,
         )
+        if (path / "role_model.json").exists():
+            self.role_model = LinearRoleModel.from_json(srsly.read_json(path / "role_model.json"))
         return self
 
     # ---- recognition ------------------------------------------------------
@@ -135,6 +246,9 @@ class DrugRecognizer:
                 inn = self.lexicon.get(" ".join(surface.split()), surface)
             resolution = "exact" if _base(surface) == inn else "synonym"
             found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
+        found = self._extend_forms(doc, found)
+        for start, end in self._class_phrases(doc):
+            found[(start, end)] = ("DRUG_CLASS", None, "pattern", 0.7)
         for _, start, end in self._class_matcher(doc):  # a class name wins over a drug name
             found[(start, end)] = ("DRUG_CLASS", None, "exact", 0.9)
         for _, start, end in self._regimen_matcher(doc):
@@ -145,24 +259,78 @@ class DrugRecognizer:
         kept = filter_spans(spans + others)
         kept_drugs = [s for s in kept if s.label_ in ("DRUG", "DRUG_CLASS")]
         info = {(s.start, s.end): found[(s.start, s.end)] for s in kept_drugs}
+        self._intervention_slots(doc, info, others)
+        self._code_slots(doc, info, others)
         self._define_acronyms(doc, kept_drugs, info)
         self._fill_slots(doc, info)
         kept = set_entities(
             doc, [Span(doc, s, e, label=v[0]) for (s, e), v in info.items()] + others, self.write_ents
         )
         study = self._study_names(doc, info)
+        listed = self._listed_trials(doc)
         for span in kept:
             if span.label_ not in ("DRUG", "DRUG_CLASS"):
                 continue
             label, inn, resolution, confidence = info[(span.start, span.end)]
-            set_span_data(
-                span,
-                normalized=inn,
-                resolution=resolution,
-                confidence=confidence,
-                role=self._role(doc, span, inn, study),
-            )
+            in_listing = any(s <= span.start_char < e for s, e in listed)
+            role = "other" if in_listing else self._role(doc, span, inn, study)
+            if self.role_model is not None or self.collect_features:
+                features = self.role_features(doc, span, inn, study, role, resolution, in_listing)
+                if self.collect_features:
+                    doc.user_data.setdefault(FEATURES_KEY, []).append((span.start_char, span.end_char, features))
+                if self.role_model is not None:
+                    role = self.role_model.predict(features)
+            set_span_data(span, normalized=inn, resolution=resolution, confidence=confidence, role=role)
         return doc
+
+    def role_features(self, doc: Doc, span: Span, inn, study: set[str], rule_role: str, resolution: str,
+                      in_listing: bool) -> dict[str, float]:
+        """Sparse features of a mention for the learned role model."""
+        section = section_at(doc, span.start_char) or "none"
+        sentence = span.sent if doc.has_annotation("SENT_START") else doc[max(0, span.start - 12):span.end]
+        features = {
+            f"rule={rule_role}": 1.0,
+            f"section={section}": 1.0,
+            f"label={span.label_}": 1.0,
+            f"is_study={self._is_study(span, inn, study)}": 1.0,
+            f"resolution={resolution}": 1.0,
+            f"listing={in_listing}": 1.0,
+            f"rule={rule_role}&section={section}": 1.0,
+        }
+        for token in doc[max(sentence.start, span.start - 6):span.start]:
+            if not token.is_space and not token.is_punct:
+                features[f"before={token.lower_}"] = 1.0
+        for token in doc[span.end:min(sentence.end, span.end + 4)]:
+            if not token.is_space and not token.is_punct:
+                features[f"after={token.lower_}"] = 1.0
+        return features
+
+    def _class_phrases(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token ranges of class phrases (``HIV protease inhibitors``,
+        ``strong inhibitors of CYP3A4``) from the class grammar."""
+        spans = []
+        for match in self._class_regex.finditer(doc.text):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon:
+                continue  # a drug's therapy (AZT therapy) is the drug
+            if span is not None and len(span):
+                spans.append((span.start, span.end))
+        return spans
+
+    def _extend_forms(self, doc: Doc, found: dict) -> dict:
+        """Salt and formulation words stay in the span (``doxorubicin HCl
+        liposome``, ``liposomal doxorubicin``, ``doxazosin GITS``)."""
+        extended = {}
+        for (start, end), value in found.items():
+            while end < len(doc) and (doc[end].is_space or doc[end].lower_ in SALT_WORDS | FORM_WORDS):
+                end += 1
+            while end > start and doc[end - 1].is_space:
+                end -= 1
+            while start > 0 and (doc[start - 1].lower_ in PRE_FORM_WORDS or (
+                    doc[start - 1].is_space and start > 1 and doc[start - 2].lower_ in PRE_FORM_WORDS)):
+                start -= 1
+            extended[(start, end)] = value
+        return extended
 
     def _find_by_stem(self, doc: Doc, found: dict) -> None:
         covered = set()
@@ -179,6 +347,106 @@ class DrugRecognizer:
                 found[(token.i, token.i + 1)] = ("DRUG", match[0], "fuzzy", round(match[1] / 100 * 0.8, 3))
             else:
                 found[(token.i, token.i + 1)] = ("DRUG", lower, "stem", 0.6)
+
+    def _intervention_slots(self, doc: Doc, info: dict, others: list[Span]) -> None:
+        """A registry intervention entry (``DRUG: R744``) that no rule tagged
+        names a drug (or a class, ``BIOLOGICAL: dendritic cell vaccine
+        therapy``); its other mentions in the document are tagged too."""
+        taken = {i for s, e in info for i in range(s, e)} | {i for o in others for i in range(o.start, o.end)}
+        names: dict[str, tuple[str, str | None]] = {}
+        text = doc.text
+        for match in ARM_TITLE.finditer(text):
+            self._arm_title_names(doc, match, taken, names)
+        for match in INTERVENTION_ENTRY.finditer(text):
+            start, end = match.span(2)
+            text = match.group(2)
+            trimmed = ENTRY_TRIM.sub("", text).rstrip(" .,;:")
+            lead = len(text) - len(text.lstrip())
+            lead += len(ENTRY_LEAD.match(text[lead:]).group(0))
+            trimmed = trimmed[lead:] if len(trimmed) > lead else ""
+            span = doc.char_span(start + lead, start + lead + len(trimmed), alignment_mode="contract")
+            if span is None or len(span) == 0 or len(span) > 6 or any(t.i in taken for t in span):
+                continue
+            lower = " ".join(span.text.lower().split())
+            if (COMBINATION.search(lower) or lower in self.stoplist or not any(c.isalpha() for c in lower)
+                    or len(lower) < 3):
+                continue
+            if lower.endswith(CLASS_HEADS):
+                names[lower] = ("DRUG_CLASS", None)
+            else:
+                names[lower] = ("DRUG", _base(lower))
+        if not names:
+            return
+        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        matcher.add("SLOT", list(self.nlp.tokenizer.pipe(sorted(names))))
+        for _, start, end in filter_spans_tuples(matcher(doc)):
+            if any(i in taken for i in range(start, end)):
+                continue
+            label, inn = names[" ".join(doc[start:end].text.lower().split())]
+            info[(start, end)] = (label, inn, "context", 0.5)
+            taken.update(range(start, end))
+
+    def _arm_title_names(self, doc: Doc, match: re.Match, taken: set[int], names: dict) -> None:
+        """A one-word (or coded) part of a report's arm title (``Arm/Group
+        Title: Vinflunine/Trastuzumab``, ``INTERVENTION 1: ECGC and Breast
+        Cancer``) names a drug."""
+        offset = match.start(1)
+        for part in ARM_PARTS.finditer(match.group(1)):
+            piece = ENTRY_TRIM.sub("", part.group()).strip(" .,;:")
+            if not piece:
+                continue
+            start = offset + part.start() + part.group().index(piece)
+            span = doc.char_span(start, start + len(piece), alignment_mode="contract")
+            if span is None or any(t.i in taken for t in span):
+                continue
+            lower = " ".join(span.text.lower().split())
+            coded = bool(self._code_rules["code"].fullmatch(span.text))
+            if not (coded or (len(span) == 1 and span[0].is_alpha and len(span[0]) >= 4
+                              and (span[0].is_title or span[0].is_upper))):
+                continue
+            if lower in self.stoplist or lower in NOT_DRUG_WORDS or span[0].is_stop or lower in self._class_names:
+                continue
+            names.setdefault(lower, ("DRUG", self.lexicon.get(lower, lower)))
+
+    def _code_slots(self, doc: Doc, info: dict, others: list[Span]) -> None:
+        """Unknown development codes given like drugs (``BAY60-4552 +
+        Vardenafil``, ``F-627, 20 mg``, ``receive 17-AAG IV``), and their
+        other mentions in the document."""
+        if not self.code_slots:
+            return
+        taken = {i for s, e in info for i in range(s, e)} | {i for o in others for i in range(o.start, o.end)}
+        drug_tokens = {i for (s, e), v in info.items() if v[0] == "DRUG" for i in range(s, e)}
+        rules = self._code_rules
+        names: set[str] = set()
+        text = doc.text
+        for match in rules["code"].finditer(text):
+            prefix = re.match(r"[A-Za-z]*", match.group()).group()
+            if prefix in rules["not_codes"] or match.group().lower() in self.stoplist:
+                continue
+            span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if span is None or not len(span) or any(t.i in taken for t in span):
+                continue
+            words = [t for t in doc[max(0, span.start - 2):span.start] if not t.is_space]
+            after = [t for t in doc[span.end:span.end + 3] if not t.is_space]
+            given = (
+                bool(rules["dose"].match(text[span.end_char:span.end_char + 30]))
+                or (after and after[0].lower_ in rules["routes"])
+                or (words and words[-1].lower_ in rules["givers"])
+                or (len(words) == 2 and words[-1].lower_ in rules["list_words"] and words[0].i in drug_tokens)
+                or (len(after) >= 2 and after[0].lower_ in rules["list_words"] and after[1].i in drug_tokens)
+            )
+            if given:
+                names.add(" ".join(span.text.split()))
+        if not names:
+            return
+        matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        matcher.add("CODE", list(self.nlp.tokenizer.pipe(sorted(names))))
+        for _, start, end in filter_spans_tuples(matcher(doc)):
+            if any(i in taken for i in range(start, end)):
+                continue
+            text = " ".join(doc[start:end].text.lower().split())
+            info[(start, end)] = ("DRUG", self.lexicon.get(text, text), "context", 0.5)
+            taken.update(range(start, end))
 
     def _define_acronyms(self, doc: Doc, drugs: list[Span], info: dict) -> None:
         """``A plus B plus C (ABC)``: the acronym names the drugs before it."""
@@ -225,15 +493,20 @@ class DrugRecognizer:
                         break
 
     def _fill_slots(self, doc: Doc, info: dict) -> None:
-        """Unknown words paired with drugs (``X/Y``, ``X + Y + Z``) are drugs too."""
+        """Unknown words paired with drugs (``X/Y``, ``X + Y + Z``) are drugs
+        too.  A slash pair names one drug twice; a word in a ``+`` list is
+        named after the drug the document combines with the list's other
+        drugs (``Anlotinib combined with Durvalumab`` ... ``Durvalumab +
+        chemotherapy + ernesto``).  In a sentence holding such a word, the
+        drug whose ``efficacy and safety of X`` is studied is that drug too."""
         misspelled = [v[1] for v in info.values() if v[2] in ("fuzzy", "stem")]
         starts = {s: (s, e) for s, e in info}
         ends = {e: (s, e) for s, e in info}
+        partners = self._partners(doc, info)
+        covered = {i for s, e in info for i in range(s, e)}
         for token in doc:
             i = token.i
-            if (i, i + 1) in info or any(s <= i < e for s, e in info) or not token.is_alpha or len(token) < 3:
-                continue
-            if token.is_stop or token.lower_ in {"chemotherapy", "placebo", "radiotherapy", "surgery"}:
+            if not self._slot_candidate(token, covered):
                 continue
             left = doc[i - 1].text if i > 0 else ""
             right = doc[i + 1].text if i + 1 < len(doc) else ""
@@ -244,13 +517,93 @@ class DrugRecognizer:
                 paired = info[starts[i + 2]]
             if paired and paired[0] == "DRUG":
                 info[(i, i + 1)] = ("DRUG", paired[1], "context", 0.6)
+                covered.add(i)
                 continue
             in_plus_list = (left == "+" and (i - 1) in ends) or (right == "+" and (i + 2) in starts)
             if in_plus_list and (token.is_title or token.is_lower) and not token.is_upper or (
                 in_plus_list and token.is_upper and len(token) <= 4
             ):
-                name = misspelled[0] if misspelled else "unknown"
+                companions = {info[k][1] for k in self._plus_chain(doc, i, starts, ends) if info[k][0] == "DRUG"}
+                votes: dict[str, int] = {}
+                for companion in companions:
+                    for partner in partners.get(companion, []):
+                        if partner not in companions:
+                            votes[partner] = votes.get(partner, 0) + 1
+                if votes:
+                    name = max(sorted(votes), key=votes.get)
+                else:
+                    name = misspelled[0] if misspelled else "unknown"
                 info[(i, i + 1)] = ("DRUG", name, "context", 0.5)
+                covered.add(i)
+        self._fuzzy_in_lists(doc, info)
+        for (start, end), value in list(info.items()):
+            if value[2] != "context" or value[0] != "DRUG" or not doc.has_annotation("SENT_START"):
+                continue
+            sentence = doc[start].sent
+            for token in sentence:
+                i = token.i
+                if (token.is_title or token.is_upper) and i >= 2 and doc[i - 1].lower_ == "of" \
+                        and doc[i - 2].lower_ in OBJECT_OF_STUDY and self._slot_candidate(token, covered):
+                    info[(i, i + 1)] = ("DRUG", value[1], "context", 0.4)
+                    covered.add(i)
+
+    def _fuzzy_in_lists(self, doc: Doc, info: dict) -> None:
+        """A long unknown word listed with a drug (``either Sildenafil citrate
+        or pentoxyfylline``) that is spelled like a lexicon name is that drug."""
+        drug_tokens = {i for (s, e), v in info.items() if v[0] == "DRUG" for i in range(s, e)}
+        covered = {i for s, e in info for i in range(s, e)}
+        for token in doc:
+            i = token.i
+            if len(token) < 7 or not self._slot_candidate(token, covered):
+                continue
+            words = [t for t in doc[max(0, i - 3):min(len(doc), i + 4)] if not t.is_space]
+            position = next(k for k, t in enumerate(words) if t.i == i)
+            left = words[position - 2:position]
+            right = words[position + 1:position + 3]
+            listed = (len(left) == 2 and left[1].lower_ in LIST_WORDS and left[0].i in drug_tokens) or (
+                len(right) == 2 and right[0].lower_ in LIST_WORDS and right[1].i in drug_tokens)
+            if not listed:
+                continue
+            match = process.extractOne(token.lower_, self._inns, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+            if match:
+                info[(i, i + 1)] = ("DRUG", match[0], "fuzzy", round(match[1] / 100 * 0.8, 3))
+                covered.add(i)
+
+    def _slot_candidate(self, token, covered: set[int]) -> bool:
+        """An alphabetic word outside every entity, not a stop or stoplist word."""
+        if token.i in covered or not token.is_alpha or len(token) < 3:
+            return False
+        return not (token.is_stop or token.lower_ in self.stoplist or token.lower_ in NOT_DRUG_WORDS)
+
+    @staticmethod
+    def _plus_chain(doc: Doc, i: int, starts: dict, ends: dict) -> list[tuple[int, int]]:
+        """Entities of the ``A + B + C`` list that token ``i`` sits in."""
+        chain = []
+        cursor = i
+        while cursor - 1 >= 0 and doc[cursor - 1].text == "+" and (cursor - 1) in ends:
+            key = ends[cursor - 1]
+            chain.append(key)
+            cursor = key[0]
+        cursor = i + 1
+        while cursor < len(doc) and doc[cursor].text == "+" and (cursor + 1) in starts:
+            key = starts[cursor + 1]
+            chain.append(key)
+            cursor = key[1]
+        return chain
+
+    @staticmethod
+    def _partners(doc: Doc, info: dict) -> dict[str, list[str]]:
+        """Drugs the text combines: ``A combined with B``, ``A plus B``."""
+        drugs = sorted((s, e, v[1]) for (s, e), v in info.items()
+                       if v[0] == "DRUG" and v[1] and v[2] not in ("context", "acronym"))
+        partners: dict[str, list[str]] = {}
+        text = doc.text
+        for (s1, e1, a), (s2, e2, b) in zip(drugs, drugs[1:]):
+            between = text[doc[e1 - 1].idx + len(doc[e1 - 1]):doc[s2].idx]
+            if a != b and COMBINED.fullmatch(between):
+                partners.setdefault(a, []).append(b)
+                partners.setdefault(b, []).append(a)
+        return partners
 
     def _study_names(self, doc: Doc, info: dict) -> set[str]:
         names = set()
@@ -259,29 +612,107 @@ class DrugRecognizer:
                 for (start, end), value in info.items():
                     if span.start <= start < span.end and value[1]:
                         names.add(value[1])
+        components = {n for name in names for n in name.split("+")}
+        for value in info.values():  # a regimen holding a study drug is studied whole
+            if value[2] == "acronym" and value[1] and components & set(value[1].split("+")):
+                names.add(value[1])
+                names.update(value[1].split("+"))
         return names
 
+    @staticmethod
+    def _listed_trials(doc: Doc) -> list[tuple[int, int]]:
+        """Lines next to a bare ``NCT01234567`` line: other trials' titles."""
+        lines, offset = [], 0
+        text = doc.text
+        for line in text.split("\n"):
+            lines.append((offset, offset + len(line)))
+            offset += len(line) + 1
+        ranges = []
+        for index, (start, end) in enumerate(lines):
+            if re.fullmatch(r"\s*NCT\d{8}\s*", text[start:end]):
+                ranges.extend(lines[other] for other in (index - 1, index + 1) if 0 <= other < len(lines))
+        return ranges
+
     def _role(self, doc: Doc, span: Span, inn: str | None, study: set[str]) -> str:
+        """ConText-style: cues from ``drug_context.jsonl`` act within the
+        mention's clause (up to a terminator) in their direction; strong
+        cues make the mention ``other``, weak ones only for drugs the trial
+        does not give; eligibility text is ``other`` unless it names a drug
+        of the trial; drugs the trial does not give are ``other``."""
+        is_study = self._is_study(span, inn, study)
+        sentence = span.sent if doc.has_annotation("SENT_START") else doc[max(0, span.start - 12):span.end]
+        sentence_text = sentence.text
+        before = sentence_text[max(0, span.start_char - 80 - sentence.start_char):span.start_char - sentence.start_char]
+        after = sentence_text[span.end_char - sentence.start_char:span.end_char - sentence.start_char + 60]
+        before = self._terminate.split(before)[-1]
+        after = self._terminate.split(after)[0]
+        for cue, direction, strength in self._cues:
+            text = before if direction == "backward" else after
+            if cue.search(text) and (strength == "strong" or not is_study):
+                return "other"
         section = section_at(doc, span.start_char)
         if section in OTHER_SECTIONS:
+            return "study" if is_study and span.label_ == "DRUG" else "other"
+        if not is_study:
             return "other"
-        sentence = span.sent if doc.has_annotation("SENT_START") else doc[max(0, span.start - 12):span.end]
-        before = doc[max(sentence.start, span.start - 8):span.start].text
-        if PRIOR_CUES.search(before):
-            return "other"
-        if study and inn and span.label_ == "DRUG" and inn not in study:
-            components = set(inn.split("+"))
-            if not components & {n for s in study for n in s.split("+")}:
-                return "other"
         return "study"
+
+    @staticmethod
+    def _is_study(span: Span, inn: str | None, study: set[str]) -> bool:
+        if not study or span.label_ != "DRUG" or not inn or inn == "placebo":
+            return True  # nothing to compare with: assume the trial's
+        components = set(inn.split("+"))
+        return bool(components & {n for s in study for n in s.split("+")})
+
+
+def _class_regex(grammar: dict) -> re.Pattern:
+    """``[leading]* modifier+ head [of target]`` or ``head of target``."""
+    if not grammar:
+        return re.compile(r"(?!x)x")
+
+    def alternatives(words):
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+    excluded = alternatives(grammar["excluded_anti"])
+    target = grammar["targets"]
+    modifier = (rf"(?:(?:{alternatives(grammar['modifiers'])})|(?!(?:{excluded})\b)anti-?[A-Za-z0-9][A-Za-z0-9()-]*"
+                rf"|(?-i:{target}))")
+    heads = alternatives(grammar["heads"])
+    leading = alternatives(grammar["leading"])
+    after = alternatives(grammar["excluded_heads_after"])
+    gap = r"(?:[ \t]+|[ \t]*\r?\n[ \t]{0,8}(?=[a-z]))"  # a line wrap only inside a lowercase phrase
+    end = rf"(?![A-Za-z])(?!{gap}(?:{after})\b)"
+    of_target = rf"(?:{gap}of{gap}(?-i:{target})(?:\s+(?-i:{target}))*)"
+    lead = rf"(?:(?:{leading}){gap})*"
+    phrase = (rf"\b{lead}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{of_target}?"
+              rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
+              rf"|\b(?:{leading}){gap}(?:{alternatives(grammar['bare_heads'])}){end}")
+    return re.compile(phrase, re.I)
+
+
+def filter_spans_tuples(matches) -> list[tuple[int, int, int]]:
+    """Longest non-overlapping (id, start, end) matches."""
+    chosen: list[tuple[int, int, int]] = []
+    used: set[int] = set()
+    for match in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):
+        if not used.intersection(range(match[1], match[2])):
+            chosen.append(match)
+            used.update(range(match[1], match[2]))
+    return sorted(chosen, key=lambda m: m[1])
 
 
 def _case_variants(nlp: Language, names: list[str]) -> list[Doc]:
-    """Patterns for lowercase and uppercase spellings: the tokenizer splits
-    ``anti-tnf`` but not ``anti-TNF``, and matching is on lowercase forms."""
+    """Patterns for lowercase, uppercase and title-case spellings: the
+    tokenizer splits ``anti-tnf`` but not ``anti-TNF`` (``St.`` unlike
+    ``st.``), and matching is on lowercase forms."""
     patterns = list(nlp.tokenizer.pipe(names))
-    uppercase = nlp.tokenizer.pipe([n.upper() for n in names])
-    return patterns + [upper for lower, upper in zip(patterns, uppercase) if len(upper) != len(lower)]
+    # only names with punctuation can tokenize differently when cased
+    marked = [(name, pattern) for name, pattern in zip(names, patterns) if not re.fullmatch(r"[a-z ]+", name)]
+    variants = []
+    for case in (str.upper, str.title):
+        cased = nlp.tokenizer.pipe([case(name) for name, _ in marked])
+        variants.extend(other for (_, lower), other in zip(marked, cased) if len(other) != len(lower))
+    return patterns + variants
 
 
 def _base(surface: str) -> str:

@@ -1,14 +1,42 @@
 """Build ``extractor/data/drug_lexicon.jsonl`` from registry records.
 
-Facts used: the structured ``interventions[].name`` / ``other_names`` of the
-records in the shared corpus (type Drug or Biological), which give synonym
-sets of generic names, brand names and development codes.  Records that are
-the source of a ``test``-split gold document are left out, so the test split
-measures how the lexicon generalizes.  Curated entries (``drug_curated.jsonl``:
-INN spellings, recent oncology drugs, brand names) are merged on top by the
-component, not here.
+Where each part of the drug data comes from (all under ``extractor/data``):
 
-    python tools/build_drug_lexicon.py ../shared/corpus/ctgov_records.jsonl
+- ``drug_lexicon.jsonl`` (this script): the structured ``interventions[]``
+  of type Drug or Biological in ``ctgov_records.jsonl`` (the shared corpus of
+  ClinicalTrials.gov records).  Each intervention's ``name`` and
+  ``other_names`` (split at commas, semicolons and parentheses) form a synonym
+  set of generic names, brand names and development codes.  The set's
+  canonical name is the one that looks most like an INN (ends with a WHO INN
+  stem from ``inn_stems.json``, is a plain word, is not a code, is the
+  record's own name field); salt and
+  dosage-form words are stripped from it.  A name gets the canonical its sets
+  vote for most (a lone name or a part of a combination votes weakly for
+  itself).  Sets naming a combination (``A and B``, ``A + B``) give no
+  synonyms, but each coded or INN-named part is a name.  Names are dropped when the corpus shows they are mostly not drugs:
+  a name written in the text of many records that do not list it as an
+  intervention (``creatinine``, ``platelet``, ``double-blind``) is noise.
+- Records that are the source of a ``test``-split gold document
+  (``annotations/splits.json``) are left out, so the test split measures how
+  the lexicon generalizes.
+- ``drug_stoplist.jsonl``: hand-written words never to keep as drug names
+  (vague words, procedures, lab tests, study-design words, per the annotation
+  guide).
+- ``drug_curated.jsonl``: hand-written facts merged on top by the component:
+  WHO INN spellings (``rifampin`` -> ``rifampicin``), recent drugs missing from
+  the corpus, brand names.  Curated entries win over built ones.
+- ``regimens.jsonl``: regimen acronyms and their components (oncology
+  convention); ``drug_classes.jsonl``: class and therapy-type names (from
+  the annotation guide and the train split); ``drug_class_grammar.json``: the
+  grammar of class phrases; ``inn_stems.json``: WHO INN stems;
+  ``drug_context.jsonl``: role cue rules; ``drug_code_slots.json``: when an
+  unknown development code counts as a drug.  All hand-written files are
+  edited directly; only ``drug_lexicon.jsonl`` is generated.
+- ``models/drug_role.json`` (optional, not bundled): ``tools/train_drugs.py``.
+
+Rebuild (about a minute)::
+
+    python tools/build_drug_lexicon.py /work/shared/corpus/ctgov_records.jsonl
 
 Each output line: ``{"name": surface (lowercase), "inn": canonical name}``.
 """
@@ -29,23 +57,35 @@ SALTS = {
     "sulphate", "phosphate", "acetate", "besylate", "succinate", "fumarate", "bromide", "chloride", "calcium",
     "dihydrochloride", "malate", "tosylate", "dimesylate", "trihydrate", "disodium", "dipropionate",
     "propionate", "valerate", "magnesium", "lactate", "gluconate", "nitrate", "hyclate", "monohydrate",
-    "hydrobromide", "bitartrate", "meglumine", "liposome", "liposomal", "pegylated",
+    "hydrobromide", "bitartrate", "meglumine", "liposome", "liposomal", "pegylated", "isetionate",
+    "enanthate", "cypionate", "undecanoate", "decanoate", "palmitate", "mofetil", "axetil", "pivoxil",
 }
 FORMS = {
     "tablet", "tablets", "capsule", "capsules", "injection", "injectable", "oral", "iv", "infusion", "solution",
     "cream", "gel", "patch", "ointment", "suspension", "spray", "inhaler", "intravenous", "drops", "implant",
     "therapy", "treatment", "extended-release", "er", "xr", "sr", "dose", "low-dose", "high-dose", "high",
-    "low", "and", "plus", "with", "or",
+    "low", "and", "plus", "with", "or", "odt", "film-coated", "eye", "nasal", "topical", "vaginal",
 }
 DOSE = re.compile(r"\b\d[\d.,]*\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|%|mg/kg|mg/m2)\b.*$", re.I)
-CODE = re.compile(r"^[a-z]{1,6}-?\s?\d{2,}[a-z0-9-]*$")
+CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,}[a-z0-9-]*$")
 WORD_NAME = re.compile(r"^[a-z][a-z\- ]{2,40}[a-z]$")
-INN_STEMS = tuple(json.loads((DATA / "inn_stems.json").read_text())["stems"])
+COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[+&/]")
+NOISE_WORDS = {"of", "against", "controlled", "discontinuation", "therapeutic", "for", "the", "blockade",
+               "regimen", "group", "arm", "control", "versus", "vs", "standard", "using", "no", "matching",
+               "matched", "blinded", "open", "double-blind", "single-blind", "procedure", "sample", "samples",
+               "test", "tests", "blood", "phase", "cohort", "part", "period", "level", "dose"}
+STEMS = json.loads((DATA / "inn_stems.json").read_text())
+INN_STEMS = tuple(STEMS["stems"])
+# noise filter: a name without an INN stem, seen in the text of at least MIN_OTHER
+# records that do not list it, and listed by less than RATIO of that number, is
+# not kept (creatinine, platelet, biological, placebo-controlled)
+MIN_OTHER = 100
+RATIO = 0.02
 
 
 def clean(name: str) -> str:
-    name = name.replace("®", "").replace("™", "").replace("(TM)", "").strip()
-    name = DOSE.sub("", name).strip(" ,;-")
+    name = name.replace("®", "").replace("™", "").replace("(TM)", "").replace("(R)", "").strip()
+    name = DOSE.sub("", name).strip(" ,;-:.")
     return re.sub(r"\s+", " ", name).lower()
 
 
@@ -53,6 +93,8 @@ def base_name(surface: str) -> str:
     words = [w for w in surface.split() if w not in SALTS]
     while words and words[-1] in FORMS:
         words.pop()
+    while words and words[0] in FORMS:
+        words.pop(0)
     return " ".join(words)
 
 
@@ -60,62 +102,158 @@ def looks_generic(surface: str) -> bool:
     return bool(WORD_NAME.match(surface)) and len(surface.split()) <= 3
 
 
+def inn_score(name: str, primary: bool) -> float:
+    """How much a name looks like the generic (INN) name of its set."""
+    score = 0.0
+    if name.split()[-1].endswith(INN_STEMS) or name.split()[0].endswith(INN_STEMS):
+        score += 4
+    if looks_generic(name):
+        score += 1
+    if len(name.split()) == 1:
+        score += 0.5
+    if CODE.match(name) or any(c.isdigit() for c in name):
+        score -= 3
+    if primary and looks_generic(name) and primary != "part":
+        score += 3  # the registry's own name field, when it reads like a generic name
+    return score
+
+
+def split_names(item: str) -> list[str]:
+    outer = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", item)
+    inner = re.findall(r"\(([^)]*)\)|\[([^\]]*)\]", item)
+    parts = [outer] + [a or b for a, b in inner]
+    names = []
+    for part in parts:
+        names.extend(p for p in re.split(r"[,;]\s*", part) if p.strip())
+    return names
+
+
 def synonym_sets(records):
+    """(name, primary) lists per Drug/Biological intervention; primary: True for
+    the name field, False for other names, "part" for a part of a combination."""
     for record in records:
         for intervention in record.get("interventions") or []:
             if (intervention.get("type") or "").upper() not in ("DRUG", "BIOLOGICAL"):
                 continue
-            raw = [intervention.get("name") or ""]
+            primary = intervention.get("name") or ""
+            if clean(primary).endswith(CLASS_HEADS):
+                continue  # a drug class listing its members
+            if COMBINATION.search(re.sub(r"\([^)]*\)", "", primary).lower()):
+                # a combination or a comparison: its other names are not synonyms,
+                # but each part names a drug by itself (BAY60-4552 + Vardenafil)
+                parts = re.split(r"\s*(?:\+|&|/|\band\b|\bplus\b|\bwith\b|\bor\b|\bvs\.?|\bversus\b)\s*", clean(primary))
+                for part in parts:
+                    if part and (CODE.match(part) or part.split()[-1].endswith(INN_STEMS)):
+                        yield [(part, "part")]
+                continue
+            raw = [(n, True) for n in split_names(primary)]
             for other in intervention.get("other_names") or []:
-                raw.extend(part for part in re.split(r",\s*", other) if part)
+                if COMBINATION.search(other.lower()):
+                    continue
+                raw.extend((n, False) for n in split_names(other))
             names = []
-            for item in raw:
-                outer = re.sub(r"\([^)]*\)", "", item)
-                inner = re.findall(r"\(([^)]*)\)", item)
-                for candidate in [outer, *inner]:
-                    surface = clean(candidate)
-                    if surface and " and " not in surface and " plus " not in surface and "+" not in surface:
-                        names.append(surface)
+            for item, is_primary in raw:
+                surface = clean(item)
+                if surface:
+                    names.append((surface, is_primary))
             if names:
                 yield names
 
 
-NOISE_WORDS = {"of", "against", "controlled", "discontinuation", "therapeutic", "for", "the", "blockade",
-               "regimen", "group", "arm", "control", "versus", "vs", "standard"}
+CLASS_HEADS = ("agents", "agent", "inhibitors", "inhibitor", "drugs", "drug", "therapy", "therapies",
+               "medications", "medication", "blockers", "antagonists", "agonists", "based", "monotherapy",
+               "immunotherapy", "chemotherapy", "regimen", "treatment", "inhibition")
+
+
+def keep(surface: str, stoplist: set[str]) -> bool:
+    return (surface not in stoplist and not surface.endswith(CLASS_HEADS) and 3 <= len(surface) <= 60 and len(surface.split()) <= 4
+            and not NOISE_WORDS & set(surface.split()) and not re.fullmatch(r"[\d\W]+", surface)
+            and not re.fullmatch(r"[ivx]+", surface) and not re.search(r"%|\+|\b(?:once|daily|intake|twice)\b", surface))
 
 
 def build(records, stoplist: set[str]) -> list[dict]:
     votes: dict[str, Counter] = defaultdict(Counter)
     for names in synonym_sets(records):
-        names = [n for n in names if n not in stoplist and len(n) >= 3 and not NOISE_WORDS & set(n.split())
-                 and len(n.split()) <= 4]
-        bases = list(dict.fromkeys(base_name(n) for n in names))
-        stemmed = [b for b in bases if looks_generic(b) and b.endswith(INN_STEMS)]
+        names = [(n, p) for n, p in names if keep(n, stoplist)]
+        if not names:
+            continue
+        bases = [(base_name(n) or n, p) for n, p in names]
+        best, score = max(((b, inn_score(b, p)) for b, p in bases if keep(b, stoplist)),
+                          key=lambda x: x[1], default=(None, 0))
+        if best is None:
+            continue
+        stemmed = {b for b, _ in bases if inn_score(b, False) >= 4.5}
+        primary = [b for b, p in bases if p is True]
         if len(stemmed) > 1:
-            # several generic names in one set (a combination): trust only each name itself
-            for name in stemmed:
-                votes[name][name] += 1
-            continue
-        if stemmed:
-            canonical = stemmed[0]
-        elif names and looks_generic(bases[0]):
-            canonical = bases[0]
+            if primary and primary[0] in stemmed:
+                best = primary[0]  # the name field is the generic; unstemmed others are its synonyms
+                for name in stemmed - {best}:
+                    votes[name][name] += 1  # another generic name stands for itself
+                names = [(n, p) for n, p in names if (base_name(n) or n) not in stemmed - {best}]
+            else:
+                # several generic names in one set: each name only stands for itself
+                for name in stemmed:
+                    votes[name][name] += 1
+                continue
+        # how much the set says: a part of a combination or a lone name only names
+        # itself (weakly), a set without an INN-like name less than one with it
+        if all(p == "part" for _, p in names) or len(names) == 1:
+            weight = 0.1
+        elif best not in stemmed:
+            weight = 0.5
         else:
-            continue
-        for surface in names:
-            if looks_generic(surface) or CODE.match(surface) or re.match(r"^[a-z][a-z0-9\- ]{2,40}$", surface):
-                votes[surface][canonical] += 1
-        votes[canonical][canonical] += 1
-    entries = []
-    for surface, counter in sorted(votes.items()):
-        if surface in stoplist:
-            continue
-        canonical, _ = counter.most_common(1)[0]
-        entries.append({"name": surface, "inn": canonical})
-    return entries
+            weight = 1.0
+        for surface, _ in names:
+            votes[surface][best] += weight
+        votes[best][best] += weight
+    mapping = {}
+    for surface, counter in votes.items():
+        # most votes; an INN-like canonical wins a tie
+        mapping[surface] = max(counter, key=lambda c: (counter[c] + (0.25 if inn_score(c, False) >= 4.5 else 0), c))
+    # follow chains (brand -> code -> generic) to the end
+    for surface in list(mapping):
+        seen = {surface}
+        target = mapping[surface]
+        while mapping.get(target, target) != target and target not in seen:
+            seen.add(target)
+            target = mapping[target]
+        mapping[surface] = target
+    return [{"name": s, "inn": c} for s, c in sorted(mapping.items())]
+
+
+def noise_filter(entries: list[dict], records, texts) -> tuple[list[dict], list[str]]:
+    """Drop names that the corpus mostly writes when they are not an intervention."""
+    import spacy
+    from spacy.matcher import PhraseMatcher
+
+    nlp = spacy.blank("en")
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    names = sorted({e["name"] for e in entries})
+    for chunk in range(0, len(names), 2000):
+        matcher.add("N", list(nlp.tokenizer.pipe(names[chunk:chunk + 2000])))
+    listed: Counter = Counter()
+    unlisted: Counter = Counter()
+    for record, text in zip(records, texts):
+        own = set()
+        for names_, _ in ((n, None) for n in synonym_sets([record])):
+            own.update(n for n, _ in names_)
+        found = {doc_span.text.lower() for doc_span in
+                 (doc[s:e] for doc in [nlp.make_doc(text)] for _, s, e in matcher(doc))}
+        for name in own:
+            listed[name] += 1
+        for name in found - own:
+            unlisted[" ".join(name.split())] += 1
+    dropped = [e["name"] for e in entries
+               if unlisted[e["name"]] >= MIN_OTHER and listed[e["name"]] < RATIO * unlisted[e["name"]]
+               and not e["name"].endswith(INN_STEMS)]
+    drop = set(dropped)
+    return [e for e in entries if e["name"] not in drop], sorted(drop)
 
 
 def main(path: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    from extractor.records import render_ctgov
+
     splits = json.loads((ROOT / "annotations" / "splits.json").read_text())
     held_out = {name.split("_", 1)[1] for name in splits["test"] if not name.startswith("seed_")}
     records = []
@@ -124,12 +262,15 @@ def main(path: str) -> None:
             record = json.loads(line)
             if record["nct_id"] not in held_out:
                 records.append(record)
-    stoplist = {line["name"] for line in map(json.loads, (DATA / "drug_stoplist.jsonl").read_text().splitlines()) }
+    stoplist = {json.loads(line)["name"] for line in (DATA / "drug_stoplist.jsonl").read_text().splitlines()}
     entries = build(records, stoplist)
+    texts = [render_ctgov(r, full=True).text for r in records]
+    entries, dropped = noise_filter(entries, records, texts)
     with open(DATA / "drug_lexicon.jsonl", "w", encoding="utf-8") as out:
         for entry in entries:
             out.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    print(f"{len(entries)} names from {len(records)} records ({len(held_out)} test-split sources left out)")
+    print(f"{len(entries)} names from {len(records)} records ({len(held_out)} test-split sources left out); "
+          f"{len(dropped)} noisy names dropped: {', '.join(dropped[:80])}")
 
 
 if __name__ == "__main__":
