@@ -16,6 +16,8 @@ fields and list items) and invents none where lines wrap.  Rules:
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -42,6 +44,7 @@ class TrialSentencizer:
         if n == 0:
             return doc
         texts = [t.text for t in doc]
+        spaced = [bool(t.whitespace_) for t in doc]
         starts = [False] * n
         starts[0] = True
         last_word = ""  # last non-space token text before the current position
@@ -65,14 +68,18 @@ class TrialSentencizer:
                     ):
                         starts[i + 1] = True
                 continue
-            if i > 0 and not starts[i] and texts[i - 1] in SENTENCE_END and (doc[i - 1].whitespace_ or texts[i - 1] == "。"):
+            if i > 0 and not starts[i] and texts[i - 1] in SENTENCE_END and (spaced[i - 1] or texts[i - 1] == "。"):
                 # "II. Assess": a list numeral and its dot do not make a sentence
                 if not text[:1].islower() and not (i - 2 == sentence_start and _is_numeral(texts[i - 2])):
                     starts[i] = True
                     sentence_start = i
             last_word = text
-        for token, is_start in zip(doc, starts):
-            token.is_sent_start = is_start
+        # Setting token.is_sent_start checks the whole doc for a parse on
+        # every call (quadratic); check once (same error on a parsed doc),
+        # then write all boundaries in one array: 1 starts, -1 does not.
+        doc[0].is_sent_start = True
+        values = numpy.fromiter((1 if s else -1 for s in starts), dtype=numpy.int64, count=n)
+        doc.from_array([SENT_START], values.astype(numpy.uint64).reshape(n, 1))
         return doc
 
 
