@@ -105,3 +105,21 @@ def test_write_ents_replaces_only_overlapping_host_entities():
     host.add_pipe("extractor_drugs", config={"write_ents": True})
     doc = host("In IMpower133 patients receive bevacizumab 15 mg/kg IV.")
     assert [(e.text, e.label_) for e in doc.ents] == [("IMpower133", "TRIAL"), ("bevacizumab", "DRUG")]
+
+
+def test_pipe_records_keeps_order_ids_and_fields_across_processes(nlp):
+    from extractor.pipeline import pipe_records
+    from extractor.records import render_ctgov
+
+    texts = [path.read_text(encoding="utf-8") for path in SEEDS]
+    expected = [doc_to_record(doc, f"d{i}") for i, doc in enumerate(nlp.pipe(texts))]
+    items = [(text, f"d{i}") for i, text in enumerate(texts)]
+    assert list(pipe_records(nlp, items)) == expected
+    # batches of 2 over 2 workers: order must survive out-of-order completion
+    assert list(pipe_records(nlp, items, n_process=2, batch_size=2)) == expected
+    rendered = render_ctgov({"nct_id": "NCT1", "title": "Cisplatin for lung cancer",
+                             "interventions": [{"type": "Drug", "name": "cisplatin"}]})
+    [record] = pipe_records(nlp, [(rendered.text, rendered.id, rendered)], n_process=2)
+    assert [(e["text"], e["field"]) for e in record["entities"]] == [
+        ("Cisplatin", "title"), ("cisplatin", "interventions")
+    ]
