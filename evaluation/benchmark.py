@@ -42,15 +42,17 @@ TARGETS = {
 
 
 # ---- sample ----------------------------------------------------------------
-def read_jsonl_gz(path: Path, limit: int | None = None) -> list[dict]:
-    records = []
+def read_jsonl_gz(path: Path, limit: int | None = None):
+    """The records of ``path``, one at a time (the sample's records, with all
+    their fields, take more memory than the pipeline: never hold them all)."""
+    count = 0
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for line in handle:
-            if limit is not None and len(records) >= limit:
+            if limit is not None and count >= limit:
                 break
             if line.strip():
-                records.append(json.loads(line))
-    return records
+                count += 1
+                yield json.loads(line)
 
 
 def sample_texts(limit: int | None = None) -> list[str]:
@@ -143,12 +145,13 @@ sys.path.insert(0, {here!r})
 import benchmark
 limit = None if sys.argv[1] == "none" else int(sys.argv[1])
 texts = benchmark.sample_texts(limit)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 import extractor
 nlp = extractor.load()
 start = time.perf_counter()
 count = benchmark.consume(nlp.pipe(texts))
 seconds = time.perf_counter() - start
-print(json.dumps({{"docs": count, "seconds": seconds,
+print(json.dumps({{"docs": count, "seconds": seconds, "peak_rss_before_load_kb": before,
                   "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
 """
 
@@ -176,8 +179,10 @@ def measure_load(repeat: int) -> dict:
 def measure_memory(limit: int | None) -> dict:
     result, _ = fresh_python(MEMORY_CODE.format(here=str(HERE)), "none" if limit is None else str(limit))
     # Linux reports ru_maxrss in kilobytes, macOS in bytes
-    kb = result["peak_rss_kb"] / 1024 if sys.platform == "darwin" else result["peak_rss_kb"]
-    return {"peak_rss_mb": kb / 1024, "docs": result["docs"], "seconds": result["seconds"]}
+    scale = 1 / 1024 if sys.platform == "darwin" else 1
+    return {"peak_rss_mb": result["peak_rss_kb"] * scale / 1024,
+            "peak_rss_before_load_mb": result["peak_rss_before_load_kb"] * scale / 1024,
+            "docs": result["docs"], "seconds": result["seconds"]}
 
 
 # ---- machine ---------------------------------------------------------------
@@ -352,7 +357,8 @@ def format_table(result: dict) -> str:
                  f"{load['extractor']['process_wall_seconds']:.2f} s); spacy.blank('en') "
                  f"{load['blank_en']['seconds']:.2f} s (CPU {load['blank_en']['cpu_seconds']:.2f} s)")
     lines.append(f"peak resident memory, fresh interpreter running the pipeline over the sample: "
-                 f"{result['memory']['peak_rss_mb']:.0f} MB")
+                 f"{result['memory']['peak_rss_mb']:.0f} MB ({result['memory']['peak_rss_before_load_mb']:.0f} MB "
+                 f"with the rendered sample read, before importing extractor)")
     lines.append("")
     for name, check in result["checks"].items():
         bound = f"  (idle-machine bound {check['idle_machine_bound']:.2f})" if "idle_machine_bound" in check else ""
