@@ -369,6 +369,28 @@ def format_table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def profile(limit: int | None, out: Path, top: int = 30) -> str:
+    """cProfile of one pipeline pass over the sample: stats saved to ``out``
+    (for ``python -m pstats`` or snakeviz), the top functions returned."""
+    import cProfile
+    import io
+    import pstats
+
+    import extractor
+
+    texts = sample_texts(limit)
+    nlp = extractor.load()
+    consume(nlp.pipe(texts[:50]))
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: consume(nlp.pipe(texts)))
+    profiler.dump_stats(str(out))
+    buffer = io.StringIO()
+    stats = pstats.Stats(profiler, stream=buffer)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return buffer.getvalue()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="use only the first N registry records")
@@ -376,8 +398,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-multiprocess", action="store_true", help="skip the n_process=2 pass")
     parser.add_argument("--repeat", type=int, default=1, help="passes per throughput figure; the best is kept")
     parser.add_argument("--batch-size", type=int, default=64, help="nlp.pipe batch size")
+    parser.add_argument("--profile", type=Path, default=None, metavar="OUT",
+                        help="instead of the benchmark, profile one pipeline pass (cProfile stats to OUT)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    if args.profile is not None:
+        print(profile(args.limit, args.profile))
+        return 0
     result = run(args.limit, max(1, args.repeat), not args.skip_multiprocess, args.batch_size,
                  progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     print(format_table(result))
