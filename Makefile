@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install clean
+.PHONY: demo test bench install clean
 
 $(BIN)/extractor: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# Speed and memory on the shipped sample; writes evaluation/benchmark.json
+bench: install
+	$(BIN)/python evaluation/benchmark.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

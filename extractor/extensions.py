@@ -25,25 +25,31 @@ SPAN_ATTRIBUTES = ("normalized", "resolution", "confidence", "role", "field")
 DOC_ATTRIBUTES = ("relations", "regimens", "endpoints")
 
 
+_SPAN_NAMES = tuple(f"extractor_{name}" for name in SPAN_ATTRIBUTES)
+_DOC_NAMES = tuple(f"extractor_{name}" for name in DOC_ATTRIBUTES)
+
+
 def ensure_extensions() -> None:
     """Register the extension attributes once; called by each component."""
-    for name in SPAN_ATTRIBUTES:
-        if not Span.has_extension(f"extractor_{name}"):
-            Span.set_extension(f"extractor_{name}", default=None)
-    for name in DOC_ATTRIBUTES:
-        if not Doc.has_extension(f"extractor_{name}"):
-            Doc.set_extension(f"extractor_{name}", default=None)
+    for name in _SPAN_NAMES:
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+    for name in _DOC_NAMES:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
 
 
 def set_span_data(span: Span, **values) -> None:
     ensure_extensions()
+    underscore = span._  # each ``span._`` builds a new accessor: build it once
     for key, value in values.items():
-        setattr(span._, f"extractor_{key}", value)
+        setattr(underscore, f"extractor_{key}", value)
 
 
 def span_data(span: Span) -> dict:
     ensure_extensions()
-    return {key: getattr(span._, f"extractor_{key}") for key in SPAN_ATTRIBUTES}
+    underscore = span._
+    return {key: getattr(underscore, name) for key, name in zip(SPAN_ATTRIBUTES, _SPAN_NAMES)}
 
 
 def get_entities(doc: Doc, labels: Iterable[str] | None = None) -> list[Span]:

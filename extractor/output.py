@@ -19,27 +19,29 @@ def doc_to_record(doc: Doc, doc_id: str = "", fields=None) -> dict:
     field each entity came from.
     """
     ensure_extensions()
+    text = doc.text  # built from the tokens on every access: once per doc
     entities = []
     ids = {}
     for index, ent in enumerate(get_entities(doc, ENTITY_LABELS)):
         entity_id = f"T{index + 1}"
-        ids[(ent.start_char, ent.end_char)] = entity_id
-        data = span_data(ent)
-        item = {"id": entity_id, "label": ent.label_, "start": ent.start_char, "end": ent.end_char, "text": ent.text}
-        if ent.label_ in ("DRUG", "DRUG_CLASS"):
+        start, end, label = ent.start_char, ent.end_char, ent.label_
+        ids[(start, end)] = entity_id
+        item = {"id": entity_id, "label": label, "start": start, "end": end, "text": text[start:end]}
+        if label in ("DRUG", "DRUG_CLASS"):
+            data = span_data(ent)
             item.update(
                 normalized=data["normalized"], role=data["role"],
                 resolution=data["resolution"], confidence=data["confidence"],
             )
         if fields is not None:
-            item["field"] = fields.field_at(ent.start_char)
+            item["field"] = fields.field_at(start)
         entities.append(item)
     relations = []
     for rel in doc._.extractor_relations or []:
         arg1, arg2 = ids.get(tuple(rel["arg1"])), ids.get(tuple(rel["arg2"]))
         if arg1 and arg2:
             relations.append({"label": rel["label"], "arg1": arg1, "arg2": arg2})
-    record = {"id": doc_id, "text": doc.text, "entities": entities, "relations": relations}
+    record = {"id": doc_id, "text": text, "entities": entities, "relations": relations}
     if doc._.extractor_regimens is not None:
         record["regimens"] = _plain(doc._.extractor_regimens)
     if doc._.extractor_endpoints is not None:
@@ -64,4 +66,4 @@ def doc_to_brat(doc: Doc, doc_id: str) -> BratDocument:
         for e in record["entities"]
     ]
     relations = [Relation(f"R{i + 1}", r["label"], r["arg1"], r["arg2"]) for i, r in enumerate(record["relations"])]
-    return BratDocument(doc_id, doc.text, entities, relations)
+    return BratDocument(doc_id, record["text"], entities, relations)

@@ -16,6 +16,8 @@ fields and list items) and invents none where lines wrap.  Rules:
 
 import re
 
+import numpy
+from spacy.attrs import IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -41,38 +43,59 @@ class TrialSentencizer:
         n = len(doc)
         if n == 0:
             return doc
-        texts = [t.text for t in doc]
-        starts = [False] * n
-        starts[0] = True
-        last_word = ""  # last non-space token text before the current position
-        sentence_start = 0
-        for i in range(n):
-            if starts[i]:
-                sentence_start = i
-            text = texts[i]
-            if text.isspace():
-                if "\n" in text and i + 1 < n:
-                    nxt = texts[i + 1]
-                    after = texts[i + 2] if i + 2 < n else ""
-                    tail = text.rsplit("\n", 1)[1]
-                    if (
-                        text.count("\n") > 1
-                        or not tail  # newline with no indent: a new field or line
-                        or last_word[-1:] in LINE_END
-                        or _starts_item(nxt, after)
-                        or not nxt[:1].islower() and not nxt[:1].isdigit() and last_word[-1:] not in ",(/-"
-                        and not _continues(last_word)
-                    ):
-                        starts[i + 1] = True
-                continue
-            if i > 0 and not starts[i] and texts[i - 1] in SENTENCE_END and (doc[i - 1].whitespace_ or texts[i - 1] == "。"):
+        # Only two kinds of token can start a sentence: the token after a
+        # whitespace token holding a line break, and a word after a sentence
+        # end.  Find both with arrays and look at token texts only there.
+        array = doc.to_array([ORTH, SPACY, IS_SPACE])
+        orth = array[:, 0]
+        is_space = array[:, 2].astype(bool)
+        strings = doc.vocab.strings
+        end_ids = numpy.array([strings.as_int(mark) for mark in SENTENCE_END], dtype=numpy.uint64)
+        # a sentence end followed by a space (or an ideographic full stop), then a word
+        ends = numpy.isin(orth[:-1], end_ids) & ((array[:-1, 1] != 0) | (orth[:-1] == strings.as_int("。")))
+        after_end = numpy.flatnonzero(ends & ~is_space[1:]) + 1
+        # the last non-space token at or before each position
+        positions = numpy.arange(n)
+        last_word_at = numpy.maximum.accumulate(numpy.where(is_space, -1, positions)).tolist()
+        events = [(int(i), False) for i in numpy.flatnonzero(is_space)]
+        events += [(int(i), True) for i in after_end]
+        events.sort()
+
+        def text(i: int) -> str:
+            return strings[int(orth[i])] if 0 <= i < n else ""
+
+        starts = [0]  # increasing token indices
+        for i, is_word in events:
+            if is_word:
+                if starts[-1] == i:
+                    continue
+                word = text(i)
                 # "II. Assess": a list numeral and its dot do not make a sentence
-                if not text[:1].islower() and not (i - 2 == sentence_start and _is_numeral(texts[i - 2])):
-                    starts[i] = True
-                    sentence_start = i
-            last_word = text
-        for token, is_start in zip(doc, starts):
-            token.is_sent_start = is_start
+                if not word[:1].islower() and not (i - 2 == starts[-1] and _is_numeral(text(i - 2))):
+                    starts.append(i)
+                continue
+            space = text(i)
+            if "\n" not in space or i + 1 >= n:
+                continue
+            nxt, after = text(i + 1), text(i + 2)
+            last_word = text(last_word_at[i - 1]) if i > 0 else ""
+            if (
+                space.count("\n") > 1
+                or not space.rsplit("\n", 1)[1]  # newline with no indent: a new field or line
+                or last_word[-1:] in LINE_END
+                or _starts_item(nxt, after)
+                or not nxt[:1].islower() and not nxt[:1].isdigit() and last_word[-1:] not in ",(/-"
+                and not _continues(last_word)
+            ):
+                if starts[-1] != i + 1:
+                    starts.append(i + 1)
+        # Setting token.is_sent_start checks the whole doc for a parse on
+        # every call (quadratic); check once (same error on a parsed doc),
+        # then write all boundaries in one array: 1 starts, -1 does not.
+        doc[0].is_sent_start = True
+        values = numpy.full(n, -1, dtype=numpy.int64)
+        values[starts] = 1
+        doc.from_array([SENT_START], values.astype(numpy.uint64).reshape(n, 1))
         return doc
 
 
