@@ -20,10 +20,12 @@ stays free of Dask and its logging):
 * :func:`annotate_bag` - a ``dask.bag`` of raw records (dicts) to a bag of
   output records.
 * :func:`annotate_dataframe` - a ``dask.dataframe`` with one record per row to
-  a frame with columns ``id``, ``entities``, ``relations`` and ``error``.
+  a frame with columns ``id``, ``entities``, ``relations``, ``regimens``,
+  ``endpoints`` and ``error``.
 
-Records that cannot be annotated (malformed JSON, no text, a text longer than
-``nlp.max_length``) never cost their partition: :func:`annotate_to_shards`
+Records that cannot be annotated (malformed JSON, no text) never cost their
+partition (texts longer than ``nlp.max_length`` are annotated in pieces, as
+in one process): :func:`annotate_to_shards`
 returns them as messages naming file and line; the bag and frame functions
 give them as ``{"id": ..., "error": message}``.
 
@@ -66,6 +68,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .inputs import InputDocument, InputError, record_to_document
+
+# the list-valued keys of an output record, JSON-encoded in Parquet shards
+LIST_FIELDS = ("entities", "relations", "regimens", "endpoints")
 
 INPUT_SUFFIXES = (".jsonl", ".parquet")
 SHARD_FORMATS = ("jsonl", "parquet")
@@ -319,11 +324,10 @@ def _write_parquet(path: Path, records: list[dict], include_text: bool) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    columns = {
-        "id": pa.array([r["id"] for r in records], pa.string()),
-        "entities": pa.array([json.dumps(r["entities"], ensure_ascii=False) for r in records], pa.string()),
-        "relations": pa.array([json.dumps(r["relations"], ensure_ascii=False) for r in records], pa.string()),
-    }
+    columns = {"id": pa.array([r["id"] for r in records], pa.string())}
+    for key in LIST_FIELDS:
+        if records and key in records[0]:
+            columns[key] = pa.array([json.dumps(r[key], ensure_ascii=False) for r in records], pa.string())
     if include_text:
         columns["text"] = pa.array([r["text"] for r in records], pa.string())
     pq.write_table(pa.table(columns), path)
@@ -332,7 +336,8 @@ def _write_parquet(path: Path, records: list[dict], include_text: bool) -> None:
 def read_shards(out_dir: str | os.PathLike) -> Iterator[dict]:
     """The records of a shard folder, shard by shard in name order (input
     stem, then record number), as :func:`annotate_to_shards` wrote them;
-    Parquet ``entities``/``relations`` columns are decoded from JSON."""
+    Parquet ``entities``/``relations``/``regimens``/``endpoints`` columns are
+    decoded from JSON."""
     for path in sorted(Path(out_dir).iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
@@ -348,8 +353,9 @@ def read_shards(out_dir: str | os.PathLike) -> Iterator[dict]:
                 record = {"id": row["id"]}
                 if "text" in row:
                     record["text"] = row["text"]
-                record["entities"] = json.loads(row["entities"])
-                record["relations"] = json.loads(row["relations"])
+                for key in LIST_FIELDS:
+                    if key in row:
+                        record[key] = json.loads(row[key])
                 yield record
 
 
@@ -533,8 +539,7 @@ def _annotate_frame(frame, pipeline=None, loader=None, batch_size=32):
     return pd.DataFrame(
         {
             "id": [r["id"] for r in records],
-            "entities": [r.get("entities") for r in records],
-            "relations": [r.get("relations") for r in records],
+            **{key: [r.get(key) for r in records] for key in LIST_FIELDS},
             "error": [r.get("error") for r in records],
         },
         index=frame.index,
@@ -546,9 +551,10 @@ def annotate_dataframe(ddf, *, pipeline: str | None = None, loader: Callable | N
     """A Dask data frame with one raw record per row (columns ``id`` and
     ``text``, or registry record columns as in ``dask.dataframe.read_parquet``
     of the corpus) to one with the same index and object columns ``id``,
-    ``entities``, ``relations`` (lists of dicts, as in the JSON records) and
+    ``entities``, ``relations``, ``regimens``, ``endpoints`` (lists of dicts,
+    as in the JSON records) and
     ``error`` (``None``, or why the row could not be annotated)."""
     import pandas as pd
 
-    meta = pd.DataFrame({name: pd.Series(dtype=object) for name in ("id", "entities", "relations", "error")})
+    meta = pd.DataFrame({name: pd.Series(dtype=object) for name in ("id", *LIST_FIELDS, "error")})
     return ddf.map_partitions(_annotate_frame, pipeline=pipeline, loader=loader, batch_size=batch_size, meta=meta)
