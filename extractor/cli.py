@@ -190,6 +190,15 @@ def _pretty(record: dict) -> str:
         lines.append(f"  {e['label']:<10} {e['text'].replace(chr(10), ' ')!r}{extra}")
     for r in record["relations"]:
         lines.append(f"  {r['label']:<18} {by_id[r['arg1']]['text']!r} -> {by_id[r['arg2']]['text']!r}")
+    for regimen in record.get("regimens") or []:
+        title = " / ".join(str(v) for v in (regimen["arm"], regimen["phase"]) if v) or "regimen"
+        lines.append(f"  [{title}]")
+        for drug in regimen["drugs"] + regimen["classes"]:
+            facts = [", ".join(drug[key]) for key in ("doses", "routes", "schedules", "durations") if drug[key]]
+            lines.append(f"    {drug['name']}" + (f": {'; '.join(facts)}" if facts else ""))
+    for endpoint in record.get("endpoints") or []:
+        frames = "; ".join(endpoint["time_frames"]) or "-"
+        lines.append(f"  endpoint ({endpoint['kind'] or '-'}) {endpoint['name']!r}: {frames}")
     return "\n".join(lines)
 
 

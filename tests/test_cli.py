@@ -325,3 +325,16 @@ def test_jsonl_from_stdin():
         "error: <stdin>:2: malformed JSON (Expecting property name enclosed in double quotes at column 2)",
         "1 documents annotated, 1 failed",
     ]
+
+
+def test_pretty_output_shows_the_regimens_of_seed_000():
+    seed = next((ROOT / "examples").glob("000_*.txt"))
+    result = runner.invoke(app, ["annotate", str(seed), "--pretty"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    induction, maintenance = lines.index("  [induction]"), lines.index("  [maintenance]")
+    assert "    etoposide: on a 21-day cycle; four cycles" in lines[induction:maintenance]
+    assert lines[maintenance + 1:maintenance + 3] == [
+        "    atezolizumab: every 21 days; up to 12 months",
+        "    bevacizumab: every 21 days; up to 12 months",
+    ]
