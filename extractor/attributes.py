@@ -119,7 +119,7 @@ class AttributeTagger:
         self._endpoint_regexes = []
         if words:
             alternatives = "|".join(_name_pattern(n) for n in words)
-            self._endpoint_regexes.append(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-]){abbreviation}", re.I))
+            self._endpoint_regexes.append(re.compile(rf"(?<!\w)(?<!\w-)(?:{alternatives})(?![\w-]){abbreviation}", re.I))
         if exact:
             alternatives = "|".join(re.escape(n) for n in exact)
             self._endpoint_regexes.append(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"))
@@ -147,15 +147,19 @@ class AttributeTagger:
         view = _DocView(doc)
         text = doc.text
         candidates: list[tuple[int, int, str, int]] = []  # start, end, label, priority
-        structured = list(self._outcome_entities(text, view)) + list(self._report_outcomes(text))
+        outcome_lines = self._outcome_lines(text, view)
+        structured = list(self._outcome_entities(text, outcome_lines)) + list(self._report_outcomes(text))
         for start, end, label in structured:
             candidates.append((start, end, label, 3))
         blocked = _Intervals([(s, e) for s, e, _ in structured])
+        in_outcome_line = _Intervals(outcome_lines)
         schedule_atoms: list[tuple[int, int, str]] = []
         for label, entry, regex in self._compiled:
             for match in regex.finditer(text):
                 start, end = match.span()
-                if start == end or blocked.overlaps(start, end) and label != "DOSE":
+                if start == end or blocked.overlaps(start, end):
+                    continue
+                if label != "DOSE" and in_outcome_line.overlaps(start, end):
                     continue
                 if entry.get("drug_after") and not view.drug_starts_within(end, end + 3):
                     continue
@@ -280,7 +284,9 @@ class AttributeTagger:
                     continue  # the outcome line's own fields win
                 before = text[max(0, start - BEFORE):start]
                 if ctx["endpoint_block_before"].search(before):
-                    continue  # a stopping rule, a dose level, a defined category
+                    continue  # a stopping rule, a count of events, a defined category
+                if ctx["endpoint_weak_block_before"].search(before) and not text[start:end].endswith((")", "）")):
+                    continue  # ``at the MTD`` is a dose level; ``until the MTD (MTD)`` still names it
                 if ctx["endpoint_block_after"].match(text, end, min(len(text), end + AFTER)):
                     continue
                 qualifier = ctx["endpoint_qualifier_before"].search(text, max(0, start - 50), start)
@@ -293,22 +299,96 @@ class AttributeTagger:
         return found
 
     # -- registry outcome lines --------------------------------------------
-    def _outcome_entities(self, text: str, view: "_DocView") -> Iterable[tuple[int, int, str]]:
+    def _outcome_entities(self, text: str, lines: list[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
         """ENDPOINT = measure, TIMEFRAME = time-frame field of each outcome item."""
         timeframe_start = self._ctx["timeframe_start"]
         continuation = self._ctx["timeframe_continuation"]
         measure_cut = self._ctx["measure_cut"]
+        field_end = self._ctx["timeframe_field"]
+        for line_start, line_end in lines:
+            line = text[line_start:line_end]
+            item_offset = line_start
+            for item in line.split("|"):
+                if ", " in item and field_end.match(item.rsplit(", ", 1)[1].rstrip(" .")):
+                    yield from _outcome_item(item, item_offset, timeframe_start, continuation, measure_cut)
+                item_offset += len(item) + 1
+
+    def _outcome_lines(self, text: str, view: "_DocView") -> list[tuple[int, int]]:
+        """Outcome lines: those of the sectionizer's ``outcomes`` sections, up
+        to three lines after a ``TYPE: name|...`` interventions line whose
+        items all end in a time-frame field, and prose lines that start with
+        an endpoint name and end in a ``, From ...`` window."""
+        lines: list[tuple[int, int]] = []
         for range_start, range_end in view.outcome_ranges:
             block = text[range_start:range_end]
             if ", " not in block or block.lstrip().startswith(("Primary", "Secondary", "Outcome")):
                 continue
-            offset = range_start
+            position = range_start
             for line in block.split("\n"):
-                item_offset = offset
-                for item in line.split("|"):
-                    yield from _outcome_item(item, item_offset, timeframe_start, continuation, measure_cut)
-                    item_offset += len(item) + 1
-                offset += len(line) + 1
+                lines.append((position, position + len(line)))
+                position += len(line) + 1
+        lines.extend(self._registry_items(text))
+        for match in self._ctx["outcome_prose_line"].finditer(text):
+            line_start, line_end = match.start(), match.end()
+            head = text[line_start:min(line_end, line_start + 80)]
+            if any(regex.match(head) for regex in self._endpoint_regexes):
+                end = line_end
+                while end > line_start and text[end - 1] in " .\r":
+                    end -= 1
+                lines.append((line_start, end))
+        unique = sorted(set(lines), key=lambda span: (span[0], -span[1]))
+        kept: list[tuple[int, int]] = []
+        for span in unique:
+            if not kept or span[0] >= kept[-1][1]:
+                kept.append(span)
+        return kept
+
+    def _registry_items(self, text: str) -> list[tuple[int, int]]:
+        """Outcome items after a ``TYPE: name|...`` interventions line.
+
+        An item ends at ``|`` or at a field break (a newline that is not part
+        of a ``\\r\\n`` hard wrap) when the text before it ends in a
+        ``, time frame`` field; descriptions may span several lines. The
+        first text that ends in no time-frame field is the description."""
+        match = self._ctx["interventions_line"].search(text)
+        if not match:
+            return []
+        field_end = self._ctx["timeframe_field"]
+
+        def ends_in_timeframe(start: int, end: int) -> bool:
+            comma = text.rfind(", ", start, end)
+            if comma == -1:
+                return False
+            tail = text[comma + 2:end].rstrip(" .\r")
+            return "\n" not in tail and ". " not in tail and len(tail) <= 160 and field_end.match(tail) is not None
+
+        items = []
+        position = match.end() + 1
+        groups = 0
+        while position < len(text) and groups < 3:
+            bar = text.find("|", position)
+            limit = min(len(text), position + 2500)
+            label = self._ctx["arm_label_line"].search(text, position, limit)
+            if label:
+                limit = label.start()
+            end = None
+            newline = text.find("\n", position, limit)
+            while newline != -1 and (bar == -1 or newline < bar):
+                if text[newline - 1:newline] != "\r" and ends_in_timeframe(position, newline):
+                    end = newline
+                    break
+                newline = text.find("\n", newline + 1, limit)
+            if end is None and newline == -1 and limit == len(text) and ends_in_timeframe(position, len(text)):
+                end = len(text)
+            if end is None and bar != -1 and bar < limit and ends_in_timeframe(position, bar):
+                end = bar
+            if end is None:
+                break
+            items.append((position, end))
+            if end == len(text) or text[end] == "\n":
+                groups += 1
+            position = end + 1
+        return items
 
     def _report_outcomes(self, text: str) -> Iterable[tuple[int, int, str]]:
         """Trial-report layout: ``Outcome Measurement:`` title line and ``Time frame:`` line."""
@@ -325,6 +405,12 @@ class AttributeTagger:
             end = start + len(text[start:end].rstrip(" ,.;:"))
             if end > start:
                 yield start, end, "ENDPOINT"
+                next_line = text.find("\n", match.end(1))
+                if next_line != -1:
+                    indent = len(text[next_line + 1:next_line + 9]) - len(text[next_line + 1:next_line + 9].lstrip(" \t"))
+                    restated = _restated(text, next_line + 1 + indent, text[start:end])
+                    if restated:
+                        yield restated[0], restated[1], "ENDPOINT"
         for match in re.finditer(r"^[ \t]*Time frame:[ \t]*(?:The[ \t]+)?([^\n]*\S)", text, re.M):
             yield match.start(1), match.end(1), "TIMEFRAME"
 
@@ -345,11 +431,27 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
     measure_end = lead + len(measure[lead:measure_end].rstrip(" ;:.,"))
     if measure_end > lead:
         yield item_offset + lead, item_offset + measure_end, "ENDPOINT"
+        restated = _restated(item, len(measure) + 2, measure[lead:measure_end])
+        if restated:
+            yield item_offset + restated[0], item_offset + restated[1], "ENDPOINT"
     tf_start = _timeframe_start(item, timeframe_start, continuation)
     if tf_start is not None:
-        tail = item[tf_start:].rstrip()
+        tail = item[tf_start:].rstrip(" \t\r.")
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:
+    """A description that opens by restating the measure (``The`` allowed):
+    the restatement's offsets."""
+    article = re.match(r"(?:The|the|A|An)\s+", text[position:position + 5])
+    if article:
+        position += article.end()
+    candidate = text[position:position + len(measure)]
+    after = text[position + len(measure):position + len(measure) + 1]
+    if measure and candidate.lower() == measure.lower() and not (after.isalnum() or after == "-"):
+        return position, position + len(measure)
+    return None
 
 
 def _timeframe_start(item: str, timeframe_start, continuation) -> int | None:
@@ -372,7 +474,9 @@ def _timeframe_start(item: str, timeframe_start, continuation) -> int | None:
         return len(item) - len(parts[-1]) if len(parts) >= 3 else None
     chosen = candidates[-1]
     for position in reversed(candidates[:-1]):
-        if not continuation.match(item, chosen):
+        segment_end = item.find(", ", chosen)
+        segment = item[chosen:segment_end if segment_end != -1 else len(item)].rstrip(" .")
+        if not continuation.fullmatch(segment):
             break
         chosen = position
     return chosen
@@ -386,7 +490,7 @@ def _is_abbreviation(name: str) -> bool:
 def _name_pattern(name: str) -> str:
     """A name's words with any white space (hard line wraps) or hyphen between them."""
     words = re.split(r"[\s-]+", name.strip())
-    return r"(?:\s{1,12}|-\s{0,12}|\s{0,12}-\s{0,12})".join(re.escape(w) for w in words)
+    return r"(?:\s{1,24}|\s{0,3}-\s{0,24})".join(re.escape(w) for w in words)
 
 
 class _Intervals:
