@@ -173,6 +173,8 @@ class AttributeTagger:
             candidates.append((start, end, "SCHEDULE", 2))
         for start, end in self._prose_endpoints(text, view, blocked):
             candidates.append((start, end, "ENDPOINT", 1))
+        for start, end in self._objective_endpoints(text, view, blocked):
+            candidates.append((start, end, "ENDPOINT", 0))
         spans = []
         strip = self._ctx["leading_words"]
         for start, end, label, priority in candidates:
@@ -282,6 +284,8 @@ class AttributeTagger:
                 start, end = match.span()
                 if blocked.overlaps(start, end):
                     continue  # the outcome line's own fields win
+                if view.section_at(start) in ELIGIBILITY_SECTIONS:
+                    continue  # criteria name lab values and conditions, not measures
                 before = text[max(0, start - BEFORE):start]
                 if ctx["endpoint_block_before"].search(before):
                     continue  # a stopping rule, a count of events, a defined category
@@ -296,6 +300,29 @@ class AttributeTagger:
                 if tail:
                     end = tail.end()
                 found.append((start, end))
+        return found
+
+    def _objective_endpoints(self, text: str, view: "_DocView", blocked: "_Intervals") -> list[tuple[int, int]]:
+        """``Determine the X`` / ``Evaluate the X`` in objectives: X, up to the
+        first preposition, clause or punctuation, unless X is a vague word
+        (``safety``, ``efficacy``) or names a drug."""
+        ctx = self._ctx
+        stop = ctx["endpoint_objective_stop"]
+        reject = ctx["endpoint_objective_reject"]
+        found = []
+        for match in ctx["endpoint_objective"].finditer(text):
+            start = match.end()
+            window_end = min(len(text), start + 90)
+            cut = stop.search(text, start, window_end)
+            end = cut.start() if cut else window_end
+            phrase = text[start:end]
+            words = phrase.split()
+            if not words or len(words) > 6 or not words[0][:1].islower():
+                continue
+            end = start + len(phrase.rstrip())
+            if (reject.match(" ".join(words).lower()) and len(words) == 1) or reject.match(words[0].lower()) or view.drug_in(start, end) or blocked.overlaps(start, end):
+                continue
+            found.append((start, end))
         return found
 
     # -- registry outcome lines --------------------------------------------
