@@ -148,7 +148,11 @@ class AttributeTagger:
         text = doc.text
         candidates: list[tuple[int, int, str, int]] = []  # start, end, label, priority
         outcome_lines = self._outcome_lines(text, view)
-        structured = list(self._outcome_entities(text, outcome_lines)) + list(self._report_outcomes(text))
+        structured = (
+            list(self._outcome_entities(text, outcome_lines))
+            + list(self._report_outcomes(text))
+            + list(self._endpoint_lists(text))
+        )
         for start, end, label in structured:
             candidates.append((start, end, label, 3))
         blocked = _Intervals([(s, e) for s, e, _ in structured])
@@ -416,6 +420,26 @@ class AttributeTagger:
                 groups += 1
             position = end + 1
         return items
+
+    def _endpoint_lists(self, text: str) -> Iterable[tuple[int, int, str]]:
+        """Bulleted items under a ``Primary Endpoint:`` / ``Secondary
+        Endpoints:`` header: each short item is an ENDPOINT."""
+        for match in self._ctx["endpoint_list_header"].finditer(text):
+            position = match.end()
+            while position < len(text):
+                end = text.find("\n", position)
+                end = len(text) if end == -1 else end
+                line = text[position:end]
+                if not line.strip():
+                    position = end + 1
+                    continue
+                bullet = re.match(r"[ \t]*[-*•][ \t]*", line)
+                if not bullet:
+                    break
+                content = line[bullet.end():].rstrip(" \t\r.;")
+                if content and ", " not in content and len(content.split()) <= 10:
+                    yield position + bullet.end(), position + bullet.end() + len(content), "ENDPOINT"
+                position = end + 1
 
     def _report_outcomes(self, text: str) -> Iterable[tuple[int, int, str]]:
         """Trial-report layout: ``Outcome Measurement:`` title line and ``Time frame:`` line."""
