@@ -50,6 +50,8 @@ from .extensions import get_entities, set_entities
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 
+# a leading article of a field (not a pattern of the domain: part of the layout)
+_ARTICLE = re.compile(r"(?:The|the|A|An)\s+")
 LABELS = ("DOSE", "ROUTE", "SCHEDULE", "DURATION", "ENDPOINT", "TIMEFRAME")
 ENDPOINT_FLAGS = ("abbreviation",)
 # section categories where SCHEDULE/DURATION are about eligibility windows
@@ -221,6 +223,8 @@ class AttributeTagger:
             if ctx["route_block_before"].search(before) or ctx["route_block_after"].match(after):
                 return False
             word = text[start:end].lower()
+            if word == "iv" and ctx["enumeration_before"].search(before) and after.startswith("."):
+                return False  # a roman-numbered objective: ``IV. Determine ...``
             if word in ("oral", "topical", "intravenous", "intratumoral", "subcutaneous", "intramuscular"):
                 if not (view.drug_starts_within(end, end + 3) or ctx["route_adjective_after"].match(after)):
                     return False
@@ -340,7 +344,8 @@ class AttributeTagger:
             line = text[line_start:line_end]
             item_offset = line_start
             for item in line.split("|"):
-                if ", " in item and field_end.match(item.rsplit(", ", 1)[1].rstrip(" .")):
+                tf_start = _timeframe_start(item, timeframe_start, continuation) if ", " in item else None
+                if tf_start is not None and field_end.match(item[tf_start:].rstrip(" .")):
                     yield from _outcome_item(item, item_offset, timeframe_start, continuation, measure_cut)
                 item_offset += len(item) + 1
 
@@ -433,7 +438,7 @@ class AttributeTagger:
                 if not line.strip():
                     position = end + 1
                     continue
-                bullet = re.match(r"[ \t]*[-*•][ \t]*", line)
+                bullet = self._ctx["list_bullet"].match(line)
                 if not bullet:
                     break
                 content = line[bullet.end():].rstrip(" \t\r.;")
@@ -444,10 +449,10 @@ class AttributeTagger:
     def _report_outcomes(self, text: str) -> Iterable[tuple[int, int, str]]:
         """Trial-report layout: ``Outcome Measurement:`` title line and ``Time frame:`` line."""
         measure_cut = self._ctx["measure_cut"]
-        for match in re.finditer(r"^Outcome Measurement:[ \t]*\n[ \t]*([^\n]+)", text, re.M):
+        for match in self._ctx["report_outcome_title"].finditer(text):
             start, end = match.span(1)
             title = text[start:end]
-            lead = re.match(r"(?:Phase \d+[a-z]?(?: \(Part \d+\))?:\s*)?(?:(?:The|A|An)\s+)?", title)
+            lead = self._ctx["report_title_lead"].match(title)
             start += lead.end()
             title = text[start:end]
             cut = measure_cut.search(title)
@@ -462,7 +467,7 @@ class AttributeTagger:
                     restated = _restated(text, next_line + 1 + indent, text[start:end])
                     if restated:
                         yield restated[0], restated[1], "ENDPOINT"
-        for match in re.finditer(r"^[ \t]*Time frame:[ \t]*(?:The[ \t]+)?([^\n]*\S)", text, re.M):
+        for match in self._ctx["report_time_frame"].finditer(text):
             yield match.start(1), match.end(1), "TIMEFRAME"
 
 
@@ -472,9 +477,9 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
         return
     measure = parts[0]
     lead = len(measure) - len(measure.lstrip())
-    article = re.match(r"(?:The|A|An)\s+", measure[lead:])
+    article = _ARTICLE.match(measure, lead)
     if article:
-        lead += article.end()
+        lead = article.end()
     measure_end = len(measure)
     cut = measure_cut.search(measure, lead)
     if cut and cut.start() > lead:
@@ -495,9 +500,9 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
 def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:
     """A description that opens by restating the measure (``The`` allowed):
     the restatement's offsets."""
-    article = re.match(r"(?:The|the|A|An)\s+", text[position:position + 5])
+    article = _ARTICLE.match(text, position, position + 5)
     if article:
-        position += article.end()
+        position = article.end()
     candidate = text[position:position + len(measure)]
     after = text[position + len(measure):position + len(measure) + 1]
     if measure and candidate.lower() == measure.lower() and not (after.isalnum() or after == "-"):
