@@ -149,9 +149,9 @@ class AttributeTagger:
         view = _DocView(doc)
         text = doc.text
         candidates: list[tuple[int, int, str, int]] = []  # start, end, label, priority
-        outcome_lines = self._outcome_lines(text, view)
+        outcome_lines, measures = self._outcome_lines(text, view)
         structured = (
-            list(self._outcome_entities(text, outcome_lines))
+            list(self._outcome_entities(text, outcome_lines, measures))
             + list(self._report_outcomes(text))
             + list(self._endpoint_lists(text))
         )
@@ -334,11 +334,17 @@ class AttributeTagger:
         return found
 
     # -- registry outcome lines --------------------------------------------
-    def _outcome_entities(self, text: str, lines: list[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
+    def _outcome_entities(self, text: str, lines: list[tuple[int, int]],
+                          measures: list[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
         """ENDPOINT = measure, TIMEFRAME = time-frame field of each outcome item."""
         timeframe_start = self._ctx["timeframe_start"]
         continuation = self._ctx["timeframe_continuation"]
         measure_cut = self._ctx["measure_cut"]
+        for start, end in measures:
+            lead = len(text[start:end]) - len(text[start:end].lstrip())
+            stripped = text[start + lead:end].rstrip(" \t\r;:")
+            if stripped:
+                yield start + lead, start + lead + len(stripped), "ENDPOINT"
         field_end = self._ctx["timeframe_field"]
         for line_start, line_end in lines:
             line = text[line_start:line_end]
@@ -349,7 +355,7 @@ class AttributeTagger:
                     yield from _outcome_item(item, item_offset, timeframe_start, continuation, measure_cut)
                 item_offset += len(item) + 1
 
-    def _outcome_lines(self, text: str, view: "_DocView") -> list[tuple[int, int]]:
+    def _outcome_lines(self, text: str, view: "_DocView") -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """Outcome lines: those of the sectionizer's ``outcomes`` sections, up
         to three lines after a ``TYPE: name|...`` interventions line whose
         items all end in a time-frame field, and prose lines that start with
@@ -363,7 +369,9 @@ class AttributeTagger:
             for line in block.split("\n"):
                 lines.append((position, position + len(line)))
                 position += len(line) + 1
-        lines.extend(self._registry_items(text))
+        items, measures = self._registry_items(text)
+        lines.extend(items)
+        lines.extend(measures)
         for match in self._ctx["outcome_prose_line"].finditer(text):
             line_start, line_end = match.start(), match.end()
             head = text[line_start:min(line_end, line_start + 80)]
@@ -377,9 +385,9 @@ class AttributeTagger:
         for span in unique:
             if not kept or span[0] >= kept[-1][1]:
                 kept.append(span)
-        return kept
+        return kept, measures
 
-    def _registry_items(self, text: str) -> list[tuple[int, int]]:
+    def _registry_items(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """Outcome items after a ``TYPE: name|...`` interventions line.
 
         An item ends at ``|`` or at a field break (a newline that is not part
@@ -388,17 +396,21 @@ class AttributeTagger:
         first text that ends in no time-frame field is the description."""
         match = self._ctx["interventions_line"].search(text)
         if not match:
-            return []
+            return [], []
         field_end = self._ctx["timeframe_field"]
+        loose_field = self._ctx["timeframe_loose"]
 
         def ends_in_timeframe(start: int, end: int) -> bool:
             comma = text.rfind(", ", start, end)
             if comma == -1:
                 return False
             tail = text[comma + 2:end].rstrip(" .\r")
-            return "\n" not in tail and ". " not in tail and len(tail) <= 160 and field_end.match(tail) is not None
+            if "\n" in tail or ". " in tail or len(tail) > 160:
+                return False
+            return field_end.match(tail) is not None or (len(tail) <= 60 and loose_field.search(tail) is not None)
 
-        items = []
+        items: list[tuple[int, int]] = []
+        measures: list[tuple[int, int]] = []
         position = match.end() + 1
         groups = 0
         while position < len(text) and groups < 3:
@@ -419,12 +431,29 @@ class AttributeTagger:
             if end is None and bar != -1 and bar < limit and ends_in_timeframe(position, bar):
                 end = bar
             if end is None:
+                line_end = text.find("\n", position)
+                line_end = len(text) if line_end == -1 else line_end
+                line = text[position:line_end].rstrip("\r ")
+                parts = line.split("|")
+                if (
+                    not items and line and not line[0].isspace() and ", " not in line and not line.endswith(".")
+                    and not self._ctx["arm_label_line"].match(line)
+                    and all(0 < len(part.strip()) <= 200 for part in parts)
+                ):
+                    # measure-only outcomes (no description, no time frame)
+                    offset = position
+                    for part in parts:
+                        measures.append((offset, offset + len(part)))
+                        offset += len(part) + 1
+                    groups += 1
+                    position = line_end + 1
+                    continue
                 break
             items.append((position, end))
             if end == len(text) or text[end] == "\n":
                 groups += 1
             position = end + 1
-        return items
+        return items, measures
 
     def _endpoint_lists(self, text: str) -> Iterable[tuple[int, int, str]]:
         """Bulleted items under a ``Primary Endpoint:`` / ``Secondary
