@@ -149,9 +149,9 @@ class AttributeTagger:
         view = _DocView(doc)
         text = doc.text
         candidates: list[tuple[int, int, str, int]] = []  # start, end, label, priority
-        outcome_lines, measures = self._outcome_lines(text, view)
+        outcome_lines, measures, registry = self._outcome_lines(text, view)
         structured = (
-            list(self._outcome_entities(text, outcome_lines, measures))
+            list(self._outcome_entities(text, outcome_lines, measures, registry))
             + list(self._report_outcomes(text))
             + list(self._endpoint_lists(text))
         )
@@ -199,11 +199,27 @@ class AttributeTagger:
         kept_spans = []
         taken: set[int] = set(occupied)
         for _priority, span in spans:
+            if span.label_ == "ENDPOINT" and not taken.isdisjoint(range(span.start, span.end)):
+                span = self._cut_before_drug(doc, span, occupied)
+                if span is None:
+                    continue
             if taken.isdisjoint(range(span.start, span.end)):
                 kept_spans.append(span)
                 taken.update(range(span.start, span.end))
         set_entities(doc, drugs + filter_spans(kept_spans), self.write_ents)
         return doc
+
+    def _cut_before_drug(self, doc: Doc, span, occupied: set[int]):
+        """An ENDPOINT that runs into a drug's treatment clause
+        (``... Following Oral Administration of Quizartinib``) ends before it."""
+        first = next((i for i in range(span.start, span.end) if i in occupied), None)
+        if first is None or first == span.start:
+            return None
+        text = doc.text[span.start_char:doc[first].idx]
+        clause = self._ctx["treatment_clause_end"].search(text)
+        end_char = span.start_char + (clause.start() if clause else len(text.rstrip()))
+        cut = doc.char_span(span.start_char, end_char, label="ENDPOINT", alignment_mode="contract")
+        return cut if cut is not None and len(cut) else None
 
     # -- context ------------------------------------------------------------
     def _keep(self, view: "_DocView", label: str, start: int, end: int, name: str) -> bool:
@@ -334,8 +350,8 @@ class AttributeTagger:
         return found
 
     # -- registry outcome lines --------------------------------------------
-    def _outcome_entities(self, text: str, lines: list[tuple[int, int]],
-                          measures: list[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
+    def _outcome_entities(self, text: str, lines: list[tuple[int, int]], measures: list[tuple[int, int]],
+                          registry: set[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
         """ENDPOINT = measure, TIMEFRAME = time-frame field of each outcome item."""
         timeframe_start = self._ctx["timeframe_start"]
         continuation = self._ctx["timeframe_continuation"]
@@ -351,11 +367,13 @@ class AttributeTagger:
             item_offset = line_start
             for item in line.split("|"):
                 tf_start = _timeframe_start(item, timeframe_start, continuation) if ", " in item else None
-                if tf_start is not None and field_end.match(item[tf_start:].rstrip(" .")):
+                if tf_start is not None and (
+                    (line_start, line_end) in registry or field_end.match(item[tf_start:].rstrip(" ."))
+                ):
                     yield from _outcome_item(item, item_offset, timeframe_start, continuation, measure_cut)
                 item_offset += len(item) + 1
 
-    def _outcome_lines(self, text: str, view: "_DocView") -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    def _outcome_lines(self, text: str, view: "_DocView"):
         """Outcome lines: those of the sectionizer's ``outcomes`` sections, up
         to three lines after a ``TYPE: name|...`` interventions line whose
         items all end in a time-frame field, and prose lines that start with
@@ -385,7 +403,7 @@ class AttributeTagger:
         for span in unique:
             if not kept or span[0] >= kept[-1][1]:
                 kept.append(span)
-        return kept, measures
+        return kept, measures, set(items)
 
     def _registry_items(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """Outcome items after a ``TYPE: name|...`` interventions line.
@@ -407,13 +425,15 @@ class AttributeTagger:
             tail = text[comma + 2:end].rstrip(" .\r")
             if "\n" in tail or ". " in tail or len(tail) > 160:
                 return False
-            return field_end.match(tail) is not None or (len(tail) <= 60 and loose_field.search(tail) is not None)
+            return field_end.match(tail) is not None or (len(tail) <= 40 and loose_field.match(tail) is not None)
 
         items: list[tuple[int, int]] = []
         measures: list[tuple[int, int]] = []
         position = match.end() + 1
         groups = 0
         while position < len(text) and groups < 3:
+            if self._ctx["arm_label_line"].match(text, position):
+                break  # ``Label: description`` lines of arms and interventions follow
             bar = text.find("|", position)
             limit = min(len(text), position + 2500)
             label = self._ctx["arm_label_line"].search(text, position, limit)
@@ -556,7 +576,7 @@ def _timeframe_start(item: str, timeframe_start, continuation) -> int | None:
         position = item.find(", ", position + 2)
     if not candidates:
         parts = item.split(", ")
-        return len(item) - len(parts[-1]) if len(parts) >= 3 else None
+        return len(item) - len(parts[-1]) if len(parts) >= 2 else None
     chosen = candidates[-1]
     for position in reversed(candidates[:-1]):
         segment_end = item.find(", ", chosen)
