@@ -166,7 +166,7 @@ class AttributeTagger:
                 if start == end or blocked.overlaps(start, end):
                     continue
                 if label != "DOSE" and in_outcome_line.overlaps(start, end):
-                    continue
+                    continue  # outcome lines: only doses are regimen facts
                 if entry.get("drug_after") and not view.drug_starts_within(end, end + 3):
                     continue
                 if not self._keep(view, label, start, end, entry.get("name", "")):
@@ -265,7 +265,13 @@ class AttributeTagger:
                 if name in ("times", "daily") and not has_drug and ctx["assessment_words"].search(sentence):
                     return False
                 return True
-            if ctx["duration_block_before"].search(before) or ctx["duration_block_after"].match(after):
+            if ctx["duration_block_before"].search(before):
+                return False
+            blocked_after = ctx["duration_block_after"].match(after)
+            if blocked_after and not (
+                has_drug and ctx["duration_bounded_start"].match(text, start)
+                and blocked_after.group(0).strip() in ("prior", "before")
+            ):
                 return False
             if section in ELIGIBILITY_SECTIONS and not has_drug:
                 return False
