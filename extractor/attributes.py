@@ -59,6 +59,7 @@ ELIGIBILITY_SECTIONS = {"eligibility", "inclusion_criteria", "exclusion_criteria
 # how far the context expressions look, in characters
 BEFORE = 40
 AFTER = 40
+SENTENCE_WINDOW = 300
 
 
 def expand_macros(pattern: str, macros: dict[str, str]) -> str:
@@ -249,6 +250,8 @@ class AttributeTagger:
             return True
         if label in ("SCHEDULE", "DURATION"):
             sent_start, sent_end = view.sentence_bounds(start)
+            # a bounded window of the sentence keeps the work per candidate constant
+            sent_start, sent_end = max(sent_start, start - SENTENCE_WINDOW), min(sent_end, end + SENTENCE_WINDOW)
             sentence = text[sent_start:sent_end]
             local = text[max(sent_start, start - 60):start]
             has_drug = view.drug_in(sent_start, sent_end)
