@@ -267,6 +267,8 @@ class AttributeTagger:
                     return False
                 if name in ("times", "daily") and not has_drug and ctx["assessment_words"].search(sentence):
                     return False
+                if not has_drug and (name == "weeks_list" or section in ELIGIBILITY_SECTIONS):
+                    return False  # assessment weeks; eligibility windows
                 return True
             if ctx["duration_block_before"].search(before):
                 return False
