@@ -30,6 +30,9 @@ Context decisions (see ``_keep``):
 - in prose, endpoint names (with a directly following parenthesised
   abbreviation and qualifiers such as ``median`` or ``6-month``) are ENDPOINTs.
 
+No learned model is used yet: the classifier fallback of issue #6 has not
+been built, so every decision here is a rule over the data files.
+
 Adjacent SCHEDULE pieces joined only by connectors (``twice daily on days
 1-21``, ``Day 1 of each cycle``) become one span. Attribute entities never
 overwrite DRUG/DRUG_CLASS entities. Every expression is compiled once, in
@@ -53,7 +56,6 @@ from .sections import SPANS_KEY as SECTIONS_KEY
 # a leading article of a field (not a pattern of the domain: part of the layout)
 _ARTICLE = re.compile(r"(?:The|the|A|An)\s+")
 LABELS = ("DOSE", "ROUTE", "SCHEDULE", "DURATION", "ENDPOINT", "TIMEFRAME")
-ENDPOINT_FLAGS = ("abbreviation",)
 # section categories where SCHEDULE/DURATION are about eligibility windows
 ELIGIBILITY_SECTIONS = {"eligibility", "inclusion_criteria", "exclusion_criteria", "prior_therapy"}
 # how far the context expressions look, in characters

@@ -183,3 +183,25 @@ def test_real_documents_doses_and_schedules(nlp):
         predicted = {(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in ("DOSE", "SCHEDULE")}
         expected = {(e.start, e.end, e.label) for e in gold.entities if e.label in ("DOSE", "SCHEDULE")}
         assert expected <= predicted, gold.id
+
+
+def test_followed_by_is_not_follow_up(nlp):
+    text = "Trastuzumab was started with a loading dose of 8 mg/kg, followed by 6 mg/kg IV on day 1 of each subsequent cycle, repeated every 21 days."
+    assert ents(nlp, text, ("DOSE", "ROUTE", "SCHEDULE")) == [
+        ("8 mg/kg", "DOSE"), ("6 mg/kg", "DOSE"), ("IV", "ROUTE"),
+        ("day 1 of each subsequent cycle", "SCHEDULE"), ("every 21 days", "SCHEDULE"),
+    ]
+
+
+def test_infusion_length_is_not_a_duration(nlp):
+    text = "On day 1, patients receive paclitaxel as a 3 hour\r\n      continuous IV infusion followed by carboplatin."
+    assert ents(nlp, text, ("DURATION",)) == []
+
+
+def test_eligibility_windows_and_bounded_prior_use(nlp):
+    text = ("Exclusion Criteria:\n"
+            "* Treatment with investigational therapy =\\< 28 days prior to randomization\n"
+            "* Zidovudine (AZT) at a dose = or < 600 mg/day at least 90 days prior to study entry.\n")
+    assert ents(nlp, text, ("DOSE", "SCHEDULE", "DURATION")) == [
+        ("600 mg", "DOSE"), ("/day", "SCHEDULE"), ("at least 90 days", "DURATION"),
+    ]
