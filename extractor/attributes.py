@@ -184,6 +184,8 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 1))
         for start, end in self._objective_endpoints(text, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
+        for start, end in self._defined_abbreviations(text, view, candidates):
+            candidates.append((start, end, "ENDPOINT", 1))
         spans = []
         strip = self._ctx["leading_words"]
         for start, end, label, priority in candidates:
@@ -339,6 +341,32 @@ class AttributeTagger:
                 found.append((start, end))
         return found
 
+    def _defined_abbreviations(self, text: str, view: "_DocView", candidates) -> list[tuple[int, int]]:
+        """Later bare uses of an abbreviation that an ENDPOINT defined
+        (``Erectile Hardness Score (EHS)`` ... ``The EHS score``)."""
+        defined = set()
+        for start, end, label, _priority in candidates:
+            if label == "ENDPOINT":
+                match = self._ctx["defined_abbreviation"].search(text, start, end)
+                if match and match.end(1) + 1 >= end:
+                    defined.add(match.group(1))
+        defined -= {t["name"] for t in self.endpoint_terms}  # already tagged as names
+        if not defined:
+            return []
+        tail = self._ctx["endpoint_tail_after"]
+        found = []
+        for match in self._ctx["abbreviation_token"].finditer(text):
+            if match.group(0) not in defined:
+                continue
+            start, end = match.span()
+            if text[start - 1:start] == "(" or view.section_at(start) in ELIGIBILITY_SECTIONS:
+                continue  # the definition itself; criteria
+            if self._ctx["abbreviation_block_after"].match(text, end, min(len(text), end + AFTER)):
+                continue  # ``An AE is defined as ...``: a definition, not a measure
+            extension = tail.match(text, end, min(len(text), end + 40))
+            found.append((start, extension.end() if extension else end))
+        return found
+
     def _objective_endpoints(self, text: str, view: "_DocView", blocked: "_Intervals") -> list[tuple[int, int]]:
         """``Determine the X`` / ``Evaluate the X`` in objectives: X, up to the
         first preposition, clause or punctuation, unless X is a vague word
@@ -357,7 +385,11 @@ class AttributeTagger:
             if not words or len(words) > 6 or not words[0][:1].islower():
                 continue
             end = start + len(phrase.rstrip())
-            if (reject.match(" ".join(words).lower()) and len(words) == 1) or reject.match(words[0].lower()) or view.drug_in(start, end) or blocked.overlaps(start, end):
+            lowered = [w.lower() for w in words]
+            vague = reject.match(lowered[0]) and (len(words) == 1 or reject.match(lowered[0]).end() == len(lowered[0]))
+            if len(words) >= 2 and ctx["endpoint_objective_adjective"].fullmatch(lowered[0]):
+                vague = vague or reject.match(lowered[1])
+            if vague or view.drug_in(start, end) or blocked.overlaps(start, end):
                 continue
             found.append((start, end))
         return found
@@ -380,7 +412,7 @@ class AttributeTagger:
             item_offset = line_start
             for item in line.split("|"):
                 tf_start = _timeframe_start(item, timeframe_start, continuation) if ", " in item else None
-                if tf_start is not None and (
+                if tf_start is not None and not item.rstrip().endswith(":") and (
                     (line_start, line_end) in registry or field_end.match(item[tf_start:].rstrip(" ."))
                 ):
                     yield from _outcome_item(item, item_offset, timeframe_start, continuation, measure_cut)
