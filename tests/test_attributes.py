@@ -121,7 +121,7 @@ def test_outcome_items_spanning_lines_and_list_time_frames(nlp):
             "The EHS score was taken pre and post intervention, 4 weeks|Blood pressure, Baseline, Week 4, Week 12\n"
             "Tadalafil: tadalafil 2.5mg once daily for 4 weeks\n")
     assert ents(nlp, text) == [
-        ("Erectile Hardness Score (EHS)", "ENDPOINT"), ("4 weeks", "TIMEFRAME"),
+        ("Erectile Hardness Score (EHS)", "ENDPOINT"), ("EHS score", "ENDPOINT"), ("4 weeks", "TIMEFRAME"),
         ("Blood pressure", "ENDPOINT"), ("Baseline, Week 4, Week 12", "TIMEFRAME"),
         ("2.5mg", "DOSE"), ("once daily", "SCHEDULE"), ("4 weeks", "DURATION"),
     ]
