@@ -1,60 +1,78 @@
 """DOSE, ROUTE, SCHEDULE, DURATION, ENDPOINT and TIMEFRAME mentions.
 
-Surface patterns are regular expressions in ``data/attribute_patterns.jsonl``
-and endpoint names in ``data/endpoint_terms.jsonl``; context decides what the
-surface cannot:
+All surface knowledge is data:
+
+- ``data/attribute_patterns.jsonl``: one regular expression per line
+  (``label``, ``name``, ``pattern``, optional ``ignore_case`` and
+  ``drug_after``), written with the macros of the context file (``{NUM}``,
+  ``{UNIT}``, ``{_}`` for a run of white space that may cross a hard line
+  wrap, ...);
+- ``data/endpoint_terms.jsonl``: endpoint names (``name``); all-capital
+  abbreviations match case-sensitively, names in any case, with any white
+  space (line wraps) or hyphen between their words;
+- ``data/attribute_context.json``: the macros and the context expressions
+  that decide what the surface cannot (comparators before a threshold, lab
+  units, assessment and procedure words, words that make a number of weeks a
+  time point rather than a treatment length, ...).
+
+Context decisions (see ``_keep``):
 
 - a DOSE after a comparator (``<``, ``\\>=``, ``less than``) or before a lab
-  unit (``/L``, ``/dL``, ``/mm3``) is a threshold, not a dose;
-- a SCHEDULE or DURATION in a sentence about assessments or follow-up
-  (``tumor assessments every 6 weeks``) with no drug in it is not tagged;
+  unit (``/L``, ``/dL``, ``/min``) is a threshold, not a dose, unless the text
+  says it is a dose (``a dose of = or < 600 mg``);
+- a SCHEDULE or DURATION about assessments, follow-up or a procedure
+  (``tumor assessments every 6 weeks``, ``radiotherapy once daily``) is not
+  tagged, nor a length that is a time point or an eligibility window
+  (``within 12 weeks before registration``, ``At least 4 weeks since prior``);
 - in ``measure, description, time frame`` outcome lines the measure is an
-  ENDPOINT and the time-frame field a TIMEFRAME;
+  ENDPOINT and the time-frame field a TIMEFRAME (``_outcome_entities``), and
+  in trial reports the ``Outcome Measurement`` title and ``Time frame`` line;
 - in prose, endpoint names (with a directly following parenthesised
   abbreviation and qualifiers such as ``median`` or ``6-month``) are ENDPOINTs.
 
-Attribute entities never overwrite DRUG/DRUG_CLASS entities.
+No learned model is used yet: the classifier fallback of issue #6 has not
+been built, so every decision here is a rule over the data files.
+
+Adjacent SCHEDULE pieces joined only by connectors (``twice daily on days
+1-21``, ``Day 1 of each cycle``) become one span. Attribute entities never
+overwrite DRUG/DRUG_CLASS entities. Every expression is compiled once, in
+``initialize``/``from_disk``; per document, the work is linear in its length
+(sorted offsets and binary search, no per-candidate scans of the document).
 """
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Iterable
 
 import srsly
 from spacy.language import Language
-from spacy.tokens import Doc, Span
-from spacy.util import ensure_path
+from spacy.tokens import Doc
+from spacy.util import ensure_path, filter_spans
 
 from .extensions import get_entities, set_entities
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 
-COMPARATOR_BEFORE = re.compile(
-    r"(?:[<>≤≥=]|\\[<>]|=\\<|less than|greater than|more than|at least|above|below|exceed\w*|"
-    r"higher than|lower than|under|over|ULN|within)\s*(?:or equal to\s*)?$",
-    re.I,
-)
-LAB_UNIT_AFTER = re.compile(r"^\s*/\s*(?:L|dL|dl|mL|ml|mm3|mm\\\^3|mm\^3|uL|µL|day|24 ?h)\b|^\s*(?:/|per)\s*(?:L|dL|dl|ml|mL|mm)", re.I)
-ASSESSMENT_WORDS = re.compile(
-    r"\b(?:assess\w*|evaluat\w*|follow(?:ed|-up| up)|scans?|imaging|visits?|blood tests?|monitor\w*|measur\w*|"
-    r"collected|samples?|questionnaires?|survey\w*|contact\w*|observ\w*)\b",
-    re.I,
-)
-TREATMENT_WORDS = re.compile(
-    r"\b(?:receiv\w*|administ\w*|given|treat\w*|dos\w*|infus\w*|inject\w*|take|taking|cycles?|courses?|repeat\w*|"
-    r"therapy|regimen|maintenance|induction)\b",
-    re.I,
-)
-TIMEFRAME_START = re.compile(
-    r"(?:up to|from|baseline|at |week|day|month|year|\d|through|throughout|interval|start|every|during|measured|"
-    r"assessed|approximately|time|until|after|before|prior|screening|end|cycle|disease evaluation|within|pre-|"
-    r"post|over|first|last|one|two|three|four|five|six|twelve|24|48)",
-    re.I,
-)
-QUALIFIER_BEFORE = re.compile(
-    r"(?:median|mean|\d+[- ]?(?:month|year|week|day)s?|one[- ]year|two[- ]year|three[- ]year|five[- ]year|"
-    r"6- month|grade 3 or higher|grade [1-5](?: or higher)?|overall|objective|best overall|confirmed)[ \t]*$",
-    re.I,
-)
+# a leading article of a field (not a pattern of the domain: part of the layout)
+_ARTICLE = re.compile(r"(?:The|the|A|An)\s+")
+LABELS = ("DOSE", "ROUTE", "SCHEDULE", "DURATION", "ENDPOINT", "TIMEFRAME")
+# section categories where SCHEDULE/DURATION are about eligibility windows
+ELIGIBILITY_SECTIONS = {"eligibility", "inclusion_criteria", "exclusion_criteria", "prior_therapy"}
+# how far the context expressions look, in characters
+BEFORE = 40
+AFTER = 40
+SENTENCE_WINDOW = 300
+
+
+def expand_macros(pattern: str, macros: dict[str, str]) -> str:
+    """``{NAME}`` placeholders replaced by their (grouped) definitions."""
+    def replace(match):
+        name = match.group(1)
+        if name not in macros:
+            return match.group(0)  # a regular-expression quantifier such as {1,3}
+        return f"(?:{expand_macros(macros[name], macros)})"
+
+    return re.sub(r"\{([A-Za-z_]+)\}", replace, pattern)
 
 
 class AttributeTagger:
@@ -63,143 +81,530 @@ class AttributeTagger:
         self.name = name
         self.write_ents = write_ents
         self.patterns: list[dict] = []
-        self.endpoint_terms: list[str] = []
-        self._compiled: list[tuple[str, re.Pattern[str]]] = []
-        self._endpoint_regex: re.Pattern[str] | None = None
+        self.endpoint_terms: list[dict] = []
+        self.context: dict = {}
+        self._compiled: list[tuple[str, dict, re.Pattern[str]]] = []
+        self._endpoint_regexes: list[re.Pattern[str]] = []
+        self._ctx: dict[str, re.Pattern[str]] = {}
 
+    # -- data ---------------------------------------------------------------
     def initialize(self, get_examples=None, *, nlp=None, patterns: Iterable[dict] | None = None,
-                   endpoint_terms: Iterable[dict] | None = None) -> None:
+                   endpoint_terms: Iterable[dict] | None = None, context: dict | None = None) -> None:
         self.set_data(
             patterns if patterns is not None else read_data("attribute_patterns.jsonl"),
             endpoint_terms if endpoint_terms is not None else read_data("endpoint_terms.jsonl"),
+            context if context is not None else read_data("attribute_context.json"),
         )
 
-    def set_data(self, patterns: Iterable[dict], endpoint_terms: Iterable[dict]) -> None:
-        self.patterns = [{"label": p["label"], "pattern": p["pattern"]} for p in patterns]
-        self.endpoint_terms = sorted({t["name"] for t in endpoint_terms}, key=len, reverse=True)
-        self._compiled = [(p["label"], re.compile(p["pattern"])) for p in self.patterns]
-        names = "|".join(re.escape(t) for t in self.endpoint_terms)
-        # a name, optionally followed by its parenthesised abbreviation
-        self._endpoint_regex = re.compile(
-            rf"(?<![\w-])(?:{names})(?![\w-])(?:\s?[（(][A-Za-z0-9\-]{{2,8}}[)）])?",
-            re.I,
-        )
+    def set_data(self, patterns: Iterable[dict], endpoint_terms: Iterable[dict], context: dict) -> None:
+        self.context = dict(context)
+        macros = self.context.get("macros", {})
+        self.patterns = []
+        self._compiled = []
+        for index, entry in enumerate(patterns):
+            if entry.get("label") not in LABELS or not isinstance(entry.get("pattern"), str):
+                raise ValueError(f"attribute pattern {index + 1}: needs a label of {LABELS} and a pattern: {entry!r}")
+            self.patterns.append(dict(entry))
+            source = expand_macros(entry["pattern"], macros)
+            try:
+                regex = re.compile(source, re.I if entry.get("ignore_case") else 0)
+            except re.error as err:
+                raise ValueError(f"attribute pattern {index + 1} ({entry.get('name')}): {err}") from None
+            self._compiled.append((entry["label"], entry, regex))
+        self._ctx = {}
+        for key, value in self.context.items():
+            if key == "macros":
+                continue
+            self._ctx[key] = re.compile(expand_macros(value, macros), re.I)
+        self.endpoint_terms = [dict(t) for t in endpoint_terms]
+        names = sorted({t["name"] for t in self.endpoint_terms}, key=len, reverse=True)
+        exact = [n for n in names if _is_abbreviation(n)]
+        words = [n for n in names if not _is_abbreviation(n)]
+        abbreviation = r"(?:\s?[（(][A-Za-z0-9\-]{2,8}[)）])?"
+        self._endpoint_regexes = []
+        if words:
+            alternatives = "|".join(_name_pattern(n) for n in words)
+            self._endpoint_regexes.append(re.compile(rf"(?<!\w)(?<!\w-)(?:{alternatives})(?![\w-]){abbreviation}", re.I))
+        if exact:
+            alternatives = "|".join(re.escape(n) for n in exact)
+            self._endpoint_regexes.append(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"))
 
     def to_disk(self, path, exclude=tuple()):
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / "patterns.jsonl", self.patterns)
-        srsly.write_jsonl(path / "endpoint_terms.jsonl", [{"name": t} for t in self.endpoint_terms])
+        srsly.write_jsonl(path / "endpoint_terms.jsonl", self.endpoint_terms)
+        srsly.write_json(path / "context.json", self.context)
 
     def from_disk(self, path, exclude=tuple()):
         path = ensure_path(path)
-        self.set_data(srsly.read_jsonl(path / "patterns.jsonl"), srsly.read_jsonl(path / "endpoint_terms.jsonl"))
+        self.set_data(
+            srsly.read_jsonl(path / "patterns.jsonl"),
+            srsly.read_jsonl(path / "endpoint_terms.jsonl"),
+            srsly.read_json(path / "context.json"),
+        )
         return self
 
+    # -- tagging ------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        if self._endpoint_regex is None:
+        if not self._compiled:
             self.initialize()
+        view = _DocView(doc)
         text = doc.text
-        candidates: list[tuple[int, int, str]] = []
-        outcome_ranges = self._outcome_lines(doc)
-        for start, end, label in self._outcome_entities(text, outcome_ranges):
-            candidates.append((start, end, label))
-        for label, regex in self._compiled:
+        candidates: list[tuple[int, int, str, int]] = []  # start, end, label, priority
+        outcome_lines, measures, registry = self._outcome_lines(text, view)
+        structured = (
+            list(self._outcome_entities(text, outcome_lines, measures, registry))
+            + list(self._report_outcomes(text))
+            + list(self._endpoint_lists(text))
+        )
+        for start, end, label in structured:
+            candidates.append((start, end, label, 3))
+        blocked = _Intervals([(s, e) for s, e, _ in structured])
+        in_outcome_line = _Intervals(outcome_lines)
+        schedule_atoms: list[tuple[int, int, str]] = []
+        for label, entry, regex in self._compiled:
             for match in regex.finditer(text):
                 start, end = match.span()
-                if self._keep(doc, label, start, end, outcome_ranges):
-                    candidates.append((start, end, label))
-        structured = [(s, e) for s, e, _ in candidates]
-        for match in self._endpoint_regex.finditer(text):
-            start, end = match.span()
-            if any(s < end and start < e for s, e in structured):
-                continue  # the outcome line's own fields win
-            if re.search(r"(?:unacceptable|intolerable|excessive)\s+$", text[max(0, start - 15):start], re.I):
-                continue  # a stopping rule, not a measure
-            if match.group(0).isupper() is False and match.group(0).lower() in {"os", "dor"}:
-                continue
-            qualifier = QUALIFIER_BEFORE.search(text, max(0, start - 25), start)
-            if qualifier:
-                start = qualifier.start()
-            candidates.append((start, end, "ENDPOINT"))
+                if start == end or blocked.overlaps(start, end):
+                    continue
+                if label != "DOSE" and in_outcome_line.overlaps(start, end):
+                    continue  # outcome lines: only doses are regimen facts
+                if entry.get("drug_after") and not view.drug_starts_within(end, end + 3):
+                    continue
+                if not self._keep(view, label, start, end, entry.get("name", "")):
+                    continue
+                if label == "SCHEDULE":
+                    schedule_atoms.append((start, end, entry.get("name", "")))
+                else:
+                    candidates.append((start, end, label, 1))
+        for start, end in self._merge_schedules(text, schedule_atoms):
+            candidates.append((start, end, "SCHEDULE", 2))
+        for start, end in self._prose_endpoints(text, view, blocked):
+            candidates.append((start, end, "ENDPOINT", 1))
+        for start, end in self._objective_endpoints(text, view, blocked):
+            candidates.append((start, end, "ENDPOINT", 0))
+        for start, end in self._defined_abbreviations(text, view, candidates):
+            candidates.append((start, end, "ENDPOINT", 1))
         spans = []
-        for start, end, label in candidates:
-            # leading prepositions and articles are not part of a span
-            lead = re.match(r"(?:(?:on|for|at|in|of|a|the|with)\s+)+", text[start:end], re.I)
-            if lead and label not in ("ENDPOINT", "TIMEFRAME") and not text[start:end].lower().startswith("on a "):
-                start += lead.end()
+        strip = self._ctx["leading_words"]
+        for start, end, label, priority in candidates:
+            lead = strip.match(text, start, end)
+            if lead and lead.end() < end and label != "TIMEFRAME":
+                start = lead.end()
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span):
-                spans.append(span)
+                spans.append((priority, span))
         drugs = get_entities(doc, ("DRUG", "DRUG_CLASS"))
         occupied = set()
         for ent in drugs:
             occupied.update(range(ent.start, ent.end))
-        spans = [s for s in spans if not any(i in occupied for i in range(s.start, s.end))]
-        set_entities(doc, drugs + spans, self.write_ents)
+        # higher priority first, then longer: filter_spans keeps the first of equal length
+        spans.sort(key=lambda item: (-item[0], -(item[1].end - item[1].start), item[1].start))
+        kept_spans = []
+        taken: set[int] = set(occupied)
+        for _priority, span in spans:
+            if span.label_ == "ENDPOINT" and not taken.isdisjoint(range(span.start, span.end)):
+                span = self._cut_before_drug(doc, span, occupied)
+                if span is None:
+                    continue
+            if taken.isdisjoint(range(span.start, span.end)):
+                kept_spans.append(span)
+                taken.update(range(span.start, span.end))
+        set_entities(doc, drugs + filter_spans(kept_spans), self.write_ents)
         return doc
 
-    @staticmethod
-    def _outcome_lines(doc: Doc) -> list[tuple[int, int]]:
-        ranges = []
-        for span in doc.spans.get(SECTIONS_KEY, []):
-            if span.label_ == "outcomes":
-                ranges.append((span.start_char, span.end_char))
-        return ranges
+    def _cut_before_drug(self, doc: Doc, span, occupied: set[int]):
+        """An ENDPOINT that runs into a drug's treatment clause
+        (``... Following Oral Administration of Quizartinib``) ends before it."""
+        first = next((i for i in range(span.start, span.end) if i in occupied), None)
+        if first is None or first == span.start:
+            return None
+        text = doc.text[span.start_char:doc[first].idx]
+        clause = self._ctx["treatment_clause_end"].search(text)
+        end_char = span.start_char + (clause.start() if clause else len(text.rstrip()))
+        cut = doc.char_span(span.start_char, end_char, label="ENDPOINT", alignment_mode="contract")
+        return cut if cut is not None and len(cut) else None
 
-    @staticmethod
-    def _outcome_entities(text: str, ranges: list[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
-        """ENDPOINT = measure, TIMEFRAME = time-frame field of each outcome item."""
-        for range_start, range_end in ranges:
-            block = text[range_start:range_end]
-            if not re.search(r", ", block) or block.lstrip().startswith(("Primary", "Secondary", "Outcome")):
-                continue
-            offset = range_start
-            for line in block.split("\n"):
-                item_offset = offset
-                for item in line.split("|"):
-                    parts = item.split(", ")
-                    if len(parts) >= 2 and parts[0].strip():
-                        measure_end = item_offset + len(parts[0])
-                        lead = len(parts[0]) - len(parts[0].lstrip())
-                        yield item_offset + lead, measure_end, "ENDPOINT"
-                        tf_start = _timeframe_start(item)
-                        if tf_start is not None:
-                            tail = item[tf_start:].rstrip()
-                            yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
-                    item_offset += len(item) + 1
-                offset += len(line) + 1
-
-    def _keep(self, doc: Doc, label: str, start: int, end: int, outcome_ranges) -> bool:
-        text = doc.text
-        if any(s <= start < e for s, e in outcome_ranges) and label in ("SCHEDULE", "DURATION", "DOSE"):
-            return False
+    # -- context ------------------------------------------------------------
+    def _keep(self, view: "_DocView", label: str, start: int, end: int, name: str) -> bool:
+        text = view.text
+        ctx = self._ctx
+        before = text[max(0, start - BEFORE):start]
+        after = text[end:end + AFTER]
         if label == "DOSE":
-            if COMPARATOR_BEFORE.search(text[max(0, start - 30):start]):
+            if ctx["dose_comparator_before"].search(before) and not ctx["dose_stated_before"].search(before):
                 return False
-            if LAB_UNIT_AFTER.match(text[end:end + 12]):
+            if ctx["dose_lab_after"].match(after):
+                return False
+            if ctx["dose_result_before"].search(before):
+                return False
+            return True
+        if label == "ROUTE":
+            if ctx["route_block_before"].search(before) or ctx["route_block_after"].match(after):
+                return False
+            word = text[start:end].lower()
+            if word == "iv" and ctx["enumeration_before"].search(before) and after.startswith("."):
+                return False  # a roman-numbered objective: ``IV. Determine ...``
+            if word in ("oral", "topical", "intravenous", "intratumoral", "subcutaneous", "intramuscular"):
+                if not (view.drug_starts_within(end, end + 3) or ctx["route_adjective_after"].match(after)):
+                    return False
+            if word in ("it", "id") and not view.drug_ends_within(start - 30, start):
                 return False
             return True
         if label in ("SCHEDULE", "DURATION"):
-            sentence = _sentence_text(doc, start)
-            has_drug = any(e.label_ in ("DRUG", "DRUG_CLASS") for e in _sentence_ents(doc, start))
-            if not has_drug and ASSESSMENT_WORDS.search(sentence) and not TREATMENT_WORDS.search(sentence):
+            sent_start, sent_end = view.sentence_bounds(start)
+            # a bounded window of the sentence keeps the work per candidate constant
+            sent_start, sent_end = max(sent_start, start - SENTENCE_WINDOW), min(sent_end, end + SENTENCE_WINDOW)
+            sentence = text[sent_start:sent_end]
+            local = text[max(sent_start, start - 60):start]
+            has_drug = view.drug_in(sent_start, sent_end)
+            if ctx["procedure_before"].search(local) and not view.drug_in(max(sent_start, start - 60), start):
                 return False
-            if label == "DURATION" and not has_drug and not TREATMENT_WORDS.search(sentence):
+            if ctx["assessment_before"].search(local) and not view.drug_in(max(sent_start, start - 30), start):
                 return False
-            if label == "SCHEDULE" and not has_drug and ASSESSMENT_WORDS.search(sentence):
+            if not has_drug and ctx["assessment_words"].search(sentence) and not ctx["treatment_words"].search(sentence):
                 return False
-        if label == "ROUTE" and text[start:end].lower() in ("oral", "infusion"):
-            following = text[end:end + 20].lower()
-            if not re.match(r"\s*(?:administration|dose|doses|dosing|tablets?|capsules?|\(|,|\.)", following):
+            section = view.section_at(start)
+            if label == "SCHEDULE":
+                if ctx["schedule_block_before"].search(before):
+                    return False
+                if name in ("times", "daily") and not has_drug and ctx["assessment_words"].search(sentence):
+                    return False
+                if not has_drug and (name == "weeks_list" or section in ELIGIBILITY_SECTIONS):
+                    return False  # assessment weeks; eligibility windows
+                return True
+            if ctx["duration_block_before"].search(before):
                 return False
+            blocked_after = ctx["duration_block_after"].match(after)
+            if blocked_after and not (
+                has_drug and ctx["duration_bounded_start"].match(text, start)
+                and blocked_after.group(0).strip() in ("prior", "before")
+            ):
+                return False
+            if section in ELIGIBILITY_SECTIONS and not has_drug:
+                return False
+            if not has_drug and not ctx["treatment_words"].search(sentence):
+                return False
+            return True
         return True
 
+    # -- schedules ----------------------------------------------------------
+    def _merge_schedules(self, text: str, atoms: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+        """Join schedule pieces separated only by connector words; drop
+        pieces that only make sense attached (``of each cycle``)."""
+        atoms = sorted(atoms)
+        connector = self._ctx["schedule_connector"]
+        merged: list[list] = []
+        for start, end, name in atoms:
+            if merged and start < merged[-1][1]:
+                if end > merged[-1][1]:
+                    merged[-1][1] = end
+                merged[-1][2].append(name)
+                continue
+            if merged and connector.fullmatch(text, merged[-1][1], start):
+                merged[-1][1] = end
+                merged[-1][2].append(name)
+                continue
+            merged.append([start, end, [name]])
+        result = []
+        for start, end, names in merged:
+            if all(n in ("cycle_ref", "abbreviation_paren") for n in names):
+                continue
+            result.append((start, end))
+        return result
 
-CONTINUATION_START = re.compile(r"(?:up to|assessed|approximately|or |and |whichever)", re.I)
+    # -- endpoints in prose -------------------------------------------------
+    def _prose_endpoints(self, text: str, view: "_DocView", blocked: "_Intervals") -> list[tuple[int, int]]:
+        ctx = self._ctx
+        found = []
+        for regex in self._endpoint_regexes:
+            for match in regex.finditer(text):
+                start, end = match.span()
+                if blocked.overlaps(start, end):
+                    continue  # the outcome line's own fields win
+                if view.section_at(start) in ELIGIBILITY_SECTIONS:
+                    continue  # criteria name lab values and conditions, not measures
+                before = text[max(0, start - BEFORE):start]
+                if ctx["endpoint_block_before"].search(before):
+                    continue  # a stopping rule, a count of events, a defined category
+                if ctx["endpoint_weak_block_before"].search(before) and not text[start:end].endswith((")", "）")):
+                    continue  # ``at the MTD`` is a dose level; ``until the MTD (MTD)`` still names it
+                if ctx["endpoint_block_after"].match(text, end, min(len(text), end + AFTER)):
+                    continue
+                qualifier = ctx["endpoint_qualifier_before"].search(text, max(0, start - 50), start)
+                if qualifier:
+                    start = qualifier.start()
+                tail = ctx["endpoint_tail_after"].match(text, end, min(len(text), end + 60))
+                if tail:
+                    end = tail.end()
+                found.append((start, end))
+        return found
+
+    def _defined_abbreviations(self, text: str, view: "_DocView", candidates) -> list[tuple[int, int]]:
+        """Later bare uses of an abbreviation that an ENDPOINT defined
+        (``Erectile Hardness Score (EHS)`` ... ``The EHS score``)."""
+        defined = set()
+        for start, end, label, _priority in candidates:
+            if label == "ENDPOINT":
+                match = self._ctx["defined_abbreviation"].search(text, start, end)
+                if match and match.end(1) + 1 >= end:
+                    defined.add(match.group(1))
+        defined -= {t["name"] for t in self.endpoint_terms}  # already tagged as names
+        if not defined:
+            return []
+        tail = self._ctx["endpoint_tail_after"]
+        found = []
+        for match in self._ctx["abbreviation_token"].finditer(text):
+            if match.group(0) not in defined:
+                continue
+            start, end = match.span()
+            if text[start - 1:start] == "(" or view.section_at(start) in ELIGIBILITY_SECTIONS:
+                continue  # the definition itself; criteria
+            if self._ctx["abbreviation_block_after"].match(text, end, min(len(text), end + AFTER)):
+                continue  # ``An AE is defined as ...``: a definition, not a measure
+            extension = tail.match(text, end, min(len(text), end + 40))
+            found.append((start, extension.end() if extension else end))
+        return found
+
+    def _objective_endpoints(self, text: str, view: "_DocView", blocked: "_Intervals") -> list[tuple[int, int]]:
+        """``Determine the X`` / ``Evaluate the X`` in objectives: X, up to the
+        first preposition, clause or punctuation, unless X is a vague word
+        (``safety``, ``efficacy``) or names a drug."""
+        ctx = self._ctx
+        stop = ctx["endpoint_objective_stop"]
+        reject = ctx["endpoint_objective_reject"]
+        found = []
+        for match in ctx["endpoint_objective"].finditer(text):
+            start = match.end()
+            window_end = min(len(text), start + 90)
+            cut = stop.search(text, start, window_end)
+            end = cut.start() if cut else window_end
+            phrase = text[start:end]
+            words = phrase.split()
+            if not words or len(words) > 6 or not words[0][:1].islower():
+                continue
+            end = start + len(phrase.rstrip())
+            lowered = [w.lower() for w in words]
+            vague = reject.match(lowered[0]) and (len(words) == 1 or reject.match(lowered[0]).end() == len(lowered[0]))
+            if len(words) >= 2 and ctx["endpoint_objective_adjective"].fullmatch(lowered[0]):
+                vague = vague or reject.match(lowered[1])
+            if vague or view.drug_in(start, end) or blocked.overlaps(start, end):
+                continue
+            found.append((start, end))
+        return found
+
+    # -- registry outcome lines --------------------------------------------
+    def _outcome_entities(self, text: str, lines: list[tuple[int, int]], measures: list[tuple[int, int]],
+                          registry: set[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
+        """ENDPOINT = measure, TIMEFRAME = time-frame field of each outcome item."""
+        timeframe_start = self._ctx["timeframe_start"]
+        continuation = self._ctx["timeframe_continuation"]
+        measure_cut = self._ctx["measure_cut"]
+        for start, end in measures:
+            lead = len(text[start:end]) - len(text[start:end].lstrip())
+            stripped = text[start + lead:end].rstrip(" \t\r;:")
+            if stripped:
+                yield start + lead, start + lead + len(stripped), "ENDPOINT"
+        field_end = self._ctx["timeframe_field"]
+        for line_start, line_end in lines:
+            line = text[line_start:line_end]
+            item_offset = line_start
+            for item in line.split("|"):
+                tf_start = _timeframe_start(item, timeframe_start, continuation) if ", " in item else None
+                if tf_start is not None and not item.rstrip().endswith(":") and (
+                    (line_start, line_end) in registry or field_end.match(item[tf_start:].rstrip(" ."))
+                ):
+                    yield from _outcome_item(item, item_offset, timeframe_start, continuation, measure_cut)
+                item_offset += len(item) + 1
+
+    def _outcome_lines(self, text: str, view: "_DocView"):
+        """Outcome lines: those of the sectionizer's ``outcomes`` sections, up
+        to three lines after a ``TYPE: name|...`` interventions line whose
+        items all end in a time-frame field, and prose lines that start with
+        an endpoint name and end in a ``, From ...`` window."""
+        lines: list[tuple[int, int]] = []
+        for range_start, range_end in view.outcome_ranges:
+            block = text[range_start:range_end]
+            if ", " not in block or block.lstrip().startswith(("Primary", "Secondary", "Outcome")):
+                continue
+            position = range_start
+            for line in block.split("\n"):
+                lines.append((position, position + len(line)))
+                position += len(line) + 1
+        items, measures = self._registry_items(text)
+        lines.extend(items)
+        lines.extend(measures)
+        for match in self._ctx["outcome_prose_line"].finditer(text):
+            line_start, line_end = match.start(), match.end()
+            head = text[line_start:min(line_end, line_start + 80)]
+            if any(regex.match(head) for regex in self._endpoint_regexes):
+                end = line_end
+                while end > line_start and text[end - 1] in " .\r":
+                    end -= 1
+                lines.append((line_start, end))
+        unique = sorted(set(lines), key=lambda span: (span[0], -span[1]))
+        kept: list[tuple[int, int]] = []
+        for span in unique:
+            if not kept or span[0] >= kept[-1][1]:
+                kept.append(span)
+        return kept, measures, set(items)
+
+    def _registry_items(self, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """Outcome items after a ``TYPE: name|...`` interventions line.
+
+        An item ends at ``|`` or at a field break (a newline that is not part
+        of a ``\\r\\n`` hard wrap) when the text before it ends in a
+        ``, time frame`` field; descriptions may span several lines. The
+        first text that ends in no time-frame field is the description."""
+        match = self._ctx["interventions_line"].search(text)
+        if not match:
+            return [], []
+        field_end = self._ctx["timeframe_field"]
+        loose_field = self._ctx["timeframe_loose"]
+
+        def ends_in_timeframe(start: int, end: int) -> bool:
+            comma = text.rfind(", ", start, end)
+            if comma == -1:
+                return False
+            tail = text[comma + 2:end].rstrip(" .\r")
+            if "\n" in tail or ". " in tail or len(tail) > 160:
+                return False
+            return field_end.match(tail) is not None or (len(tail) <= 40 and loose_field.match(tail) is not None)
+
+        items: list[tuple[int, int]] = []
+        measures: list[tuple[int, int]] = []
+        position = match.end() + 1
+        groups = 0
+        while position < len(text) and groups < 3:
+            if self._ctx["arm_label_line"].match(text, position):
+                break  # ``Label: description`` lines of arms and interventions follow
+            bar = text.find("|", position)
+            limit = min(len(text), position + 2500)
+            label = self._ctx["arm_label_line"].search(text, position, limit)
+            if label:
+                limit = label.start()
+            end = None
+            newline = text.find("\n", position, limit)
+            while newline != -1 and (bar == -1 or newline < bar):
+                if text[newline - 1:newline] != "\r" and ends_in_timeframe(position, newline):
+                    end = newline
+                    break
+                newline = text.find("\n", newline + 1, limit)
+            if end is None and newline == -1 and limit == len(text) and ends_in_timeframe(position, len(text)):
+                end = len(text)
+            if end is None and bar != -1 and bar < limit and ends_in_timeframe(position, bar):
+                end = bar
+            if end is None:
+                line_end = text.find("\n", position)
+                line_end = len(text) if line_end == -1 else line_end
+                line = text[position:line_end].rstrip("\r ")
+                parts = line.split("|")
+                if (
+                    not items and line and not line[0].isspace() and ", " not in line and not line.endswith(".")
+                    and not self._ctx["arm_label_line"].match(line)
+                    and all(0 < len(part.strip()) <= 200 for part in parts)
+                ):
+                    # measure-only outcomes (no description, no time frame)
+                    offset = position
+                    for part in parts:
+                        measures.append((offset, offset + len(part)))
+                        offset += len(part) + 1
+                    groups += 1
+                    position = line_end + 1
+                    continue
+                break
+            items.append((position, end))
+            if end == len(text) or text[end] == "\n":
+                groups += 1
+            position = end + 1
+        return items, measures
+
+    def _endpoint_lists(self, text: str) -> Iterable[tuple[int, int, str]]:
+        """Bulleted items under a ``Primary Endpoint:`` / ``Secondary
+        Endpoints:`` header: each short item is an ENDPOINT."""
+        for match in self._ctx["endpoint_list_header"].finditer(text):
+            position = match.end()
+            while position < len(text):
+                end = text.find("\n", position)
+                end = len(text) if end == -1 else end
+                line = text[position:end]
+                if not line.strip():
+                    position = end + 1
+                    continue
+                bullet = self._ctx["list_bullet"].match(line)
+                if not bullet:
+                    break
+                content = line[bullet.end():].rstrip(" \t\r.;")
+                if content and ", " not in content and len(content.split()) <= 10:
+                    yield position + bullet.end(), position + bullet.end() + len(content), "ENDPOINT"
+                position = end + 1
+
+    def _report_outcomes(self, text: str) -> Iterable[tuple[int, int, str]]:
+        """Trial-report layout: ``Outcome Measurement:`` title line and ``Time frame:`` line."""
+        measure_cut = self._ctx["measure_cut"]
+        for match in self._ctx["report_outcome_title"].finditer(text):
+            start, end = match.span(1)
+            title = text[start:end]
+            lead = self._ctx["report_title_lead"].match(title)
+            start += lead.end()
+            title = text[start:end]
+            cut = measure_cut.search(title)
+            if cut:
+                end = start + cut.start()
+            end = start + len(text[start:end].rstrip(" ,.;:"))
+            if end > start:
+                yield start, end, "ENDPOINT"
+                next_line = text.find("\n", match.end(1))
+                if next_line != -1:
+                    indent = len(text[next_line + 1:next_line + 9]) - len(text[next_line + 1:next_line + 9].lstrip(" \t"))
+                    restated = _restated(text, next_line + 1 + indent, text[start:end])
+                    if restated:
+                        yield restated[0], restated[1], "ENDPOINT"
+        for match in self._ctx["report_time_frame"].finditer(text):
+            yield match.start(1), match.end(1), "TIMEFRAME"
 
 
-def _timeframe_start(item: str) -> int | None:
+def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut):
+    parts = item.split(", ")
+    if len(parts) < 2 or not parts[0].strip():
+        return
+    measure = parts[0]
+    lead = len(measure) - len(measure.lstrip())
+    article = _ARTICLE.match(measure, lead)
+    if article:
+        lead = article.end()
+    measure_end = len(measure)
+    cut = measure_cut.search(measure, lead)
+    if cut and cut.start() > lead:
+        measure_end = cut.start()
+    measure_end = lead + len(measure[lead:measure_end].rstrip(" ;:.,"))
+    if measure_end > lead:
+        yield item_offset + lead, item_offset + measure_end, "ENDPOINT"
+        restated = _restated(item, len(measure) + 2, measure[lead:measure_end])
+        if restated:
+            yield item_offset + restated[0], item_offset + restated[1], "ENDPOINT"
+    tf_start = _timeframe_start(item, timeframe_start, continuation)
+    if tf_start is not None:
+        tail = item[tf_start:].rstrip(" \t\r.")
+        if tail:
+            yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:
+    """A description that opens by restating the measure (``The`` allowed):
+    the restatement's offsets."""
+    article = _ARTICLE.match(text, position, position + 5)
+    if article:
+        position = article.end()
+    candidate = text[position:position + len(measure)]
+    after = text[position + len(measure):position + len(measure) + 1]
+    if measure and candidate.lower() == measure.lower() and not (after.isalnum() or after == "-"):
+        return position, position + len(measure)
+    return None
+
+
+def _timeframe_start(item: str, timeframe_start, continuation) -> int | None:
     """Start of the time-frame field: the last ``, `` after the description's
     last full stop that is followed by a time-frame word, stepping back over
     continuations (``, up to approximately 2 years``) of an earlier one."""
@@ -208,35 +613,99 @@ def _timeframe_start(item: str) -> int | None:
         return None
     last_stop = max(item.rfind(". "), item.rfind("., "))
     search_from = max(first_comma, last_stop)
-    candidates = [
-        search_from + m.end()
-        for m in re.finditer(r", ", item[search_from:])
-        if TIMEFRAME_START.match(item, search_from + m.end())
-    ]
+    candidates = []
+    position = item.find(", ", search_from)
+    while position != -1:
+        if timeframe_start.match(item, position + 2):
+            candidates.append(position + 2)
+        position = item.find(", ", position + 2)
     if not candidates:
         parts = item.split(", ")
-        return len(item) - len(parts[-1]) if len(parts) >= 3 else None
+        return len(item) - len(parts[-1]) if len(parts) >= 2 else None
     chosen = candidates[-1]
     for position in reversed(candidates[:-1]):
-        if not CONTINUATION_START.match(item, chosen):
+        segment_end = item.find(", ", chosen)
+        segment = item[chosen:segment_end if segment_end != -1 else len(item)].rstrip(" .")
+        if not continuation.fullmatch(segment):
             break
         chosen = position
     return chosen
 
 
-def _sentence_text(doc: Doc, char: int) -> str:
-    token = doc.char_span(char, char + 1, alignment_mode="expand")
-    if token is None or not doc.has_annotation("SENT_START"):
-        return doc.text[max(0, char - 150):char + 150]
-    return token[0].sent.text
+def _is_abbreviation(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return len(name) <= 6 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
 
 
-def _sentence_ents(doc: Doc, char: int) -> list[Span]:
-    token = doc.char_span(char, char + 1, alignment_mode="expand")
-    if token is None or not doc.has_annotation("SENT_START"):
-        return []
-    sent = token[0].sent
-    return [e for e in get_entities(doc) if sent.start <= e.start < sent.end]
+def _name_pattern(name: str) -> str:
+    """A name's words with any white space (hard line wraps) or hyphen between them."""
+    words = re.split(r"[\s-]+", name.strip())
+    return r"(?:\s{1,24}|\s{0,3}-\s{0,24})".join(re.escape(w) for w in words)
+
+
+class _Intervals:
+    """Non-overlapping-agnostic interval set with an O(log n) overlap test."""
+
+    def __init__(self, intervals: list[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for start, end in sorted(intervals):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect_right(self.starts, end - 1) - 1
+        return index >= 0 and self.ends[index] > start
+
+
+class _DocView:
+    """Per-document lookups precomputed once: sentences, sections and drug
+    mentions as sorted character offsets."""
+
+    def __init__(self, doc: Doc):
+        self.text = doc.text
+        if doc.has_annotation("SENT_START"):
+            self.sent_starts = [sent.start_char for sent in doc.sents]
+        else:
+            self.sent_starts = [0]
+        self.sections = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SECTIONS_KEY, [])]
+        self.section_starts = [s for s, _, _ in self.sections]
+        self.outcome_ranges = [(s, e) for s, e, label in self.sections if label == "outcomes"]
+        drugs = get_entities(doc, ("DRUG", "DRUG_CLASS"))
+        self.drug_starts = sorted(e.start_char for e in drugs)
+        self.drug_ends = sorted(e.end_char for e in drugs)
+
+    def sentence_bounds(self, char: int) -> tuple[int, int]:
+        index = bisect_right(self.sent_starts, char) - 1
+        start = self.sent_starts[index] if index >= 0 else 0
+        end = self.sent_starts[index + 1] if index + 1 < len(self.sent_starts) else len(self.text)
+        return start, end
+
+    def section_at(self, char: int) -> str | None:
+        index = bisect_right(self.section_starts, char) - 1
+        if index >= 0 and self.sections[index][0] <= char < self.sections[index][1]:
+            return self.sections[index][2]
+        return None
+
+    def drug_in(self, start: int, end: int) -> bool:
+        index = bisect_left(self.drug_starts, start)
+        return index < len(self.drug_starts) and self.drug_starts[index] < end
+
+    def drug_starts_within(self, start: int, end: int) -> bool:
+        """A drug mention starts in ``[start, end]``, white space and an
+        opening parenthesis skipped first."""
+        position = start
+        limit = min(len(self.text), start + 14)
+        while position < limit and self.text[position] in " \t\r\n(":
+            position += 1
+        return self.drug_in(position, position + (end - start) + 1)
+
+    def drug_ends_within(self, start: int, end: int) -> bool:
+        index = bisect_left(self.drug_ends, max(0, start))
+        return index < len(self.drug_ends) and self.drug_ends[index] <= end
 
 
 @Language.factory(
