@@ -333,7 +333,7 @@ def test_pretty_output_shows_the_regimens_of_seed_000():
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     induction, maintenance = lines.index("  [induction]"), lines.index("  [maintenance]")
-    assert "    etoposide: on a 21-day cycle; four cycles" in lines[induction:maintenance]
+    assert "    etoposide: 21-day cycle; four cycles" in lines[induction:maintenance]
     assert lines[maintenance + 1:maintenance + 3] == [
         "    atezolizumab: every 21 days; up to 12 months",
         "    bevacizumab: every 21 days; up to 12 months",
