@@ -17,6 +17,7 @@ Attribute entities never overwrite DRUG/DRUG_CLASS entities.
 """
 
 import re
+from bisect import bisect_left
 from typing import Iterable
 
 import srsly
@@ -104,10 +105,11 @@ class AttributeTagger:
         outcome_ranges = self._outcome_lines(doc)
         for start, end, label in self._outcome_entities(text, outcome_ranges):
             candidates.append((start, end, label))
+        current = get_entities(doc)  # sorted once, not per candidate
         for label, regex in self._compiled:
             for match in regex.finditer(text):
                 start, end = match.span()
-                if self._keep(doc, label, start, end, outcome_ranges):
+                if self._keep(doc, label, start, end, outcome_ranges, text, current):
                     candidates.append((start, end, label))
         structured = [(s, e) for s, e, _ in candidates]
         for match in self._endpoint_regex.finditer(text):
@@ -170,8 +172,9 @@ class AttributeTagger:
                     item_offset += len(item) + 1
                 offset += len(line) + 1
 
-    def _keep(self, doc: Doc, label: str, start: int, end: int, outcome_ranges) -> bool:
-        text = doc.text
+    def _keep(self, doc: Doc, label: str, start: int, end: int, outcome_ranges, text: str | None = None,
+              ents: list[Span] | None = None) -> bool:
+        text = doc.text if text is None else text  # doc.text is rebuilt on each access: O(document)
         if any(s <= start < e for s, e in outcome_ranges) and label in ("SCHEDULE", "DURATION", "DOSE"):
             return False
         if label == "DOSE":
@@ -182,7 +185,7 @@ class AttributeTagger:
             return True
         if label in ("SCHEDULE", "DURATION"):
             sentence = _sentence_text(doc, start)
-            has_drug = any(e.label_ in ("DRUG", "DRUG_CLASS") for e in _sentence_ents(doc, start))
+            has_drug = any(e.label_ in ("DRUG", "DRUG_CLASS") for e in _sentence_ents(doc, start, ents))
             if not has_drug and ASSESSMENT_WORDS.search(sentence) and not TREATMENT_WORDS.search(sentence):
                 return False
             if label == "DURATION" and not has_drug and not TREATMENT_WORDS.search(sentence):
@@ -231,12 +234,17 @@ def _sentence_text(doc: Doc, char: int) -> str:
     return token[0].sent.text
 
 
-def _sentence_ents(doc: Doc, char: int) -> list[Span]:
+def _sentence_ents(doc: Doc, char: int, ents: list[Span] | None = None) -> list[Span]:
     token = doc.char_span(char, char + 1, alignment_mode="expand")
     if token is None or not doc.has_annotation("SENT_START"):
         return []
     sent = token[0].sent
-    return [e for e in get_entities(doc) if sent.start <= e.start < sent.end]
+    ents = get_entities(doc) if ents is None else ents  # sorted by start: bisect, not a scan
+    return ents[bisect_left(ents, sent.start, key=_start):bisect_left(ents, sent.end, key=_start)]
+
+
+def _start(span: Span) -> int:
+    return span.start
 
 
 @Language.factory(

@@ -32,7 +32,6 @@ from spacy.util import ensure_path, filter_spans
 
 from .extensions import get_entities, set_entities, set_span_data
 from .resources import read_data
-from .sections import SPANS_KEY as SECTIONS_KEY
 from .sections import section_at
 
 OTHER_SECTIONS = frozenset({"eligibility", "inclusion_criteria", "exclusion_criteria", "prior_therapy", "background"})
@@ -229,9 +228,10 @@ class DrugRecognizer:
         misspelled = [v[1] for v in info.values() if v[2] in ("fuzzy", "stem")]
         starts = {s: (s, e) for s, e in info}
         ends = {e: (s, e) for s, e in info}
+        covered = {i for s, e in info for i in range(s, e)}  # the loop only adds (i, i + 1) for the current i
         for token in doc:
             i = token.i
-            if (i, i + 1) in info or any(s <= i < e for s, e in info) or not token.is_alpha or len(token) < 3:
+            if (i, i + 1) in info or i in covered or not token.is_alpha or len(token) < 3:
                 continue
             if token.is_stop or token.lower_ in {"chemotherapy", "placebo", "radiotherapy", "surgery"}:
                 continue
@@ -254,11 +254,9 @@ class DrugRecognizer:
 
     def _study_names(self, doc: Doc, info: dict) -> set[str]:
         names = set()
-        for span in doc.spans.get(SECTIONS_KEY, []):
-            if span.label_ in STUDY_SECTIONS:
-                for (start, end), value in info.items():
-                    if span.start <= start < span.end and value[1]:
-                        names.add(value[1])
+        for (start, end), value in info.items():  # one section lookup per drug, not drugs x sections
+            if value[1] and section_at(doc, doc[start].idx) in STUDY_SECTIONS:
+                names.add(value[1])
         return names
 
     def _role(self, doc: Doc, span: Span, inn: str | None, study: set[str]) -> str:

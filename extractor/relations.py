@@ -17,6 +17,8 @@ Output: ``doc._.extractor_relations``, a list of ``{"label", "arg1": [start,
 end], "arg2": [start, end]}`` with character offsets (plain data).
 """
 
+from bisect import bisect_left
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -38,12 +40,13 @@ class RelationLinker:
         ensure_extensions()
         relations: list[dict] = []
         ents = get_entities(doc)
+        text = doc.text  # rebuilt on each access: once per doc
         for ent in ents:
             label = RELATION_FOR_ATTRIBUTE.get(ent.label_)
             if label is None:
                 continue
             if ent.label_ == "TIMEFRAME":
-                heads = self._endpoints_for(doc, ent, ents)
+                heads = self._endpoints_for(doc, ent, ents, text)
             else:
                 heads = self._drugs_for(doc, ent, ents)
             for head in heads:
@@ -58,7 +61,7 @@ class RelationLinker:
 
     def _drugs_for(self, doc: Doc, ent: Span, ents: list[Span]) -> list[Span]:
         sent = self._sentence(doc, ent)
-        in_sentence = [e for e in ents if sent.start <= e.start < sent.end]
+        in_sentence = _between(ents, sent.start, sent.end)
         drugs = [e for e in in_sentence if e.label_ in DRUG_LABELS]
         if not drugs:
             return self._section_drugs(doc, ent, ents)
@@ -95,19 +98,33 @@ class RelationLinker:
             return []
         window_start = max(section.start, ent.start - 120)
         candidates = [
-            e for e in ents
-            if e.label_ in DRUG_LABELS and window_start <= e.start < ent.start and e._.extractor_role != "other"
+            e for e in _between(ents, window_start, ent.start)
+            if e.label_ in DRUG_LABELS and e._.extractor_role != "other"
         ]
         return candidates
 
-    def _endpoints_for(self, doc: Doc, ent: Span, ents: list[Span]) -> list[Span]:
-        text = doc.text
+    def _endpoints_for(self, doc: Doc, ent: Span, ents: list[Span], text: str | None = None) -> list[Span]:
+        text = doc.text if text is None else text
         line_start = max(text.rfind("\n", 0, ent.start_char), text.rfind("|", 0, ent.start_char)) + 1
-        endpoints = [e for e in ents if e.label_ == "ENDPOINT" and line_start <= e.start_char < ent.start_char]
+        on_line = ents[bisect_left(ents, line_start, key=_start_char):bisect_left(ents, ent.start_char, key=_start_char)]
+        endpoints = [e for e in on_line if e.label_ == "ENDPOINT"]
         if endpoints:
             return endpoints
         sent = self._sentence(doc, ent)
-        return [e for e in ents if e.label_ == "ENDPOINT" and sent.start <= e.start < sent.end]
+        return [e for e in _between(ents, sent.start, sent.end) if e.label_ == "ENDPOINT"]
+
+
+def _between(ents: list[Span], start: int, end: int) -> list[Span]:
+    """The entities of ``ents`` (sorted) starting at tokens ``start`` to ``end - 1``."""
+    return ents[bisect_left(ents, start, key=_start):bisect_left(ents, end, key=_start)]
+
+
+def _start(span: Span) -> int:
+    return span.start
+
+
+def _start_char(span: Span) -> int:
+    return span.start_char
 
 
 @Language.factory(

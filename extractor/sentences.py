@@ -16,6 +16,8 @@ fields and list items) and invents none where lines wrap.  Rules:
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -71,8 +73,9 @@ class TrialSentencizer:
                     starts[i] = True
                     sentence_start = i
             last_word = text
-        for token, is_start in zip(doc, starts):
-            token.is_sent_start = is_start
+        # one array write: setting token.is_sent_start scans the doc per token
+        values = numpy.array([1 if s else -1 for s in starts], dtype="int64").astype("uint64")
+        doc.from_array([SENT_START], values)
         return doc
 
 
