@@ -92,6 +92,9 @@ def iter_inputs(paths: Iterable[str | Path]) -> Iterator[InputDocument | InputEr
         if path.is_dir():
             seen = set()
             for child in sorted(path.rglob("*")):
+                if child.suffix in (".txt", ".jsonl", ".json") and child.is_symlink() and not child.exists():
+                    yield InputError(str(child), "broken symbolic link or symlink loop")
+                    continue
                 if child.is_file() and child.suffix in (".txt", ".jsonl", ".json"):
                     real = child.resolve()
                     if real in seen:
