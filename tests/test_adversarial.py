@@ -118,3 +118,16 @@ def test_tokenizer_pieces_do_not_change_ordinary_tokens(tokenizer_nlp):
     words = [t.text for t in doc]
     assert words[: len(alone)] == alone and words[-len(alone):] == alone
     assert "".join(t.text_with_ws for t in doc) == doc.text
+
+
+def test_section_lookup_by_binary_search_matches_a_scan(nlp):
+    from extractor.sections import SPANS_KEY, section_at
+
+    names = json.loads((ANNOTATIONS / "splits.json").read_text(encoding="utf-8"))["train"]
+    text = "\n\n".join((ANNOTATIONS / "docs" / f"{name}.txt").read_text(encoding="utf-8") for name in names[::8])
+    doc = nlp(text)
+    spans = list(doc.spans[SPANS_KEY])
+    assert len(spans) > 5
+    for offset in range(0, len(text), 7):
+        expected = next((s.label_ for s in spans if s.start_char <= offset < s.end_char), None)
+        assert section_at(doc, offset) == expected, offset
