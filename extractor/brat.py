@@ -76,6 +76,9 @@ def covered_text(text: str, start: int, end: int) -> str:
 
 
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+) (\d+)\t(.*)$")
+# offsets longer than this are out of range of any text (and int() refuses
+# strings of more than 4,300 digits)
+_MAX_OFFSET_DIGITS = 15
 _R_LINE = re.compile(r"^(R\d+)\t(\S+) Arg1:(T\d+) Arg2:(T\d+)\s*$")
 _N_LINE = re.compile(r"^(N\d+)\tReference (T\d+) ([^:\s]+):(\S+)\t(.*)$")
 _A_LINE = re.compile(r"^(A\d+)\t(\S+) (T\d+) (\S+)\s*$")
@@ -83,7 +86,11 @@ _NOTE_LINE = re.compile(r"^(#\d+)\tAnnotatorNotes (T\d+|R\d+)\t(.*)$")
 
 
 def read_text(path: Path) -> str:
-    data = path.read_bytes()
+    """The UTF-8 content of ``path``; any failure is a :class:`BratError` naming it."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:  # unreadable, a directory, a symlink loop, vanished
+        raise BratError([f"{path}: cannot read ({err.strerror or err})"]) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -129,6 +136,11 @@ def parse_ann(
                     problem(lineno, f"malformed entity line: {line!r}")
                 continue
             eid, label, start_s, end_s, covered = match.groups()
+            if max(len(start_s), len(end_s)) > _MAX_OFFSET_DIGITS:
+                seen_ids[eid] = lineno
+                problem(lineno, f"offsets of {max(len(start_s), len(end_s))} digits out of range for a text of "
+                                f"{len(text)} characters")
+                continue
             start, end = int(start_s), int(end_s)
             seen_ids[eid] = lineno
             if label not in ENTITY_LABELS:
@@ -264,7 +276,12 @@ def read_document(txt_path: str | Path, require_complete: bool = False) -> BratD
     if txt_path.suffix == ".ann":
         txt_path = txt_path.with_suffix(".txt")
     ann_path = txt_path.with_suffix(".ann")
+    not_files = [f"{p}: {_not_a_file(p)}" for p in (txt_path, ann_path) if _not_a_file(p)]
+    if not_files:
+        raise BratError(not_files)
     missing = [str(p) for p in (txt_path, ann_path) if not p.is_file()]
+    if len(missing) == 2:
+        raise BratError([f"{txt_path}: no such document (neither it nor {ann_path.name} exists)"])
     if missing:
         other = ann_path if txt_path.is_file() else txt_path
         raise BratError([f"{m}: missing (its pair {other} has no partner)" for m in missing])
@@ -272,6 +289,17 @@ def read_document(txt_path: str | Path, require_complete: bool = False) -> BratD
     ann = read_text(ann_path)
     entities, relations, notes = parse_ann(ann, text, str(ann_path), require_complete)
     return BratDocument(txt_path.stem, text, entities, relations, notes)
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` exists (as a name) but cannot be read as a file, if so."""
+    if path.is_dir():
+        return "a directory, not a file"
+    if path.is_symlink() and not path.exists():
+        return "a broken symbolic link or a symlink loop"
+    if path.exists() and not path.is_file():
+        return "not a regular file"
+    return None
 
 
 def document_paths(directory: str | Path) -> list[Path]:

@@ -302,9 +302,14 @@ def format_scores(scores: dict) -> str:
 @app.command()
 def stats(root: Path = typer.Argument(Path("annotations"), help="Annotation folder with splits.json.")) -> None:
     """Corpus statistics per split: documents, entities per label, relations per type."""
+    from .brat import BratError
     from .corpus import statistics
 
-    result = statistics(root)
+    try:
+        result = statistics(root)
+    except BratError as err:
+        typer.echo(f"error: invalid annotation folder:\n{err}", err=True)
+        raise typer.Exit(2)
     splits = list(result)
     keys = ["documents", "characters"]
     typer.echo(f"{'':<22}" + "".join(f"{s:>9}" for s in splits))
@@ -322,11 +327,15 @@ def agreement(
     json_out: Optional[Path] = typer.Option(None, "--json"),
 ) -> None:
     """Inter-annotator agreement: the second annotator scored against the first."""
-    from .brat import read_directory
+    from .brat import BratError, read_directory
     from .scoring import score_documents
 
-    a = read_directory(first, require_complete=True)
-    b = read_directory(second, names=[d.id for d in a], require_complete=True)
+    try:
+        a = read_directory(first, require_complete=True)
+        b = read_directory(second, names=[d.id for d in a], require_complete=True)
+    except BratError as err:
+        typer.echo(f"error: invalid annotation files:\n{err}", err=True)
+        raise typer.Exit(2)
     scores = score_documents(a, b)
     if json_out is not None:
         json_out.write_text(json.dumps(scores, indent=2) + "\n", encoding="utf-8")

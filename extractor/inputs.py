@@ -258,15 +258,17 @@ def iter_folder(path: Path, exclude: Iterable[Path] = ()) -> Iterator[Path]:
     sorted order, then its subfolders, sorted.  Hidden entries and anything
     under ``exclude`` (e.g. the output) are skipped.  Memory grows with the
     largest single folder, not the tree (AllPublicXML holds ~500k files)."""
-    excluded = {p.resolve() for p in exclude}
+    excluded = {os.path.realpath(p) for p in exclude}  # realpath, unlike resolve(), never raises on a loop
     for root, dirs, files in os.walk(path):
         here = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() not in excluded)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(here / d) not in excluded)
         for name in sorted(files):
             child = here / name
-            if name.startswith(".") or child.suffix not in FOLDER_SUFFIXES or not child.is_file():
+            if name.startswith(".") or child.suffix not in FOLDER_SUFFIXES:
                 continue
-            if child.resolve() in excluded:
+            if not child.is_file() and not (child.is_symlink() and not child.exists()):
+                continue  # a folder named like a file; broken links are reported by iter_inputs
+            if os.path.realpath(child) in excluded:
                 continue
             yield child
 
@@ -284,6 +286,8 @@ def iter_inputs(
         if path.is_dir():
             for child in iter_folder(path, exclude):
                 yield from iter_inputs([child], full)
+        elif path.is_symlink() and not path.exists():
+            yield InputError(str(path), "broken symbolic link or symlink loop")
         elif not path.exists():
             yield InputError(str(path), "no such file or directory")
         elif path.suffix == ".jsonl":

@@ -19,6 +19,7 @@ with the category, covering the document from each header to the next.
 
 
 import re
+from bisect import bisect_right
 from typing import Iterable
 
 import srsly
@@ -151,9 +152,13 @@ class TrialSectionizer:
 
 def section_at(doc: Doc, char_offset: int) -> str | None:
     """Category of the section holding ``char_offset``, if any."""
-    for span in doc.spans.get(SPANS_KEY, []):
-        if span.start_char <= char_offset < span.end_char:
-            return span.label_
+    spans = doc.spans.get(SPANS_KEY)
+    if not spans:
+        return None
+    # sections are sorted and disjoint: binary search, not a scan per call
+    index = bisect_right(range(len(spans)), char_offset, key=lambda i: spans[i].start_char) - 1
+    if index >= 0 and char_offset < spans[index].end_char:
+        return spans[index].label_
     return None
 
 

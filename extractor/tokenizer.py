@@ -21,6 +21,7 @@ from typing import Callable
 from spacy.lang.char_classes import ALPHA, ALPHA_LOWER, ALPHA_UPPER, CONCAT_QUOTES, HYPHENS
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 FULLWIDTH_PUNCT = "（）［］【】：，；、。！？｜"
@@ -32,6 +33,38 @@ def _rules() -> dict:
 
 def _default_hyphen_infix(pattern: str) -> bool:
     return HYPHENS in pattern and pattern.endswith(f"(?=[{ALPHA}])")
+
+
+class TrialTokenizer(Tokenizer):
+    """spaCy's tokenizer with bounded work per character (issue #11).
+
+    spaCy strips affixes one at a time and runs the affix regexes over the
+    whole remaining string each time, so a run of punctuation without spaces
+    (``((((...``) costs quadratic time.  Affix searches look at a window of
+    ``AFFIX_WINDOW`` characters only (affixes are a few characters long), and
+    a run longer than ``MAX_RUN`` non-space characters is tokenized in pieces.
+    """
+
+    AFFIX_WINDOW = 100
+    MAX_RUN = 1000
+
+    def __call__(self, string):
+        if len(string) <= self.MAX_RUN or max(map(len, string.split()), default=0) <= self.MAX_RUN:
+            return super().__call__(string)
+        cuts = [0]
+        for run in re.finditer(rf"\S{{{self.MAX_RUN + 1},}}", string):
+            cuts.extend(range(run.start() + self.MAX_RUN, run.end(), self.MAX_RUN))
+        cuts.append(len(string))
+        pieces = [super(TrialTokenizer, self).__call__(string[a:b]) for a, b in zip(cuts, cuts[1:])]
+        words = [t.text for piece in pieces for t in piece]
+        spaces = [bool(t.whitespace_) for piece in pieces for t in piece]
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def find_prefix(self, string):
+        return super().find_prefix(string[: self.AFFIX_WINDOW])
+
+    def find_suffix(self, string):
+        return super().find_suffix(string[-self.AFFIX_WINDOW :])
 
 
 def make_trial_tokenizer(nlp: Language) -> Tokenizer:
@@ -50,7 +83,7 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
     special_cases = dict(nlp.Defaults.tokenizer_exceptions)
     for case in rules["special_cases"]:
         special_cases[case] = [{"ORTH": case}]
-    return Tokenizer(
+    return TrialTokenizer(
         nlp.vocab,
         rules=special_cases,
         prefix_search=compile_prefix_regex(prefixes).search,
