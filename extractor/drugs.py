@@ -755,13 +755,40 @@ class _Layout:
         return None
 
 
+def _trie_alternatives(words: Iterable[str]) -> str:
+    """A case-insensitive alternation of ``words`` (a space matching any
+    whitespace run) written as a prefix tree: the same matches as the plain
+    alternation longest first, ``a\\s+b|a|c``, but the engine compares a
+    character once per branch point instead of once per word.  Each node
+    tries its longer continuations before ending there, like the longest-first
+    alternation; two branches of a node start with different characters, so
+    at most one of them can match."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word.lower():
+            node = node.setdefault(r"\s+" if char == " " else re.escape(char), {})
+        node[None] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [unit + pattern(child) for unit, child in node.items() if unit is not None]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if None in node:
+            return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else "(?:" + body + ")?"
+        return body
+
+    return pattern(root)
+
+
 def _class_regex(grammar: dict) -> re.Pattern:
     """``[leading]* modifier+ head [of target]`` or ``head of target``."""
     if not grammar:
         return re.compile(r"(?!x)x")
 
     def alternatives(words):
-        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+        return _trie_alternatives(words)
 
     excluded = alternatives(grammar["excluded_anti"])
     target = grammar["targets"]
