@@ -814,7 +814,10 @@ def _tokens_with_orth(doc: Doc, *texts: str) -> list:
     if not keys or not len(doc):
         return []
     orths = doc.to_array(ORTH)
-    return [doc[int(i)] for i in numpy.flatnonzero(numpy.isin(orths, keys))]
+    wanted = orths == keys[0]
+    for key in keys[1:]:
+        wanted |= orths == key
+    return [doc[int(i)] for i in numpy.flatnonzero(wanted)]
 
 
 def filter_spans_tuples(matches) -> list[tuple[int, int, int]]:

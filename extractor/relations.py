@@ -128,6 +128,13 @@ class _DocContext:
         self.heads = [e for e in ents if e.label_ in DRUG_LABELS]
         self.endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
         self.sent_has_head = set(self.sent_of[h.start] for h in self.heads)
+        # sentence -> smallest end of a head starting in it
+        self.first_head_end: dict[int, int] = {}
+        for h in self.heads:
+            sentence = self.sent_of[h.start]
+            if h.end < self.first_head_end.get(sentence, h.end + 1):
+                self.first_head_end[sentence] = h.end
+        self.texts: dict[tuple[int, int], str] = {}
         self.sent_has_head_sorted = sorted(self.sent_has_head)
         self.lines_with_head = {self.line_of(h.start_char) for h in self.heads}
 
@@ -148,6 +155,13 @@ class _DocContext:
         if key not in self.roles:
             self.roles[key] = _role(span)
         return self.roles[key]
+
+    def span_text(self, span: Span) -> str:
+        """``span.text``: the doc's text between its first and last characters."""
+        key = (span.start, span.end)
+        if key not in self.texts:
+            self.texts[key] = self.text[span.start_char:span.end_char]
+        return self.texts[key]
 
     def coordinated(self, start: int, end: int) -> bool:
         """Every token of ``doc[start:end]`` is a coordinator or whitespace."""
@@ -254,10 +268,10 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
         feats.append(f"attr_sentence_has_drug={attr_sent in ctx.sent_has_head}")
         role = ctx.role(head)
         feats.append(f"role={role}")
-        if head.label_ == "DRUG" and len(head.text) <= 6 and head.text.isupper():
+        head_text = ctx.span_text(head)
+        if head.label_ == "DRUG" and len(head_text) <= 6 and head_text.isupper():
             feats.append("head_acronym")
-        after_head = doc[head.end:head.end + 1]
-        if len(after_head) and after_head[0].text == ":":
+        if head.end < len(doc) and doc[head.end].text == ":":
             # an arm or intervention label "Drug: ..." gets the links only
             # when its description does not name the drug again
             named_again = any(
@@ -266,7 +280,7 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
             )
             feats.append(f"head_colon={direction}|named_again={named_again}")
         head_line = ctx.line_text(head.start_char).strip(" \t*-:•")
-        if head_line.lower() == head.text.lower():
+        if head_line.lower() == head_text.lower():
             feats.append(f"head_alone_on_line={direction}|lines={_bucket(newlines, (0, 1, 2))}")
         attr_line = ctx.line_of(attr.start_char)
         if newlines and attr_line in ctx.lines_with_head:
@@ -307,9 +321,7 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
                 for a, b in zip([attr] + attrs_between, attrs_between + [head])
             ):
                 feats.append("coordinated_attributes_before_head")
-            earlier = any(
-                ctx.sent_of[h.start] == ctx.sent_of[attr.start] and h.end <= attr.start for h in ctx.heads
-            )
+            earlier = ctx.first_head_end.get(ctx.sent_of[attr.start], attr.start + 1) <= attr.start
             feats.append(f"sentence_head_before={earlier}")
     else:
         feats.append(f"endpoint_same_item={pipes == 0 and newlines == 0}")
