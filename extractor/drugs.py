@@ -709,7 +709,7 @@ class DrugRecognizer:
         after = self._terminate.split(after)[0]
         for cue, direction, strength in self._cues:
             text = before if direction == "backward" else after
-            if cue.search(text) and (strength == "strong" or not is_study):
+            if (strength == "strong" or not is_study) and cue.search(text):
                 return "other"
         section = layout.section_at(start_char)
         if section in OTHER_SECTIONS:
