@@ -41,18 +41,22 @@ NCT id line are other trials.  A JSON logistic-regression role model
 import re
 from typing import Iterable
 
+import numpy
 import srsly
 from rapidfuzz import fuzz, process
+from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans
 
-from .extensions import get_entities, set_entities, set_span_data
+from .extensions import doc_text, get_entities, sentence_bounds, sentence_starts, set_entities, set_span_data
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 from .sections import section_at
 
+# characters other than ASCII letters that an ASCII letter class matches under re.I
+_ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
 OTHER_SECTIONS = frozenset({"eligibility", "inclusion_criteria", "exclusion_criteria", "prior_therapy"})
 STUDY_SECTIONS = frozenset({"title", "interventions", "arms", "outline"})
 INTERVENTION_ENTRY = re.compile(r"(?:^|\|)\s*(DRUG|BIOLOGICAL|GENETIC|DIETARY_SUPPLEMENT|Drug|Biological): ([^|\n]+)",
@@ -200,6 +204,8 @@ class DrugRecognizer:
         terminators = [c["cue"] for c in self.context_rules if c["category"] == "terminate"] or ["(?!x)x"]
         self._terminate = re.compile("|".join(terminators), re.I)
         self._stem_regex = re.compile(rf"^[A-Za-z][A-Za-z\-]{{2,}}(?:{'|'.join(map(re.escape, self.stems))})$", re.I)
+        self._lower_stems = tuple(sorted({stem.lower() for stem in self.stems}))
+        self._fuzzy_cache: dict[str, tuple | None] = {}
         self._ready = True
 
     def to_disk(self, path, exclude=tuple()):
@@ -233,6 +239,19 @@ class DrugRecognizer:
         if (path / "role_model.json").exists():
             self.role_model = LinearRoleModel.from_json(srsly.read_json(path / "role_model.json"))
         return self
+
+    def _closest_inn(self, lower: str):
+        """``process.extractOne`` of a lowercase word against the INNs,
+        remembered (the lexicon does not change between documents)."""
+        try:
+            return self._fuzzy_cache[lower]
+        except KeyError:
+            pass
+        if len(self._fuzzy_cache) >= 50_000:
+            self._fuzzy_cache.clear()
+        match = process.extractOne(lower, self._inns, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+        self._fuzzy_cache[lower] = match
+        return match
 
     # ---- recognition ------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -268,12 +287,13 @@ class DrugRecognizer:
         )
         study = self._study_names(doc, info)
         listed = self._listed_trials(doc)
+        layout = _Layout(doc)
         for span in kept:
             if span.label_ not in ("DRUG", "DRUG_CLASS"):
                 continue
             label, inn, resolution, confidence = info[(span.start, span.end)]
             in_listing = any(s <= span.start_char < e for s, e in listed)
-            role = "other" if in_listing else self._role(doc, span, inn, study)
+            role = "other" if in_listing else self._role(doc, span, inn, study, layout)
             if self.role_model is not None or self.collect_features:
                 features = self.role_features(doc, span, inn, study, role, resolution, in_listing)
                 if self.collect_features:
@@ -309,7 +329,7 @@ class DrugRecognizer:
         """Token ranges of class phrases (``HIV protease inhibitors``,
         ``strong inhibitors of CYP3A4``) from the class grammar."""
         spans = []
-        for match in self._class_regex.finditer(doc.text):
+        for match in self._class_regex.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
             if span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon:
                 continue  # a drug's therapy (AZT therapy) is the drug
@@ -332,17 +352,40 @@ class DrugRecognizer:
             extended[(start, end)] = value
         return extended
 
+    def _stem_candidates(self, doc: Doc):
+        """Tokens that may end with an INN stem: those ending where a stem
+        ends in the lowercase text (every token when lowercasing could
+        misalign the text or when a character only ``re.I`` maps to ASCII
+        occurs)."""
+        text = doc_text(doc)
+        lower = text.lower()
+        if len(lower) != len(text) or _ODD_CASE.search(text):
+            return iter(doc)
+        ends = set()
+        for stem in self._lower_stems:
+            find = lower.find
+            position = find(stem)
+            while position != -1:
+                ends.add(position + len(stem))
+                position = find(stem, position + 1)
+        if not ends:
+            return iter(())
+        starts = doc.to_array(IDX)
+        token_ends = (starts + doc.to_array(LENGTH)).tolist()
+        hits = sorted(i for i, end in enumerate(token_ends) if end in ends)
+        return (doc[i] for i in hits)
+
     def _find_by_stem(self, doc: Doc, found: dict) -> None:
         covered = set()
         for start, end in found:
             covered.update(range(start, end))
-        for token in doc:
+        for token in self._stem_candidates(doc):
             if token.i in covered or not token.is_alpha or len(token) < 6:
                 continue
             if not self._stem_regex.match(token.text):
                 continue
             lower = token.text.lower()
-            match = process.extractOne(lower, self._inns, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+            match = self._closest_inn(lower)
             if match:
                 found[(token.i, token.i + 1)] = ("DRUG", match[0], "fuzzy", round(match[1] / 100 * 0.8, 3))
             else:
@@ -354,7 +397,7 @@ class DrugRecognizer:
         therapy``); its other mentions in the document are tagged too."""
         taken = {i for s, e in info for i in range(s, e)} | {i for o in others for i in range(o.start, o.end)}
         names: dict[str, tuple[str, str | None]] = {}
-        text = doc.text
+        text = doc_text(doc)
         for match in ARM_TITLE.finditer(text):
             self._arm_title_names(doc, match, taken, names)
         for match in INTERVENTION_ENTRY.finditer(text):
@@ -418,7 +461,7 @@ class DrugRecognizer:
         drug_tokens = {i for (s, e), v in info.items() if v[0] == "DRUG" for i in range(s, e)}
         rules = self._code_rules
         names: set[str] = set()
-        text = doc.text
+        text = doc_text(doc)
         for match in rules["code"].finditer(text):
             prefix = re.match(r"[A-Za-z]*", match.group()).group()
             if prefix in rules["not_codes"] or match.group().lower() in self.stoplist:
@@ -452,8 +495,8 @@ class DrugRecognizer:
         """``A plus B plus C (ABC)``: the acronym names the drugs before it."""
         by_end = {s.end: s for s in drugs}
         definitions: dict[str, str] = {}
-        for token in doc:
-            if token.text != "(" or token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
+        for token in _tokens_with_orth(doc, "("):
+            if token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
                 continue
             acronym = doc[token.i + 1]
             if not (acronym.is_upper and acronym.is_alpha and 2 <= len(acronym) <= 8):
@@ -504,8 +547,12 @@ class DrugRecognizer:
         ends = {e: (s, e) for s, e in info}
         partners = self._partners(doc, info)
         covered = {i for s, e in info for i in range(s, e)}
-        for token in doc:
-            i = token.i
+        # only a word next to a "/" or "+" can fill a slot
+        slots = {t.i + step for t in _tokens_with_orth(doc, "/", "+") for step in (-1, 1)}
+        for i in sorted(slots):
+            if not 0 <= i < len(doc):
+                continue
+            token = doc[i]
             if not self._slot_candidate(token, covered):
                 continue
             left = doc[i - 1].text if i > 0 else ""
@@ -536,10 +583,15 @@ class DrugRecognizer:
                 info[(i, i + 1)] = ("DRUG", name, "context", 0.5)
                 covered.add(i)
         self._fuzzy_in_lists(doc, info)
+        starts = None
         for (start, end), value in list(info.items()):
-            if value[2] != "context" or value[0] != "DRUG" or not doc.has_annotation("SENT_START"):
+            if value[2] != "context" or value[0] != "DRUG":
                 continue
-            sentence = doc[start].sent
+            if starts is None:
+                starts = sentence_starts(doc) or []
+            if not starts:
+                continue
+            sentence = doc[slice(*sentence_bounds(starts, len(doc), start, start + 1))]
             for token in sentence:
                 i = token.i
                 if (token.is_title or token.is_upper) and i >= 2 and doc[i - 1].lower_ == "of" \
@@ -552,8 +604,12 @@ class DrugRecognizer:
         or pentoxyfylline``) that is spelled like a lexicon name is that drug."""
         drug_tokens = {i for (s, e), v in info.items() if v[0] == "DRUG" for i in range(s, e)}
         covered = {i for s, e in info for i in range(s, e)}
-        for token in doc:
-            i = token.i
+        # a listed word has a drug token within 3 tokens of it
+        near = {d + step for d in drug_tokens for step in range(-3, 4)}
+        for i in sorted(near):
+            if not 0 <= i < len(doc):
+                continue
+            token = doc[i]
             if len(token) < 7 or not self._slot_candidate(token, covered):
                 continue
             words = [t for t in doc[max(0, i - 3):min(len(doc), i + 4)] if not t.is_space]
@@ -564,7 +620,7 @@ class DrugRecognizer:
                 len(right) == 2 and right[0].lower_ in LIST_WORDS and right[1].i in drug_tokens)
             if not listed:
                 continue
-            match = process.extractOne(token.lower_, self._inns, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+            match = self._closest_inn(token.lower_)
             if match:
                 info[(i, i + 1)] = ("DRUG", match[0], "fuzzy", round(match[1] / 100 * 0.8, 3))
                 covered.add(i)
@@ -597,7 +653,7 @@ class DrugRecognizer:
         drugs = sorted((s, e, v[1]) for (s, e), v in info.items()
                        if v[0] == "DRUG" and v[1] and v[2] not in ("context", "acronym"))
         partners: dict[str, list[str]] = {}
-        text = doc.text
+        text = doc_text(doc)
         for (s1, e1, a), (s2, e2, b) in zip(drugs, drugs[1:]):
             between = text[doc[e1 - 1].idx + len(doc[e1 - 1]):doc[s2].idx]
             if a != b and COMBINED.fullmatch(between):
@@ -623,7 +679,9 @@ class DrugRecognizer:
     def _listed_trials(doc: Doc) -> list[tuple[int, int]]:
         """Lines next to a bare ``NCT01234567`` line: other trials' titles."""
         lines, offset = [], 0
-        text = doc.text
+        text = doc_text(doc)
+        if "NCT" not in text:
+            return []
         for line in text.split("\n"):
             lines.append((offset, offset + len(line)))
             offset += len(line) + 1
@@ -633,24 +691,27 @@ class DrugRecognizer:
                 ranges.extend(lines[other] for other in (index - 1, index + 1) if 0 <= other < len(lines))
         return ranges
 
-    def _role(self, doc: Doc, span: Span, inn: str | None, study: set[str]) -> str:
+    def _role(self, doc: Doc, span: Span, inn: str | None, study: set[str], layout: "_Layout | None" = None) -> str:
         """ConText-style: cues from ``drug_context.jsonl`` act within the
         mention's clause (up to a terminator) in their direction; strong
         cues make the mention ``other``, weak ones only for drugs the trial
         does not give; eligibility text is ``other`` unless it names a drug
         of the trial; drugs the trial does not give are ``other``."""
         is_study = self._is_study(span, inn, study)
-        sentence = span.sent if doc.has_annotation("SENT_START") else doc[max(0, span.start - 12):span.end]
-        sentence_text = sentence.text
-        before = sentence_text[max(0, span.start_char - 80 - sentence.start_char):span.start_char - sentence.start_char]
-        after = sentence_text[span.end_char - sentence.start_char:span.end_char - sentence.start_char + 60]
+        layout = layout or _Layout(doc)
+        start_char, end_char = span.start_char, span.end_char
+        sentence_start, sentence_end = layout.sentence_chars(span.start, span.end)
+        # the sentence's text is the doc's text between its first and last characters
+        text = layout.text
+        before = text[max(sentence_start, start_char - 80):max(sentence_start, start_char)]
+        after = text[min(end_char, sentence_end):min(end_char + 60, sentence_end)]
         before = self._terminate.split(before)[-1]
         after = self._terminate.split(after)[0]
         for cue, direction, strength in self._cues:
             text = before if direction == "backward" else after
-            if cue.search(text) and (strength == "strong" or not is_study):
+            if (strength == "strong" or not is_study) and cue.search(text):
                 return "other"
-        section = section_at(doc, span.start_char)
+        section = layout.section_at(start_char)
         if section in OTHER_SECTIONS:
             return "study" if is_study and span.label_ == "DRUG" else "other"
         if not is_study:
@@ -665,13 +726,69 @@ class DrugRecognizer:
         return bool(components & {n for s in study for n in s.split("+")})
 
 
+class _Layout:
+    """Per-document tables for the role rules: the text, sentence and
+    section boundaries (``span.sent``, ``doc.text`` and ``section_at`` each
+    walk the whole doc on every call)."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.text = doc_text(doc)
+        self.starts = sentence_starts(doc)
+        self.sections = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SECTIONS_KEY, [])]
+
+    def sentence_chars(self, start: int, end: int) -> tuple[int, int]:
+        """Character range of ``doc[start:end].sent`` (without sentence
+        boundaries: the 12 tokens before the span, up to its end)."""
+        doc = self.doc
+        if self.starts is None:
+            first, last = max(0, start - 12), end
+        else:
+            first, last = sentence_bounds(self.starts, len(doc), start, end)
+        token = doc[last - 1]
+        return doc[first].idx, token.idx + len(token)
+
+    def section_at(self, char: int) -> str | None:
+        for start, end, label in self.sections:
+            if start <= char < end:
+                return label
+        return None
+
+
+def _trie_alternatives(words: Iterable[str]) -> str:
+    """A case-insensitive alternation of ``words`` (a space matching any
+    whitespace run) written as a prefix tree: the same matches as the plain
+    alternation longest first, ``a\\s+b|a|c``, but the engine compares a
+    character once per branch point instead of once per word.  Each node
+    tries its longer continuations before ending there, like the longest-first
+    alternation; two branches of a node start with different characters, so
+    at most one of them can match."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word.lower():
+            node = node.setdefault(r"\s+" if char == " " else re.escape(char), {})
+        node[None] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [unit + pattern(child) for unit, child in node.items() if unit is not None]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if None in node:
+            return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else "(?:" + body + ")?"
+        return body
+
+    return pattern(root)
+
+
 def _class_regex(grammar: dict) -> re.Pattern:
     """``[leading]* modifier+ head [of target]`` or ``head of target``."""
     if not grammar:
         return re.compile(r"(?!x)x")
 
     def alternatives(words):
-        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+        return _trie_alternatives(words)
 
     excluded = alternatives(grammar["excluded_anti"])
     target = grammar["targets"]
@@ -688,6 +805,19 @@ def _class_regex(grammar: dict) -> re.Pattern:
               rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
               rf"|\b(?:{leading}){gap}(?:{alternatives(grammar['bare_heads'])}){end}")
     return re.compile(phrase, re.I)
+
+
+def _tokens_with_orth(doc: Doc, *texts: str) -> list:
+    """The tokens of ``doc`` whose text is one of ``texts``, in order."""
+    strings = doc.vocab.strings
+    keys = [strings[t] for t in texts if t in strings]
+    if not keys or not len(doc):
+        return []
+    orths = doc.to_array(ORTH)
+    wanted = orths == keys[0]
+    for key in keys[1:]:
+        wanted |= orths == key
+    return [doc[int(i)] for i in numpy.flatnonzero(wanted)]
 
 
 def filter_spans_tuples(matches) -> list[tuple[int, int, int]]:

@@ -14,8 +14,12 @@ pipeline does, for displaCy and ``Doc.ents`` users).
 
 from __future__ import annotations
 
+import bisect
+import weakref
 from typing import Iterable
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -76,3 +80,35 @@ def set_entities(doc: Doc, spans: Iterable[Span], write_ents: bool = False) -> l
         host = [e for e in doc.ents if not taken.intersection(range(e.start, e.end))]
         doc.ents = sorted(host + kept, key=lambda s: s.start)
     return kept
+
+
+# ``Doc.text`` joins the text of every token on each access (a ``Token``
+# object per token): components ask for it through ``doc_text`` instead, which
+# builds it once per ``Doc`` (a doc's text cannot change: retokenizing keeps it).
+_TEXTS: "weakref.WeakKeyDictionary[Doc, str]" = weakref.WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per ``Doc`` object."""
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = doc.text
+    return text
+
+
+def sentence_starts(doc: Doc) -> list[int] | None:
+    """Token indices where the sentences of ``doc`` start (``0`` first), as
+    ``Span.sent`` reads them; ``None`` when the doc has no sentence
+    boundaries.  Use with :func:`sentence_bounds` instead of ``span.sent``,
+    which walks the tokens and checks the whole doc's annotation each time."""
+    if not doc.has_annotation("SENT_START"):
+        return None
+    flags = doc.to_array(SENT_START)
+    return [0] + [int(i) + 1 for i in numpy.flatnonzero(flags[1:] == 1)]
+
+
+def sentence_bounds(starts: list[int], n_tokens: int, start: int, end: int) -> tuple[int, int]:
+    """Token range of ``doc[start:end].sent`` from :func:`sentence_starts`."""
+    first = starts[bisect.bisect_right(starts, start) - 1]
+    index = bisect.bisect_left(starts, end)
+    return first, starts[index] if index < len(starts) else n_tokens

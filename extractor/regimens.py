@@ -64,7 +64,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from .extensions import ensure_extensions, get_entities
+from .extensions import doc_text, ensure_extensions, get_entities, sentence_bounds, sentence_starts
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -145,13 +145,14 @@ class RegimenBuilder:
         ensure_extensions()
         if self.markers is None:
             self.initialize()
-        doc._.extractor_regimens = self.regimens(doc)
-        doc._.extractor_endpoints = self.endpoints(doc)
+        ents = get_entities(doc)
+        doc._.extractor_regimens = self.regimens(doc, ents)
+        doc._.extractor_endpoints = self.endpoints(doc, ents)
         return doc
 
-    def regimens(self, doc: Doc) -> list[dict]:
-        text = doc.text
-        ents = get_entities(doc)
+    def regimens(self, doc: Doc, ents: list[Span] | None = None) -> list[dict]:
+        text = doc_text(doc)
+        ents = get_entities(doc) if ents is None else ents
         by_offsets = {(e.start_char, e.end_char): e for e in ents}
         attributes: dict[tuple[int, int], list[Span]] = {}
         for rel in doc._.extractor_relations or []:
@@ -192,13 +193,16 @@ class RegimenBuilder:
 
         labelled = [k for k in order if k != (None, None)]
         result = []
+        sentences = None
         for key in order:
             group = groups[key]
             if key == (None, None) and labelled:
                 named = {n for k in labelled for n in groups[k]["entries"]}
                 if all(name in named for name, e in group["entries"].items() if e["label"] == "DRUG"):
                     continue
-            result.append(self._finish(doc, group))
+            if sentences is None:
+                sentences = _Sentences(doc, ents)
+            result.append(self._finish(doc, group, sentences))
         return result
 
     def _add_mention(self, group: dict, span: Span, attrs: list[Span]) -> None:
@@ -218,19 +222,18 @@ class RegimenBuilder:
                 group["group_attrs"].append((attr, (span.start_char, span.end_char)))
 
     @staticmethod
-    def _finish(doc: Doc, group: dict) -> dict:
+    def _finish(doc: Doc, group: dict, sentences: "_Sentences | None" = None) -> dict:
         entries = group["entries"]
+        sentences = sentences or _Sentences(doc, get_entities(doc))
         # group-level timing: stated for two or more mentions of the group
         holders: dict[tuple[int, int], set] = {}
         for attr, mention in group["group_attrs"]:
             holders.setdefault((attr.start_char, attr.end_char), set()).add(mention)
-        drug_sentences = {
-            e.sent.start for e in get_entities(doc, ("DRUG", "DRUG_CLASS"))
-        } if doc.has_annotation("SENT_START") else None
+        drug_sentences = sentences.drug_sentences
         shared, drugless = [], []
         for attr, _mention in group["group_attrs"]:
             key = (attr.start_char, attr.end_char)
-            if drug_sentences is not None and attr.sent.start not in drug_sentences:
+            if drug_sentences is not None and sentences.start(attr) not in drug_sentences:
                 if attr not in drugless:
                     drugless.append(attr)
             elif len(holders.get(key, ())) >= 2 and attr not in shared:
@@ -256,8 +259,8 @@ class RegimenBuilder:
             (drugs if entry["label"] == "DRUG" else classes).append(item)
         return {"arm": group["arm"], "phase": group["phase"], "drugs": drugs, "classes": classes}
 
-    def endpoints(self, doc: Doc) -> list[dict]:
-        ents = get_entities(doc)
+    def endpoints(self, doc: Doc, ents: list[Span] | None = None) -> list[dict]:
+        ents = get_entities(doc) if ents is None else ents
         by_offsets = {(e.start_char, e.end_char): e for e in ents}
         frames: dict[tuple[int, int], list[Span]] = {}
         for rel in doc._.extractor_relations or []:
@@ -288,7 +291,7 @@ class RegimenBuilder:
 
     @staticmethod
     def _outcome_kind(doc: Doc, section: Span, span: Span) -> str | None:
-        text = doc.text
+        text = doc_text(doc)
         first_line = text[section.start_char:text.find("\n", section.start_char) % (len(text) + 1)].lower()
         header = first_line[:60]
         for kind in OUTCOME_KINDS:
@@ -312,6 +315,22 @@ class RegimenBuilder:
     def from_disk(self, path, exclude=tuple()):
         self.set_markers(srsly.read_json(ensure_path(path) / MARKERS_FILE))
         return self
+
+
+class _Sentences:
+    """Sentence starts of a doc's spans (``span.sent`` walks the doc on each
+    call) and the sentences naming a drug or class (``None`` without
+    sentence boundaries)."""
+
+    def __init__(self, doc: Doc, ents: list[Span]):
+        self.n_tokens = len(doc)
+        self.starts = sentence_starts(doc)
+        self.drug_sentences = None if self.starts is None else {
+            self.start(e) for e in ents if e.label_ in ("DRUG", "DRUG_CLASS")
+        }
+
+    def start(self, span: Span) -> int:
+        return sentence_bounds(self.starts, self.n_tokens, span.start, span.end)[0]
 
 
 @Language.factory(

@@ -43,6 +43,7 @@ import json
 import math
 import re
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -50,7 +51,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from .extensions import ensure_extensions, get_entities
+from .extensions import doc_text, ensure_extensions, get_entities, sentence_bounds, sentence_starts
 from .schema import RELATION_FOR_ATTRIBUTE
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -98,29 +99,42 @@ class _DocContext:
     def __init__(self, doc: Doc, ents: list[Span]):
         self.doc = doc
         self.ents = ents
-        self.text = text = doc.text
+        self.text = text = doc_text(doc)
         self.newlines = [m.start() for m in re.finditer("\n", text)]
         self.pipes = [m.start() for m in re.finditer(r"\|", text)]
         self.paragraph_breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
+        self.sentence_starts = sentence_starts(doc)
         self.sent_of = [0] * len(doc)
-        if doc.has_annotation("SENT_START"):
-            for index, sent in enumerate(doc.sents):
-                for i in range(sent.start, sent.end):
-                    self.sent_of[i] = index
+        if self.sentence_starts is not None:
+            bounds = self.sentence_starts + [len(doc)]
+            sent_of = []
+            for index in range(len(self.sentence_starts)):
+                sent_of.extend(repeat(index, bounds[index + 1] - bounds[index]))
+            self.sent_of = sent_of
         self.section_of = [None] * len(doc)
         self.section_index = [-1] * len(doc)
         for index, section in enumerate(doc.spans.get(SECTIONS_KEY, [])):
-            for i in range(section.start, section.end):
-                self.section_of[i] = section.label_
-                self.section_index[i] = index
+            start, end, label = section.start, section.end, section.label_
+            self.section_of[start:end] = repeat(label, end - start)
+            self.section_index[start:end] = repeat(index, end - start)
+        # lowercase forms of the tokens, None for whitespace tokens
+        self.lowers = [None if t.is_space else t.lower_ for t in doc]
         self.labelled = [(e, e.label_) for e in ents]
         self.starts = [e.start for e in ents]
         self.names = {}
+        self.roles = {}
         self._drugless_ends = None
-        self.rule_links = rule_links(doc, ents)
+        self.rule_links = rule_links(doc, ents, self.sentence_starts, text)
         self.heads = [e for e in ents if e.label_ in DRUG_LABELS]
         self.endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
         self.sent_has_head = set(self.sent_of[h.start] for h in self.heads)
+        # sentence -> smallest end of a head starting in it
+        self.first_head_end: dict[int, int] = {}
+        for h in self.heads:
+            sentence = self.sent_of[h.start]
+            if h.end < self.first_head_end.get(sentence, h.end + 1):
+                self.first_head_end[sentence] = h.end
+        self.texts: dict[tuple[int, int], str] = {}
         self.sent_has_head_sorted = sorted(self.sent_has_head)
         self.lines_with_head = {self.line_of(h.start_char) for h in self.heads}
 
@@ -135,6 +149,24 @@ class _DocContext:
         ends = self._drugless_ends.get(attr.label_, [])
         before = [end for start, end in ends if end <= attr.start_char]
         return before[-1] if before else 0
+
+    def role(self, span: Span) -> str | None:
+        key = (span.start, span.end)
+        if key not in self.roles:
+            self.roles[key] = _role(span)
+        return self.roles[key]
+
+    def span_text(self, span: Span) -> str:
+        """``span.text``: the doc's text between its first and last characters."""
+        key = (span.start, span.end)
+        if key not in self.texts:
+            self.texts[key] = self.text[span.start_char:span.end_char]
+        return self.texts[key]
+
+    def coordinated(self, start: int, end: int) -> bool:
+        """Every token of ``doc[start:end]`` is a coordinator or whitespace."""
+        lowers = self.lowers
+        return all(lowers[i] is None or lowers[i] in COORDINATORS for i in range(start, end))
 
     def name(self, span: Span) -> str:
         key = (span.start, span.end)
@@ -183,7 +215,6 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
     direction = "hb" if head_before else "ha"
     left, right = (head, attr) if head_before else (attr, head)
     gap_start, gap_end = left.end, right.start
-    between = doc[gap_start:gap_end]
     char_start, char_end = left.end_char, right.start_char
     token_distance = max(0, gap_end - gap_start)
     heads = ctx.endpoints if label == "TIMEFRAME" else ctx.heads
@@ -198,7 +229,8 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
     paragraphs = ctx._count(ctx.paragraph_breaks, char_start, char_end)
     same_section = ctx.section_index[attr.start] == ctx.section_index[head.start]
     section = ctx.section_of[attr.start] or "none"
-    words = [t.lower_ for t in between if not t.is_space]
+    lowers = ctx.lowers
+    words = [lowers[i] for i in range(gap_start, gap_end) if lowers[i] is not None]
     feats = [
         "bias",
         f"dir={direction}",
@@ -234,12 +266,12 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
     if label != "TIMEFRAME":
         attr_sent = ctx.sent_of[attr.start]
         feats.append(f"attr_sentence_has_drug={attr_sent in ctx.sent_has_head}")
-        role = _role(head)
+        role = ctx.role(head)
         feats.append(f"role={role}")
-        if head.label_ == "DRUG" and len(head.text) <= 6 and head.text.isupper():
+        head_text = ctx.span_text(head)
+        if head.label_ == "DRUG" and len(head_text) <= 6 and head_text.isupper():
             feats.append("head_acronym")
-        after_head = doc[head.end:head.end + 1]
-        if len(after_head) and after_head[0].text == ":":
+        if head.end < len(doc) and doc[head.end].text == ":":
             # an arm or intervention label "Drug: ..." gets the links only
             # when its description does not name the drug again
             named_again = any(
@@ -248,7 +280,7 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
             )
             feats.append(f"head_colon={direction}|named_again={named_again}")
         head_line = ctx.line_text(head.start_char).strip(" \t*-:•")
-        if head_line.lower() == head.text.lower():
+        if head_line.lower() == head_text.lower():
             feats.append(f"head_alone_on_line={direction}|lines={_bucket(newlines, (0, 1, 2))}")
         attr_line = ctx.line_of(attr.start_char)
         if newlines and attr_line in ctx.lines_with_head:
@@ -276,22 +308,20 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
         if head_before:
             chain = [head] + heads_between
             coordinated = all(
-                all(t.lower_ in COORDINATORS or t.is_space for t in doc[a.end:b.start]) and b.start - a.end <= 4
+                ctx.coordinated(a.end, b.start) and b.start - a.end <= 4
                 for a, b in zip(chain, chain[1:])
             )
             if coordinated and len(chain) > 1:
                 feats.append("coordinated_chain")
         # for a head after the attribute: is there any head earlier in the same sentence?
         else:
-            attrs_between = [e for e in ctx.ents if e.start >= gap_start and e.end <= gap_end and e.label_ not in DRUG_LABELS]
+            attrs_between = [e for e, l in inside if l not in DRUG_LABELS]
             if same_between and all(
-                all(t.lower_ in COORDINATORS or t.is_space for t in doc[a.end:b.start])
+                ctx.coordinated(a.end, b.start)
                 for a, b in zip([attr] + attrs_between, attrs_between + [head])
             ):
                 feats.append("coordinated_attributes_before_head")
-            earlier = any(
-                ctx.sent_of[h.start] == ctx.sent_of[attr.start] and h.end <= attr.start for h in ctx.heads
-            )
+            earlier = ctx.first_head_end.get(ctx.sent_of[attr.start], attr.start + 1) <= attr.start
             feats.append(f"sentence_head_before={earlier}")
     else:
         feats.append(f"endpoint_same_item={pipes == 0 and newlines == 0}")
@@ -302,7 +332,8 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
     return [f"{label}|{f}" for f in feats] + [f for f in feats if f != "bias"]
 
 
-def rule_links(doc: Doc, ents: list[Span]) -> set[tuple[int, int, int, int]]:
+def rule_links(doc: Doc, ents: list[Span], starts: list[int] | None = None,
+               text: str | None = None) -> set[tuple[int, int, int, int]]:
     """The first release's hand rules, kept as one feature of the scorer:
     (attribute start, end, head start, end) token offsets they would link.
 
@@ -311,8 +342,8 @@ def rule_links(doc: Doc, ents: list[Span]) -> set[tuple[int, int, int, int]]:
     else to a drug right after it; in a sentence without a drug, a SCHEDULE or
     DURATION goes to the study drugs of the 120 tokens before it in its
     section; a TIMEFRAME goes to the endpoints of its line item or sentence."""
-    text = doc.text
-    sentences = doc.has_annotation("SENT_START")
+    text = doc_text(doc) if text is None else text
+    starts = sentence_starts(doc) if starts is None else starts
     sections = list(doc.spans.get(SECTIONS_KEY, []))
     heads = [e for e in ents if e.label_ in DRUG_LABELS]
     endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
@@ -320,7 +351,7 @@ def rule_links(doc: Doc, ents: list[Span]) -> set[tuple[int, int, int, int]]:
     for ent in ents:
         if ent.label_ not in RELATION_FOR_ATTRIBUTE:
             continue
-        sent = ent.sent if sentences else doc[:]
+        sent = doc[slice(*sentence_bounds(starts, len(doc), ent.start, ent.end))] if starts is not None else doc[:]
         if ent.label_ == "TIMEFRAME":
             line_start = max(text.rfind("\n", 0, ent.start_char), text.rfind("|", 0, ent.start_char)) + 1
             found = [e for e in endpoints if line_start <= e.start_char < ent.start_char]
@@ -403,7 +434,7 @@ def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple
 
     heads = [e for e in ents if e.label_ in DRUG_LABELS]
     endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
-    text = doc.text
+    text = doc_text(doc)
     pairs = []
     for attr in ents:
         if attr.label_ not in RELATION_FOR_ATTRIBUTE:
@@ -426,7 +457,7 @@ def _given_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], Span]
     """Rule for the intervention-list layout ``Atezolizumab`` / ``Given IV``:
     an attribute on a line that starts with ``Given`` belongs to the drug that
     alone makes up the line before."""
-    text = doc.text
+    text = doc_text(doc)
     heads = [e for e in ents if e.label_ in DRUG_LABELS]
     result = {}
     for attr in ents:
@@ -447,7 +478,7 @@ def _label_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], Span]
     """Rule for list items ``* Bevacizumab: 15mg/kg every 3 weeks``: a drug that
     opens its line and is followed by a colon owns the drug attributes of the
     rest of the line when that rest names no drug (the guide's arm-label rule)."""
-    text = doc.text
+    text = doc_text(doc)
     result = {}
     heads = [e for e in ents if e.label_ in DRUG_LABELS]
     for head in heads:
@@ -490,7 +521,7 @@ class RelationScorer:
 
     def probability(self, features: Iterable[str]) -> float:
         """First-stage probability of one pair."""
-        return self._sigmoid(self.bias + sum(self.weights.get(f, 0.0) for f in features))
+        return self._sigmoid(self.bias + sum(map(self.weights.get, features, repeat(0.0))))
 
     def probabilities(self, pairs: list[tuple[Span, Span]], features: list[list[str]]) -> list[float]:
         """Final probabilities of all candidate pairs of a document."""
@@ -499,7 +530,7 @@ class RelationScorer:
             return first
         second = stage_two_features(pairs, first)
         return [
-            self._sigmoid(self.bias2 + sum(self.weights2.get(x, 0.0) for x in f1 + f2))
+            self._sigmoid(self.bias2 + sum(map(self.weights2.get, f1 + f2, repeat(0.0))))
             for f1, f2 in zip(features, second)
         ]
 

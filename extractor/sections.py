@@ -27,6 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
+from .extensions import doc_text
 from .resources import read_data
 
 SPANS_KEY = "extractor_sections"
@@ -121,7 +122,7 @@ class TrialSectionizer:
         return bounds
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)  # built once, shared with the later components
         boundaries = {start: category for start, category in self.layout_sections(text)}
         for start, _end, category in self.headers(text):
             boundaries[start] = category
