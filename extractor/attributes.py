@@ -203,16 +203,40 @@ class AttributeTagger:
         spans.sort(key=lambda item: (-item[0], -(item[1].end - item[1].start), item[1].start))
         kept_spans = []
         taken: set[int] = set(occupied)
-        for _priority, span in spans:
+        overridden: set[int] = set()  # drug tokens inside a registry measure
+        for priority, span in spans:
             if span.label_ == "ENDPOINT" and not taken.isdisjoint(range(span.start, span.end)):
+                whole = span
                 span = self._cut_before_drug(doc, span, occupied)
+                if span is None and priority == 3 and self._drug_is_measured(doc, whole, taken, occupied):
+                    # a registry measure that opens with the measured drug
+                    # (``Cocaine use``): the ENDPOINT wins, the drug is not tagged
+                    span = whole
+                    overridden.update(range(whole.start, whole.end))
+                    taken.difference_update(overridden)
                 if span is None:
                     continue
             if taken.isdisjoint(range(span.start, span.end)):
                 kept_spans.append(span)
                 taken.update(range(span.start, span.end))
+        if overridden:
+            drugs = [d for d in drugs if overridden.isdisjoint(range(d.start, d.end))]
         set_entities(doc, drugs + filter_spans(kept_spans), self.write_ents)
         return doc
+
+    def _drug_is_measured(self, doc: Doc, span, taken: set[int], occupied: set[int]) -> bool:
+        """A registry measure that starts with a drug mention and overlaps no
+        other attribute: the drug is the measured quantity unless a treatment
+        clause (``of``, ``with``, ``following`` ...) follows it."""
+        if any(i in taken and i not in occupied for i in range(span.start, span.end)):
+            return False
+        position = span.start
+        while position < span.end and position in occupied:
+            position += 1
+        if position == span.end:
+            return True  # the measure is only the drug's name
+        rest = doc.text[doc[position].idx:span.end_char]
+        return self._ctx["measured_drug_after"].match(rest) is not None
 
     def _cut_before_drug(self, doc: Doc, span, occupied: set[int]):
         """An ENDPOINT that runs into a drug's treatment clause
@@ -476,6 +500,11 @@ class AttributeTagger:
         measures: list[tuple[int, int]] = []
         position = match.end() + 1
         groups = 0
+        in_line = False  # an item of the current line ended at ``|``
+
+        def items_seen_break(start: int) -> bool:
+            return text[start:start + 1] in ("", "\n", " ", "\t", "\r")
+
         while position < len(text) and groups < 3:
             if self._ctx["arm_label_line"].match(text, position):
                 break  # ``Label: description`` lines of arms and interventions follow
@@ -495,6 +524,29 @@ class AttributeTagger:
                 end = len(text)
             if end is None and bar != -1 and bar < limit and ends_in_timeframe(position, bar):
                 end = bar
+            single = text.find("\n", position, bar if bar != -1 else limit) == -1
+            if end is None and bar != -1 and bar < limit and single and _plain_item(text, position, bar):
+                # an item of a ``|`` list whose time-frame field is a sentence
+                # (``It will be measured after 12 weeks``), or a measure alone
+                if ", " in text[position:bar]:
+                    end = bar
+                else:
+                    measures.append((position, bar))
+                    position = bar + 1
+                    in_line = True
+                    continue
+            if end is None and in_line and not items_seen_break(position):
+                line_end = text.find("\n", position)
+                line_end = len(text) if line_end == -1 else line_end
+                if (line_end < limit or limit == len(text)) and _plain_item(text, position, line_end):
+                    if ", " in text[position:line_end]:
+                        end = line_end
+                    else:
+                        measures.append((position, line_end))
+                        groups += 1
+                        in_line = False
+                        position = line_end + 1
+                        continue
             if end is None:
                 line_end = text.find("\n", position)
                 line_end = len(text) if line_end == -1 else line_end
@@ -517,6 +569,9 @@ class AttributeTagger:
             items.append((position, end))
             if end == len(text) or text[end] == "\n":
                 groups += 1
+                in_line = False
+            else:
+                in_line = True
             position = end + 1
         return items, measures
 
@@ -589,6 +644,15 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
         tail = item[tf_start:].rstrip(" \t\r.")
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _plain_item(text: str, start: int, end: int) -> bool:
+    """An outcome item of a ``|`` list: starts with a word, not blank, not a
+    markdown table cell, at most 1,500 characters."""
+    if end - start > 1500 or end <= start:
+        return False
+    first = text[start]
+    return not first.isspace() and first not in "|-*#>" and bool(text[start:end].strip(" \r\t.;:"))
 
 
 def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:
