@@ -467,7 +467,13 @@ class AttributeTagger:
                 while end > line_start and text[end - 1] in " .\r":
                     end -= 1
                 lines.append((line_start, end))
-        unique = sorted(set(lines), key=lambda span: (span[0], -span[1]))
+        # the registry items and measures first: they are finer than whole
+        # lines of the outcomes section, which only fill the gaps
+        registry = _Intervals(items + measures)
+        unique = sorted(
+            set(items + measures) | {span for span in lines if not registry.overlaps(*span)},
+            key=lambda span: (span[0], -span[1]),
+        )
         kept: list[tuple[int, int]] = []
         for span in unique:
             if not kept or span[0] >= kept[-1][1]:
@@ -496,6 +502,13 @@ class AttributeTagger:
                 return False
             return field_end.match(tail) is not None or (len(tail) <= 40 and loose_field.match(tail) is not None)
 
+        def sentence_timeframe(start: int, end: int) -> bool:
+            comma = text.rfind(", ", start, end)
+            if comma == -1:
+                return False
+            tail = text[comma + 2:end].rstrip(" .\r")
+            return 0 < len(tail) <= 200 and loose_field.match(tail) is not None
+
         items: list[tuple[int, int]] = []
         measures: list[tuple[int, int]] = []
         position = match.end() + 1
@@ -522,6 +535,15 @@ class AttributeTagger:
                 newline = text.find("\n", newline + 1, limit)
             if end is None and newline == -1 and limit == len(text) and ends_in_timeframe(position, len(text)):
                 end = len(text)
+            first_break = text.find("\n", position, limit)
+            if first_break == -1 and limit == len(text):
+                first_break = len(text)
+            if (
+                end is None and first_break != -1 and (bar == -1 or first_break < bar)
+                and text[first_break - 1:first_break] != "\r"
+                and _plain_item(text, position, first_break) and sentence_timeframe(position, first_break)
+            ):
+                end = first_break  # a one-line item whose time frame is a sentence
             if end is None and bar != -1 and bar < limit and ends_in_timeframe(position, bar):
                 end = bar
             single = text.find("\n", position, bar if bar != -1 else limit) == -1
