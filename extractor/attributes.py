@@ -62,6 +62,8 @@ ELIGIBILITY_SECTIONS = {"eligibility", "inclusion_criteria", "exclusion_criteria
 BEFORE = 40
 AFTER = 40
 SENTENCE_WINDOW = 300
+# record layout without an interventions line: how many field lines to try
+MAX_LAYOUT_LINES = 12
 
 
 def expand_macros(pattern: str, macros: dict[str, str]) -> str:
@@ -488,8 +490,6 @@ class AttributeTagger:
         ``, time frame`` field; descriptions may span several lines. The
         first text that ends in no time-frame field is the description."""
         match = self._ctx["interventions_line"].search(text)
-        if not match:
-            return [], []
         field_end = self._ctx["timeframe_field"]
         loose_field = self._ctx["timeframe_loose"]
 
@@ -511,7 +511,30 @@ class AttributeTagger:
 
         items: list[tuple[int, int]] = []
         measures: list[tuple[int, int]] = []
-        position = match.end() + 1
+        if match:
+            position = match.end() + 1
+        else:
+            # no interventions line: the first line after the title, summary
+            # and conditions lines whose first item ends in a time-frame field
+            position = None
+            line_start = text.find("\n") + 1
+            for index in range(1, MAX_LAYOUT_LINES):
+                if line_start <= 0 or line_start >= len(text):
+                    break
+                line_end = text.find("\n", line_start)
+                while line_end != -1 and text[line_end - 1:line_end] == "\r":
+                    line_end = text.find("\n", line_end + 1)  # a hard wrap inside a field
+                line_end = len(text) if line_end == -1 else line_end
+                bar = text.find("|", line_start, line_end)
+                item_end = bar if bar != -1 else line_end
+                if index >= 2 and _plain_item(text, line_start, item_end) and (
+                    ends_in_timeframe(line_start, item_end) or sentence_timeframe(line_start, item_end)
+                ):
+                    position = line_start
+                    break
+                line_start = line_end + 1
+            if position is None:
+                return [], []
         groups = 0
         in_line = False  # an item of the current line ended at ``|``
 

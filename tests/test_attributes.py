@@ -205,3 +205,57 @@ def test_eligibility_windows_and_bounded_prior_use(nlp):
     assert ents(nlp, text, ("DOSE", "SCHEDULE", "DURATION")) == [
         ("600 mg", "DOSE"), ("/day", "SCHEDULE"), ("at least 90 days", "DURATION"),
     ]
+
+
+def test_outcome_time_frames_written_as_sentences(nlp):
+    # NCT05632042: a one-item primary line and a ``|`` list, every time frame a sentence
+    text = ("Title\nSummary.\nPsoriasis|Metabolic Syndrome|Erectile Dysfunction\n"
+            "BEHAVIORAL: lifestyle modification (exercise and control of diet)\n"
+            "International Index of Erectile Function, Arabic version of this 5-item questionnaire will used to assess "
+            "erectile function/dysfunction, It will be measured after 12-week intervention\n"
+            "body mass index, patients will be assessed with empty bowel and bladder, It will be measured after "
+            "12-week intervention|triglycerides, it will be measured in serum, It will be measured after 12-week "
+            "intervention\n"
+            "erectile dysfunction (ED) psoriatic men with metabolic syndrome will receive lifestyle changes.")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("International Index of Erectile Function", "ENDPOINT"), ("erectile function", "ENDPOINT"),
+        ("It will be measured after 12-week intervention", "TIMEFRAME"),
+        ("body mass index", "ENDPOINT"), ("It will be measured after 12-week intervention", "TIMEFRAME"),
+        ("triglycerides", "ENDPOINT"), ("It will be measured after 12-week intervention", "TIMEFRAME"),
+    ]
+
+
+def test_outcome_lines_without_interventions_line(nlp):
+    # NCT00000783 shape: title, wrapped summary, conditions, outcome line, no interventions
+    text = ("Long-Term Data Collection From Participants in Adult AIDS Clinical Trials\n\n"
+            "      The purpose of this study is to determine what combinations of anti-HIV drugs work best in\r\n"
+            "      patients treated over several years.\r\n    \nHIV Infections\n"
+            "Successive suppressed viral load measures, Measured 144 weeks after randomization|"
+            "Genotypic or phenotypic resistance, Measured at baseline and study completion\n"
+            "\n      BACKGROUND:\r\n      Cardiovascular disease remains the leading cause of death.")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Successive suppressed viral load measures", "ENDPOINT"),
+        ("Measured 144 weeks after randomization", "TIMEFRAME"),
+        ("Genotypic or phenotypic resistance", "ENDPOINT"),
+        ("Measured at baseline and study completion", "TIMEFRAME"),
+    ]
+
+
+def test_registry_measure_naming_the_measured_drug(nlp):
+    # NCT00000197: measure-only outcome items; the drug is what is measured
+    text = ("Title\nSummary.\nCocaine-Related Disorders\nDRUG: Propranolol\n"
+            "Side effects|Cocaine use|Cocaine withdrawal|Cocaine craving\n")
+    doc = nlp(text)
+    line = text.index("Side effects")
+    assert [(e.text, e.label_) for e in doc.ents if e.start_char >= line] == [
+        ("Side effects", "ENDPOINT"), ("Cocaine use", "ENDPOINT"),
+        ("Cocaine withdrawal", "ENDPOINT"), ("Cocaine craving", "ENDPOINT"),
+    ]
+    # a treatment clause still cuts the measure before the drug
+    text = ("Title\nSummary.\nCocaine-Related Disorders\nDRUG: Buprenorphine\n"
+            "Effects of buprenorphine on cocaine craving|Cocaine use\n")
+    doc = nlp(text)
+    line = text.index("Effects of")
+    assert [(e.text, e.label_) for e in doc.ents if e.start_char >= line] == [
+        ("Effects", "ENDPOINT"), ("buprenorphine", "DRUG"), ("cocaine", "DRUG"), ("Cocaine use", "ENDPOINT"),
+    ]
