@@ -259,3 +259,22 @@ def test_registry_measure_naming_the_measured_drug(nlp):
     assert [(e.text, e.label_) for e in doc.ents if e.start_char >= line] == [
         ("Effects", "ENDPOINT"), ("buprenorphine", "DRUG"), ("cocaine", "DRUG"), ("Cocaine use", "ENDPOINT"),
     ]
+
+
+def test_one_word_time_frames_keep_the_outcome_chain(nlp):
+    # NCT00001244: ``ongoing`` time frames, a second outcome line, then the description
+    text = ("Title\nSummary.\nImmunologic Deficiency Syndromes\nPROCEDURE: Blood draw\n"
+            "Evaluation of organ dysfunction/damage resulting from immune abnormality, To establish the extent of "
+            "organ involvement., ongoing|Establish pattern/pace of disease process, To establish the pattern and "
+            "pace of change of disease., at 1 year and ongoing\n"
+            "Establish baseline of pattern/pace of disease process before participating in therapeutic trials, To "
+            "establish a baseline assessment of the pace and extent of the disease before entering a therapeutic "
+            "clinical trial., ongoing\n"
+            "\n      The purpose of this protocol is to carry out laboratory studies.")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Evaluation of organ dysfunction/damage resulting from immune abnormality", "ENDPOINT"),
+        ("ongoing", "TIMEFRAME"),
+        ("Establish pattern/pace of disease process", "ENDPOINT"), ("at 1 year and ongoing", "TIMEFRAME"),
+        ("Establish baseline of pattern/pace of disease process before participating in therapeutic trials", "ENDPOINT"),
+        ("ongoing", "TIMEFRAME"),
+    ]
