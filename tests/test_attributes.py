@@ -278,3 +278,30 @@ def test_one_word_time_frames_keep_the_outcome_chain(nlp):
         ("Establish baseline of pattern/pace of disease process before participating in therapeutic trials", "ENDPOINT"),
         ("ongoing", "TIMEFRAME"),
     ]
+
+
+def test_registry_schedule_wordings(nlp):
+    # intervention descriptions of ctgov_records.jsonl
+    text = "amiodarone: Patients assigned will receive 400 mg bid for 14 days, 400 mg QAM and 200 mg QHS for 14 days"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("bid", "SCHEDULE"), ("QAM", "SCHEDULE"), ("QHS", "SCHEDULE")]
+    assert ents(nlp, "leucovorin calcium: 5 mg q 6 hours for 4 doses", ("SCHEDULE",)) == [("q 6 hours", "SCHEDULE")]
+    assert ents(nlp, "Furmonertinib: 240mg QD on a continuous dosing schedule.", ("SCHEDULE",)) == [
+        ("QD on a continuous dosing schedule", "SCHEDULE"),
+    ]
+    text = "sildenafil: doses (8, 16, 32, 48, 60 mg) are blind; administered up to 1-2 times per week."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("1-2 times per week", "SCHEDULE")]
+    text = ("infliximab: Subjects will be on a stable dose of methotrexate 12.5 to 20 mg per week and will be started "
+            "on infliximab 5 mg/kg")
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
+        ("12.5 to 20 mg", "DOSE"), ("per week", "SCHEDULE"), ("5 mg/kg", "DOSE"),
+    ]
+    text = "Viracept (Nelfinavir Mesylate) 1250 Mg BID, Crixivan (Indinavir Sulfate) 1200mg q12h"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("BID", "SCHEDULE"), ("q12h", "SCHEDULE")]
+    text = "lovastatin: Lovastatin was begun at a dose of 20 mg twice a day (in the morning and at bedtime)."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("twice a day", "SCHEDULE"), ("morning and at bedtime", "SCHEDULE")]
+
+
+def test_time_of_day_of_a_visit_is_not_a_schedule(nlp):
+    text = ("Subjects will visit the study site as outpatients in the morning for their remaining PK blood sample "
+            "collection on Days 3-5.")
+    assert ents(nlp, text, ("SCHEDULE",)) == []
