@@ -305,3 +305,16 @@ def test_time_of_day_of_a_visit_is_not_a_schedule(nlp):
     text = ("Subjects will visit the study site as outpatients in the morning for their remaining PK blood sample "
             "collection on Days 3-5.")
     assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_registry_endpoint_names_in_prose(nlp):
+    # brief summaries and descriptions of ctgov_records.jsonl
+    text = ("with evaluation of objective response rate, duration\r\n      of response, and time to disease "
+            "progression in these patients.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("objective response rate", "ENDPOINT"), ("duration\r\n      of response", "ENDPOINT"),
+        ("time to disease progression", "ENDPOINT"),
+    ]
+    text = ("conventional IFN alfa monotherapy showed that the sustained virologic response (SVR) rates\r\n"
+            "      were 37% and 33%, respectively")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("sustained virologic response (SVR) rates", "ENDPOINT")]
