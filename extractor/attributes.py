@@ -178,6 +178,8 @@ class AttributeTagger:
                     continue
                 if label == "SCHEDULE":
                     schedule_atoms.append((start, end, entry.get("name", "")))
+                elif label == "TIMEFRAME":
+                    candidates.append((start, end, label, 2))
                 else:
                     candidates.append((start, end, label, 1))
         for start, end in self._merge_schedules(text, schedule_atoms):
@@ -313,6 +315,13 @@ class AttributeTagger:
             if not has_drug and not ctx["treatment_words"].search(sentence):
                 return False
             return True
+        if label == "TIMEFRAME":
+            # a window in prose: only right after an assessment verb and its preposition
+            if not any(char.isdigit() for char in text[start:end]):
+                return False  # a bare ``at baseline`` is not a window
+            if ctx["timeframe_block_before"].search(text, max(0, start - 60), start):
+                return False  # a visit schedule of the patients, no measure
+            return ctx["timeframe_assessment_before"].search(text, max(0, start - 60), start) is not None
         return True
 
     # -- schedules ----------------------------------------------------------

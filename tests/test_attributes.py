@@ -318,3 +318,18 @@ def test_registry_endpoint_names_in_prose(nlp):
     text = ("conventional IFN alfa monotherapy showed that the sustained virologic response (SVR) rates\r\n"
             "      were 37% and 33%, respectively")
     assert ents(nlp, text, ("ENDPOINT",)) == [("sustained virologic response (SVR) rates", "ENDPOINT")]
+
+
+def test_prose_time_frames_after_an_assessment_verb(nlp):
+    # brief summaries and descriptions of ctgov_records.jsonl
+    text = ("Outcome of the therapy was assessed at 3 months and 12 months following randomization by an\r\n"
+            "      extensive battery.")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("3 months and 12 months", "TIMEFRAME")]
+    text = ("Body composition, anthropometry, dietary\r\n      intake, and general physical health are assessed at "
+            "baseline and at Weeks 6 and 12")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("baseline and at Weeks 6 and 12", "TIMEFRAME")]
+    # a bare ``at baseline`` and a visit schedule of the patients are not windows
+    text = "Biomarkers are measured at baseline. Patients are evaluated at weeks 1, 2, 4, 6, 8, 12, 24, 36, and 48."
+    assert ents(nlp, text, ("TIMEFRAME",)) == []
+    # without an assessment verb a length stays what it was
+    assert ents(nlp, "Treatment continues for 12 weeks.", ("TIMEFRAME",)) == []
