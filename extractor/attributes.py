@@ -26,12 +26,23 @@ Context decisions (see ``_keep``):
   (``within 12 weeks before registration``, ``At least 4 weeks since prior``);
 - in ``measure, description, time frame`` outcome lines the measure is an
   ENDPOINT and the time-frame field a TIMEFRAME (``_outcome_entities``), and
-  in trial reports the ``Outcome Measurement`` title and ``Time frame`` line;
+  in trial reports the ``Outcome Measurement`` title and ``Time frame`` line.
+  Outcome lines follow the interventions line of the record layout, or, in
+  records without one, the title, summary and conditions lines; items end at
+  ``|`` or at a field break, and a time-frame field may be a sentence (``It
+  will be measured after 12 weeks``) or one word (``Ongoing``). A registry
+  measure that opens with the measured drug (``Cocaine use``) is an ENDPOINT
+  and the drug is not tagged, unless a treatment clause follows the drug;
 - in prose, endpoint names (with a directly following parenthesised
-  abbreviation and qualifiers such as ``median`` or ``6-month``) are ENDPOINTs.
+  abbreviation and qualifiers such as ``median`` or ``6-month``) are ENDPOINTs,
+  and a window right after an assessment verb (``assessed at 3 months and 12
+  months``) is a TIMEFRAME, but not a bare ``baseline`` nor the visit
+  schedule of the patients (``Patients are evaluated at weeks 1, 2, 4``).
 
-No learned model is used yet: the classifier fallback of issue #6 has not
-been built, so every decision here is a rule over the data files.
+No learned model is used: a logistic-regression fallback for the length
+candidates the rules leave undecided (DURATION vs TIMEFRAME vs none) was tried
+on the train split (14 positive candidates there) and added no correct entity
+on dev, so it does not ship; every decision here is a rule over the data files.
 
 Adjacent SCHEDULE pieces joined only by connectors (``twice daily on days
 1-21``, ``Day 1 of each cycle``) become one span. Attribute entities never
