@@ -231,6 +231,13 @@ class AttributeTagger:
                     taken.difference_update(overridden)
                 if span is None:
                     continue
+            if span.label_ == "SCHEDULE" and not taken.isdisjoint(range(span.start, span.end)):
+                inner = self._event_classes_inside(span, drugs, taken, occupied)
+                if inner:
+                    # ``Day 2 of the first chemotherapy cycle``, ``24 hours after
+                    # chemotherapy``: the treatment word names the event of the timing
+                    overridden.update(inner)
+                    taken.difference_update(inner)
             if taken.isdisjoint(range(span.start, span.end)):
                 kept_spans.append(span)
                 taken.update(range(span.start, span.end))
@@ -238,6 +245,22 @@ class AttributeTagger:
             drugs = [d for d in drugs if overridden.isdisjoint(range(d.start, d.end))]
         set_entities(doc, drugs + filter_spans(kept_spans), self.write_ents)
         return doc
+
+    def _event_classes_inside(self, span, drugs, taken: set[int], occupied: set[int]) -> set[int]:
+        """Tokens of the DRUG_CLASS mentions inside a SCHEDULE span that only
+        name a treatment event (``chemotherapy``), when nothing else overlaps."""
+        inside: set[int] = set()
+        for ent in drugs:
+            if ent.end <= span.start or ent.start >= span.end:
+                continue
+            if (ent.label_ != "DRUG_CLASS" or ent.start <= span.start or ent.end > span.end
+                    or not self._ctx["schedule_event_class"].fullmatch(ent.text)):
+                return set()
+            inside.update(range(ent.start, ent.end))
+        rest = set(range(span.start, span.end)) - inside
+        if not inside or not taken.isdisjoint(rest):
+            return set()
+        return inside
 
     def _drug_is_measured(self, doc: Doc, span, taken: set[int], occupied: set[int]) -> bool:
         """A registry measure that starts with a drug mention and overlaps no

@@ -333,3 +333,13 @@ def test_prose_time_frames_after_an_assessment_verb(nlp):
     assert ents(nlp, text, ("TIMEFRAME",)) == []
     # without an assessment verb a length stays what it was
     assert ents(nlp, "Treatment continues for 12 weeks.", ("TIMEFRAME",)) == []
+
+
+def test_treatment_event_inside_a_schedule(nlp):
+    # train document report_NCT02872103: the timing names the chemotherapy cycle it refers to
+    text = "Placebo, pre-filled syringe administered Day 2 of the first chemotherapy cycle"
+    assert ents(nlp, text, ("SCHEDULE", "DRUG_CLASS")) == [("Day 2 of the first chemotherapy cycle", "SCHEDULE")]
+    # outside a timing expression the class mention stays
+    assert ents(nlp, "Patients receive chemotherapy on day 1.", ("SCHEDULE", "DRUG_CLASS")) == [
+        ("chemotherapy", "DRUG_CLASS"), ("day 1", "SCHEDULE"),
+    ]
