@@ -210,7 +210,8 @@ class AttributeTagger:
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span):
                 spans.append((priority, span))
-        drugs = get_entities(doc, ("DRUG", "DRUG_CLASS"))
+        drugs = sorted(get_entities(doc, ("DRUG", "DRUG_CLASS")), key=lambda ent: ent.start)
+        drug_token_starts = [ent.start for ent in drugs]
         occupied = set()
         for ent in drugs:
             occupied.update(range(ent.start, ent.end))
@@ -227,12 +228,13 @@ class AttributeTagger:
                     # a registry measure that opens with the measured drug
                     # (``Cocaine use``): the ENDPOINT wins, the drug is not tagged
                     span = whole
-                    overridden.update(range(whole.start, whole.end))
-                    taken.difference_update(overridden)
+                    measured = set(range(whole.start, whole.end))
+                    overridden.update(measured)
+                    taken.difference_update(measured)
                 if span is None:
                     continue
             if span.label_ == "SCHEDULE" and not taken.isdisjoint(range(span.start, span.end)):
-                inner = self._event_classes_inside(span, drugs, taken, occupied)
+                inner = self._event_classes_inside(span, drugs, drug_token_starts, taken, occupied)
                 if inner:
                     # ``Day 2 of the first chemotherapy cycle``, ``24 hours after
                     # chemotherapy``: the treatment word names the event of the timing
@@ -246,12 +248,15 @@ class AttributeTagger:
         set_entities(doc, drugs + filter_spans(kept_spans), self.write_ents)
         return doc
 
-    def _event_classes_inside(self, span, drugs, taken: set[int], occupied: set[int]) -> set[int]:
+    def _event_classes_inside(self, span, drugs, starts: list[int], taken: set[int], occupied: set[int]) -> set[int]:
         """Tokens of the DRUG_CLASS mentions inside a SCHEDULE span that only
         name a treatment event (``chemotherapy``), when nothing else overlaps."""
         inside: set[int] = set()
-        for ent in drugs:
-            if ent.end <= span.start or ent.start >= span.end:
+        index = max(0, bisect_right(starts, span.start) - 1)
+        while index < len(drugs) and drugs[index].start < span.end:
+            ent = drugs[index]
+            index += 1
+            if ent.end <= span.start:
                 continue
             if (ent.label_ != "DRUG_CLASS" or ent.start <= span.start or ent.end > span.end
                     or not self._ctx["schedule_event_class"].fullmatch(ent.text)):
