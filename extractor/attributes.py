@@ -223,8 +223,8 @@ class AttributeTagger:
         for priority, span in spans:
             if span.label_ == "ENDPOINT" and not taken.isdisjoint(range(span.start, span.end)):
                 whole = span
-                span = self._cut_before_drug(doc, span, occupied)
-                if span is None and priority == 3 and self._drug_is_measured(doc, whole, taken, occupied):
+                span = self._cut_before_drug(doc, text, span, occupied)
+                if span is None and priority == 3 and self._drug_is_measured(doc, text, whole, taken, occupied):
                     # a registry measure that opens with the measured drug
                     # (``Cocaine use``): the ENDPOINT wins, the drug is not tagged
                     span = whole
@@ -267,7 +267,7 @@ class AttributeTagger:
             return set()
         return inside
 
-    def _drug_is_measured(self, doc: Doc, span, taken: set[int], occupied: set[int]) -> bool:
+    def _drug_is_measured(self, doc: Doc, text: str, span, taken: set[int], occupied: set[int]) -> bool:
         """A registry measure that starts with a drug mention and overlaps no
         other attribute: the drug is the measured quantity unless a treatment
         clause (``of``, ``with``, ``following`` ...) follows it."""
@@ -278,18 +278,18 @@ class AttributeTagger:
             position += 1
         if position == span.end:
             return True  # the measure is only the drug's name
-        rest = doc.text[doc[position].idx:span.end_char]
+        rest = text[doc[position].idx:span.end_char]
         return self._ctx["measured_drug_after"].match(rest) is not None
 
-    def _cut_before_drug(self, doc: Doc, span, occupied: set[int]):
+    def _cut_before_drug(self, doc: Doc, text: str, span, occupied: set[int]):
         """An ENDPOINT that runs into a drug's treatment clause
         (``... Following Oral Administration of Quizartinib``) ends before it."""
         first = next((i for i in range(span.start, span.end) if i in occupied), None)
         if first is None or first == span.start:
             return None
-        text = doc.text[span.start_char:doc[first].idx]
-        clause = self._ctx["treatment_clause_end"].search(text)
-        end_char = span.start_char + (clause.start() if clause else len(text.rstrip()))
+        head = text[span.start_char:doc[first].idx]
+        clause = self._ctx["treatment_clause_end"].search(head)
+        end_char = span.start_char + (clause.start() if clause else len(head.rstrip()))
         cut = doc.char_span(span.start_char, end_char, label="ENDPOINT", alignment_mode="contract")
         return cut if cut is not None and len(cut) else None
 
