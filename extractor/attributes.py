@@ -26,12 +26,23 @@ Context decisions (see ``_keep``):
   (``within 12 weeks before registration``, ``At least 4 weeks since prior``);
 - in ``measure, description, time frame`` outcome lines the measure is an
   ENDPOINT and the time-frame field a TIMEFRAME (``_outcome_entities``), and
-  in trial reports the ``Outcome Measurement`` title and ``Time frame`` line;
+  in trial reports the ``Outcome Measurement`` title and ``Time frame`` line.
+  Outcome lines follow the interventions line of the record layout, or, in
+  records without one, the title, summary and conditions lines; items end at
+  ``|`` or at a field break, and a time-frame field may be a sentence (``It
+  will be measured after 12 weeks``) or one word (``Ongoing``). A registry
+  measure that opens with the measured drug (``Cocaine use``) is an ENDPOINT
+  and the drug is not tagged, unless a treatment clause follows the drug;
 - in prose, endpoint names (with a directly following parenthesised
-  abbreviation and qualifiers such as ``median`` or ``6-month``) are ENDPOINTs.
+  abbreviation and qualifiers such as ``median`` or ``6-month``) are ENDPOINTs,
+  and a window right after an assessment verb (``assessed at 3 months and 12
+  months``) is a TIMEFRAME, but not a bare ``baseline`` nor the visit
+  schedule of the patients (``Patients are evaluated at weeks 1, 2, 4``).
 
-No learned model is used yet: the classifier fallback of issue #6 has not
-been built, so every decision here is a rule over the data files.
+No learned model is used: a logistic-regression fallback for the length
+candidates the rules leave undecided (DURATION vs TIMEFRAME vs none) was tried
+on the train split (14 positive candidates there) and added no correct entity
+on dev, so it does not ship; every decision here is a rule over the data files.
 
 Adjacent SCHEDULE pieces joined only by connectors (``twice daily on days
 1-21``, ``Day 1 of each cycle``) become one span. Attribute entities never
@@ -62,6 +73,8 @@ ELIGIBILITY_SECTIONS = {"eligibility", "inclusion_criteria", "exclusion_criteria
 BEFORE = 40
 AFTER = 40
 SENTENCE_WINDOW = 300
+# record layout without an interventions line: how many field lines to try
+MAX_LAYOUT_LINES = 12
 
 
 def expand_macros(pattern: str, macros: dict[str, str]) -> str:
@@ -176,6 +189,8 @@ class AttributeTagger:
                     continue
                 if label == "SCHEDULE":
                     schedule_atoms.append((start, end, entry.get("name", "")))
+                elif label == "TIMEFRAME":
+                    candidates.append((start, end, label, 2))
                 else:
                     candidates.append((start, end, label, 1))
         for start, end in self._merge_schedules(text, schedule_atoms):
@@ -195,7 +210,8 @@ class AttributeTagger:
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span):
                 spans.append((priority, span))
-        drugs = get_entities(doc, ("DRUG", "DRUG_CLASS"))
+        drugs = sorted(get_entities(doc, ("DRUG", "DRUG_CLASS")), key=lambda ent: ent.start)
+        drug_token_starts = [ent.start for ent in drugs]
         occupied = set()
         for ent in drugs:
             occupied.update(range(ent.start, ent.end))
@@ -203,26 +219,77 @@ class AttributeTagger:
         spans.sort(key=lambda item: (-item[0], -(item[1].end - item[1].start), item[1].start))
         kept_spans = []
         taken: set[int] = set(occupied)
-        for _priority, span in spans:
+        overridden: set[int] = set()  # drug tokens inside a registry measure
+        for priority, span in spans:
             if span.label_ == "ENDPOINT" and not taken.isdisjoint(range(span.start, span.end)):
-                span = self._cut_before_drug(doc, span, occupied)
+                whole = span
+                span = self._cut_before_drug(doc, text, span, occupied)
+                if span is None and priority == 3 and self._drug_is_measured(doc, text, whole, taken, occupied):
+                    # a registry measure that opens with the measured drug
+                    # (``Cocaine use``): the ENDPOINT wins, the drug is not tagged
+                    span = whole
+                    measured = set(range(whole.start, whole.end))
+                    overridden.update(measured)
+                    taken.difference_update(measured)
                 if span is None:
                     continue
+            if span.label_ == "SCHEDULE" and not taken.isdisjoint(range(span.start, span.end)):
+                inner = self._event_classes_inside(span, drugs, drug_token_starts, taken, occupied)
+                if inner:
+                    # ``Day 2 of the first chemotherapy cycle``, ``24 hours after
+                    # chemotherapy``: the treatment word names the event of the timing
+                    overridden.update(inner)
+                    taken.difference_update(inner)
             if taken.isdisjoint(range(span.start, span.end)):
                 kept_spans.append(span)
                 taken.update(range(span.start, span.end))
+        if overridden:
+            drugs = [d for d in drugs if overridden.isdisjoint(range(d.start, d.end))]
         set_entities(doc, drugs + filter_spans(kept_spans), self.write_ents)
         return doc
 
-    def _cut_before_drug(self, doc: Doc, span, occupied: set[int]):
+    def _event_classes_inside(self, span, drugs, starts: list[int], taken: set[int], occupied: set[int]) -> set[int]:
+        """Tokens of the DRUG_CLASS mentions inside a SCHEDULE span that only
+        name a treatment event (``chemotherapy``), when nothing else overlaps."""
+        inside: set[int] = set()
+        index = max(0, bisect_right(starts, span.start) - 1)
+        while index < len(drugs) and drugs[index].start < span.end:
+            ent = drugs[index]
+            index += 1
+            if ent.end <= span.start:
+                continue
+            if (ent.label_ != "DRUG_CLASS" or ent.start <= span.start or ent.end > span.end
+                    or not self._ctx["schedule_event_class"].fullmatch(ent.text)):
+                return set()
+            inside.update(range(ent.start, ent.end))
+        rest = set(range(span.start, span.end)) - inside
+        if not inside or not taken.isdisjoint(rest):
+            return set()
+        return inside
+
+    def _drug_is_measured(self, doc: Doc, text: str, span, taken: set[int], occupied: set[int]) -> bool:
+        """A registry measure that starts with a drug mention and overlaps no
+        other attribute: the drug is the measured quantity unless a treatment
+        clause (``of``, ``with``, ``following`` ...) follows it."""
+        if any(i in taken and i not in occupied for i in range(span.start, span.end)):
+            return False
+        position = span.start
+        while position < span.end and position in occupied:
+            position += 1
+        if position == span.end:
+            return True  # the measure is only the drug's name
+        rest = text[doc[position].idx:span.end_char]
+        return self._ctx["measured_drug_after"].match(rest) is not None
+
+    def _cut_before_drug(self, doc: Doc, text: str, span, occupied: set[int]):
         """An ENDPOINT that runs into a drug's treatment clause
         (``... Following Oral Administration of Quizartinib``) ends before it."""
         first = next((i for i in range(span.start, span.end) if i in occupied), None)
         if first is None or first == span.start:
             return None
-        text = doc.text[span.start_char:doc[first].idx]
-        clause = self._ctx["treatment_clause_end"].search(text)
-        end_char = span.start_char + (clause.start() if clause else len(text.rstrip()))
+        head = text[span.start_char:doc[first].idx]
+        clause = self._ctx["treatment_clause_end"].search(head)
+        end_char = span.start_char + (clause.start() if clause else len(head.rstrip()))
         cut = doc.char_span(span.start_char, end_char, label="ENDPOINT", alignment_mode="contract")
         return cut if cut is not None and len(cut) else None
 
@@ -287,6 +354,13 @@ class AttributeTagger:
             if not has_drug and not ctx["treatment_words"].search(sentence):
                 return False
             return True
+        if label == "TIMEFRAME":
+            # a window in prose: only right after an assessment verb and its preposition
+            if not any(char.isdigit() for char in text[start:end]):
+                return False  # a bare ``at baseline`` is not a window
+            if ctx["timeframe_block_before"].search(text, max(0, start - 60), start):
+                return False  # a visit schedule of the patients, no measure
+            return ctx["timeframe_assessment_before"].search(text, max(0, start - 60), start) is not None
         return True
 
     # -- schedules ----------------------------------------------------------
@@ -443,7 +517,13 @@ class AttributeTagger:
                 while end > line_start and text[end - 1] in " .\r":
                     end -= 1
                 lines.append((line_start, end))
-        unique = sorted(set(lines), key=lambda span: (span[0], -span[1]))
+        # the registry items and measures first: they are finer than whole
+        # lines of the outcomes section, which only fill the gaps
+        registry = _Intervals(items + measures)
+        unique = sorted(
+            set(items + measures) | {span for span in lines if not registry.overlaps(*span)},
+            key=lambda span: (span[0], -span[1]),
+        )
         kept: list[tuple[int, int]] = []
         for span in unique:
             if not kept or span[0] >= kept[-1][1]:
@@ -458,8 +538,6 @@ class AttributeTagger:
         ``, time frame`` field; descriptions may span several lines. The
         first text that ends in no time-frame field is the description."""
         match = self._ctx["interventions_line"].search(text)
-        if not match:
-            return [], []
         field_end = self._ctx["timeframe_field"]
         loose_field = self._ctx["timeframe_loose"]
 
@@ -472,10 +550,45 @@ class AttributeTagger:
                 return False
             return field_end.match(tail) is not None or (len(tail) <= 40 and loose_field.match(tail) is not None)
 
+        def sentence_timeframe(start: int, end: int) -> bool:
+            comma = text.rfind(", ", start, end)
+            if comma == -1:
+                return False
+            tail = text[comma + 2:end].rstrip(" .\r")
+            return 0 < len(tail) <= 200 and loose_field.match(tail) is not None
+
         items: list[tuple[int, int]] = []
         measures: list[tuple[int, int]] = []
-        position = match.end() + 1
+        if match:
+            position = match.end() + 1
+        else:
+            # no interventions line: the first line after the title, summary
+            # and conditions lines whose first item ends in a time-frame field
+            position = None
+            line_start = text.find("\n") + 1
+            for index in range(1, MAX_LAYOUT_LINES):
+                if line_start <= 0 or line_start >= len(text):
+                    break
+                line_end = text.find("\n", line_start)
+                while line_end != -1 and text[line_end - 1:line_end] == "\r":
+                    line_end = text.find("\n", line_end + 1)  # a hard wrap inside a field
+                line_end = len(text) if line_end == -1 else line_end
+                bar = text.find("|", line_start, line_end)
+                item_end = bar if bar != -1 else line_end
+                if index >= 2 and _plain_item(text, line_start, item_end) and (
+                    ends_in_timeframe(line_start, item_end) or sentence_timeframe(line_start, item_end)
+                ):
+                    position = line_start
+                    break
+                line_start = line_end + 1
+            if position is None:
+                return [], []
         groups = 0
+        in_line = False  # an item of the current line ended at ``|``
+
+        def items_seen_break(start: int) -> bool:
+            return text[start:start + 1] in ("", "\n", " ", "\t", "\r")
+
         while position < len(text) and groups < 3:
             if self._ctx["arm_label_line"].match(text, position):
                 break  # ``Label: description`` lines of arms and interventions follow
@@ -493,8 +606,40 @@ class AttributeTagger:
                 newline = text.find("\n", newline + 1, limit)
             if end is None and newline == -1 and limit == len(text) and ends_in_timeframe(position, len(text)):
                 end = len(text)
+            first_break = text.find("\n", position, limit)
+            if first_break == -1 and limit == len(text):
+                first_break = len(text)
+            if (
+                end is None and first_break != -1 and (bar == -1 or first_break < bar)
+                and text[first_break - 1:first_break] != "\r"
+                and _plain_item(text, position, first_break) and sentence_timeframe(position, first_break)
+            ):
+                end = first_break  # a one-line item whose time frame is a sentence
             if end is None and bar != -1 and bar < limit and ends_in_timeframe(position, bar):
                 end = bar
+            single = text.find("\n", position, bar if bar != -1 else limit) == -1
+            if end is None and bar != -1 and bar < limit and single and _plain_item(text, position, bar):
+                # an item of a ``|`` list whose time-frame field is a sentence
+                # (``It will be measured after 12 weeks``), or a measure alone
+                if ", " in text[position:bar]:
+                    end = bar
+                else:
+                    measures.append((position, bar))
+                    position = bar + 1
+                    in_line = True
+                    continue
+            if end is None and in_line and not items_seen_break(position):
+                line_end = text.find("\n", position)
+                line_end = len(text) if line_end == -1 else line_end
+                if (line_end < limit or limit == len(text)) and _plain_item(text, position, line_end):
+                    if ", " in text[position:line_end]:
+                        end = line_end
+                    else:
+                        measures.append((position, line_end))
+                        groups += 1
+                        in_line = False
+                        position = line_end + 1
+                        continue
             if end is None:
                 line_end = text.find("\n", position)
                 line_end = len(text) if line_end == -1 else line_end
@@ -517,6 +662,9 @@ class AttributeTagger:
             items.append((position, end))
             if end == len(text) or text[end] == "\n":
                 groups += 1
+                in_line = False
+            else:
+                in_line = True
             position = end + 1
         return items, measures
 
@@ -589,6 +737,15 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
         tail = item[tf_start:].rstrip(" \t\r.")
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _plain_item(text: str, start: int, end: int) -> bool:
+    """An outcome item of a ``|`` list: starts with a word, not blank, not a
+    markdown table cell, at most 1,500 characters."""
+    if end - start > 1500 or end <= start:
+        return False
+    first = text[start]
+    return not first.isspace() and first not in "|-*#>" and bool(text[start:end].strip(" \r\t.;:"))
 
 
 def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:

@@ -205,3 +205,141 @@ def test_eligibility_windows_and_bounded_prior_use(nlp):
     assert ents(nlp, text, ("DOSE", "SCHEDULE", "DURATION")) == [
         ("600 mg", "DOSE"), ("/day", "SCHEDULE"), ("at least 90 days", "DURATION"),
     ]
+
+
+def test_outcome_time_frames_written_as_sentences(nlp):
+    # NCT05632042: a one-item primary line and a ``|`` list, every time frame a sentence
+    text = ("Title\nSummary.\nPsoriasis|Metabolic Syndrome|Erectile Dysfunction\n"
+            "BEHAVIORAL: lifestyle modification (exercise and control of diet)\n"
+            "International Index of Erectile Function, Arabic version of this 5-item questionnaire will used to assess "
+            "erectile function/dysfunction, It will be measured after 12-week intervention\n"
+            "body mass index, patients will be assessed with empty bowel and bladder, It will be measured after "
+            "12-week intervention|triglycerides, it will be measured in serum, It will be measured after 12-week "
+            "intervention\n"
+            "erectile dysfunction (ED) psoriatic men with metabolic syndrome will receive lifestyle changes.")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("International Index of Erectile Function", "ENDPOINT"), ("erectile function", "ENDPOINT"),
+        ("It will be measured after 12-week intervention", "TIMEFRAME"),
+        ("body mass index", "ENDPOINT"), ("It will be measured after 12-week intervention", "TIMEFRAME"),
+        ("triglycerides", "ENDPOINT"), ("It will be measured after 12-week intervention", "TIMEFRAME"),
+    ]
+
+
+def test_outcome_lines_without_interventions_line(nlp):
+    # NCT00000783 shape: title, wrapped summary, conditions, outcome line, no interventions
+    text = ("Long-Term Data Collection From Participants in Adult AIDS Clinical Trials\n\n"
+            "      The purpose of this study is to determine what combinations of anti-HIV drugs work best in\r\n"
+            "      patients treated over several years.\r\n    \nHIV Infections\n"
+            "Successive suppressed viral load measures, Measured 144 weeks after randomization|"
+            "Genotypic or phenotypic resistance, Measured at baseline and study completion\n"
+            "\n      BACKGROUND:\r\n      Cardiovascular disease remains the leading cause of death.")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Successive suppressed viral load measures", "ENDPOINT"),
+        ("Measured 144 weeks after randomization", "TIMEFRAME"),
+        ("Genotypic or phenotypic resistance", "ENDPOINT"),
+        ("Measured at baseline and study completion", "TIMEFRAME"),
+    ]
+
+
+def test_registry_measure_naming_the_measured_drug(nlp):
+    # NCT00000197: measure-only outcome items; the drug is what is measured
+    text = ("Title\nSummary.\nCocaine-Related Disorders\nDRUG: Propranolol\n"
+            "Side effects|Cocaine use|Cocaine withdrawal|Cocaine craving\n")
+    doc = nlp(text)
+    line = text.index("Side effects")
+    assert [(e.text, e.label_) for e in doc.ents if e.start_char >= line] == [
+        ("Side effects", "ENDPOINT"), ("Cocaine use", "ENDPOINT"),
+        ("Cocaine withdrawal", "ENDPOINT"), ("Cocaine craving", "ENDPOINT"),
+    ]
+    # a treatment clause still cuts the measure before the drug
+    text = ("Title\nSummary.\nCocaine-Related Disorders\nDRUG: Buprenorphine\n"
+            "Effects of buprenorphine on cocaine craving|Cocaine use\n")
+    doc = nlp(text)
+    line = text.index("Effects of")
+    assert [(e.text, e.label_) for e in doc.ents if e.start_char >= line] == [
+        ("Effects", "ENDPOINT"), ("buprenorphine", "DRUG"), ("cocaine", "DRUG"), ("Cocaine use", "ENDPOINT"),
+    ]
+
+
+def test_one_word_time_frames_keep_the_outcome_chain(nlp):
+    # NCT00001244: ``ongoing`` time frames, a second outcome line, then the description
+    text = ("Title\nSummary.\nImmunologic Deficiency Syndromes\nPROCEDURE: Blood draw\n"
+            "Evaluation of organ dysfunction/damage resulting from immune abnormality, To establish the extent of "
+            "organ involvement., ongoing|Establish pattern/pace of disease process, To establish the pattern and "
+            "pace of change of disease., at 1 year and ongoing\n"
+            "Establish baseline of pattern/pace of disease process before participating in therapeutic trials, To "
+            "establish a baseline assessment of the pace and extent of the disease before entering a therapeutic "
+            "clinical trial., ongoing\n"
+            "\n      The purpose of this protocol is to carry out laboratory studies.")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Evaluation of organ dysfunction/damage resulting from immune abnormality", "ENDPOINT"),
+        ("ongoing", "TIMEFRAME"),
+        ("Establish pattern/pace of disease process", "ENDPOINT"), ("at 1 year and ongoing", "TIMEFRAME"),
+        ("Establish baseline of pattern/pace of disease process before participating in therapeutic trials", "ENDPOINT"),
+        ("ongoing", "TIMEFRAME"),
+    ]
+
+
+def test_registry_schedule_wordings(nlp):
+    # intervention descriptions of ctgov_records.jsonl
+    text = "amiodarone: Patients assigned will receive 400 mg bid for 14 days, 400 mg QAM and 200 mg QHS for 14 days"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("bid", "SCHEDULE"), ("QAM", "SCHEDULE"), ("QHS", "SCHEDULE")]
+    assert ents(nlp, "leucovorin calcium: 5 mg q 6 hours for 4 doses", ("SCHEDULE",)) == [("q 6 hours", "SCHEDULE")]
+    assert ents(nlp, "Furmonertinib: 240mg QD on a continuous dosing schedule.", ("SCHEDULE",)) == [
+        ("QD on a continuous dosing schedule", "SCHEDULE"),
+    ]
+    text = "sildenafil: doses (8, 16, 32, 48, 60 mg) are blind; administered up to 1-2 times per week."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("1-2 times per week", "SCHEDULE")]
+    text = ("infliximab: Subjects will be on a stable dose of methotrexate 12.5 to 20 mg per week and will be started "
+            "on infliximab 5 mg/kg")
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
+        ("12.5 to 20 mg", "DOSE"), ("per week", "SCHEDULE"), ("5 mg/kg", "DOSE"),
+    ]
+    text = "Viracept (Nelfinavir Mesylate) 1250 Mg BID, Crixivan (Indinavir Sulfate) 1200mg q12h"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("BID", "SCHEDULE"), ("q12h", "SCHEDULE")]
+    text = "lovastatin: Lovastatin was begun at a dose of 20 mg twice a day (in the morning and at bedtime)."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("twice a day", "SCHEDULE"), ("morning and at bedtime", "SCHEDULE")]
+
+
+def test_time_of_day_of_a_visit_is_not_a_schedule(nlp):
+    text = ("Subjects will visit the study site as outpatients in the morning for their remaining PK blood sample "
+            "collection on Days 3-5.")
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_registry_endpoint_names_in_prose(nlp):
+    # brief summaries and descriptions of ctgov_records.jsonl
+    text = ("with evaluation of objective response rate, duration\r\n      of response, and time to disease "
+            "progression in these patients.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("objective response rate", "ENDPOINT"), ("duration\r\n      of response", "ENDPOINT"),
+        ("time to disease progression", "ENDPOINT"),
+    ]
+    text = ("conventional IFN alfa monotherapy showed that the sustained virologic response (SVR) rates\r\n"
+            "      were 37% and 33%, respectively")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("sustained virologic response (SVR) rates", "ENDPOINT")]
+
+
+def test_prose_time_frames_after_an_assessment_verb(nlp):
+    # brief summaries and descriptions of ctgov_records.jsonl
+    text = ("Outcome of the therapy was assessed at 3 months and 12 months following randomization by an\r\n"
+            "      extensive battery.")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("3 months and 12 months", "TIMEFRAME")]
+    text = ("Body composition, anthropometry, dietary\r\n      intake, and general physical health are assessed at "
+            "baseline and at Weeks 6 and 12")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("baseline and at Weeks 6 and 12", "TIMEFRAME")]
+    # a bare ``at baseline`` and a visit schedule of the patients are not windows
+    text = "Biomarkers are measured at baseline. Patients are evaluated at weeks 1, 2, 4, 6, 8, 12, 24, 36, and 48."
+    assert ents(nlp, text, ("TIMEFRAME",)) == []
+    # without an assessment verb a length stays what it was
+    assert ents(nlp, "Treatment continues for 12 weeks.", ("TIMEFRAME",)) == []
+
+
+def test_treatment_event_inside_a_schedule(nlp):
+    # train document report_NCT02872103: the timing names the chemotherapy cycle it refers to
+    text = "Placebo, pre-filled syringe administered Day 2 of the first chemotherapy cycle"
+    assert ents(nlp, text, ("SCHEDULE", "DRUG_CLASS")) == [("Day 2 of the first chemotherapy cycle", "SCHEDULE")]
+    # outside a timing expression the class mention stays
+    assert ents(nlp, "Patients receive chemotherapy on day 1.", ("SCHEDULE", "DRUG_CLASS")) == [
+        ("chemotherapy", "DRUG_CLASS"), ("day 1", "SCHEDULE"),
+    ]
