@@ -137,6 +137,9 @@ class _DocContext:
         self.texts: dict[tuple[int, int], str] = {}
         self.sent_has_head_sorted = sorted(self.sent_has_head)
         self.lines_with_head = {self.line_of(h.start_char) for h in self.heads}
+        self.head_starts = [h.start for h in self.heads]
+        self._line_texts: dict[int, str] = {}
+        self._bare_lines: dict[int, str] = {}
 
     def previous_drugless_end(self, attr: Span) -> int:
         """End of the previous attribute of ``attr``'s label in a sentence without
@@ -147,8 +150,9 @@ class _DocContext:
                 if e.label_ != "TIMEFRAME" and e.label_ not in DRUG_LABELS and self.sent_of[e.start] not in self.sent_has_head:
                     self._drugless_ends.setdefault(e.label_, []).append((e.start_char, e.end_char))
         ends = self._drugless_ends.get(attr.label_, [])
-        before = [end for start, end in ends if end <= attr.start_char]
-        return before[-1] if before else 0
+        # entities do not overlap, so their ends are sorted like their starts
+        index = bisect.bisect_right(ends, attr.start_char, key=lambda pair: pair[1])
+        return ends[index - 1][1] if index else 0
 
     def role(self, span: Span) -> str | None:
         key = (span.start, span.end)
@@ -189,10 +193,37 @@ class _DocContext:
         return bisect.bisect_left(self.newlines, char)
 
     def line_text(self, char: int) -> str:
+        """The text of the line holding ``char`` (cached: one long line would
+        otherwise be copied for every pair)."""
         line = self.line_of(char)
-        start = self.newlines[line - 1] + 1 if line > 0 else 0
-        end = self.newlines[line] if line < len(self.newlines) else len(self.text)
-        return self.text[start:end]
+        if line not in self._line_texts:
+            start = self.newlines[line - 1] + 1 if line > 0 else 0
+            end = self.newlines[line] if line < len(self.newlines) else len(self.text)
+            self._line_texts[line] = self.text[start:end]
+        return self._line_texts[line]
+
+    def bare_line(self, char: int) -> str:
+        """The line holding ``char``, lowercase, without list marks around it."""
+        line = self.line_of(char)
+        if line not in self._bare_lines:
+            self._bare_lines[line] = self.line_text(char).strip(" \t*-:•").lower()
+        return self._bare_lines[line]
+
+    def previous_head_sentence(self, sentence: int) -> int | None:
+        """The last sentence before ``sentence`` that names a head."""
+        index = bisect.bisect_left(self.sent_has_head_sorted, sentence)
+        return self.sent_has_head_sorted[index - 1] if index else None
+
+    def named_again_on_line(self, head: Span) -> bool:
+        """A later head on ``head``'s line has the same name."""
+        line, name = self.line_of(head.start_char), self.name(head)
+        for index in range(bisect.bisect_right(self.head_starts, head.end - 1), len(self.heads)):
+            other = self.heads[index]
+            if self.line_of(other.start_char) != line:
+                return False
+            if other.start > head.end and self.name(other) == name:
+                return True
+        return False
 
     @staticmethod
     def _count(positions: list[int], start: int, end: int) -> int:
@@ -274,13 +305,8 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
         if head.end < len(doc) and doc[head.end].text == ":":
             # an arm or intervention label "Drug: ..." gets the links only
             # when its description does not name the drug again
-            named_again = any(
-                ctx.name(h) == ctx.name(head) and h.start > head.end and ctx.line_of(h.start_char) == ctx.line_of(head.start_char)
-                for h in ctx.heads
-            )
-            feats.append(f"head_colon={direction}|named_again={named_again}")
-        head_line = ctx.line_text(head.start_char).strip(" \t*-:•")
-        if head_line.lower() == head_text.lower():
+            feats.append(f"head_colon={direction}|named_again={ctx.named_again_on_line(head)}")
+        if ctx.bare_line(head.start_char) == head_text.lower():
             feats.append(f"head_alone_on_line={direction}|lines={_bucket(newlines, (0, 1, 2))}")
         attr_line = ctx.line_of(attr.start_char)
         if newlines and attr_line in ctx.lines_with_head:
@@ -288,8 +314,8 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
             feats.append(f"other_line_while_own_line_has_drug={direction}")
         attr_sent = ctx.sent_of[attr.start]
         if attr_sent not in ctx.sent_has_head:
-            previous = [i for i in ctx.sent_has_head_sorted if i < attr_sent]
-            in_previous = bool(previous) and ctx.sent_of[head.start] == previous[-1]
+            previous = ctx.previous_head_sentence(attr_sent)
+            in_previous = previous is not None and ctx.sent_of[head.start] == previous
             cut = ctx.previous_drugless_end(attr)
             feats.extend([
                 f"drugless_sentence|{direction}|after_previous_same={head.start_char >= cut}",
@@ -347,6 +373,9 @@ def rule_links(doc: Doc, ents: list[Span], starts: list[int] | None = None,
     sections = list(doc.spans.get(SECTIONS_KEY, []))
     heads = [e for e in ents if e.label_ in DRUG_LABELS]
     endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
+    endpoint_chars = [e.start_char for e in endpoints]
+    endpoint_starts = [e.start for e in endpoints]
+    head_starts = [h.start for h in heads]
     links = set()
     for ent in ents:
         if ent.label_ not in RELATION_FOR_ATTRIBUTE:
@@ -354,17 +383,23 @@ def rule_links(doc: Doc, ents: list[Span], starts: list[int] | None = None,
         sent = doc[slice(*sentence_bounds(starts, len(doc), ent.start, ent.end))] if starts is not None else doc[:]
         if ent.label_ == "TIMEFRAME":
             line_start = max(text.rfind("\n", 0, ent.start_char), text.rfind("|", 0, ent.start_char)) + 1
-            found = [e for e in endpoints if line_start <= e.start_char < ent.start_char]
+            found = _in_range(endpoints, endpoint_chars, line_start, ent.start_char)
             if not found:
-                found = [e for e in endpoints if sent.start <= e.start < sent.end]
+                found = _in_range(endpoints, endpoint_starts, sent.start, sent.end)
         else:
-            found = _rule_drugs(doc, ent, sent, heads, ents, sections)
+            found = _rule_drugs(doc, ent, sent, heads, ents, sections, head_starts)
         links.update((ent.start, ent.end, h.start, h.end) for h in found)
     return links
 
 
-def _rule_drugs(doc, ent, sent, heads, ents, sections) -> list[Span]:
-    drugs = [d for d in heads if sent.start <= d.start < sent.end]
+def _in_range(spans: list[Span], keys: list[int], low: int, high: int) -> list[Span]:
+    """The ``spans`` whose sorted ``keys`` lie in ``[low, high)``, in order."""
+    return spans[bisect.bisect_left(keys, low):bisect.bisect_left(keys, high)]
+
+
+def _rule_drugs(doc, ent, sent, heads, ents, sections, head_starts=None) -> list[Span]:
+    head_starts = [d.start for d in heads] if head_starts is None else head_starts
+    drugs = _in_range(heads, head_starts, sent.start, sent.end)
     if not drugs:
         if ent.label_ not in ("SCHEDULE", "DURATION"):
             return []
@@ -372,7 +407,7 @@ def _rule_drugs(doc, ent, sent, heads, ents, sections) -> list[Span]:
         if section is None or section.label_ not in ("arms", "outline", "interventions", "description", "summary"):
             return []
         window_start = max(section.start, ent.start - 120)
-        return [d for d in heads if window_start <= d.start < ent.start and _role(d) != "other"]
+        return [d for d in _in_range(heads, head_starts, window_start, ent.start) if _role(d) != "other"]
     before = [d for d in drugs if d.end <= ent.start and ent.start - d.end <= 40]
     if before:
         nearest = before[-1]
@@ -434,6 +469,8 @@ def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple
 
     heads = [e for e in ents if e.label_ in DRUG_LABELS]
     endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
+    # entities do not overlap, so sorting by start also sorts by end
+    bounds = {id(pool): ([e.start for e in pool], [e.end for e in pool]) for pool in (heads, endpoints)}
     text = doc_text(doc)
     pairs = []
     for attr in ents:
@@ -445,7 +482,10 @@ def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple
         if attr.label_ == "TIMEFRAME" and _TIME_FRAME_LINE.match(_line_before(text, attr.start_char)):
             # trial-report layout: measure, description, then "Time frame: ..."
             limit = REPORT_OUTCOME_DISTANCE
-        for head in pool:
+        pool_starts, pool_ends = bounds[id(pool)]
+        # only heads ending at most `limit` tokens before or starting at most `limit` after
+        window = pool[bisect.bisect_left(pool_ends, attr.start - limit):bisect.bisect_right(pool_starts, attr.end + limit)]
+        for head in window:
             distance = attr.start - head.end if head.end <= attr.start else head.start - attr.end
             if distance > limit or section_index(head.start) != attr_section:
                 continue

@@ -304,6 +304,9 @@ def test_text_longer_than_max_length_is_annotated_in_pieces(tmp_path, nlp, monke
     line = "Patients receive bevacizumab 15mg/kg IV every 3 weeks and cisplatin 75 mg/m2 IV on day 1.\n"
     path = tmp_path / "long.txt"
     path.write_text(line * 12, encoding="utf-8")
+    import extractor
+
+    monkeypatch.setattr(extractor, "load", lambda *args, **kwargs: nlp)  # the CLI's pipeline
     whole = runner.invoke(app, ["annotate", str(path)])
     monkeypatch.setattr(nlp, "max_length", 250)
     pieces = runner.invoke(app, ["annotate", str(path)])
