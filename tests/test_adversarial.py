@@ -59,7 +59,13 @@ INPUTS = {
     "dense regimen sentences": _repeat("Give cisplatin 75 mg/m2 IV on day 1 every 3 weeks for 6 cycles. "),
 }
 # inputs the pipeline goes through fast get larger sizes, so work per character dominates
-SIZES = {"digits": (50_000, 500_000), "every every every": (50_000, 500_000), "no spaces at all": (50_000, 500_000)}
+SIZES = {
+    "digits": (50_000, 500_000),
+    "every every every": (50_000, 500_000),
+    "no spaces at all": (50_000, 500_000),
+    # at 20,000 characters the run is short enough for noise to move the ratio
+    "one long line of train prose": (40_000, 400_000),
+}
 
 
 def _best_time(nlp, text: str, repeats: int = 3) -> tuple[float, float]:
