@@ -60,7 +60,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, filter_spans
 
-from .extensions import get_entities, set_entities
+from .extensions import doc_text, get_entities, set_entities
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -163,7 +163,7 @@ class AttributeTagger:
         if not self._compiled:
             self.initialize()
         view = _DocView(doc)
-        text = doc.text
+        text = doc_text(doc)
         candidates: list[tuple[int, int, str, int]] = []  # start, end, label, priority
         outcome_lines, measures, registry = self._outcome_lines(text, view)
         structured = (
@@ -823,7 +823,7 @@ class _DocView:
     mentions as sorted character offsets."""
 
     def __init__(self, doc: Doc):
-        self.text = doc.text
+        self.text = doc_text(doc)
         if doc.has_annotation("SENT_START"):
             self.sent_starts = [sent.start_char for sent in doc.sents]
         else:
