@@ -9,6 +9,8 @@ Changes to the defaults (rules in ``data/tokenizer.json``):
   ``6-month``, ``Nab-Paclitaxel``), so ``PD-L1``, ``ES-SCLC`` and ``5-FU`` stay
   whole;
 - a number is split from a following unit (``1200mg``, ``15mg/kg``);
+- ``+`` after a word splits (``Durvalumab+chemotherapy``, ``Durvalumab+``) and
+  markdown backslashes come off (``\\[IL-2\\]``);
 - dotted abbreviations of routes and frequencies stay one token (``p.o.``).
 """
 
@@ -75,11 +77,14 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
         rf"(?<=[{ALPHA}0-9])(?:{HYPHENS})(?=[{ALPHA_LOWER}]{{2}}|[{ALPHA_UPPER}][{ALPHA_LOWER}])",
         r"\|",
         f"[{FULLWIDTH_PUNCT}]",
+        # drug lists written without spaces: Durvalumab+chemotherapy
+        rf"(?<=[{ALPHA}]{{2}})\+(?=[{ALPHA}])",
         # zero-width split between a number and its unit: 1200mg -> 1200 | mg
         rf"(?<=[0-9])(?=(?:{'|'.join(units)})(?![{ALPHA}]))",
     ]
-    prefixes = list(nlp.Defaults.prefixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", r"\\(?=[<>=^])"]
-    suffixes = list(nlp.Defaults.suffixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]"]
+    # markdown escapes: \>= and \[IL-2\] lose their backslashes as separate tokens
+    prefixes = list(nlp.Defaults.prefixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", r"\\(?=[<>=^\[\]()*_])"]
+    suffixes = list(nlp.Defaults.suffixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", rf"(?<=[{ALPHA}]{{2}})\+", r"\\"]
     special_cases = dict(nlp.Defaults.tokenizer_exceptions)
     for case in rules["special_cases"]:
         special_cases[case] = [{"ORTH": case}]

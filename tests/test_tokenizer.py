@@ -19,6 +19,9 @@ from tests.conftest import ANNOTATIONS
         ("ES-SCLC", ["ES-SCLC"]),
         ("5-FU", ["5-FU"]),
         ("v1.1", ["v1.1"]),
+        ("Durvalumab+chemotherapy", ["Durvalumab", "+", "chemotherapy"]),
+        ("Durvalumab+ ernesto", ["Durvalumab", "+", "ernesto"]),
+        ("\\[IL-2\\]", ["\\", "[", "IL-2", "\\", "]"]),
     ],
 )
 def test_trial_tokens(tokenizer_nlp, text, tokens):
