@@ -67,7 +67,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from .inputs import InputDocument, InputError, record_to_document
+from .inputs import InputDocument, InputError, parse_jsonl_line, record_to_document
 
 # the list-valued keys of an output record, JSON-encoded in Parquet shards
 LIST_FIELDS = ("entities", "relations", "regimens", "endpoints")
@@ -258,14 +258,8 @@ def read_partition(part: Partition) -> Iterator[tuple[str, Any]]:
         for number in range(part.first, part.last + 1):
             raw = handle.readline()
             source = f"{part.path}:{number}"
-            if not raw.strip():
-                continue
-            try:
-                yield source, json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError as err:
-                yield source, InputError(source, f"not UTF-8 (byte {err.start})")
-            except json.JSONDecodeError as err:
-                yield source, InputError(source, f"malformed JSON ({err.msg} at column {err.colno})")
+            if raw.strip():
+                yield source, parse_jsonl_line(raw, source)
 
 
 # ---------------------------------------------------------------------------

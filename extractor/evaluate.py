@@ -24,15 +24,21 @@ def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None, split: st
     return score_documents(*gold_and_predictions(gold_dir, pred_dir, split, nlp))
 
 
+def _gold_documents(gold_dir: str | Path, split: str | None) -> list[BratDocument]:
+    """The gold documents of ``split``; none at all is an error, not a score."""
+    gold = load_split(gold_dir, split)
+    if not gold:
+        raise BratError([f"{gold_dir}: no gold documents" + (f" in split {split!r}" if split else "")])
+    return gold
+
+
 def gold_and_predictions(
     gold_dir: str | Path, pred_dir: str | Path | None = None, split: str | None = None, nlp=None
 ) -> tuple[list[BratDocument], list[BratDocument]]:
     """The gold documents and their predictions (read from ``pred_dir`` or made
     by the pipeline).  A prediction whose text differs from its gold text
     raises :class:`~extractor.brat.BratError`: its offsets would be meaningless."""
-    gold = load_split(gold_dir, split)
-    if not gold:
-        raise BratError([f"{gold_dir}: no gold documents" + (f" in split {split!r}" if split else "")])
+    gold = _gold_documents(gold_dir, split)
     if pred_dir is not None:
         pred = read_directory(pred_dir, names=[d.id for d in gold])
         gold_text = {d.id: d.text for d in gold}
@@ -125,9 +131,7 @@ def gold_and_gold_entity_predictions(
 ) -> tuple[list[BratDocument], list[BratDocument]]:
     """The gold documents and, for each, its gold entities with the relations
     the pipeline's relation component adds to them."""
-    gold = load_split(gold_dir, split)
-    if not gold:
-        raise BratError([f"{gold_dir}: no gold documents" + (f" in split {split!r}" if split else "")])
+    gold = _gold_documents(gold_dir, split)
     if nlp is None:
         from . import load
 

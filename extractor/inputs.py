@@ -160,6 +160,19 @@ def iter_jsonl(path: Path, full: bool = False) -> Iterator[InputDocument | Input
         yield from iter_jsonl_lines(handle, str(path), full)
 
 
+def parse_jsonl_line(raw: bytes, source: str) -> Any:
+    """The JSON value of one non-blank JSONL line, or an :class:`InputError`
+    naming ``source`` (``path:line``)."""
+    if b"\x00" in raw:
+        return InputError(source, "binary data (NUL bytes), not a JSON line")
+    try:
+        return json.loads(raw.decode("utf-8").rstrip("\r\n"))
+    except UnicodeDecodeError as err:
+        return InputError(source, f"not UTF-8 (byte {err.start} of the line)")
+    except json.JSONDecodeError as err:
+        return InputError(source, f"malformed JSON ({_json_message(err)} at column {err.colno})")
+
+
 def iter_jsonl_lines(lines: Iterable[bytes], name: str, full: bool = False) -> Iterator[InputDocument | InputError]:
     """JSONL from any iterable of byte lines (a file, ``sys.stdin.buffer``)."""
     empty = True
@@ -168,16 +181,9 @@ def iter_jsonl_lines(lines: Iterable[bytes], name: str, full: bool = False) -> I
         if not raw.strip():
             continue
         empty = False
-        if b"\x00" in raw:
-            yield InputError(source, "binary data (NUL bytes), not a JSON line")
-            continue
-        try:
-            record = json.loads(raw.decode("utf-8").rstrip("\r\n"))
-        except UnicodeDecodeError as err:
-            yield InputError(source, f"not UTF-8 (byte {err.start} of the line)")
-            continue
-        except json.JSONDecodeError as err:
-            yield InputError(source, f"malformed JSON ({_json_message(err)} at column {err.colno})")
+        record = parse_jsonl_line(raw, source)
+        if isinstance(record, InputError):
+            yield record
             continue
         yield from json_documents(record, source, full)
     if empty:

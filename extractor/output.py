@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .brat import BratDocument, Entity, Relation
-from .extensions import ensure_extensions, get_entities, span_data
+from .extensions import doc_text, ensure_extensions, get_entities, span_data
 from .schema import ENTITY_LABELS
 
 
@@ -19,7 +19,7 @@ def doc_to_record(doc: Doc, doc_id: str = "", fields=None) -> dict:
     field each entity came from.
     """
     ensure_extensions()
-    text = doc.text  # built from the tokens on every access: once per doc
+    text = doc_text(doc)  # built from the tokens once per doc, shared with the components
     entities = []
     ids = {}
     for index, ent in enumerate(get_entities(doc, ENTITY_LABELS)):
