@@ -7,7 +7,7 @@ random seed, renders them with :mod:`extractor.records`, writes
 annotation offsets depend on it), and prints the source table for
 ``annotations/README.md``.
 
-    python annotations/make_documents.py ../shared/corpus ../shared/seeds
+    python annotations/make_documents.py ../shared/corpus ../shared/seeds [BATCH]
 """
 
 from __future__ import annotations
@@ -37,9 +37,25 @@ def _is_cancer(record: dict) -> bool:
     return any(word in blob for word in CANCER_WORDS)
 
 
-def select(corpus: Path) -> list[tuple[str, str, str, str]]:
-    """(name, category, source id, text) for every drawn document."""
-    rng = random.Random(20261121)
+# (random seed, documents per category); batch 2 was drawn a year after batch 1
+# to add training documents, from records batch 1 had not taken.
+BATCHES = {
+    1: (20261121, [("modern", 14), ("outline", 14), ("report", 12), ("nononc", 11), ("elig", 12)]),
+    2: (20271121, [("modern", 8), ("outline", 7), ("report", 5), ("nononc", 5), ("elig", 5)]),
+}
+
+
+def select(corpus: Path, batch: int = 1) -> list[tuple[str, str, str, str]]:
+    """(name, category, source id, text) for every document drawn in ``batch``.
+
+    A later batch never takes a record an earlier batch took.
+    """
+    if batch > 1:
+        earlier = {source for b in range(1, batch) for _, _, source, _ in select(corpus, b)}
+    else:
+        earlier = set()
+    seed, counts = BATCHES[batch]
+    rng = random.Random(seed)
     ctgov = [json.loads(line) for line in open(corpus / "ctgov_records.jsonl", encoding="utf-8")]
     reports = [json.loads(line) for line in open(corpus / "nli4ct_ctrs.jsonl", encoding="utf-8")]
     interventional = [r for r in ctgov if _has_drug(r) and (r["study_type"] or "").lower() == "interventional"]
@@ -64,11 +80,12 @@ def select(corpus: Path) -> list[tuple[str, str, str, str]]:
                         lambda r: render_ctgov(r, full=True), 2500, 6000)
     trial_reports = sized(reports, render_nli4ct, 900, 3200)
 
-    plan = [("modern", modern, 14), ("outline", outline, 14), ("report", trial_reports, 12),
-            ("nononc", non_onc, 11), ("elig", eligibility, 12)]
+    pools = {"modern": modern, "outline": outline, "report": trial_reports,
+             "nononc": non_onc, "elig": eligibility}
     chosen: list[tuple[str, str, str, str]] = []
-    used: set[str] = set()
-    for category, pool, count in plan:
+    used: set[str] = set(earlier)
+    for category, count in counts:
+        pool = pools[category]
         taken = 0
         for record, text in pool:
             if taken == count:
@@ -81,13 +98,13 @@ def select(corpus: Path) -> list[tuple[str, str, str, str]]:
     return chosen
 
 
-def main(corpus: str, seeds: str) -> None:
+def main(corpus: str, seeds: str, batch: str = "1") -> None:
     DOCS.mkdir(parents=True, exist_ok=True)
     for seed in sorted(Path(seeds).glob("*.txt")):
         target = DOCS / f"seed_{seed.name}"
         if not target.exists():
             shutil.copyfile(seed, target)
-    for name, category, source_id, text in select(Path(corpus)):
+    for name, category, source_id, text in select(Path(corpus), int(batch)):
         target = DOCS / f"{name}.txt"
         if not target.exists():
             with open(target, "w", encoding="utf-8", newline="") as handle:
@@ -96,4 +113,4 @@ def main(corpus: str, seeds: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])
