@@ -461,6 +461,7 @@ class DrugRecognizer:
         drug_tokens = {i for (s, e), v in info.items() if v[0] == "DRUG" for i in range(s, e)}
         rules = self._code_rules
         names: set[str] = set()
+        synonyms = self._parenthesized_synonyms(doc, info)
         text = doc_text(doc)
         for match in rules["code"].finditer(text):
             prefix = re.match(r"[A-Za-z]*", match.group()).group()
@@ -478,8 +479,13 @@ class DrugRecognizer:
                 or (len(words) == 2 and words[-1].lower_ in rules["list_words"] and words[0].i in drug_tokens)
                 or (len(after) >= 2 and after[0].lower_ in rules["list_words"] and after[1].i in drug_tokens)
             )
-            if given:
+            if given or span.start in synonyms:
                 names.add(" ".join(span.text.split()))
+        defined = {" ".join(doc[i:e].text.lower().split()): inn for i, (e, inn) in synonyms.items()}
+        for (start, end), (label, inn, resolution, confidence) in list(info.items()):
+            surface = " ".join(doc[start:end].text.lower().split())
+            if resolution == "context" and surface in defined:  # "XYZ-4521 (zanubrutinib)"
+                info[(start, end)] = (label, defined[surface], "synonym", 0.8)
         if not names:
             return
         matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
@@ -488,8 +494,46 @@ class DrugRecognizer:
             if any(i in taken for i in range(start, end)):
                 continue
             text = " ".join(doc[start:end].text.lower().split())
-            info[(start, end)] = ("DRUG", self.lexicon.get(text, text), "context", 0.5)
+            if text in self.lexicon:
+                info[(start, end)] = ("DRUG", self.lexicon[text], "context", 0.5)
+            elif text in defined:
+                info[(start, end)] = ("DRUG", defined[text], "synonym", 0.8)
+            else:
+                info[(start, end)] = ("DRUG", text, "context", 0.5)
             taken.update(range(start, end))
+
+    def _parenthesized_synonyms(self, doc: Doc, info: dict) -> dict[int, tuple[int, int | str]]:
+        """Codes the text defines as another name of a known drug, either way
+        round: ``zanubrutinib (BGB-3111)``, ``XYZ-4521 (zanubrutinib)``.
+
+        Returns {first token of the code: (end token, the drug's INN)}.
+        """
+        known = {}
+        for (start, end), (label, inn, resolution, _) in info.items():
+            if label == "DRUG" and inn and "+" not in inn and resolution != "context":
+                known[start] = known[end - 1] = inn
+        if not known:
+            return {}
+        rules = self._code_rules
+        text = doc_text(doc)
+        found: dict[int, tuple[int, int | str]] = {}
+        for match in rules["code"].finditer(text):
+            prefix = re.match(r"[A-Za-z]*", match.group()).group()
+            if prefix in rules["not_codes"] or match.group().lower() in self.stoplist:
+                continue
+            span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if span is None or not len(span):
+                continue
+            before = [t for t in doc[max(0, span.start - 2):span.start] if not t.is_space]
+            after = [t for t in doc[span.end:span.end + 2] if not t.is_space]
+            inn = None
+            if len(before) == 2 and before[1].text == "(" and after[:1] and after[0].text in (")", ","):
+                inn = known.get(before[0].i)
+            elif len(after) == 2 and after[0].text == "(":
+                inn = known.get(after[1].i)
+            if inn and inn != span.text.lower():
+                found[span.start] = (span.end, inn)
+        return found
 
     def _define_acronyms(self, doc: Doc, drugs: list[Span], info: dict) -> None:
         """``A plus B plus C (ABC)``: the acronym names the drugs before it."""

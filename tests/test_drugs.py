@@ -175,3 +175,33 @@ def test_report_arm_titles_name_drugs(nlp):
     found = [(t, n, r) for t, label, n, r, _ in drugs(nlp, text) if label == "DRUG"]
     assert found == [("ZXCQ", "zxcq", "context"), ("Zorbatinix", "zorbatinix", "context"),
                      ("Trastuzumab", "trastuzumab", "exact"), ("ZXCQ", "zxcq", "context")]
+
+
+def test_recent_cancer_drugs_brands_and_codes_normalize(nlp):
+    found = drugs(nlp, "Venclexta (ABT-199) with Imbruvica; osimertinib (Tagrisso) 80 mg once daily.")
+    assert [(t, n, r) for t, _, n, r, _ in found] == [
+        ("Venclexta", "venetoclax", "synonym"),
+        ("ABT-199", "venetoclax", "synonym"),
+        ("Imbruvica", "ibrutinib", "synonym"),
+        ("osimertinib", "osimertinib", "exact"),
+        ("Tagrisso", "osimertinib", "synonym"),
+    ]
+
+
+def test_code_defined_in_parentheses_takes_the_drugs_name(nlp):
+    found = drugs(nlp, "Zanubrutinib (QZ-4412) 160 mg twice daily. QZ-4412 is well tolerated.")
+    assert [(t, n, r) for t, _, n, r, _ in found] == [
+        ("Zanubrutinib", "zanubrutinib", "exact"),
+        ("QZ-4412", "zanubrutinib", "synonym"),
+        ("QZ-4412", "zanubrutinib", "synonym"),
+    ]
+    found = drugs(nlp, "Patients receive QZ-4412 (pembrolizumab) IV.")
+    assert [(t, n, r) for t, _, n, r, _ in found] == [
+        ("QZ-4412", "pembrolizumab", "synonym"),
+        ("pembrolizumab", "pembrolizumab", "exact"),
+    ]
+
+
+def test_registry_and_scale_ids_in_parentheses_are_not_drug_codes(nlp):
+    found = drugs(nlp, "Pembrolizumab (NCT01234567) toxicity graded by cisplatin (CTCAE 5).")
+    assert [t for t, *_ in found] == ["Pembrolizumab", "cisplatin"]

@@ -24,7 +24,11 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   guide).
 - ``drug_curated.jsonl``: hand-written facts merged on top by the component:
   WHO INN spellings (``rifampin`` -> ``rifampicin``), recent drugs missing from
-  the corpus, brand names.  Curated entries win over built ones.
+  the corpus, brand names.  Its second part lists cancer drugs approved by the
+  FDA, EMA or China's NMPA up to 2025 and late-stage ones (INN, brand names,
+  published development codes, from the labels and sponsors' publications),
+  because the corpus's records are mostly older than these drugs.  Curated
+  entries win over built ones.
 - ``regimens.jsonl``: regimen acronyms and their components (oncology
   convention); ``drug_classes.jsonl``: class and therapy-type names (from
   the annotation guide and the train split); ``drug_class_grammar.json``: the
