@@ -205,3 +205,10 @@ def test_code_defined_in_parentheses_takes_the_drugs_name(nlp):
 def test_registry_and_scale_ids_in_parentheses_are_not_drug_codes(nlp):
     found = drugs(nlp, "Pembrolizumab (NCT01234567) toxicity graded by cisplatin (CTCAE 5).")
     assert [t for t, *_ in found] == ["Pembrolizumab", "cisplatin"]
+
+
+def test_recent_drugs_of_other_fields_normalize(nlp):
+    found = drugs(nlp, "Ozempic or Jardiance; Eliquis 5 mg twice daily; Humira every other week.")
+    assert [(t, n) for t, _, n, _, _ in found] == [
+        ("Ozempic", "semaglutide"), ("Jardiance", "empagliflozin"), ("Eliquis", "apixaban"), ("Humira", "adalimumab"),
+    ]

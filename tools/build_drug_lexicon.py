@@ -27,7 +27,9 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   the corpus, brand names.  Its second part lists cancer drugs approved by the
   FDA, EMA or China's NMPA up to 2025 and late-stage ones (INN, brand names,
   published development codes, from the labels and sponsors' publications),
-  because the corpus's records are mostly older than these drugs.  Curated
+  and widely used drugs of other fields (diabetes, cardiology, immunology,
+  neurology, infectious disease) with their brand names, because the
+  corpus's records are mostly older than these drugs.  Curated
   entries win over built ones.
 - ``regimens.jsonl``: regimen acronyms and their components (oncology
   convention); ``drug_classes.jsonl``: class and therapy-type names (from
