@@ -208,7 +208,7 @@ class AttributeTagger:
             if lead and lead.end() < end and label != "TIMEFRAME":
                 start = lead.end()
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
-            if span is not None and len(span):
+            if span is not None and len(span) and any(c.isalnum() for c in span.text):
                 spans.append((priority, span))
         drugs = sorted(get_entities(doc, ("DRUG", "DRUG_CLASS")), key=lambda ent: ent.start)
         drug_token_starts = [ent.start for ent in drugs]

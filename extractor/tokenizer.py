@@ -78,7 +78,9 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
         r"\|",
         f"[{FULLWIDTH_PUNCT}]",
         # drug lists written without spaces: Durvalumab+chemotherapy
-        rf"(?<=[{ALPHA}]{{2}})\+(?=[{ALPHA}])",
+        rf"(?<=[{ALPHA}]{{2}})\+(?=[{ALPHA}])|(?<=[0-9]{{2}})\+(?=[{ALPHA}]{{3}})",  # AK104+anlotinib too
+        # a parenthesis glued to a word: cycle(Q2W) -> cycle | ( | Q2W
+        rf"(?<=[{ALPHA_LOWER}]{{3}})\((?=[{ALPHA_UPPER}0-9])",
         # zero-width split between a number and its unit: 1200mg -> 1200 | mg
         rf"(?<=[0-9])(?=(?:{'|'.join(units)})(?![{ALPHA}]))",
     ]

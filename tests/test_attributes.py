@@ -7,6 +7,7 @@ import pytest
 
 from extractor.attributes import AttributeTagger, expand_macros
 from extractor.corpus import load_split
+from extractor.extensions import get_entities
 from tests.conftest import ANNOTATIONS
 
 LABELS = ("DOSE", "ROUTE", "SCHEDULE", "DURATION", "ENDPOINT", "TIMEFRAME")
@@ -343,3 +344,11 @@ def test_treatment_event_inside_a_schedule(nlp):
     assert ents(nlp, "Patients receive chemotherapy on day 1.", ("SCHEDULE", "DRUG_CLASS")) == [
         ("chemotherapy", "DRUG_CLASS"), ("day 1", "SCHEDULE"),
     ]
+
+
+def test_no_attribute_is_bare_punctuation(nlp):
+    # NCT04646330: the parenthesis glued to "cycle" once gave a SCHEDULE ")"
+    doc = nlp("Subjects receive AK104 10mg/kg every 2-week cycle(Q2W) intravenously (IV) plus anlotinib.")
+    texts = [e.text for e in get_entities(doc)]
+    assert all(any(c.isalnum() for c in t) for t in texts)
+    assert any("Q2W" in e.text for e in get_entities(doc, ["SCHEDULE"]))

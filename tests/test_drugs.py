@@ -212,3 +212,11 @@ def test_recent_drugs_of_other_fields_normalize(nlp):
     assert [(t, n) for t, _, n, _, _ in found] == [
         ("Ozempic", "semaglutide"), ("Jardiance", "empagliflozin"), ("Eliquis", "apixaban"), ("Humira", "adalimumab"),
     ]
+
+
+def test_class_phrase_does_not_run_across_a_field_line(nlp):
+    # a record's conditions line, then its interventions line (NCT04646330)
+    found = drugs(nlp, "Secondary end points are overall survival.\nNSCLC\nDRUG: AK104+anlotinib")
+    assert [(t, label, n) for t, label, n, _, _ in found] == [
+        ("AK104", "DRUG", "cadonilimab"), ("anlotinib", "DRUG", "anlotinib"),
+    ]

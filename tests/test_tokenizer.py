@@ -22,6 +22,10 @@ from tests.conftest import ANNOTATIONS
         ("Durvalumab+chemotherapy", ["Durvalumab", "+", "chemotherapy"]),
         ("Durvalumab+ ernesto", ["Durvalumab", "+", "ernesto"]),
         ("\\[IL-2\\]", ["\\", "[", "IL-2", "\\", "]"]),
+        ("cycle(Q2W)", ["cycle", "(", "Q2W", ")"]),
+        ("AK104+anlotinib", ["AK104", "+", "anlotinib"]),
+        ("CD4+T", ["CD4+T"]),
+        ("PD-(L)1", ["PD-(L)1"]),
     ],
 )
 def test_trial_tokens(tokenizer_nlp, text, tokens):
