@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from .extensions import set_fields
 from .inputs import InputDocument, InputError, iter_inputs
 from .output import doc_to_record
 
@@ -140,20 +141,34 @@ def _doc_record(doc) -> dict:
     return record
 
 
-def annotate_texts(nlp, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[tuple[bool, Any]]:
+def _make_doc(nlp, text: str, fields: list | None):
+    """The text as a Doc carrying its field layout; the text itself when there
+    is none, or for a pipeline-like object without ``make_doc``."""
+    make_doc = getattr(nlp, "make_doc", None)
+    if not fields or make_doc is None:
+        return text
+    return set_fields(make_doc(text), fields)
+
+
+def annotate_texts(
+    nlp, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE, layouts: list[list | None] | None = None
+) -> list[tuple[bool, Any]]:
     """``(True, record)`` or ``(False, message)`` per text, in order.  If the
     pipeline raises, the texts not yet done are retried one by one so only
-    the failing one is lost."""
+    the failing one is lost.  ``layouts``: per text, its record field layout
+    (``[[name, start, end], ...]``) or None."""
+    layouts = layouts or [None] * len(texts)
     results: list[tuple[bool, Any] | None] = [None] * len(texts)
     try:
-        stream = nlp.pipe(((text, index) for index, text in enumerate(texts)), as_tuples=True, batch_size=batch_size)
+        docs = ((_make_doc(nlp, text, layouts[index]), index) for index, text in enumerate(texts))
+        stream = nlp.pipe(docs, as_tuples=True, batch_size=batch_size)
         for doc, index in stream:
             results[index] = (True, _doc_record(doc))
     except Exception:
         for index, text in enumerate(texts):
             if results[index] is None:
                 try:
-                    results[index] = (True, _doc_record(nlp(text)))
+                    results[index] = (True, _doc_record(nlp(_make_doc(nlp, text, layouts[index]))))
                 except Exception as err:  # a pipeline bug must not cost the batch
                     results[index] = (False, f"pipeline error: {type(err).__name__}: {err}")
     return [r if r is not None else (False, "the pipeline returned no document") for r in results]
@@ -168,8 +183,8 @@ def _init_worker(nlp) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
 
 
-def _work(texts: list[str], batch_size: int) -> list[tuple[bool, Any]]:
-    return annotate_texts(_WORKER_NLP, texts, batch_size)
+def _work(texts: list[str], batch_size: int, layouts: list | None = None) -> list[tuple[bool, Any]]:
+    return annotate_texts(_WORKER_NLP, texts, batch_size, layouts)
 
 
 @dataclass
@@ -178,6 +193,18 @@ class _Piece:
     offset: int
     text: str
     last: bool
+
+
+def _piece_layout(piece: _Piece) -> list | None:
+    """The record fields that overlap ``piece``, in the piece's offsets."""
+    if piece.item.fields is None:
+        return None
+    start, end = piece.offset, piece.offset + len(piece.text)
+    return [
+        [f.name, max(f.start, start) - start, min(f.end, end) - start]
+        for f in piece.item.fields.fields
+        if f.start < end and f.end > start
+    ]
 
 
 def _batches(items: Iterable[InputDocument | InputError], max_length: int, batch_size: int) -> Iterator[list]:
@@ -247,10 +274,13 @@ def annotate_records(
     def texts_of(entries: list) -> list[str]:
         return [e.text for e in entries if isinstance(e, _Piece)]
 
+    def layouts_of(entries: list) -> list[list | None]:
+        return [_piece_layout(e) for e in entries if isinstance(e, _Piece)]
+
     if n_process <= 1:
         for entries in batches:
             texts = texts_of(entries)
-            yield from emit(entries, annotate_texts(nlp, texts, batch_size) if texts else [])
+            yield from emit(entries, annotate_texts(nlp, texts, batch_size, layouts_of(entries)) if texts else [])
         return
 
     method = "fork" if "fork" in mp.get_all_start_methods() else None
@@ -258,7 +288,7 @@ def annotate_records(
     pending: deque = deque()
     try:
         for entries in batches:
-            pending.append((entries, pool.apply_async(_work, (texts_of(entries), batch_size))))
+            pending.append((entries, pool.apply_async(_work, (texts_of(entries), batch_size, layouts_of(entries)))))
             while len(pending) > 2 * n_process:
                 entries, result = pending.popleft()
                 yield from emit(entries, result.get())

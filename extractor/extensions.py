@@ -24,6 +24,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 ENTITIES_KEY = "extractor_entities"
+# a registry record's field layout: [[field name, start char, end char], ...]
+FIELDS_KEY = "extractor_fields"
 
 SPAN_ATTRIBUTES = ("normalized", "resolution", "confidence", "role", "field")
 DOC_ATTRIBUTES = ("relations", "regimens", "endpoints")
@@ -112,3 +114,18 @@ def sentence_bounds(starts: list[int], n_tokens: int, start: int, end: int) -> t
     first = starts[bisect.bisect_right(starts, start) - 1]
     index = bisect.bisect_left(starts, end)
     return first, starts[index] if index < len(starts) else n_tokens
+
+
+def set_fields(doc: Doc, fields: Iterable) -> Doc:
+    """Tell the components which record field each part of the text is
+    (``[(name, start, end), ...]`` or :class:`~extractor.records.FieldSpan`
+    items): registry arm-group lines then name the regimens' arms."""
+    doc.user_data[FIELDS_KEY] = [
+        [f.name, f.start, f.end] if hasattr(f, "name") else [str(f[0]), int(f[1]), int(f[2])] for f in fields
+    ]
+    return doc
+
+
+def get_fields(doc: Doc) -> list[list]:
+    """The field layout :func:`set_fields` stored, or ``[]``."""
+    return doc.user_data.get(FIELDS_KEY) or []

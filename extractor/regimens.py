@@ -27,6 +27,10 @@ How mentions are grouped:
 - the arm of a mention is the last arm marker before it in its section
   (``ARM A:``, ``Arm I:``, ``Arm A (atezolizumab, ...)`` on its own line,
   ``Arm/Group Title: ...``); ``ARM A`` and ``Arm A`` are the same arm;
+  when the Doc carries its record's field layout
+  (:func:`extractor.extensions.set_fields`, done by ``extractor annotate``
+  for registry records), each arm-group line ``label: description`` is the
+  arm ``label``, and markers do not reach across record fields;
 - the phase comes from a phase header before it on its line or paragraph
   (``Induction phase: ...``, ``* Maintenance: ...``), or from a phase word
   right before or after the mention (``maintenance AB``, ``(AB) maintenance``);
@@ -64,7 +68,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from .extensions import doc_text, ensure_extensions, get_entities, sentence_bounds, sentence_starts
+from .extensions import doc_text, ensure_extensions, get_entities, get_fields, sentence_bounds, sentence_starts
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -76,6 +80,13 @@ OUTCOME_KINDS = ("primary", "secondary", "other")
 
 def _clean(text: str) -> str:
     return " ".join(text.split())
+
+
+def _field_arm_label(line: str) -> str | None:
+    """The label of an arm-group line, ``label: description`` or a bare label."""
+    label = line.split(": ", 1)[0] if ": " in line else line
+    label = " ".join(label.split())
+    return label if 0 < len(label) <= 120 else None
 
 
 def _arm_key(label: str) -> str:
@@ -162,12 +173,21 @@ class RegimenBuilder:
         arms = self.arm_markers(text)
         phases = self.phase_headers(text)
         sections = list(doc.spans.get(SECTIONS_KEY, []))
+        fields = get_fields(doc)
+        # a registry arm-group line ("label: description") is one arm
+        field_arms = [(start, end, _arm_key(_field_arm_label(text[start:end])))
+                      for name, start, end in fields if name == "arm_groups" and _field_arm_label(text[start:end])]
 
         def section_start(char: int) -> int:
+            floor = 0
             for section in sections:
                 if section.start_char <= char < section.end_char:
-                    return section.start_char
-            return 0
+                    floor = section.start_char
+                    break
+            for _name, start, end in fields:  # markers of another record field don't reach here
+                if start <= char < end:
+                    return max(floor, start)
+            return floor
 
         groups: dict[tuple, dict] = {}
         order: list[tuple] = []
@@ -176,8 +196,8 @@ class RegimenBuilder:
                 continue
             start = span.start_char
             floor = section_start(start)
-            arm = None
-            for offset, name in arms:
+            arm = next((name for f_start, f_end, name in field_arms if f_start <= start < f_end), None)
+            for offset, name in arms if arm is None else ():
                 if floor <= offset <= start:
                     arm = name
             phase = self._inline_phase(doc, span)

@@ -5,6 +5,7 @@ import pytest
 
 from extractor.brat import read_document
 from extractor.evaluate import doc_with_gold_entities
+from extractor.extensions import set_fields
 from extractor.output import doc_to_record
 from extractor.regimens import MARKERS_FILE, RegimenBuilder
 
@@ -189,3 +190,40 @@ def test_trial_report_intervention_and_arm_title_are_one_arm(nlp):
     assert [(g["arm"], g["phase"]) for g in regimens] == [("Fulvestrant + Tipifarnib", None)]
     assert summary(regimens)[("Fulvestrant + Tipifarnib", None)]["fulvestrant"]["doses"] == ["250 mg"]
     assert drug_names(regimens, ("Fulvestrant + Tipifarnib", None)) == ["fulvestrant", "tipifarnib"]
+
+
+def test_registry_arm_group_lines_name_the_arms(nlp):
+    # the layout of NCT04318938 rendered with full=True: arm-group lines, then
+    # an intervention description that belongs to no arm line
+    text = ("Brigatinib in ALK-positive NSCLC\n"
+            "Standard Arm with crizotinib: Patients receive crizotinib 250 mg twice daily.\n"
+            "Experimental Arm with Brigatinib: Patients receive brigatinib 180 mg once daily.\n"
+            "Brigatinib: tablets, taken orally.")
+    arm_a = text.index("Standard Arm")
+    arm_b = text.index("Experimental Arm")
+    description = text.index("Brigatinib: tablets")
+    layout = [("title", 0, arm_a - 1), ("arm_groups", arm_a, arm_b - 1),
+              ("arm_groups", arm_b, description - 1), ("intervention_descriptions", description, len(text))]
+    doc = nlp(set_fields(nlp.make_doc(text), layout))
+    groups = summary(doc._.extractor_regimens)
+    assert groups[("Standard Arm with crizotinib", None)] == {
+        "crizotinib": {"doses": ["250 mg"], "schedules": ["twice daily"]}}
+    assert groups[("Experimental Arm with Brigatinib", None)]["brigatinib"] == {
+        "doses": ["180 mg"], "schedules": ["once daily"]}
+    # without the layout the same text has no arms
+    assert all(arm is None for arm, _ in summary(nlp(text)._.extractor_regimens))
+
+
+def test_annotated_records_carry_their_field_layout_to_the_regimens(nlp):
+    from extractor.annotate import annotate_records
+    from extractor.inputs import InputDocument
+    from extractor.records import render_ctgov
+
+    record = {"nct_id": "NCT00000001", "title": "A trial", "brief_summary": None, "conditions": ["NSCLC"],
+              "interventions": [{"type": "DRUG", "name": "Brigatinib"}], "primary_outcomes": [],
+              "secondary_outcomes": [], "other_outcomes": [], "detailed_description": None,
+              "arm_groups": [{"label": "Arm One", "description": "brigatinib 90 mg daily for 7 days"}],
+              "eligibility": None}
+    rendered = render_ctgov(record, full=True)
+    [out] = list(annotate_records(nlp, [InputDocument(rendered.id, rendered.text, "test", rendered)]))
+    assert [g["arm"] for g in out["regimens"]] == ["Arm One"]

@@ -75,7 +75,7 @@ FORMS = {
 DOSE = re.compile(r"\b\d[\d.,]*\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|%|mg/kg|mg/m2)\b.*$", re.I)
 CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,}[a-z0-9-]*$")
 WORD_NAME = re.compile(r"^[a-z][a-z\- ]{2,40}[a-z]$")
-COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[+&/]")
+COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[+&/，；、]")
 NOISE_WORDS = {"of", "against", "controlled", "discontinuation", "therapeutic", "for", "the", "blockade",
                "regimen", "group", "arm", "control", "versus", "vs", "standard", "using", "no", "matching",
                "matched", "blinded", "open", "double-blind", "single-blind", "procedure", "sample", "samples",
@@ -130,7 +130,7 @@ def split_names(item: str) -> list[str]:
     parts = [outer] + [a or b for a, b in inner]
     names = []
     for part in parts:
-        names.extend(p for p in re.split(r"[,;]\s*", part) if p.strip())
+        names.extend(p for p in re.split(r"[,;，；、]\s*", part) if p.strip())
     return names
 
 
@@ -147,7 +147,8 @@ def synonym_sets(records):
             if COMBINATION.search(re.sub(r"\([^)]*\)", "", primary).lower()):
                 # a combination or a comparison: its other names are not synonyms,
                 # but each part names a drug by itself (BAY60-4552 + Vardenafil)
-                parts = re.split(r"\s*(?:\+|&|/|\band\b|\bplus\b|\bwith\b|\bor\b|\bvs\.?|\bversus\b)\s*", clean(primary))
+                parts = re.split(r"\s*(?:\+|&|/|[，；、]|\band\b|\bplus\b|\bwith\b|\bor\b|\bvs\.?|\bversus\b)\s*",
+                                 clean(primary))
                 for part in parts:
                     if part and (CODE.match(part) or part.split()[-1].endswith(INN_STEMS)):
                         yield [(part, "part")]
