@@ -318,6 +318,8 @@ class AttributeTagger:
                     return False
             if word in ("it", "id") and not view.drug_ends_within(start - 30, start):
                 return False
+            if text[start:end] in ("iv", "po") and not view.drug_ends_within(start - 30, start):
+                return False  # lower-case abbreviations only right after their drug (``X: 200mg, iv``)
             return True
         if label in ("SCHEDULE", "DURATION"):
             sent_start, sent_end = view.sentence_bounds(start)
