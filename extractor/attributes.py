@@ -233,7 +233,7 @@ class AttributeTagger:
                     taken.difference_update(measured)
                 if span is None:
                     continue
-            if span.label_ == "SCHEDULE" and not taken.isdisjoint(range(span.start, span.end)):
+            if span.label_ in ("SCHEDULE", "DURATION") and not taken.isdisjoint(range(span.start, span.end)):
                 inner = self._event_classes_inside(span, drugs, drug_token_starts, taken, occupied)
                 if inner:
                     # ``Day 2 of the first chemotherapy cycle``, ``24 hours after
@@ -362,6 +362,8 @@ class AttributeTagger:
                 return False  # a bare ``at baseline`` is not a window
             if ctx["timeframe_block_before"].search(text, max(0, start - 60), start):
                 return False  # a visit schedule of the patients, no measure
+            if ctx["timeframe_block_after"].match(text, end, end + AFTER):
+                return False  # an eligibility window (``within 1 month prior to enrollment``)
             return ctx["timeframe_assessment_before"].search(text, max(0, start - 60), start) is not None
         return True
 
