@@ -233,6 +233,13 @@ class AttributeTagger:
                     taken.difference_update(measured)
                 if span is None:
                     continue
+            if span.label_ == "TIMEFRAME" and priority == 3 and not taken.isdisjoint(range(span.start, span.end)):
+                inner = self._drugs_inside(span, drugs, drug_token_starts, taken, occupied)
+                if inner:
+                    # a registry time-frame field is one TIMEFRAME; the drugs it
+                    # names (``within 6 hrs after SK3530 or placebo``) are not tagged
+                    overridden.update(inner)
+                    taken.difference_update(inner)
             if span.label_ in ("SCHEDULE", "DURATION") and not taken.isdisjoint(range(span.start, span.end)):
                 inner = self._event_classes_inside(span, drugs, drug_token_starts, taken, occupied)
                 if inner:
@@ -264,6 +271,23 @@ class AttributeTagger:
             inside.update(range(ent.start, ent.end))
         rest = set(range(span.start, span.end)) - inside
         if not inside or not taken.isdisjoint(rest):
+            return set()
+        return inside
+
+    def _drugs_inside(self, span, drugs, starts: list[int], taken: set[int], occupied: set[int]) -> set[int]:
+        """Tokens of the DRUG/DRUG_CLASS mentions lying wholly inside ``span``
+        when nothing else overlaps it (no mention crossing its edges)."""
+        inside: set[int] = set()
+        index = max(0, bisect_right(starts, span.start) - 1)
+        while index < len(drugs) and drugs[index].start < span.end:
+            ent = drugs[index]
+            index += 1
+            if ent.end <= span.start:
+                continue
+            if ent.start < span.start or ent.end > span.end:
+                return set()
+            inside.update(range(ent.start, ent.end))
+        if not inside or not taken.isdisjoint(set(range(span.start, span.end)) - inside):
             return set()
         return inside
 
