@@ -430,3 +430,14 @@ def test_registry_time_frame_naming_the_drug_is_one_timeframe(nlp):
     assert ("within 6 hrs after SK3530 or placebo", "TIMEFRAME") in [(e.text, e.label_) for e in doc.ents]
     assert [e.text for e in doc.ents if e.label_ == "DRUG"] == ["SK3530", "SK3530", "tamsulosin", "SK3530", "Tamsulosin"]
     assert all(e.start_char < field for e in doc.ents if e.label_ == "DRUG")
+
+
+def test_outcome_time_frame_lists_with_a_repeated_unit(nlp):
+    # modern_NCT00665340 (train): ``Week 4, 8 Week 8`` is one time-frame field
+    text = ("Vardenafil in Erectile Dysfunction\nA study of vardenafil.\nErectile Dysfunction\n"
+            "DRUG: Placebo|DRUG: Levitra (Vardenafil, BAY38-9456)\n"
+            "Safety and tolerability, Week 8|Patient Diary Questions, Weeks 4, 8 Week 8|"
+            "Global Assessment Question (GAQ), Weeks 4, 8 of treatment and Week 8\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("Week 8", "TIMEFRAME"), ("Weeks 4, 8 Week 8", "TIMEFRAME"), ("Weeks 4, 8 of treatment and Week 8", "TIMEFRAME"),
+    ]
