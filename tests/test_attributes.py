@@ -352,3 +352,101 @@ def test_no_attribute_is_bare_punctuation(nlp):
     texts = [e.text for e in get_entities(doc)]
     assert all(any(c.isalnum() for c in t) for t in texts)
     assert any("Q2W" in e.text for e in get_entities(doc, ["SCHEDULE"]))
+
+
+def test_spelled_units_with_their_abbreviation_and_spelled_auc(nlp):
+    # report_NCT02131064 (train): the parenthesised unit stays in the DOSE
+    text = ("Participants received pertuzumab 840 milligrams (mg) (loading dose) and 420 mg (maintenance dose) "
+            "intravenous (IV) infusion, trastuzumab 8 milligrams per kilogram (mg/kg) (loading dose) and 6 mg/kg "
+            "(maintenance dose) IV infusion, docetaxel 75 milligrams per square meter (mg/m^2) IV infusion and "
+            "carboplatin at a dose to achieve an area under the curve (AUC) of 6 milligrams per milliliter* minute "
+            "(mg/mL*min) IV infusion every 3 weeks (q3w) for 6 cycles in neoadjuvant period.")
+    assert ents(nlp, text, ("DOSE",)) == [
+        ("840 milligrams (mg)", "DOSE"), ("420 mg", "DOSE"), ("8 milligrams per kilogram (mg/kg)", "DOSE"),
+        ("6 mg/kg", "DOSE"), ("75 milligrams per square meter (mg/m^2)", "DOSE"),
+        ("area under the curve (AUC) of 6 milligrams per milliliter* minute (mg/mL*min)", "DOSE"),
+    ]
+
+
+def test_titration_targets_equivalences_and_combination_strengths_are_doses(nlp):
+    text = "All subjects started at 100 mg and titrated up to 150 mg or down to 50 mg per Investigator and subject."
+    assert ents(nlp, text, ("DOSE",)) == [("100 mg", "DOSE"), ("150 mg", "DOSE"), ("50 mg", "DOSE")]
+    text = "sacubitril/valsartan 200 mg = 97 mg/103 mg bid sacubitril/valsartan film-coated tablets"
+    assert ents(nlp, text, ("DOSE",)) == [("200 mg", "DOSE"), ("97 mg/103 mg", "DOSE")]
+    text = "Toronto association coated tablet, 20 mg + 30 mg or 20 mg + 60 mg, oral, 2 hours before the sexual intercourse."
+    assert ents(nlp, text, ("DOSE", "ROUTE")) == [("20 mg + 30 mg", "DOSE"), ("20 mg + 60 mg", "DOSE"), ("oral", "ROUTE")]
+
+
+def test_urine_ratio_thresholds_are_not_doses(nlp):
+    text = ("Urine albumin-to-creatinine ratio at least 30 mg/g; Urine albumin\n"
+            "        excretion rate at least 30 mg/24 hours Low-density lipoproteins (fasting) at least 80 mg/dL")
+    assert ents(nlp, text, ("DOSE",)) == []
+
+
+def test_route_phrases_by_mouth_by_vein_and_oral_administration(nlp):
+    text = "It is not yet known whether giving vinorelbine by mouth or infusion is more effective"
+    assert ents(nlp, text, ("ROUTE",)) == [("by mouth", "ROUTE")]
+    text = "Cyclophosphamide is given by vein (IV) over 1 hour on consecutive days -3 and -2."
+    assert ents(nlp, text, ("ROUTE",)) == [("vein (IV)", "ROUTE")]
+    text = "A Study to Investigate the Drug Interaction After Oral Administration of Tamsulosin and SK3530"
+    assert ents(nlp, text, ("ROUTE",)) == [("Oral", "ROUTE")]
+    text = "Tislelizumab: 200mg, iv, Q3W, 3-4 cycle"
+    assert ents(nlp, text, ("DOSE", "ROUTE")) == [("200mg", "DOSE"), ("iv", "ROUTE")]
+    text = "OUTLINE: Patients receive daily intravenous infusions of cyclophosphamide for two days."
+    assert ents(nlp, text, ("ROUTE",)) == [("intravenous", "ROUTE")]
+    # a lower-case roman numeral far from a drug is not a route
+    assert ents(nlp, "(iv) patients with prior surgery", ("ROUTE",)) == []
+
+
+def test_stage_lists_with_slashes_and_parentheses_are_not_routes(nlp):
+    text = ("Histologically proven stage IIIB (with pleural effusions), IV, or recurrent non-small\n"
+            "             cell lung cancer. All patients are stage IIIB/C or IV non-small cell lung cancer")
+    assert ents(nlp, text, ("ROUTE",)) == []
+
+
+def test_duration_bounds_additional_totals_phases_and_chemotherapy_cycles(nlp):
+    text = ("Patients receive vinblastine and methotrexate IV weekly for 26 weeks, then every 2\n"
+            "      weeks for an additional 26 weeks.")
+    assert ents(nlp, text, ("DURATION",)) == [("26 weeks", "DURATION"), ("additional 26 weeks", "DURATION")]
+    text = "Pertuzumab and trastuzumab q3w for 12 cycles in adjuvant period (up to a total of 18 cycles)."
+    assert ents(nlp, text, ("DURATION",)) == [("12 cycles", "DURATION"), ("up to a total of 18 cycles", "DURATION")]
+    text = "Sildenafil, for a total of 12 weeks (8-week DB phase and 4-week OL phase)."
+    assert ents(nlp, text, ("DURATION",)) == [
+        ("total of 12 weeks", "DURATION"), ("8-week DB phase", "DURATION"), ("4-week OL phase", "DURATION"),
+    ]
+    text = "F-627 20 mg fixed dose pre-filled syringe, dosed Day 2 of each of 4 chemotherapy cycles."
+    assert ents(nlp, text, ("DURATION", "DRUG_CLASS")) == [("4 chemotherapy cycles", "DURATION")]
+    assert ents(nlp, "We will give patients hormones for 1 year.", ("DURATION",)) == [("1 year", "DURATION")]
+
+
+def test_windows_that_are_not_treatment_lengths(nlp):
+    text = "At least 4 weeks since prior chemotherapy (6 weeks for nitrosoureas) and recovered"
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Patients are treated with topotecan, receiving a maximum of 3 dose levels with 2 weeks of rest between each dose level."
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Patients must be on an ACEI or an ARB at a stable dose for at least 4 weeks prior study start"
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Testosterone level 300-1000 ng/dL within 1 month prior to enrollment"
+    assert ents(nlp, text, ("TIMEFRAME", "DURATION")) == []
+
+
+def test_registry_time_frame_naming_the_drug_is_one_timeframe(nlp):
+    text = ("A Phase I Study of SK3530\n"
+            "SK3530 and tamsulosin\nHypotension\nDRUG: SK3530|DRUG: Tamsulosin\n"
+            "Incidence of postural hypotension, within 6 hrs after SK3530 or placebo\n")
+    doc = nlp(text)
+    field = text.index("within 6 hrs")
+    assert ("within 6 hrs after SK3530 or placebo", "TIMEFRAME") in [(e.text, e.label_) for e in doc.ents]
+    assert [e.text for e in doc.ents if e.label_ == "DRUG"] == ["SK3530", "SK3530", "tamsulosin", "SK3530", "Tamsulosin"]
+    assert all(e.start_char < field for e in doc.ents if e.label_ == "DRUG")
+
+
+def test_outcome_time_frame_lists_with_a_repeated_unit(nlp):
+    # modern_NCT00665340 (train): ``Week 4, 8 Week 8`` is one time-frame field
+    text = ("Vardenafil in Erectile Dysfunction\nA study of vardenafil.\nErectile Dysfunction\n"
+            "DRUG: Placebo|DRUG: Levitra (Vardenafil, BAY38-9456)\n"
+            "Safety and tolerability, Week 8|Patient Diary Questions, Weeks 4, 8 Week 8|"
+            "Global Assessment Question (GAQ), Weeks 4, 8 of treatment and Week 8\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("Week 8", "TIMEFRAME"), ("Weeks 4, 8 Week 8", "TIMEFRAME"), ("Weeks 4, 8 of treatment and Week 8", "TIMEFRAME"),
+    ]
