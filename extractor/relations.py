@@ -510,30 +510,39 @@ def _given_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], Span]
         previous = text[previous_start:line_start - 1].strip()
         for head in heads:
             if previous_start <= head.start_char and head.end_char <= line_start - 1 and head.text.strip() == previous:
-                result[(attr.start, attr.end)] = head
+                result[(attr.start, attr.end)] = (head,)
     return result
 
 
-def _label_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], Span]:
-    """Rule for list items ``* Bevacizumab: 15mg/kg every 3 weeks``: a drug that
-    opens its line and is followed by a colon owns the drug attributes of the
-    rest of the line when that rest names no drug (the guide's arm-label rule)."""
+def _label_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], tuple[Span, ...]]:
+    """Rule for list items ``* Bevacizumab: 15mg/kg every 3 weeks`` and
+    ``Levitra (Vardenafil, BAY38-9456): 5mg, 10mg or 20mg``: when a drug opens
+    its line and the label up to the first colon is made of drug mentions, the
+    drug attributes of the rest of the line belong to every drug mention of the
+    label, provided that rest names no drug (the guide's arm-label rule)."""
     text = doc_text(doc)
     result = {}
     heads = [e for e in ents if e.label_ in DRUG_LABELS]
-    for head in heads:
-        if head.end >= len(doc) or doc[head.end].text != ":":
-            continue
+    for index, head in enumerate(heads):
         line_start = text.rfind("\n", 0, head.start_char) + 1
         if text[line_start:head.start_char].strip(" \t*-•") != "":
             continue
         line_end = text.find("\n", head.end_char)
         line_end = len(text) if line_end == -1 else line_end
-        if any(h.start_char > head.end_char and h.start_char < line_end for h in heads):
+        colon = text.find(":", head.end_char, line_end)
+        if colon == -1:
+            continue
+        label = [h for h in heads[index:] if h.end_char <= colon]
+        rest = text[head.start_char:colon]
+        for h in label:
+            rest = rest.replace(text[h.start_char:h.end_char], " ", 1)
+        if rest.strip(" \t(),+/&") not in ("", "and"):
+            continue
+        if any(colon < h.start_char < line_end for h in heads):
             continue
         for attr in ents:
-            if attr.label_ in DRUG_ATTRIBUTES and head.end_char < attr.start_char and attr.end_char <= line_end:
-                result[(attr.start, attr.end)] = head
+            if attr.label_ in DRUG_ATTRIBUTES and colon < attr.start_char and attr.end_char <= line_end:
+                result[(attr.start, attr.end)] = tuple(label)
     return result
 
 
@@ -646,7 +655,7 @@ class RelationLinker:
         for attr, head, probability in self.scored_pairs(doc, ents):
             key = (attr.start, attr.end)
             if key in given:
-                probability = 1.0 if head == given[key] else 0.0
+                probability = 1.0 if head in given[key] else 0.0
             if probability >= threshold:
                 relations.append({
                     "label": RELATION_FOR_ATTRIBUTE[attr.label_],

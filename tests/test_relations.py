@@ -76,6 +76,41 @@ def test_drug_colon_list_items(nlp):
     ]
 
 
+def test_label_of_several_drug_mentions_owns_a_drugless_description(nlp):
+    text = "Placebo: Matching placebo\nLevitra (Vardenafil, BAY38-9456): 5mg or 10mg taken 1 hour before intercourse\n"
+    spans = [
+        ("DRUG", "Placebo", 0), ("DRUG", "placebo", 0),
+        ("DRUG", "Levitra", 0), ("DRUG", "Vardenafil", 0), ("DRUG", "BAY38-9456", 0),
+        ("DOSE", "5mg", 0), ("DOSE", "10mg", 0), ("SCHEDULE", "1 hour before intercourse", 0),
+    ]
+    expected = [
+        (relation, attribute, drug)
+        for relation, attribute in (("Dose-Drug", "10mg"), ("Dose-Drug", "5mg"), ("Schedule-Drug", "1 hour before intercourse"))
+        for drug in ("BAY38-9456", "Levitra", "Vardenafil")
+    ]
+    assert linked(nlp, text, spans) == expected
+
+
+def test_label_rule_stays_out_when_the_description_names_a_drug(nlp):
+    from extractor.extensions import get_entities
+    from extractor.relations import _label_line_heads
+
+    def owners(text, spans):
+        entities = [Entity(f"T{i + 1}", label, text.index(surface), text.index(surface) + len(surface), surface)
+                    for i, (label, surface) in enumerate(spans)]
+        doc, _ = doc_with_gold_entities(nlp, BratDocument("t", text, entities), relations=False)
+        return {doc[s:e].text: [h.text for h in heads] for (s, e), heads in _label_line_heads(doc, get_entities(doc)).items()}
+
+    assert owners("Levitra (Vardenafil): 10mg vardenafil daily\n", [
+        ("DRUG", "Levitra"), ("DRUG", "Vardenafil"), ("DRUG", "vardenafil"), ("DOSE", "10mg"), ("SCHEDULE", "daily"),
+    ]) == {}
+    # a label with more than drug names in it ("Arm A", a dose) is no drug label
+    assert owners("Cisplatin 75 mg/m2: given IV\n", [("DRUG", "Cisplatin"), ("DOSE", "75 mg/m2"), ("ROUTE", "IV")]) == {}
+    assert owners("Cisplatin and pemetrexed: IV\n", [("DRUG", "Cisplatin"), ("DRUG", "pemetrexed"), ("ROUTE", "IV")]) == {
+        "IV": ["Cisplatin", "pemetrexed"]
+    }
+
+
 def test_given_lines_belong_to_the_drug_above(nlp):
     text = "Arm A\nPatients receive atezolizumab and cabozantinib.\nAtezolizumab\nGiven IV\nCabozantinib\nGiven PO\n"
     assert linked(nlp, text, [

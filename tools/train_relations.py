@@ -28,7 +28,8 @@ from extractor.corpus import load_split  # noqa: E402
 from extractor.evaluate import doc_with_gold_entities  # noqa: E402
 from extractor.extensions import get_entities  # noqa: E402
 from extractor.relations import (  # noqa: E402
-    MODEL_FILE, RelationScorer, _DocContext, candidate_pairs, pair_features, stage_two_features,
+    MODEL_FILE, RelationScorer, _DocContext, _given_line_heads, _label_line_heads, candidate_pairs, pair_features,
+    stage_two_features,
 )
 from extractor.schema import RELATION_FOR_ATTRIBUTE  # noqa: E402
 
@@ -71,6 +72,35 @@ def build_examples(nlp, documents, max_distance, predicted=False):
             examples.append((feats, int(key in gold), key))
         rows.append((document.id, examples, gold, pairs))
     return rows
+
+
+def per_type_f1(nlp, documents, rows, probabilities, threshold=0.5):
+    """Strict F1 per relation type of the given (cross-validated) probabilities,
+    with the linker's layout rules applied as at run time."""
+    counts = {}
+    for document, (_, examples, gold, pairs), probs in zip(documents, rows, probabilities):
+        doc, _ = doc_with_gold_entities(nlp, document, relations=False)
+        ents = get_entities(doc)
+        owners = {**_label_line_heads(doc, ents), **_given_line_heads(doc, ents)}
+        owners = {key: {(h.start, h.end) for h in heads} for key, heads in owners.items()}
+        predicted = set()
+        for (_, _, key), (attr, head), p in zip(examples, pairs, probs):
+            if (attr.start, attr.end) in owners:
+                p = 1.0 if (head.start, head.end) in owners[(attr.start, attr.end)] else 0.0
+            if p >= threshold:
+                predicted.add(key)
+        for label in sorted({k[0] for k in gold | predicted}):
+            g = {k for k in gold if k[0] == label}
+            pr = {k for k in predicted if k[0] == label}
+            row = counts.setdefault(label, [0, 0, 0])
+            row[0] += len(g & pr)
+            row[1] += len(pr - g)
+            row[2] += len(g - pr)
+    totals = [sum(row[i] for row in counts.values()) for i in range(3)]
+    return {
+        label: round(2 * tp / (2 * tp + fp + fn), 3) if tp else 0.0
+        for label, (tp, fp, fn) in [*sorted(counts.items()), ("micro", totals)]
+    }
 
 
 def with_stage_two(rows, probabilities):
@@ -173,6 +203,9 @@ def main(argv=None) -> int:
             best = (score, max_distance, rows, rows2, n_pairs, score1, c1, c2, threshold)
     score, max_distance, rows, rows2, n_pairs, score1, c1, c2, threshold = best
     print(f"chosen: window {max_distance} tokens")
+    # the chosen setting again, per relation type and with the layout rules
+    cross = per_type_f1(nlp, documents, rows, out_of_fold(with_stage_two(rows, out_of_fold(rows, c1)), c2), threshold)
+    print("  cross-validated strict F1 with the layout rules: " + ", ".join(f"{k} {v:.3f}" for k, v in cross.items()))
 
     def weights_of(vectorizer, model):
         return {
