@@ -66,7 +66,7 @@ ENTRY_LEAD = re.compile(r"(?:(?:using|use of|with|oral|iv|intravenous|low[- ]dos
 COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[+&/]")
 CLASS_HEADS = ("agents", "agent", "inhibitors", "inhibitor", "drugs", "therapy", "therapies", "medications",
                "medication", "blockers", "antagonists", "agonists", "vaccines", "immunotherapy")
-FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes"})
+FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes", "extract"})
 PRE_FORM_WORDS = frozenset({"liposomal", "pegylated"})
 COMBINED = re.compile(r"\s*(?:combined with|in combination with|plus|\+|with)\s*", re.I)
 OBJECT_OF_STUDY = frozenset({"efficacy", "safety", "effect", "effects", "tolerability", "activity"})
@@ -77,8 +77,16 @@ ARM_PARTS = re.compile(r"[^/+]+?(?=\s*(?:/|\+|\band\b|\bwith\b|\bin combination 
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
 SALT_WORDS = frozenset(
     "hydrochloride hcl sodium potassium citrate mesylate maleate tartrate sulfate sulphate phosphate acetate "
-    "besylate succinate fumarate bromide chloride calcium dihydrochloride malate tosylate liposome liposomal".split()
+    "besylate succinate fumarate bromide chloride calcium dihydrochloride malate tosylate liposome liposomal "
+    "glucuronate gluconate disodium dipropionate propionate valerate hyclate monohydrate trihydrate hydrobromide "
+    "bitartrate meglumine dimesylate lactate".split()
 )
+# a drug name followed by these words names something else: a condition
+# (``insulin-dependent diabetes``), a lab value (``testosterone level``), a
+# biomarker (``interferon gamma expression``), an antibody against the drug
+DRUG_NOT_AFTER = frozenset({"dependent", "level", "levels", "expression", "resistant", "resistance",
+                            "antibody", "antibodies", "receptor", "receptors"})
+ANALOGUE_WORDS = frozenset({"analogue", "analogues", "analog", "analogs"})
 
 
 FEATURES_KEY = "extractor_drug_role_features"
@@ -282,6 +290,8 @@ class DrugRecognizer:
         self._code_slots(doc, info, others)
         self._define_acronyms(doc, kept_drugs, info)
         self._fill_slots(doc, info)
+        self._merge_placebos(doc, info)
+        self._drop_non_drug_uses(doc, info)
         kept = set_entities(
             doc, [Span(doc, s, e, label=v[0]) for (s, e), v in info.items()] + others, self.write_ents
         )
@@ -642,6 +652,54 @@ class DrugRecognizer:
                         and doc[i - 2].lower_ in OBJECT_OF_STUDY and self._slot_candidate(token, covered):
                     info[(i, i + 1)] = ("DRUG", value[1], "context", 0.4)
                     covered.add(i)
+
+    @staticmethod
+    def _merge_placebos(doc: Doc, info: dict) -> None:
+        """A placebo named after the drug it imitates is one mention of
+        ``placebo`` (``Tadalafil placebo``, ``Enalapril matching placebo``;
+        GUIDE_ISSUES 10)."""
+        placebos = {s: (s, e) for (s, e), v in info.items() if v[0] == "DRUG" and v[1] == "placebo"}
+        if not placebos:
+            return
+        for (start, end), value in sorted(info.items()):
+            if value[0] != "DRUG" or value[1] == "placebo":
+                continue
+            cursor = end
+            if cursor < len(doc) and doc[cursor].lower_ == "matching" and doc[cursor - 1].whitespace_:
+                cursor += 1
+            # on the same line, one space apart ("Vardenafil\nPlacebo" are two)
+            if cursor in placebos and (start, end) in info and doc[cursor - 1].whitespace_:
+                placebo = placebos.pop(cursor)
+                del info[(start, end)]
+                del info[placebo]
+                info[(start, placebo[1])] = ("DRUG", "placebo", "synonym", 0.9)
+
+    @staticmethod
+    def _drop_non_drug_uses(doc: Doc, info: dict) -> None:
+        """A drug name that names something else is not a DRUG: ``non-insulin-
+        dependent diabetes``, ``Testosterone level``, ``interferon gamma
+        expression``, ``anti-Epoetin beta antibody``.  A drug name before
+        ``analogue`` names a family (``liposomal-cisplatin analogue``): the
+        phrase is a DRUG_CLASS (GUIDE_ISSUES 12)."""
+        for (start, end), value in list(info.items()):
+            if value[0] != "DRUG" or value[2] in ("context", "acronym"):
+                continue
+            cursor = end
+            if cursor < len(doc) and doc[cursor].text in ("-", "\u2010", "\u2011"):
+                cursor += 1
+            following = doc[cursor].lower_ if cursor < len(doc) else ""
+            anti = start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "anti"
+            if doc[end - 1].lower_ in ANALOGUE_WORDS:  # a listed name: "rebeccamycin analogue"
+                info[(start, end)] = ("DRUG_CLASS", None, "exact", 0.7)
+            elif following in ANALOGUE_WORDS:
+                first = start
+                while first >= 2 and doc[first - 1].text == "-" and doc[first - 2].lower_ in PRE_FORM_WORDS:
+                    first -= 2
+                del info[(start, end)]
+                if not any(s < cursor + 1 and first < e for s, e in info):
+                    info[(first, cursor + 1)] = ("DRUG_CLASS", None, "pattern", 0.6)
+            elif following in DRUG_NOT_AFTER and (following not in ("antibody", "antibodies") or anti):
+                del info[(start, end)]
 
     def _fuzzy_in_lists(self, doc: Doc, info: dict) -> None:
         """A long unknown word listed with a drug (``either Sildenafil citrate

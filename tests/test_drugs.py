@@ -212,3 +212,52 @@ def test_recent_drugs_of_other_fields_normalize(nlp):
     assert [(t, n) for t, _, n, _, _ in found] == [
         ("Ozempic", "semaglutide"), ("Jardiance", "empagliflozin"), ("Eliquis", "apixaban"), ("Humira", "adalimumab"),
     ]
+
+
+def test_placebo_named_after_its_drug_is_one_placebo_mention(nlp):
+    found = drugs(nlp, "Patients take 3TC twice daily plus Viramune placebo once daily. Arm B: Enalapril matching placebo.")
+    assert ("Viramune placebo", "DRUG", "placebo", "synonym", "study") in found
+    assert ("Enalapril matching placebo", "DRUG", "placebo", "synonym", "study") in found
+    assert not any(t in ("Viramune", "Enalapril") for t, *_ in found)
+
+
+def test_drug_and_placebo_on_separate_lines_stay_two_mentions(nlp):
+    found = [(t, n) for t, _, n, _, _ in drugs(nlp, "DRUG: Vardenafil\nPlacebo: matching tablets")]
+    assert found == [("Vardenafil", "vardenafil"), ("Placebo", "placebo")]
+
+
+def test_drug_names_of_conditions_lab_values_and_biomarkers_are_not_drugs(nlp):
+    text = ("Non-insulin-dependent diabetes mellitus. No insulin dependent diabetes. "
+            "Testosterone level 300-1000 ng/dL. Extent of local interferon gamma expression. "
+            "Anti-Epoetin beta antibody titer. Patients receive insulin glargine daily.")
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("insulin glargine", "insulin glargine")]
+
+
+def test_analogue_of_a_drug_is_a_class(nlp):
+    text = "A Liposomal-Cisplatin Analogue (L-NDDP). Patients receive rebeccamycin analogue IV over 1 hour."
+    found = [(t, label, n) for t, label, n, _, _ in drugs(nlp, text)]
+    assert ("Liposomal-Cisplatin Analogue", "DRUG_CLASS", None) in found
+    assert ("rebeccamycin analogue", "DRUG_CLASS", None) in found
+    assert ("L-NDDP", "DRUG", "nddp") in found
+    assert not any(label == "DRUG" and t.lower() == "cisplatin" for t, label, _ in found)
+
+
+def test_brands_codes_and_who_spellings_of_batch_two_drugs(nlp):
+    text = ("Patients receive Cholestyramine and Viramune with 3TC. DRUG: Premarin and Provera. "
+            "Hibiclens wash. SK3530 100 mg. Patients receive IV combretastatin A4 phosphate weekly. "
+            "trimetrexate glucuronate orally; recombinant interferon gamma; Rebeccamycin 1 day.")
+    found = {t: n for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"}
+    assert found == {
+        "Cholestyramine": "colestyramine", "Viramune": "nevirapine", "3TC": "lamivudine",
+        "Premarin": "conjugated estrogens", "Provera": "medroxyprogesterone", "Hibiclens": "chlorhexidine",
+        "SK3530": "mirodenafil", "combretastatin A4 phosphate": "fosbretabulin",
+        "trimetrexate glucuronate": "trimetrexate", "recombinant interferon gamma": "interferon gamma",
+        "Rebeccamycin": "becatecarin",
+    }
+
+
+def test_more_salt_and_extract_words_stay_in_the_span(nlp):
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, "fosbretabulin disodium IV; EGCG extract daily")
+             if label == "DRUG"]
+    assert found == [("fosbretabulin disodium", "fosbretabulin"), ("EGCG extract", "epigallocatechin gallate")]
