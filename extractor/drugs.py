@@ -89,6 +89,9 @@ DRUG_NOT_AFTER = frozenset({"dependent", "level", "levels", "expression", "resis
 ANALOGUE_WORDS = frozenset({"analogue", "analogues", "analog", "analogs"})
 
 
+# a hard line wrap between two words (legacy registry text): group 1 is the whitespace
+WRAP = re.compile(r"(?<=\S)([ \t]*\r?\n[ \t]*)(?=\S)")
+
 FEATURES_KEY = "extractor_drug_role_features"
 
 
@@ -209,6 +212,8 @@ class DrugRecognizer:
         }
         self._cues = [(re.compile(rf"\b(?:{c['cue']})", re.I), c["direction"], c["strength"])
                       for c in self.context_rules if c["category"] == "other"]
+        given = [c["cue"] for c in self.context_rules if c["category"] == "given"] or ["(?!x)x"]
+        self._given = re.compile("|".join(f"(?:{cue})" for cue in given), re.I)
         terminators = [c["cue"] for c in self.context_rules if c["category"] == "terminate"] or ["(?!x)x"]
         self._terminate = re.compile("|".join(terminators), re.I)
         self._stem_regex = re.compile(rf"^[A-Za-z][A-Za-z\-]{{2,}}(?:{'|'.join(map(re.escape, self.stems))})$", re.I)
@@ -273,6 +278,7 @@ class DrugRecognizer:
                 inn = self.lexicon.get(" ".join(surface.split()), surface)
             resolution = "exact" if _base(surface) == inn else "synonym"
             found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
+        self._wrapped_names(doc, found)
         found = self._extend_forms(doc, found)
         for start, end in self._class_phrases(doc):
             found[(start, end)] = ("DRUG_CLASS", None, "pattern", 0.7)
@@ -346,6 +352,37 @@ class DrugRecognizer:
             if span is not None and len(span):
                 spans.append((span.start, span.end))
         return spans
+
+    def _wrapped_names(self, doc: Doc, found: dict) -> None:
+        """Lexicon names broken by a hard line wrap (``Motexafin\\r\\n
+        gadolinium``), which the phrase matcher cannot see: the words on
+        either side of each wrap (up to three each) are looked up joined by
+        one space."""
+        text = doc_text(doc)
+        if "\n" not in text:
+            return
+        for match in WRAP.finditer(text):
+            wrap = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+            if wrap is None or len(wrap) != 1 or not wrap[0].is_space:
+                continue
+            i = wrap.start
+            best = None
+            for k in range(1, 4):
+                start = i - k
+                if start < 0 or doc[start].is_space:
+                    break
+                for m in range(1, 4):
+                    end = i + 1 + m
+                    if end > len(doc) or doc[end - 1].is_space:
+                        break
+                    surface = " ".join(f"{doc[start:i].text} {doc[i + 1:end].text}".lower().split())
+                    inn = self.lexicon.get(surface)
+                    if inn is not None and (best is None or end - start > best[1] - best[0]):
+                        best = (start, end, inn, surface)
+            if best is not None:
+                start, end, inn, surface = best
+                resolution = "exact" if _base(surface) == inn else "synonym"
+                found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
 
     def _extend_forms(self, doc: Doc, found: dict) -> dict:
         """Salt and formulation words stay in the span (``doxorubicin HCl
@@ -817,7 +854,10 @@ class DrugRecognizer:
         if section in OTHER_SECTIONS:
             return "study" if is_study and span.label_ == "DRUG" else "other"
         if not is_study:
-            return "other"
+            # a drug the trial's lists do not name is the trial's when its
+            # sentence gives it ("Cholestyramine or gemfibrozil is administered")
+            window = layout.text[max(sentence_start, start_char - 60):min(end_char + 60, sentence_end)]
+            return "study" if self._given.search(window) else "other"
         return "study"
 
     @staticmethod

@@ -261,3 +261,34 @@ def test_more_salt_and_extract_words_stay_in_the_span(nlp):
     found = [(t, n) for t, label, n, _, _ in drugs(nlp, "fosbretabulin disodium IV; EGCG extract daily")
              if label == "DRUG"]
     assert found == [("fosbretabulin disodium", "fosbretabulin"), ("EGCG extract", "epigallocatechin gallate")]
+
+
+def test_names_and_codes_next_to_brackets_and_periods(nlp):
+    text = "DRUG: Decitabine (DAC)|DRUG: Methotrexate. Patients take antacids with ddI. SK3530(PDE5 inhibitor) is given."
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("Decitabine", "decitabine"), ("DAC", "decitabine"), ("Methotrexate", "methotrexate"),
+                     ("ddI", "didanosine"), ("SK3530", "mirodenafil")]
+
+
+def test_names_broken_by_a_hard_line_wrap(nlp):
+    text = "Motexafin\r\n      gadolinium may help. Effects of nitrous\r\n      oxide in volunteers."
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("Motexafin\r\n      gadolinium", "motexafin gadolinium"), ("nitrous\r\n      oxide", "nitrous oxide")]
+
+
+def test_arm_titles_naming_patients_are_not_drugs(nlp):
+    text = ("  Arm/Group Title: Patients With Bone Metastases\n"
+            "  Arm/Group Description: Patients receive zoledronic acid 4mg IV monthly.")
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("zoledronic acid", "zoledronic acid")]
+
+
+def test_a_drug_the_lists_do_not_name_is_the_trials_when_the_sentence_gives_it(nlp):
+    text = ("DRUG: Lisinopril|DRUG: Nifedipine\n"
+            "The first group receives daily nifedipine. Cholestyramine or gemfibrozil is administered per "
+            "guidelines. Diuretics and doxazosin may be given concurrently.\n"
+            "Eligibility: No angina pectoris requiring nifedipine.")
+    found = [(t, r) for t, label, _, _, r in drugs(nlp, text) if label == "DRUG"]
+    assert ("Cholestyramine", "study") in found and ("gemfibrozil", "study") in found
+    assert ("doxazosin", "other") in found
+    assert found[-1] == ("nifedipine", "other")

@@ -22,6 +22,10 @@ from tests.conftest import ANNOTATIONS
         ("Durvalumab+chemotherapy", ["Durvalumab", "+", "chemotherapy"]),
         ("Durvalumab+ ernesto", ["Durvalumab", "+", "ernesto"]),
         ("\\[IL-2\\]", ["\\", "[", "IL-2", "\\", "]"]),
+        ("Decitabine (DAC)|DRUG", ["Decitabine", "(", "DAC", ")", "|", "DRUG"]),
+        ("SK3530(PDE5 inhibitor)", ["SK3530", "(", "PDE5", "inhibitor", ")"]),
+        ("with ddI.", ["with", "ddI", "."]),
+        ("U.S. Ph.D.", ["U.S.", "Ph.D."]),
     ],
 )
 def test_trial_tokens(tokenizer_nlp, text, tokens):
