@@ -87,10 +87,16 @@ SALT_WORDS = frozenset(
 DRUG_NOT_AFTER = frozenset({"dependent", "level", "levels", "expression", "resistant", "resistance",
                             "antibody", "antibodies", "receptor", "receptors"})
 ANALOGUE_WORDS = frozenset({"analogue", "analogues", "analog", "analogs"})
+ANTIBODY_ADJECTIVES = frozenset({"chimeric", "humanized", "humanised", "human", "murine", "radiolabeled",
+                                 "radiolabelled"})
 
 
 # a hard line wrap between two words (legacy registry text): group 1 is the whitespace
 WRAP = re.compile(r"(?<=\S)([ \t]*\r?\n[ \t]*)(?=\S)")
+
+# how a registry time-frame field starts ("within 6 hrs after ...", "After 30 min ...")
+TIME_FIELD = re.compile(r"(?:within|after|before|during|up to|from|through|until|at|over|baseline|day|week|month|"
+                        r"year|hour|pre-?|post-?|\d)", re.I)
 
 FEATURES_KEY = "extractor_drug_role_features"
 
@@ -298,6 +304,7 @@ class DrugRecognizer:
         self._fill_slots(doc, info)
         self._merge_placebos(doc, info)
         self._drop_non_drug_uses(doc, info)
+        self._drop_in_time_frame_fields(doc, info)
         kept = set_entities(
             doc, [Span(doc, s, e, label=v[0]) for (s, e), v in info.items()] + others, self.write_ents
         )
@@ -396,6 +403,8 @@ class DrugRecognizer:
             while start > 0 and (doc[start - 1].lower_ in PRE_FORM_WORDS or (
                     doc[start - 1].is_space and start > 1 and doc[start - 2].lower_ in PRE_FORM_WORDS)):
                 start -= 1
+            if any(c.isdigit() for c in doc[start:end].text):
+                start = _antibody_descriptor_start(doc, start)
             extended[(start, end)] = value
         return extended
 
@@ -738,6 +747,32 @@ class DrugRecognizer:
             elif following in DRUG_NOT_AFTER and (following not in ("antibody", "antibodies") or anti):
                 del info[(start, end)]
 
+    @staticmethod
+    def _drop_in_time_frame_fields(doc: Doc, info: dict) -> None:
+        """Drugs inside a registry outcome's time-frame field (``..., within 6
+        hrs after SK3530 or placebo``) are part of the TIMEFRAME, not DRUG
+        mentions (GUIDE_ISSUES 15): the field is the last comma-separated
+        part of an outcome item and starts like a time window."""
+        outcomes = [(s.start_char, s.end_char) for s in doc.spans.get(SECTIONS_KEY, []) if s.label_ == "outcomes"]
+        if not outcomes:
+            return
+        text = doc_text(doc)
+        for (start, end), value in list(info.items()):
+            if value[0] != "DRUG":
+                continue
+            char = doc[start].idx
+            if not any(a <= char < b for a, b in outcomes):
+                continue
+            item_start = max(text.rfind("|", 0, char), text.rfind("\n", 0, char)) + 1
+            field_start = text.rfind(", ", item_start, char)
+            if field_start == -1:
+                continue
+            item_end = min(p for p in (text.find("|", char), text.find("\n", char), len(text)) if p != -1)
+            if text.find(", ", char, item_end) != -1:
+                continue  # not the last field
+            if TIME_FIELD.match(text, field_start + 2):
+                del info[(start, end)]
+
     def _fuzzy_in_lists(self, doc: Doc, info: dict) -> None:
         """A long unknown word listed with a drug (``either Sildenafil citrate
         or pentoxyfylline``) that is spelled like a lexicon name is that drug."""
@@ -960,6 +995,25 @@ def _tokens_with_orth(doc: Doc, *texts: str) -> list:
     for key in keys[1:]:
         wanted |= orths == key
     return [doc[int(i)] for i in numpy.flatnonzero(wanted)]
+
+
+def _antibody_descriptor_start(doc: Doc, start: int) -> int:
+    """A coded antibody named with its descriptor is one mention: ``chimeric
+    anti-CD20 monoclonal antibody IDEC-C2B8``, ``monoclonal antibody 3F8``.
+    Returns the descriptor's first token (``start`` when there is none)."""
+    words = [i for i in range(max(0, start - 8), start) if not doc[i].is_space]
+    if len(words) < 2 or [doc[i].lower_ for i in words[-2:]] != ["monoclonal", "antibody"]:
+        return start
+    words = words[:-2]
+    first = words[-1] + 1 if words else start - 2
+    if words and doc[words[-1]].lower_.startswith("anti-") and len(doc[words[-1]]) > 5:
+        first = words.pop()
+    elif len(words) >= 3 and [doc[i].lower_ for i in words[-2:-1]] == ["-"] and doc[words[-3]].lower_ == "anti":
+        first = words[-3]
+        words = words[:-3]
+    if words and doc[words[-1]].lower_ in ANTIBODY_ADJECTIVES:
+        first = words[-1]
+    return first
 
 
 def filter_spans_tuples(matches) -> list[tuple[int, int, int]]:

@@ -292,3 +292,20 @@ def test_a_drug_the_lists_do_not_name_is_the_trials_when_the_sentence_gives_it(n
     assert ("Cholestyramine", "study") in found and ("gemfibrozil", "study") in found
     assert ("doxazosin", "other") in found
     assert found[-1] == ("nifedipine", "other")
+
+
+def test_drugs_inside_a_registry_time_frame_field_are_not_tagged(nlp):
+    text = ("DRUG: SK3530\n"
+            "Maximal decrease from baseline in supine SBP, within 6 hrs after SK3530 or placebo"
+            "|Event Free Survival, To estimate the toxicity of vinblastine and methotrexate\n"
+            "Patients receive SK3530 or placebo on day 7.")
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("SK3530", "mirodenafil"), ("vinblastine", "vinblastine"), ("methotrexate", "methotrexate"),
+                     ("SK3530", "mirodenafil"), ("placebo", "placebo")]
+
+
+def test_coded_antibody_with_its_descriptor_is_one_mention(nlp):
+    text = "Arm I consists of fludarabine and chimeric anti-CD20 monoclonal antibody IDEC-C2B8 (rituximab) induction."
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("fludarabine", "fludarabine"), ("chimeric anti-CD20 monoclonal antibody IDEC-C2B8", "rituximab"),
+                     ("rituximab", "rituximab")]
