@@ -237,7 +237,8 @@ class AttributeTagger:
                     taken.difference_update(measured)
                 if span is None:
                     continue
-            if span.label_ == "TIMEFRAME" and priority == 3 and not taken.isdisjoint(range(span.start, span.end)):
+            if (span.label_ == "TIMEFRAME" and priority == 3 and not taken.isdisjoint(range(span.start, span.end))
+                    and self._ctx["timeframe_start"].match(span.text)):
                 inner = self._drugs_inside(span, drugs, drug_token_starts, taken, occupied)
                 if inner:
                     # a registry time-frame field is one TIMEFRAME; the drugs it

@@ -66,7 +66,7 @@ ENTRY_LEAD = re.compile(r"(?:(?:using|use of|with|oral|iv|intravenous|low[- ]dos
 COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[+&/]")
 CLASS_HEADS = ("agents", "agent", "inhibitors", "inhibitor", "drugs", "therapy", "therapies", "medications",
                "medication", "blockers", "antagonists", "agonists", "vaccines", "immunotherapy")
-FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes"})
+FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes", "extract"})
 PRE_FORM_WORDS = frozenset({"liposomal", "pegylated"})
 COMBINED = re.compile(r"\s*(?:combined with|in combination with|plus|\+|with)\s*", re.I)
 OBJECT_OF_STUDY = frozenset({"efficacy", "safety", "effect", "effects", "tolerability", "activity"})
@@ -77,9 +77,22 @@ ARM_PARTS = re.compile(r"[^/+]+?(?=\s*(?:/|\+|\band\b|\bwith\b|\bin combination 
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
 SALT_WORDS = frozenset(
     "hydrochloride hcl sodium potassium citrate mesylate maleate tartrate sulfate sulphate phosphate acetate "
-    "besylate succinate fumarate bromide chloride calcium dihydrochloride malate tosylate liposome liposomal".split()
+    "besylate succinate fumarate bromide chloride calcium dihydrochloride malate tosylate liposome liposomal "
+    "glucuronate gluconate disodium dipropionate propionate valerate hyclate monohydrate trihydrate hydrobromide "
+    "bitartrate meglumine dimesylate lactate".split()
 )
+# a drug name followed by these words names something else: a condition
+# (``insulin-dependent diabetes``), a lab value (``testosterone level``), a
+# biomarker (``interferon gamma expression``), an antibody against the drug
+DRUG_NOT_AFTER = frozenset({"dependent", "level", "levels", "expression", "resistant", "resistance",
+                            "antibody", "antibodies", "receptor", "receptors"})
+ANALOGUE_WORDS = frozenset({"analogue", "analogues", "analog", "analogs"})
+ANTIBODY_ADJECTIVES = frozenset({"chimeric", "humanized", "humanised", "human", "murine", "radiolabeled",
+                                 "radiolabelled"})
 
+
+# a hard line wrap between two words (legacy registry text): group 1 is the whitespace
+WRAP = re.compile(r"(?<=\S)([ \t]*\r?\n[ \t]*)(?=\S)")
 
 FEATURES_KEY = "extractor_drug_role_features"
 
@@ -201,6 +214,8 @@ class DrugRecognizer:
         }
         self._cues = [(re.compile(rf"\b(?:{c['cue']})", re.I), c["direction"], c["strength"])
                       for c in self.context_rules if c["category"] == "other"]
+        given = [c["cue"] for c in self.context_rules if c["category"] == "given"] or ["(?!x)x"]
+        self._given = re.compile("|".join(f"(?:{cue})" for cue in given), re.I)
         terminators = [c["cue"] for c in self.context_rules if c["category"] == "terminate"] or ["(?!x)x"]
         self._terminate = re.compile("|".join(terminators), re.I)
         self._stem_regex = re.compile(rf"^[A-Za-z][A-Za-z\-]{{2,}}(?:{'|'.join(map(re.escape, self.stems))})$", re.I)
@@ -265,6 +280,7 @@ class DrugRecognizer:
                 inn = self.lexicon.get(" ".join(surface.split()), surface)
             resolution = "exact" if _base(surface) == inn else "synonym"
             found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
+        self._wrapped_names(doc, found)
         found = self._extend_forms(doc, found)
         for start, end in self._class_phrases(doc):
             found[(start, end)] = ("DRUG_CLASS", None, "pattern", 0.7)
@@ -282,6 +298,8 @@ class DrugRecognizer:
         self._code_slots(doc, info, others)
         self._define_acronyms(doc, kept_drugs, info)
         self._fill_slots(doc, info)
+        self._merge_placebos(doc, info)
+        self._drop_non_drug_uses(doc, info)
         kept = set_entities(
             doc, [Span(doc, s, e, label=v[0]) for (s, e), v in info.items()] + others, self.write_ents
         )
@@ -337,6 +355,37 @@ class DrugRecognizer:
                 spans.append((span.start, span.end))
         return spans
 
+    def _wrapped_names(self, doc: Doc, found: dict) -> None:
+        """Lexicon names broken by a hard line wrap (``Motexafin\\r\\n
+        gadolinium``), which the phrase matcher cannot see: the words on
+        either side of each wrap (up to three each) are looked up joined by
+        one space."""
+        text = doc_text(doc)
+        if "\n" not in text:
+            return
+        for match in WRAP.finditer(text):
+            wrap = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+            if wrap is None or len(wrap) != 1 or not wrap[0].is_space:
+                continue
+            i = wrap.start
+            best = None
+            for k in range(1, 4):
+                start = i - k
+                if start < 0 or doc[start].is_space:
+                    break
+                for m in range(1, 4):
+                    end = i + 1 + m
+                    if end > len(doc) or doc[end - 1].is_space:
+                        break
+                    surface = " ".join(f"{doc[start:i].text} {doc[i + 1:end].text}".lower().split())
+                    inn = self.lexicon.get(surface)
+                    if inn is not None and (best is None or end - start > best[1] - best[0]):
+                        best = (start, end, inn, surface)
+            if best is not None:
+                start, end, inn, surface = best
+                resolution = "exact" if _base(surface) == inn else "synonym"
+                found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
+
     def _extend_forms(self, doc: Doc, found: dict) -> dict:
         """Salt and formulation words stay in the span (``doxorubicin HCl
         liposome``, ``liposomal doxorubicin``, ``doxazosin GITS``)."""
@@ -349,6 +398,8 @@ class DrugRecognizer:
             while start > 0 and (doc[start - 1].lower_ in PRE_FORM_WORDS or (
                     doc[start - 1].is_space and start > 1 and doc[start - 2].lower_ in PRE_FORM_WORDS)):
                 start -= 1
+            if any(c.isdigit() for c in doc[start:end].text):
+                start = _antibody_descriptor_start(doc, start)
             extended[(start, end)] = value
         return extended
 
@@ -643,6 +694,54 @@ class DrugRecognizer:
                     info[(i, i + 1)] = ("DRUG", value[1], "context", 0.4)
                     covered.add(i)
 
+    @staticmethod
+    def _merge_placebos(doc: Doc, info: dict) -> None:
+        """A placebo named after the drug it imitates is one mention of
+        ``placebo`` (``Tadalafil placebo``, ``Enalapril matching placebo``;
+        GUIDE_ISSUES 10)."""
+        placebos = {s: (s, e) for (s, e), v in info.items() if v[0] == "DRUG" and v[1] == "placebo"}
+        if not placebos:
+            return
+        for (start, end), value in sorted(info.items()):
+            if value[0] != "DRUG" or value[1] == "placebo":
+                continue
+            cursor = end
+            if cursor < len(doc) and doc[cursor].lower_ == "matching" and doc[cursor - 1].whitespace_:
+                cursor += 1
+            # on the same line, one space apart ("Vardenafil\nPlacebo" are two)
+            if cursor in placebos and (start, end) in info and doc[cursor - 1].whitespace_:
+                placebo = placebos.pop(cursor)
+                del info[(start, end)]
+                del info[placebo]
+                info[(start, placebo[1])] = ("DRUG", "placebo", "synonym", 0.9)
+
+    @staticmethod
+    def _drop_non_drug_uses(doc: Doc, info: dict) -> None:
+        """A drug name that names something else is not a DRUG: ``non-insulin-
+        dependent diabetes``, ``Testosterone level``, ``interferon gamma
+        expression``, ``anti-Epoetin beta antibody``.  A drug name before
+        ``analogue`` names a family (``liposomal-cisplatin analogue``): the
+        phrase is a DRUG_CLASS (GUIDE_ISSUES 12)."""
+        for (start, end), value in list(info.items()):
+            if value[0] != "DRUG" or value[2] in ("context", "acronym"):
+                continue
+            cursor = end
+            if cursor < len(doc) and doc[cursor].text in ("-", "\u2010", "\u2011"):
+                cursor += 1
+            following = doc[cursor].lower_ if cursor < len(doc) else ""
+            anti = start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ == "anti"
+            if doc[end - 1].lower_ in ANALOGUE_WORDS:  # a listed name: "rebeccamycin analogue"
+                info[(start, end)] = ("DRUG_CLASS", None, "exact", 0.7)
+            elif following in ANALOGUE_WORDS:
+                first = start
+                while first >= 2 and doc[first - 1].text == "-" and doc[first - 2].lower_ in PRE_FORM_WORDS:
+                    first -= 2
+                del info[(start, end)]
+                if not any(s < cursor + 1 and first < e for s, e in info):
+                    info[(first, cursor + 1)] = ("DRUG_CLASS", None, "pattern", 0.6)
+            elif following in DRUG_NOT_AFTER and (following not in ("antibody", "antibodies") or anti):
+                del info[(start, end)]
+
     def _fuzzy_in_lists(self, doc: Doc, info: dict) -> None:
         """A long unknown word listed with a drug (``either Sildenafil citrate
         or pentoxyfylline``) that is spelled like a lexicon name is that drug."""
@@ -759,7 +858,10 @@ class DrugRecognizer:
         if section in OTHER_SECTIONS:
             return "study" if is_study and span.label_ == "DRUG" else "other"
         if not is_study:
-            return "other"
+            # a drug the trial's lists do not name is the trial's when its
+            # sentence gives it ("Cholestyramine or gemfibrozil is administered")
+            window = layout.text[max(sentence_start, start_char - 60):min(end_char + 60, sentence_end)]
+            return "study" if self._given.search(window) else "other"
         return "study"
 
     @staticmethod
@@ -862,6 +964,25 @@ def _tokens_with_orth(doc: Doc, *texts: str) -> list:
     for key in keys[1:]:
         wanted |= orths == key
     return [doc[int(i)] for i in numpy.flatnonzero(wanted)]
+
+
+def _antibody_descriptor_start(doc: Doc, start: int) -> int:
+    """A coded antibody named with its descriptor is one mention: ``chimeric
+    anti-CD20 monoclonal antibody IDEC-C2B8``, ``monoclonal antibody 3F8``.
+    Returns the descriptor's first token (``start`` when there is none)."""
+    words = [i for i in range(max(0, start - 8), start) if not doc[i].is_space]
+    if len(words) < 2 or [doc[i].lower_ for i in words[-2:]] != ["monoclonal", "antibody"]:
+        return start
+    words = words[:-2]
+    first = words[-1] + 1 if words else start - 2
+    if words and doc[words[-1]].lower_.startswith("anti-") and len(doc[words[-1]]) > 5:
+        first = words.pop()
+    elif len(words) >= 3 and [doc[i].lower_ for i in words[-2:-1]] == ["-"] and doc[words[-3]].lower_ == "anti":
+        first = words[-3]
+        words = words[:-3]
+    if words and doc[words[-1]].lower_ in ANTIBODY_ADJECTIVES:
+        first = words[-1]
+    return first
 
 
 def filter_spans_tuples(matches) -> list[tuple[int, int, int]]:

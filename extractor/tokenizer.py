@@ -81,12 +81,18 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
         rf"(?<=[{ALPHA}]{{2}})\+(?=[{ALPHA}])|(?<=[0-9]{{2}})\+(?=[{ALPHA}]{{3}})",  # AK104+anlotinib too
         # a parenthesis glued to a word: cycle(Q2W) -> cycle | ( | Q2W
         rf"(?<=[{ALPHA_LOWER}]{{3}})\((?=[{ALPHA_UPPER}0-9])",
+        # a closing bracket before a "|" (Decitabine (DAC)|DRUG) and an opening one
+        # between a code and a word (SK3530(PDE5 inhibitor)) are tokens
+        r"[)\]](?=\|)",
+        rf"(?<=[0-9])\((?=[{ALPHA}])",
         # zero-width split between a number and its unit: 1200mg -> 1200 | mg
         rf"(?<=[0-9])(?=(?:{'|'.join(units)})(?![{ALPHA}]))",
     ]
     # markdown escapes: \>= and \[IL-2\] lose their backslashes as separate tokens
     prefixes = list(nlp.Defaults.prefixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", r"\\(?=[<>=^\[\]()*_])"]
-    suffixes = list(nlp.Defaults.suffixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", rf"(?<=[{ALPHA}]{{2}})\+", r"\\"]
+    suffixes = list(nlp.Defaults.suffixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", rf"(?<=[{ALPHA}]{{2}})\+", r"\\",
+                                              # a sentence ends after a mixed-case name: "with ddI."
+                                              rf"(?<=[{ALPHA_LOWER}]{{2}}[{ALPHA_UPPER}])\."]
     special_cases = dict(nlp.Defaults.tokenizer_exceptions)
     for case in rules["special_cases"]:
         special_cases[case] = [{"ORTH": case}]

@@ -220,3 +220,98 @@ def test_class_phrase_does_not_run_across_a_field_line(nlp):
     assert [(t, label, n) for t, label, n, _, _ in found] == [
         ("AK104", "DRUG", "cadonilimab"), ("anlotinib", "DRUG", "anlotinib"),
     ]
+def test_placebo_named_after_its_drug_is_one_placebo_mention(nlp):
+    found = drugs(nlp, "Patients take 3TC twice daily plus Viramune placebo once daily. Arm B: Enalapril matching placebo.")
+    assert ("Viramune placebo", "DRUG", "placebo", "synonym", "study") in found
+    assert ("Enalapril matching placebo", "DRUG", "placebo", "synonym", "study") in found
+    assert not any(t in ("Viramune", "Enalapril") for t, *_ in found)
+
+
+def test_drug_and_placebo_on_separate_lines_stay_two_mentions(nlp):
+    found = [(t, n) for t, _, n, _, _ in drugs(nlp, "DRUG: Vardenafil\nPlacebo: matching tablets")]
+    assert found == [("Vardenafil", "vardenafil"), ("Placebo", "placebo")]
+
+
+def test_drug_names_of_conditions_lab_values_and_biomarkers_are_not_drugs(nlp):
+    text = ("Non-insulin-dependent diabetes mellitus. No insulin dependent diabetes. "
+            "Testosterone level 300-1000 ng/dL. Extent of local interferon gamma expression. "
+            "Anti-Epoetin beta antibody titer. Patients receive insulin glargine daily.")
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("insulin glargine", "insulin glargine")]
+
+
+def test_analogue_of_a_drug_is_a_class(nlp):
+    text = "A Liposomal-Cisplatin Analogue (L-NDDP). Patients receive rebeccamycin analogue IV over 1 hour."
+    found = [(t, label, n) for t, label, n, _, _ in drugs(nlp, text)]
+    assert ("Liposomal-Cisplatin Analogue", "DRUG_CLASS", None) in found
+    assert ("rebeccamycin analogue", "DRUG_CLASS", None) in found
+    assert ("L-NDDP", "DRUG", "nddp") in found
+    assert not any(label == "DRUG" and t.lower() == "cisplatin" for t, label, _ in found)
+
+
+def test_brands_codes_and_who_spellings_of_batch_two_drugs(nlp):
+    text = ("Patients receive Cholestyramine and Viramune with 3TC. DRUG: Premarin and Provera. "
+            "Hibiclens wash. SK3530 100 mg. Patients receive IV combretastatin A4 phosphate weekly. "
+            "trimetrexate glucuronate orally; recombinant interferon gamma; Rebeccamycin 1 day.")
+    found = {t: n for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"}
+    assert found == {
+        "Cholestyramine": "colestyramine", "Viramune": "nevirapine", "3TC": "lamivudine",
+        "Premarin": "conjugated estrogens", "Provera": "medroxyprogesterone", "Hibiclens": "chlorhexidine",
+        "SK3530": "mirodenafil", "combretastatin A4 phosphate": "fosbretabulin",
+        "trimetrexate glucuronate": "trimetrexate", "recombinant interferon gamma": "interferon gamma",
+        "Rebeccamycin": "becatecarin",
+    }
+
+
+def test_more_salt_and_extract_words_stay_in_the_span(nlp):
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, "fosbretabulin disodium IV; EGCG extract daily")
+             if label == "DRUG"]
+    assert found == [("fosbretabulin disodium", "fosbretabulin"), ("EGCG extract", "epigallocatechin gallate")]
+
+
+def test_names_and_codes_next_to_brackets_and_periods(nlp):
+    text = "DRUG: Decitabine (DAC)|DRUG: Methotrexate. Patients take antacids with ddI. SK3530(PDE5 inhibitor) is given."
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("Decitabine", "decitabine"), ("DAC", "decitabine"), ("Methotrexate", "methotrexate"),
+                     ("ddI", "didanosine"), ("SK3530", "mirodenafil")]
+
+
+def test_names_broken_by_a_hard_line_wrap(nlp):
+    text = "Motexafin\r\n      gadolinium may help. Effects of nitrous\r\n      oxide in volunteers."
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("Motexafin\r\n      gadolinium", "motexafin gadolinium"), ("nitrous\r\n      oxide", "nitrous oxide")]
+
+
+def test_arm_titles_naming_patients_are_not_drugs(nlp):
+    text = ("  Arm/Group Title: Patients With Bone Metastases\n"
+            "  Arm/Group Description: Patients receive zoledronic acid 4mg IV monthly.")
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("zoledronic acid", "zoledronic acid")]
+
+
+def test_a_drug_the_lists_do_not_name_is_the_trials_when_the_sentence_gives_it(nlp):
+    text = ("DRUG: Lisinopril|DRUG: Nifedipine\n"
+            "The first group receives daily nifedipine. Cholestyramine or gemfibrozil is administered per "
+            "guidelines. Diuretics and doxazosin may be given concurrently.\n"
+            "Eligibility: No angina pectoris requiring nifedipine.")
+    found = [(t, r) for t, label, _, _, r in drugs(nlp, text) if label == "DRUG"]
+    assert ("Cholestyramine", "study") in found and ("gemfibrozil", "study") in found
+    assert ("doxazosin", "other") in found
+    assert found[-1] == ("nifedipine", "other")
+
+
+def test_drugs_inside_a_registry_time_frame_field_are_not_tagged(nlp):
+    text = ("DRUG: SK3530\n"
+            "Maximal decrease from baseline in supine SBP, within 6 hrs after SK3530 or placebo"
+            "|Event Free Survival, To estimate the toxicity of vinblastine and methotrexate\n"
+            "Patients receive SK3530 or placebo on day 7.")
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("SK3530", "mirodenafil"), ("vinblastine", "vinblastine"), ("methotrexate", "methotrexate"),
+                     ("SK3530", "mirodenafil"), ("placebo", "placebo")]
+
+
+def test_coded_antibody_with_its_descriptor_is_one_mention(nlp):
+    text = "Arm I consists of fludarabine and chimeric anti-CD20 monoclonal antibody IDEC-C2B8 (rituximab) induction."
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("fludarabine", "fludarabine"), ("chimeric anti-CD20 monoclonal antibody IDEC-C2B8", "rituximab"),
+                     ("rituximab", "rituximab")]

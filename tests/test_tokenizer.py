@@ -26,6 +26,10 @@ from tests.conftest import ANNOTATIONS
         ("AK104+anlotinib", ["AK104", "+", "anlotinib"]),
         ("CD4+T", ["CD4+T"]),
         ("PD-(L)1", ["PD-(L)1"]),
+        ("Decitabine (DAC)|DRUG", ["Decitabine", "(", "DAC", ")", "|", "DRUG"]),
+        ("SK3530(PDE5 inhibitor)", ["SK3530", "(", "PDE5", "inhibitor", ")"]),
+        ("with ddI.", ["with", "ddI", "."]),
+        ("U.S. Ph.D.", ["U.S.", "Ph.D."]),
     ],
 )
 def test_trial_tokens(tokenizer_nlp, text, tokens):
