@@ -175,3 +175,34 @@ def test_report_arm_titles_name_drugs(nlp):
     found = [(t, n, r) for t, label, n, r, _ in drugs(nlp, text) if label == "DRUG"]
     assert found == [("ZXCQ", "zxcq", "context"), ("Zorbatinix", "zorbatinix", "context"),
                      ("Trastuzumab", "trastuzumab", "exact"), ("ZXCQ", "zxcq", "context")]
+
+
+def test_class_names_of_exclusion_lists(nlp):
+    # ClinicalTrials.gov NCT00000173 and NCT00000681 (legacy eligibility lists)
+    text = ("Use of centrally active beta-blockers, narcotics, methyldopa and clonidine within 4 weeks prior to "
+            "screening.\nTherapy for Kaposi's sarcoma, including interferons, immunomodulators, antiretroviral agents.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["beta-blockers", "narcotics", "interferons", "immunomodulators", "antiretroviral agents"]
+
+
+def test_class_grammar_mechanism_and_family_phrases(nlp):
+    # NCT00000791, NCT00002702, NCT00000747, NCT00000173: the whole noun phrase naming the kind of drug
+    text = ("- Prior non-nucleoside reverse transcriptase inhibitors (e.g., NVP, ATV).\n"
+            "No concurrent nonsteroidal antiinflammatory drugs, ranitidine, cimetidine, or coumarin.\n"
+            "- Glucocorticoids and steroid hormones.\n"
+            "b) Estrogen replacement therapy is permissible.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["non-nucleoside reverse transcriptase inhibitors", "nonsteroidal antiinflammatory drugs",
+                       "Glucocorticoids", "steroid hormones", "Estrogen replacement therapy"]
+
+
+def test_class_word_keeps_its_therapy_head(nlp):
+    # NCT00000937: ``steroid therapy`` is one class mention, like ``nitrate therapy``
+    found = drugs(nlp, "- Need to be receiving systemic steroid therapy during drug administration.")
+    assert [(t, label) for t, label, *_ in found] == [("steroid therapy", "DRUG_CLASS")]
+
+
+def test_greek_letter_alone_makes_no_class(nlp):
+    # NCT00001934: ``beta`` belongs to the interferon, ``beta treatment`` is not a class
+    found = drugs(nlp, "in whom interferon- beta treatment has not been successful")
+    assert all(t != "beta treatment" for t, *_ in found)
