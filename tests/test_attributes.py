@@ -343,3 +343,39 @@ def test_treatment_event_inside_a_schedule(nlp):
     assert ents(nlp, "Patients receive chemotherapy on day 1.", ("SCHEDULE", "DRUG_CLASS")) == [
         ("chemotherapy", "DRUG_CLASS"), ("day 1", "SCHEDULE"),
     ]
+
+
+def test_attached_and_slashed_frequencies(nlp):
+    # NCT00002633, NCT00000694, NCT00885755 (registry intervention and description text)
+    text = "Leuprolide 22.5 mg IM Q3mos or Buserelin 9.45mg SC Q12wk."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Q3mos", "SCHEDULE"), ("Q12wk", "SCHEDULE")]
+    text = "AZT is given orally every 4 hours (6 times/day)."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 4 hours", "SCHEDULE"), ("6 times/day", "SCHEDULE")]
+    text = "docetaxel 75 mg/m^2 3-weekly (if prior adjuvant docetaxel)"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("3-weekly", "SCHEDULE")]
+
+
+def test_alternate_days_and_day_intervals(nlp):
+    # NCT00000157, NCT00003249
+    text = "whether one 325-mg aspirin tablet, taken on alternate days, protects against cataract formation"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("alternate days", "SCHEDULE")]
+    text = ("Topotecan is administered alone on day 2 of the first course. Subsequent courses begin at 28 day "
+            "intervals in the absence of disease progression.")
+    assert ("28 day intervals", "SCHEDULE") in ents(nlp, text, ("SCHEDULE",))
+
+
+def test_either_frequency_and_first_day_of_later_cycles(nlp):
+    # NCT00003726; the ``first day of all subsequent cycles`` wording of report_NCT00405938
+    text = "Patients receive dose escalated lepirudin subcutaneously once or twice a day for 3-4 days."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once or twice a day", "SCHEDULE")]
+    text = ("Patients receive 500 mg of fulvestrant on Day 1 of Cycle 2 and the first day of all subsequent cycles "
+            "thereafter.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("Day 1 of Cycle 2 and the first day of all subsequent cycles thereafter", "SCHEDULE")
+    ]
+
+
+def test_visit_intervals_are_not_schedules(nlp):
+    # NCT00001964: a blood-draw interval in weeks is an assessment time, not a dosing schedule
+    text = "During this time, blood will be drawn at 3-week intervals and a bone marrow examination will be repeated."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
