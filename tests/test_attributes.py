@@ -379,3 +379,42 @@ def test_visit_intervals_are_not_schedules(nlp):
     # NCT00001964: a blood-draw interval in weeks is an assessment time, not a dosing schedule
     text = "During this time, blood will be drawn at 3-week intervals and a bone marrow examination will be repeated."
     assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_phase_one_purpose_names_side_effects_not_a_treatment(nlp):
+    # NCI PDQ stock wording (NCT00003174, NCT00002546)
+    text = "PURPOSE: This phase I trial is studying the side effects and best dose of cladribine when given with rituximab."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("side effects", "ENDPOINT")]
+    text = ("PURPOSE: This randomized phase III trial is studying radiation therapy to see how well it works compared "
+            "to combination chemotherapy.")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_mtd_being_determined_is_an_endpoint_but_not_at_the_mtd(nlp):
+    # PDQ outline wording (outline_NCT00004075, elig_NCT00003105 of the train split)
+    text = "Once the MTD is determined, additional patients are treated at the MTD."
+    assert [(t, label, start) for t, label, start in
+            [(e.text, e.label_, e.start_char) for e in nlp(text).ents if e.label_ == "ENDPOINT"]] == [
+        ("MTD", "ENDPOINT", 9)
+    ]
+
+
+def test_endpoint_before_a_drug_code_starting_with_digits(nlp):
+    # outline_NCT00004075: ``of 17-N-...`` is a drug, not a threshold (``toxicity of > 2``)
+    text = ("OBJECTIVES: - Determine the maximum tolerated dose and dose-limiting toxicity of "
+            "17-N-allylamino-17-demethoxygeldanamycin in patients with advanced cancer.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("maximum tolerated dose", "ENDPOINT"), ("dose-limiting toxicity", "ENDPOINT")]
+
+
+def test_change_in_a_measure_and_named_measures(nlp):
+    # NCT00000127, NCT00005033
+    text = ("Secondary outcomes include a change in visual acuity beyond 6 months, change in peripheral visual field, "
+            "change in quality of life, and other associated morbidity.")
+    assert ("change in quality of life", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+    text = "OBJECTIVES: - Determine the response rate, freedom from progression, and survival of patients."
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("response rate", "ENDPOINT"), ("freedom from progression", "ENDPOINT"), ("survival", "ENDPOINT")
+    ]
+    # seed_001: a result statement; ``increase in`` is not part of the measure
+    text = "there is no significant increase in adverse reactions compared with chemotherapy."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("adverse reactions", "ENDPOINT")]
