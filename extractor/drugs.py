@@ -797,13 +797,16 @@ def _class_regex(grammar: dict) -> re.Pattern:
     heads = alternatives(grammar["heads"])
     leading = alternatives(grammar["leading"])
     after = alternatives(grammar["excluded_heads_after"])
-    gap = r"(?:[ \t]+|[ \t]*\r?\n[ \t]{0,8}(?=[a-z]))"  # a line wrap only inside a lowercase phrase
+    gap = r"(?:[ \t]+|[ \t]*\r?\n[ \t]{0,8}(?=(?-i:[a-z])))"  # a line wrap only inside a lowercase phrase
     end = rf"(?![A-Za-z])(?!{gap}(?:{after})\b)"
     of_target = rf"(?:{gap}of{gap}(?-i:{target})(?:\s+(?-i:{target}))*)"
     lead = rf"(?:(?:{leading}){gap})*"
     phrase = (rf"\b{lead}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{of_target}?"
               rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
               rf"|\b(?:{leading}){gap}(?:{alternatives(grammar['bare_heads'])}){end}")
+    if grammar.get("word_heads"):  # listed modifiers only: no target code (CHOP chemotherapy)
+        phrase += (rf"|\b{lead}(?:(?:{alternatives(grammar['modifiers'])})(?:{gap}|-))+"
+                   rf"(?:{alternatives(grammar['word_heads'])}){end}")
     return re.compile(phrase, re.I)
 
 

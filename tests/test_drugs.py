@@ -206,3 +206,19 @@ def test_greek_letter_alone_makes_no_class(nlp):
     # NCT00001934: ``beta`` belongs to the interferon, ``beta treatment`` is not a class
     found = drugs(nlp, "in whom interferon- beta treatment has not been successful")
     assert all(t != "beta treatment" for t, *_ in found)
+
+
+def test_class_based_chemotherapy_is_one_class_but_a_regimen_keeps_its_name(nlp):
+    # NCT00004207, NCT00000681, NCT00004218
+    found = drugs(nlp, "No prior anthracycline based chemotherapy for metastatic disease")
+    assert [(t, label) for t, label, *_ in found] == [("anthracycline based chemotherapy", "DRUG_CLASS")]
+    found = drugs(nlp, "Patients receive the combination of AZT, antineoplastic chemotherapy, and GM-CSF.")
+    assert ("antineoplastic chemotherapy", "DRUG_CLASS") in [(t, label) for t, label, *_ in found]
+    found = drugs(nlp, "randomized to standard CHOP chemotherapy repeated every 4 weeks")
+    assert [(t, label) for t, label, *_ in found] == [("CHOP", "DRUG"), ("chemotherapy", "DRUG_CLASS")]
+
+
+def test_class_phrase_does_not_run_into_the_next_header(nlp):
+    # NCT00004055 (PDQ eligibility): a wrapped line that starts with a capital is a new item
+    found = drugs(nlp, "No prior nitrosourea based chemotherapy\r\n      Endocrine therapy: Not specified")
+    assert [t for t, *_ in found] == ["nitrosourea based chemotherapy", "Endocrine therapy"]
