@@ -418,3 +418,18 @@ def test_change_in_a_measure_and_named_measures(nlp):
     # seed_001: a result statement; ``increase in`` is not part of the measure
     text = "there is no significant increase in adverse reactions compared with chemotherapy."
     assert ents(nlp, text, ("ENDPOINT",)) == [("adverse reactions", "ENDPOINT")]
+
+
+def test_registry_measure_with_the_measured_drug_after_its_first_words(nlp):
+    # NCT00000214, NCT00001304 outcome measures: the drug is the measured quantity
+    text = ("Buprenorphine Treatment for Cocaine Users\nThis study tests buprenorphine in cocaine users.\n"
+            "Cocaine-Related Disorders\nDRUG: Buprenorphine\n"
+            "Direct cocaine effects, 12 weeks|Effects of buprenorphine on mood, 12 weeks")
+    found = ents(nlp, text, ("ENDPOINT", "DRUG"))
+    assert ("Direct cocaine effects", "ENDPOINT") in found and found.count(("cocaine", "DRUG")) == 1
+    # a treatment clause before the drug still cuts the measure
+    assert ("Effects", "ENDPOINT") in found and found.count(("buprenorphine", "DRUG")) == 2
+    text = ("Magnesium in Asthma\nThis study tests magnesium.\nAsthma\nDRUG: magnesium sulfate\n"
+            "Serum Magnesium Level, Measurements were taken 1 hour before the morning dose, 3 years")
+    found = ents(nlp, text, ("ENDPOINT", "DRUG"))
+    assert ("Serum Magnesium Level", "ENDPOINT") in found and found.count(("Magnesium", "DRUG")) == 1  # the title
