@@ -433,3 +433,10 @@ def test_registry_measure_with_the_measured_drug_after_its_first_words(nlp):
             "Serum Magnesium Level, Measurements were taken 1 hour before the morning dose, 3 years")
     found = ents(nlp, text, ("ENDPOINT", "DRUG"))
     assert ("Serum Magnesium Level", "ENDPOINT") in found and found.count(("Magnesium", "DRUG")) == 1  # the title
+
+
+def test_days_of_a_procedure_are_not_schedules(nlp):
+    # NCT00002474, NCT00001756: reinfusion and apheresis days are procedure dates, not drug schedules
+    text = ("Bone marrow is reinfused on day 0. Patients receive filgrastim SC daily until blood counts recover. "
+            "Healthy volunteers will undergo a single leukapheresis at day 7.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE")]
