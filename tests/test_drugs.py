@@ -222,3 +222,12 @@ def test_class_phrase_does_not_run_into_the_next_header(nlp):
     # NCT00004055 (PDQ eligibility): a wrapped line that starts with a capital is a new item
     found = drugs(nlp, "No prior nitrosourea based chemotherapy\r\n      Endocrine therapy: Not specified")
     assert [t for t, *_ in found] == ["nitrosourea based chemotherapy", "Endocrine therapy"]
+
+
+def test_antimicrobial_and_symptom_drug_families(nlp):
+    # NCT00000636, NCT00000791 (exclusion lists)
+    text = ("Allowed: - Treatment with quinolones, fluoroquinolones, aminoglycosides, or other agents.\n"
+            "- Symptomatic treatment such as antipyretics, analgesics, nonsteroidal anti-inflammatory agents.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["quinolones", "fluoroquinolones", "aminoglycosides", "antipyretics", "analgesics",
+                       "nonsteroidal anti-inflammatory agents"]
