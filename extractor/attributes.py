@@ -233,7 +233,7 @@ class AttributeTagger:
                     taken.difference_update(measured)
                 if span is None:
                     continue
-            if span.label_ == "SCHEDULE" and not taken.isdisjoint(range(span.start, span.end)):
+            if span.label_ in ("SCHEDULE", "DURATION", "TIMEFRAME") and not taken.isdisjoint(range(span.start, span.end)):
                 inner = self._event_classes_inside(span, drugs, drug_token_starts, taken, occupied)
                 if inner:
                     # ``Day 2 of the first chemotherapy cycle``, ``24 hours after

@@ -440,3 +440,11 @@ def test_days_of_a_procedure_are_not_schedules(nlp):
     text = ("Bone marrow is reinfused on day 0. Patients receive filgrastim SC daily until blood counts recover. "
             "Healthy volunteers will undergo a single leukapheresis at day 7.")
     assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE")]
+
+
+def test_chemotherapy_cycles_count_is_a_duration_not_a_class(nlp):
+    # report_NCT02872103 wording: the class word only names the cycles being counted
+    text = "Patients receive F-627 20 mg subcutaneously, dosed Day 2 of each of 4 chemotherapy cycles."
+    found = [(e.text, e.label_) for e in nlp(text).ents]
+    assert ("4 chemotherapy cycles", "DURATION") in found and ("Day 2", "SCHEDULE") in found
+    assert all(label != "DRUG_CLASS" for _, label in found)

@@ -231,3 +231,12 @@ def test_antimicrobial_and_symptom_drug_families(nlp):
     classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
     assert classes == ["quinolones", "fluoroquinolones", "aminoglycosides", "antipyretics", "analgesics",
                        "nonsteroidal anti-inflammatory agents"]
+
+
+def test_setting_adjectives_stay_in_a_class_span(nlp):
+    # elig_NCT00003135 and outline_NCT00005804 of the train split
+    found = drugs(nlp, "Endocrine therapy: - No adrenal corticosteroids")
+    assert [t for t, *_ in found] == ["Endocrine therapy", "adrenal corticosteroids"]
+    found = drugs(nlp, "OUTLINE: Beginning at least 3 weeks after completion of cytoreductive combination chemotherapy, "
+                       "patients undergo total body irradiation.")
+    assert [t for t, *_ in found] == ["cytoreductive combination chemotherapy"]
