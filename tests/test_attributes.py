@@ -448,3 +448,11 @@ def test_chemotherapy_cycles_count_is_a_duration_not_a_class(nlp):
     found = [(e.text, e.label_) for e in nlp(text).ents]
     assert ("4 chemotherapy cycles", "DURATION") in found and ("Day 2", "SCHEDULE") in found
     assert all(label != "DRUG_CLASS" for _, label in found)
+
+
+def test_capitalised_per_day_after_a_dose(nlp):
+    # NCT05466695 title, NCT00568022 arm title
+    text = "Comparing The Effect of Tadalafil 5 mg/Day to Sildenafil 25 mg/Day on Erectile Dysfunction"
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
+        ("5 mg", "DOSE"), ("/Day", "SCHEDULE"), ("25 mg", "DOSE"), ("/Day", "SCHEDULE")
+    ]
