@@ -228,9 +228,9 @@ class AttributeTagger:
             if span.label_ == "ENDPOINT" and not taken.isdisjoint(range(span.start, span.end)):
                 whole = span
                 span = self._cut_before_drug(doc, text, span, occupied)
-                if span is None and priority == 3 and self._drug_is_measured(doc, text, whole, taken, occupied):
-                    # a registry measure that opens with the measured drug
-                    # (``Cocaine use``): the ENDPOINT wins, the drug is not tagged
+                if priority == 3 and self._drug_is_measured(doc, text, whole, taken, occupied):
+                    # a registry measure of a drug (``Cocaine use``, ``Direct
+                    # cocaine effects``): the ENDPOINT wins, the drug is not tagged
                     span = whole
                     measured = set(range(whole.start, whole.end))
                     overridden.update(measured)
@@ -245,7 +245,7 @@ class AttributeTagger:
                     # names (``within 6 hrs after SK3530 or placebo``) are not tagged
                     overridden.update(inner)
                     taken.difference_update(inner)
-            if span.label_ in ("SCHEDULE", "DURATION") and not taken.isdisjoint(range(span.start, span.end)):
+            if span.label_ in ("SCHEDULE", "DURATION", "TIMEFRAME") and not taken.isdisjoint(range(span.start, span.end)):
                 inner = self._event_classes_inside(span, drugs, drug_token_starts, taken, occupied)
                 if inner:
                     # ``Day 2 of the first chemotherapy cycle``, ``24 hours after
@@ -297,12 +297,25 @@ class AttributeTagger:
         return inside
 
     def _drug_is_measured(self, doc: Doc, text: str, span, taken: set[int], occupied: set[int]) -> bool:
-        """A registry measure that starts with a drug mention and overlaps no
-        other attribute: the drug is the measured quantity unless a treatment
-        clause (``of``, ``with``, ``following`` ...) follows it."""
+        """A registry measure whose drug mention overlaps no other attribute
+        and is the measured quantity: the drug opens the measure or follows its
+        first words without a treatment clause (``Serum Magnesium Level``, not
+        ``Effects of buprenorphine``), and no treatment clause (``of``,
+        ``with``, ``following`` ...) follows it."""
         if any(i in taken and i not in occupied for i in range(span.start, span.end)):
             return False
         position = span.start
+        if position not in occupied:
+            position = next((i for i in range(span.start, span.end) if i in occupied), span.end)
+            if position == span.end:
+                return False
+            clause = self._ctx["treatment_clause_end"].search(text, span.start_char, doc[position].idx)
+            if clause is not None and clause.group(0).strip():
+                return False
+            while position < span.end and position in occupied:
+                position += 1
+            if position == span.end:
+                return False  # the measure ends with the drug: nothing says it is measured
         while position < span.end and position in occupied:
             position += 1
         if position == span.end:

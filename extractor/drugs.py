@@ -949,7 +949,10 @@ def _class_regex(grammar: dict) -> re.Pattern:
     lead = rf"(?:(?:{leading}){gap})*"
     phrase = (rf"\b{lead}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{of_target}?"
               rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
-              rf"|\b(?:{leading}){gap}(?:{alternatives(grammar['bare_heads'])}){end}")
+              rf"|\b(?:(?:{leading}){gap})+(?:{alternatives(grammar['bare_heads'])}){end}")
+    if grammar.get("word_heads"):  # listed modifiers only: no target code (CHOP chemotherapy)
+        phrase += (rf"|\b{lead}(?:(?:{alternatives(grammar['modifiers'])})(?:{gap}|-))+"
+                   rf"(?:{alternatives(grammar['word_heads'])}){end}")
     return re.compile(phrase, re.I)
 
 

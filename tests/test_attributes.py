@@ -450,3 +450,116 @@ def test_outcome_time_frame_lists_with_a_repeated_unit(nlp):
     assert ents(nlp, text, ("TIMEFRAME",)) == [
         ("Week 8", "TIMEFRAME"), ("Weeks 4, 8 Week 8", "TIMEFRAME"), ("Weeks 4, 8 of treatment and Week 8", "TIMEFRAME"),
     ]
+
+
+def test_attached_and_slashed_frequencies(nlp):
+    # NCT00002633, NCT00000694, NCT00885755 (registry intervention and description text)
+    text = "Leuprolide 22.5 mg IM Q3mos or Buserelin 9.45mg SC Q12wk."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Q3mos", "SCHEDULE"), ("Q12wk", "SCHEDULE")]
+    text = "AZT is given orally every 4 hours (6 times/day)."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 4 hours", "SCHEDULE"), ("6 times/day", "SCHEDULE")]
+    text = "docetaxel 75 mg/m^2 3-weekly (if prior adjuvant docetaxel)"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("3-weekly", "SCHEDULE")]
+
+
+def test_alternate_days_and_day_intervals(nlp):
+    # NCT00000157, NCT00003249
+    text = "whether one 325-mg aspirin tablet, taken on alternate days, protects against cataract formation"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("alternate days", "SCHEDULE")]
+    text = ("Topotecan is administered alone on day 2 of the first course. Subsequent courses begin at 28 day "
+            "intervals in the absence of disease progression.")
+    assert ("28 day intervals", "SCHEDULE") in ents(nlp, text, ("SCHEDULE",))
+
+
+def test_either_frequency_and_first_day_of_later_cycles(nlp):
+    # NCT00003726; the ``first day of all subsequent cycles`` wording of report_NCT00405938
+    text = "Patients receive dose escalated lepirudin subcutaneously once or twice a day for 3-4 days."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once or twice a day", "SCHEDULE")]
+    text = ("Patients receive 500 mg of fulvestrant on Day 1 of Cycle 2 and the first day of all subsequent cycles "
+            "thereafter.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("Day 1 of Cycle 2 and the first day of all subsequent cycles thereafter", "SCHEDULE")
+    ]
+
+
+def test_visit_intervals_are_not_schedules(nlp):
+    # NCT00001964: a blood-draw interval in weeks is an assessment time, not a dosing schedule
+    text = "During this time, blood will be drawn at 3-week intervals and a bone marrow examination will be repeated."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_phase_one_purpose_names_side_effects_not_a_treatment(nlp):
+    # NCI PDQ stock wording (NCT00003174, NCT00002546)
+    text = "PURPOSE: This phase I trial is studying the side effects and best dose of cladribine when given with rituximab."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("side effects", "ENDPOINT")]
+    text = ("PURPOSE: This randomized phase III trial is studying radiation therapy to see how well it works compared "
+            "to combination chemotherapy.")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_mtd_being_determined_is_an_endpoint_but_not_at_the_mtd(nlp):
+    # PDQ outline wording (outline_NCT00004075, elig_NCT00003105 of the train split)
+    text = "Once the MTD is determined, additional patients are treated at the MTD."
+    assert [(t, label, start) for t, label, start in
+            [(e.text, e.label_, e.start_char) for e in nlp(text).ents if e.label_ == "ENDPOINT"]] == [
+        ("MTD", "ENDPOINT", 9)
+    ]
+
+
+def test_endpoint_before_a_drug_code_starting_with_digits(nlp):
+    # outline_NCT00004075: ``of 17-N-...`` is a drug, not a threshold (``toxicity of > 2``)
+    text = ("OBJECTIVES: - Determine the maximum tolerated dose and dose-limiting toxicity of "
+            "17-N-allylamino-17-demethoxygeldanamycin in patients with advanced cancer.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("maximum tolerated dose", "ENDPOINT"), ("dose-limiting toxicity", "ENDPOINT")]
+
+
+def test_change_in_a_measure_and_named_measures(nlp):
+    # NCT00000127, NCT00005033
+    text = ("Secondary outcomes include a change in visual acuity beyond 6 months, change in peripheral visual field, "
+            "change in quality of life, and other associated morbidity.")
+    assert ("change in quality of life", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+    text = "OBJECTIVES: - Determine the response rate, freedom from progression, and survival of patients."
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("response rate", "ENDPOINT"), ("freedom from progression", "ENDPOINT"), ("survival", "ENDPOINT")
+    ]
+    # seed_001: a result statement; ``increase in`` is not part of the measure
+    text = "there is no significant increase in adverse reactions compared with chemotherapy."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("adverse reactions", "ENDPOINT")]
+
+
+def test_registry_measure_with_the_measured_drug_after_its_first_words(nlp):
+    # NCT00000214, NCT00001304 outcome measures: the drug is the measured quantity
+    text = ("Buprenorphine Treatment for Cocaine Users\nThis study tests buprenorphine in cocaine users.\n"
+            "Cocaine-Related Disorders\nDRUG: Buprenorphine\n"
+            "Direct cocaine effects, 12 weeks|Effects of buprenorphine on mood, 12 weeks")
+    found = ents(nlp, text, ("ENDPOINT", "DRUG"))
+    assert ("Direct cocaine effects", "ENDPOINT") in found and found.count(("cocaine", "DRUG")) == 1
+    # a treatment clause before the drug still cuts the measure
+    assert ("Effects", "ENDPOINT") in found and found.count(("buprenorphine", "DRUG")) == 2
+    text = ("Magnesium in Asthma\nThis study tests magnesium.\nAsthma\nDRUG: magnesium sulfate\n"
+            "Serum Magnesium Level, Measurements were taken 1 hour before the morning dose, 3 years")
+    found = ents(nlp, text, ("ENDPOINT", "DRUG"))
+    assert ("Serum Magnesium Level", "ENDPOINT") in found and found.count(("Magnesium", "DRUG")) == 1  # the title
+
+
+def test_days_of_a_procedure_are_not_schedules(nlp):
+    # NCT00002474, NCT00001756: reinfusion and apheresis days are procedure dates, not drug schedules
+    text = ("Bone marrow is reinfused on day 0. Patients receive filgrastim SC daily until blood counts recover. "
+            "Healthy volunteers will undergo a single leukapheresis at day 7.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE")]
+
+
+def test_chemotherapy_cycles_count_is_a_duration_not_a_class(nlp):
+    # report_NCT02872103 wording: the class word only names the cycles being counted
+    text = "Patients receive F-627 20 mg subcutaneously, dosed Day 2 of each of 4 chemotherapy cycles."
+    found = [(e.text, e.label_) for e in nlp(text).ents]
+    assert ("4 chemotherapy cycles", "DURATION") in found and ("Day 2", "SCHEDULE") in found
+    assert all(label != "DRUG_CLASS" for _, label in found)
+
+
+def test_capitalised_per_day_after_a_dose(nlp):
+    # NCT05466695 title, NCT00568022 arm title
+    text = "Comparing The Effect of Tadalafil 5 mg/Day to Sildenafil 25 mg/Day on Erectile Dysfunction"
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
+        ("5 mg", "DOSE"), ("/Day", "SCHEDULE"), ("25 mg", "DOSE"), ("/Day", "SCHEDULE")
+    ]

@@ -315,3 +315,68 @@ def test_coded_antibody_with_its_descriptor_is_one_mention(nlp):
     found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
     assert found == [("fludarabine", "fludarabine"), ("chimeric anti-CD20 monoclonal antibody IDEC-C2B8", "rituximab"),
                      ("rituximab", "rituximab")]
+
+
+def test_class_names_of_exclusion_lists(nlp):
+    # ClinicalTrials.gov NCT00000173 and NCT00000681 (legacy eligibility lists)
+    text = ("Use of centrally active beta-blockers, narcotics, methyldopa and clonidine within 4 weeks prior to "
+            "screening.\nTherapy for Kaposi's sarcoma, including interferons, immunomodulators, antiretroviral agents.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["beta-blockers", "narcotics", "interferons", "immunomodulators", "antiretroviral agents"]
+
+
+def test_class_grammar_mechanism_and_family_phrases(nlp):
+    # NCT00000791, NCT00002702, NCT00000747, NCT00000173: the whole noun phrase naming the kind of drug
+    text = ("- Prior non-nucleoside reverse transcriptase inhibitors (e.g., NVP, ATV).\n"
+            "No concurrent nonsteroidal antiinflammatory drugs, ranitidine, cimetidine, or coumarin.\n"
+            "- Glucocorticoids and steroid hormones.\n"
+            "b) Estrogen replacement therapy is permissible.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["non-nucleoside reverse transcriptase inhibitors", "nonsteroidal antiinflammatory drugs",
+                       "Glucocorticoids", "steroid hormones", "Estrogen replacement therapy"]
+
+
+def test_class_word_keeps_its_therapy_head(nlp):
+    # NCT00000937: ``steroid therapy`` is one class mention, like ``nitrate therapy``
+    found = drugs(nlp, "- Need to be receiving systemic steroid therapy during drug administration.")
+    assert [(t, label) for t, label, *_ in found] == [("steroid therapy", "DRUG_CLASS")]
+
+
+def test_greek_letter_alone_makes_no_class(nlp):
+    # NCT00001934: ``beta`` belongs to the interferon, ``beta treatment`` is not a class
+    found = drugs(nlp, "in whom interferon- beta treatment has not been successful")
+    assert all(t != "beta treatment" for t, *_ in found)
+
+
+def test_class_based_chemotherapy_is_one_class_but_a_regimen_keeps_its_name(nlp):
+    # NCT00004207, NCT00000681, NCT00004218
+    found = drugs(nlp, "No prior anthracycline based chemotherapy for metastatic disease")
+    assert [(t, label) for t, label, *_ in found] == [("anthracycline based chemotherapy", "DRUG_CLASS")]
+    found = drugs(nlp, "Patients receive the combination of AZT, antineoplastic chemotherapy, and GM-CSF.")
+    assert ("antineoplastic chemotherapy", "DRUG_CLASS") in [(t, label) for t, label, *_ in found]
+    found = drugs(nlp, "randomized to standard CHOP chemotherapy repeated every 4 weeks")
+    assert [(t, label) for t, label, *_ in found] == [("CHOP", "DRUG"), ("chemotherapy", "DRUG_CLASS")]
+
+
+def test_class_phrase_does_not_run_into_the_next_header(nlp):
+    # NCT00004055 (PDQ eligibility): a wrapped line that starts with a capital is a new item
+    found = drugs(nlp, "No prior nitrosourea based chemotherapy\r\n      Endocrine therapy: Not specified")
+    assert [t for t, *_ in found] == ["nitrosourea based chemotherapy", "Endocrine therapy"]
+
+
+def test_antimicrobial_and_symptom_drug_families(nlp):
+    # NCT00000636, NCT00000791 (exclusion lists)
+    text = ("Allowed: - Treatment with quinolones, fluoroquinolones, aminoglycosides, or other agents.\n"
+            "- Symptomatic treatment such as antipyretics, analgesics, nonsteroidal anti-inflammatory agents.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["quinolones", "fluoroquinolones", "aminoglycosides", "antipyretics", "analgesics",
+                       "nonsteroidal anti-inflammatory agents"]
+
+
+def test_setting_adjectives_stay_in_a_class_span(nlp):
+    # elig_NCT00003135 and outline_NCT00005804 of the train split
+    found = drugs(nlp, "Endocrine therapy: - No adrenal corticosteroids")
+    assert [t for t, *_ in found] == ["Endocrine therapy", "adrenal corticosteroids"]
+    found = drugs(nlp, "OUTLINE: Beginning at least 3 weeks after completion of cytoreductive combination chemotherapy, "
+                       "patients undergo total body irradiation.")
+    assert [t for t, *_ in found] == ["cytoreductive combination chemotherapy"]
