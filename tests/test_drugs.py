@@ -380,3 +380,14 @@ def test_setting_adjectives_stay_in_a_class_span(nlp):
     found = drugs(nlp, "OUTLINE: Beginning at least 3 weeks after completion of cytoreductive combination chemotherapy, "
                        "patients undergo total body irradiation.")
     assert [t for t, *_ in found] == ["cytoreductive combination chemotherapy"]
+
+
+def test_treatment_a_condition_is_caused_by_is_other(nlp):
+    # elig_NCT00003739 (train): the trial treats fever caused by chemotherapy
+    text = ("Antibiotics may decrease the side effects of neutropenia and fever caused by chemotherapy. "
+            "OUTLINE: Beginning at least 3 weeks after completion of cytoreductive chemotherapy, patients receive "
+            "filgrastim daily.")
+    roles = {t: role for t, _, _, _, role in drugs(nlp, text)}
+    assert roles["chemotherapy"] == "other"
+    assert roles["cytoreductive chemotherapy"] == "other"
+    assert roles["filgrastim"] == "study"
