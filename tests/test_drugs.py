@@ -391,3 +391,11 @@ def test_treatment_a_condition_is_caused_by_is_other(nlp):
     assert roles["chemotherapy"] == "other"
     assert roles["cytoreductive chemotherapy"] == "other"
     assert roles["filgrastim"] == "study"
+
+
+def test_systemic_stays_in_class_spans_but_systemic_therapy_is_vague(nlp):
+    # GUIDE_ISSUES 1.2 wording; seed_004 and elig_NCT00003105 follow it
+    found = drugs(nlp, "No prior systemic chemotherapy or systemic therapy; no systemic immunosuppressive medication.")
+    assert [(t, label) for t, label, *_ in found] == [
+        ("systemic chemotherapy", "DRUG_CLASS"), ("systemic immunosuppressive medication", "DRUG_CLASS"),
+    ]
