@@ -399,3 +399,10 @@ def test_systemic_stays_in_class_spans_but_systemic_therapy_is_vague(nlp):
     assert [(t, label) for t, label, *_ in found] == [
         ("systemic chemotherapy", "DRUG_CLASS"), ("systemic immunosuppressive medication", "DRUG_CLASS"),
     ]
+
+
+def test_antiretroviral_therapy_types_are_classes(nlp):
+    found = drugs(nlp, "Patients on HAART or combination antiretroviral therapy (cART) are eligible.")
+    assert [(t, label) for t, label, *_ in found] == [
+        ("HAART", "DRUG_CLASS"), ("combination antiretroviral therapy", "DRUG_CLASS"), ("cART", "DRUG_CLASS"),
+    ]
