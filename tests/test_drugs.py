@@ -175,3 +175,28 @@ def test_report_arm_titles_name_drugs(nlp):
     found = [(t, n, r) for t, label, n, r, _ in drugs(nlp, text) if label == "DRUG"]
     assert found == [("ZXCQ", "zxcq", "context"), ("Zorbatinix", "zorbatinix", "context"),
                      ("Trastuzumab", "trastuzumab", "exact"), ("ZXCQ", "zxcq", "context")]
+
+
+def test_class_phrase_search_in_runs_matches_a_whole_scan(nlp):
+    from extractor.drugs import _RunSearch
+
+    recognizer = nlp.get_pipe("extractor_drugs")
+    regex = recognizer._class_regex
+    text = ("Prior anti-PD-1 antibodies; strong inhibitors of CYP3A4. (HIV protease inhibitors), "
+            "x.antibodies, live, attenuated vaccines! ſtrong inhibitors of CYP3A4")
+    spans = [m.span() for m in recognizer._class_search.finditer(text)]
+    assert spans == [m.span() for m in regex.finditer(text)]
+    assert [text[s:e] for s, e in spans][:3] == ["anti-PD-1 antibodies", "strong inhibitors of CYP3A4",
+                                                 "HIV protease inhibitors"]
+    assert [m.span() for m in _RunSearch(regex, []).finditer(text)] == spans  # no words: whole scan
+
+
+def test_consumable_punctuation_of_patterns():
+    import re
+
+    from extractor.drugs import _consumable_punctuation
+
+    assert _consumable_punctuation(re.compile(r"\banti-\w+(?: \(x\))? agents", re.I)) == {"-", "(", ")"}
+    assert _consumable_punctuation(re.compile(r"a.b")) is None  # any character
+    assert _consumable_punctuation(re.compile(r"[^,]+ agents")) is None  # negated set
+    assert _consumable_punctuation(re.compile(r"agents$")) is None  # end of text
