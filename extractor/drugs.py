@@ -609,11 +609,12 @@ class DrugRecognizer:
         covered = {i for s, e in info for i in range(s, e)}
         # a listed word has a drug token within 3 tokens of it
         near = {d + step for d in drug_tokens for step in range(-3, 4)}
+        lengths = doc.to_array(LENGTH).tolist() if near else []
         for i in sorted(near):
-            if not 0 <= i < len(doc):
+            if not 0 <= i < len(doc) or lengths[i] < 7 or i in covered:
                 continue
             token = doc[i]
-            if len(token) < 7 or not self._slot_candidate(token, covered):
+            if not self._slot_candidate(token, covered):
                 continue
             words = [t for t in doc[max(0, i - 3):min(len(doc), i + 4)] if not t.is_space]
             position = next(k for k, t in enumerate(words) if t.i == i)
@@ -709,7 +710,9 @@ class DrugRecognizer:
         before = text[max(sentence_start, start_char - 80):max(sentence_start, start_char)]
         after = text[min(end_char, sentence_end):min(end_char + 60, sentence_end)]
         before = self._terminate.split(before)[-1]
-        after = self._terminate.split(after)[0]
+        stop = self._terminate.search(after)  # the text before the first terminator
+        if stop is not None:
+            after = after[:stop.start()]
         for cue, direction, strength in self._cues:
             text = before if direction == "backward" else after
             if (strength == "strong" or not is_study) and cue.search(text):
