@@ -200,3 +200,18 @@ def test_consumable_punctuation_of_patterns():
     assert _consumable_punctuation(re.compile(r"a.b")) is None  # any character
     assert _consumable_punctuation(re.compile(r"[^,]+ agents")) is None  # negated set
     assert _consumable_punctuation(re.compile(r"agents$")) is None  # end of text
+
+
+def test_class_phrase_search_in_runs_matches_a_whole_scan_on_the_corpus(nlp):
+    # the run search assumes every class phrase holds a head word of the
+    # grammar ('heads', 'of_heads', 'bare_heads'): a grammar change that
+    # breaks this shows here
+    recognizer = nlp.get_pipe("extractor_drugs")
+    texts = [path.read_text(encoding="utf-8") for path in sorted((ANNOTATIONS / "docs").glob("*.txt"))]
+    assert texts
+    found = 0
+    for text in texts:
+        spans = [m.span() for m in recognizer._class_search.finditer(text)]
+        assert spans == [m.span() for m in recognizer._class_regex.finditer(text)]
+        found += len(spans)
+    assert found > 10
