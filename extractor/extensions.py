@@ -91,11 +91,19 @@ _TEXTS: "weakref.WeakKeyDictionary[Doc, str]" = weakref.WeakKeyDictionary()
 
 
 def doc_text(doc: Doc) -> str:
-    """``doc.text``, built once per ``Doc`` object."""
+    """``doc.text``, built once per ``Doc`` object (or not at all when the
+    tokenizer that made the doc remembered its input, see
+    :func:`remember_text`)."""
     text = _TEXTS.get(doc)
     if text is None:
         text = _TEXTS[doc] = doc.text
     return text
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Record ``text`` as ``doc.text``: for a tokenizer, whose output doc
+    spells its input exactly (spaCy's tokenization is non-destructive)."""
+    _TEXTS[doc] = text
 
 
 def sentence_starts(doc: Doc) -> list[int] | None:

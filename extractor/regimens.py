@@ -63,7 +63,9 @@ cause, assessed up to approximately 48 months"], ...}``.
 """
 
 import re
+
 import srsly
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
@@ -87,6 +89,12 @@ def _field_arm_label(line: str) -> str | None:
     label = line.split(": ", 1)[0] if ": " in line else line
     label = " ".join(label.split())
     return label if 0 < len(label) <= 120 else None
+
+
+def _span_text(span: Span) -> str:
+    """``span.text``, sliced from the doc's text (``Span.text`` makes a token
+    object per token)."""
+    return doc_text(span.doc)[span.start_char:span.end_char]
 
 
 def _arm_key(label: str) -> str:
@@ -142,12 +150,17 @@ class RegimenBuilder:
             result.append((start, end, phase.replace("re-induction", "reinduction")))
         return result
 
-    def _inline_phase(self, doc: Doc, span: Span) -> str | None:
-        before = doc[max(0, span.start - 1):span.start]
-        after = doc[span.end:span.end + 2]
-        for token in list(before) + [t for t in after if t.text not in (")",)][:1]:
-            if self._phase_word.match(token.text):
-                return token.lower_
+    def _inline_phase(self, doc: Doc, span: Span, orths=None) -> str | None:
+        """A phase word right before the mention or after it (past a ``)``);
+        ``orths``: ``doc.to_array(ORTH)``, to read token texts without making
+        tokens."""
+        orths = doc.to_array(ORTH) if orths is None else orths
+        strings = doc.vocab.strings
+        before = [span.start - 1] if span.start > 0 else []
+        after = [i for i in range(span.end, min(span.end + 2, len(doc))) if strings[int(orths[i])] != ")"]
+        for i in before + after[:1]:
+            if self._phase_word.match(strings[int(orths[i])]):
+                return doc[i].lower_
         return None
 
     # -- building ------------------------------------------------------------------
@@ -172,6 +185,7 @@ class RegimenBuilder:
                 attributes.setdefault(tuple(rel["arg2"]), []).append(attr)
         arms = self.arm_markers(text)
         phases = self.phase_headers(text)
+        orths = doc.to_array(ORTH)
         sections = list(doc.spans.get(SECTIONS_KEY, []))
         fields = get_fields(doc)
         # a registry arm-group line ("label: description") is one arm
@@ -200,7 +214,7 @@ class RegimenBuilder:
             for offset, name in arms if arm is None else ():
                 if floor <= offset <= start:
                     arm = name
-            phase = self._inline_phase(doc, span)
+            phase = self._inline_phase(doc, span, orths)
             if phase is None:
                 for p_start, p_end, name in phases:
                     if p_start <= start < p_end and not any(p_start < o <= start for o, _ in arms):
@@ -230,7 +244,7 @@ class RegimenBuilder:
         if span.label_ == "DRUG" and normalized and normalized != "unknown":
             names = normalized.split("+")
         else:
-            names = [_clean(span.text).lower() if span.label_ == "DRUG_CLASS" or not normalized else normalized]
+            names = [_clean(_span_text(span)).lower() if span.label_ == "DRUG_CLASS" or not normalized else normalized]
         for name in names:
             entry = group["entries"].setdefault(
                 name, {"name": name, "label": span.label_, "mentions": [], "attrs": []}
@@ -272,7 +286,7 @@ class RegimenBuilder:
             for label, key in ATTRIBUTE_KEYS.items():
                 values = []
                 for attr in sorted((a for a in attrs if a.label_ == label), key=lambda a: a.start_char):
-                    value = _clean(attr.text)
+                    value = _clean(_span_text(attr))
                     if value not in values:
                         values.append(value)
                 item[key] = values
@@ -297,14 +311,14 @@ class RegimenBuilder:
             if section is None and sections and key_offsets not in frames:
                 continue
             kind = self._outcome_kind(doc, section, span) if section is not None else None
-            name = _clean(span.text)
+            name = _clean(_span_text(span))
             key = name.lower()
             item = result.setdefault(key, {"name": name, "kind": kind, "time_frames": [], "mentions": []})
             if item["kind"] is None:
                 item["kind"] = kind
             item["mentions"].append([span.start_char, span.end_char])
             for frame in sorted(frames.get(key_offsets, []), key=lambda f: f.start_char):
-                value = _clean(frame.text)
+                value = _clean(_span_text(frame))
                 if value not in item["time_frames"]:
                     item["time_frames"].append(value)
         return list(result.values())

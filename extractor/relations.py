@@ -47,6 +47,8 @@ from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Optional
 
+import numpy
+from spacy.attrs import IS_SPACE, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
@@ -69,6 +71,8 @@ CUE_WORDS = frozenset(
      "received", "given", "administered", "daily", "dose", "placebo", "combination", "each", "cycle", "cycles",
      "courses", "repeat", "until", "alone", "or", "either"}
 )
+# the coordination words counted between far-apart pairs
+_FAR_CUE_WORDS = frozenset({"and", "or", "plus", "followed", "then", "versus", "vs"}) & CUE_WORDS
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?=\n)|\n(?=\S)")
 _TIME_FRAME_LINE = re.compile(r"^\s*time ?frame\s*:\s*$", re.IGNORECASE)
 _OUTCOME_HEADER = re.compile(r"Outcome Measurement:", re.IGNORECASE)
@@ -118,7 +122,7 @@ class _DocContext:
             self.section_of[start:end] = repeat(label, end - start)
             self.section_index[start:end] = repeat(index, end - start)
         # lowercase forms of the tokens, None for whitespace tokens
-        self.lowers = [None if t.is_space else t.lower_ for t in doc]
+        self.lowers = _lowers(doc)
         self.labelled = [(e, e.label_) for e in ents]
         self.starts = [e.start for e in ents]
         self.names = {}
@@ -140,6 +144,7 @@ class _DocContext:
         self.head_starts = [h.start for h in self.heads]
         self._line_texts: dict[int, str] = {}
         self._bare_lines: dict[int, str] = {}
+        self._head_facts: dict[tuple[int, int], tuple] = {}
 
     def previous_drugless_end(self, attr: Span) -> int:
         """End of the previous attribute of ``attr``'s label in a sentence without
@@ -171,6 +176,25 @@ class _DocContext:
         """Every token of ``doc[start:end]`` is a coordinator or whitespace."""
         lowers = self.lowers
         return all(lowers[i] is None or lowers[i] in COORDINATORS for i in range(start, end))
+
+    def head_facts(self, head: Span) -> tuple:
+        """What the features of a drug head say of it alone, once per head:
+        its role feature, whether it is an acronym, ``named_again=...`` when
+        a colon follows it (else ``None``), whether it is alone on its line,
+        and its name."""
+        key = (head.start, head.end)
+        facts = self._head_facts.get(key)
+        if facts is None:
+            head_text = self.span_text(head)
+            colon = head.end < len(self.doc) and self.lowers[head.end] == ":"
+            facts = self._head_facts[key] = (
+                f"role={self.role(head)}",
+                head.label_ == "DRUG" and len(head_text) <= 6 and head_text.isupper(),
+                f"named_again={self.named_again_on_line(head)}" if colon else None,
+                self.bare_line(head.start_char) == head_text.lower(),
+                self.name(head),
+            )
+        return facts
 
     def name(self, span: Span) -> str:
         key = (span.start, span.end)
@@ -230,6 +254,30 @@ class _DocContext:
         return bisect.bisect_left(positions, end) - bisect.bisect_left(positions, start)
 
 
+# string of each LOWER hash seen (a hash names one string in every vocab);
+# 0 stands for a whitespace token
+_LOWER_STRINGS: dict[int, str | None] = {0: None}
+
+
+def _lowers(doc: Doc) -> list[str | None]:
+    """``[None if t.is_space else t.lower_ for t in doc]`` from two attribute
+    arrays, without making a ``Token`` per token."""
+    if not len(doc):
+        return []
+    array = doc.to_array([LOWER, IS_SPACE])
+    ids = numpy.where(array[:, 1] != 0, 0, array[:, 0]).tolist()
+    try:
+        return list(map(_LOWER_STRINGS.__getitem__, ids))
+    except KeyError:
+        if len(_LOWER_STRINGS) > 200_000:
+            _LOWER_STRINGS.clear()
+            _LOWER_STRINGS[0] = None
+        strings = doc.vocab.strings
+        for key in set(ids) - _LOWER_STRINGS.keys():
+            _LOWER_STRINGS[key] = strings[key]
+        return list(map(_LOWER_STRINGS.__getitem__, ids))
+
+
 def _role(span: Span) -> str | None:
     return getattr(span._, "extractor_role", None)
 
@@ -240,34 +288,39 @@ def _name(span: Span) -> str:
 
 def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
     """Binary features of one (attribute, head) candidate pair."""
-    doc = ctx.doc
     label = attr.label_
-    head_before = head.end <= attr.start
+    attr_start, head_start = attr.start, head.start
+    head_before = head.end <= attr_start
     direction = "hb" if head_before else "ha"
-    left, right = (head, attr) if head_before else (attr, head)
-    gap_start, gap_end = left.end, right.start
-    char_start, char_end = left.end_char, right.start_char
+    if head_before:
+        gap_start, gap_end = head.end, attr_start
+        char_start, char_end = head.end_char, attr.start_char
+    else:
+        gap_start, gap_end = attr.end, head_start
+        char_start, char_end = attr.end_char, head.start_char
     token_distance = max(0, gap_end - gap_start)
-    heads = ctx.endpoints if label == "TIMEFRAME" else ctx.heads
     inside = ctx.between(gap_start, gap_end)
     head_labels = ("ENDPOINT",) if label == "TIMEFRAME" else DRUG_LABELS
     heads_between = [e for e, l in inside if l in head_labels]
     same_between = [e for e, l in inside if l == label]
     other_attr_between = [e for e, l in inside if l not in DRUG_LABELS and l != "ENDPOINT" and l != label]
-    sentences_between = abs(ctx.sent_of[attr.start] - ctx.sent_of[head.start])
+    sent_of = ctx.sent_of
+    attr_sent = sent_of[attr_start]
+    sentences_between = abs(attr_sent - sent_of[head_start])
     newlines = ctx._count(ctx.newlines, char_start, char_end)
     pipes = ctx._count(ctx.pipes, char_start, char_end)
     paragraphs = ctx._count(ctx.paragraph_breaks, char_start, char_end)
-    same_section = ctx.section_index[attr.start] == ctx.section_index[head.start]
-    section = ctx.section_of[attr.start] or "none"
-    lowers = ctx.lowers
-    words = [lowers[i] for i in range(gap_start, gap_end) if lowers[i] is not None]
+    same_section = ctx.section_index[attr_start] == ctx.section_index[head_start]
+    section = ctx.section_of[attr_start] or "none"
+    words = [w for w in ctx.lowers[gap_start:gap_end] if w is not None]
+    distinct = set(words)
+    n_heads, n_same = len(heads_between), len(same_between)
     feats = [
         "bias",
         f"dir={direction}",
         f"dist={direction}{_bucket(token_distance, (0, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80))}",
-        f"rank={direction}{min(len(heads_between), 4)}",
-        f"same_between={direction}{min(len(same_between), 3)}",
+        f"rank={direction}{min(n_heads, 4)}",
+        f"same_between={direction}{min(n_same, 3)}",
         f"other_attr_between={_bucket(len(other_attr_between), (0, 1, 2, 4))}",
         f"sentences={_bucket(sentences_between, (0, 1, 2, 3, 5))}",
         f"newlines={_bucket(newlines, (0, 1, 2, 4))}",
@@ -278,57 +331,53 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
         f"head_label={head.label_}",
     ]
     if sentences_between == 0:
-        feats.append(f"same_sentence_rank={direction}{min(len(heads_between), 3)}")
+        feats.append(f"same_sentence_rank={direction}{min(n_heads, 3)}")
     feats.append(
-        f"combo={direction}|rank={min(len(heads_between), 2)}|same={min(len(same_between), 2)}"
+        f"combo={direction}|rank={min(n_heads, 2)}|same={min(n_same, 2)}"
         f"|sent={min(sentences_between, 2)}|lines={min(newlines, 1)}"
     )
-    feats.append(f"combo_dist={direction}|rank={min(len(heads_between), 2)}|{_bucket(token_distance, (2, 5, 10, 20, 40))}")
+    feats.append(f"combo_dist={direction}|rank={min(n_heads, 2)}|{_bucket(token_distance, (2, 5, 10, 20, 40))}")
     for punct in (";", ":", "(", ")", ".", ",", "|"):
-        if punct in words:
+        if punct in distinct:
             feats.append(f"between_has={punct}")
     if token_distance <= 12:
-        feats.extend(f"between_word={w}" for w in set(words) if w in CUE_WORDS)
+        feats.extend(f"between_word={w}" for w in distinct if w in CUE_WORDS)
     else:
-        feats.extend(f"between_cue_far={w}" for w in set(words) if w in CUE_WORDS and w in {"and", "or", "plus", "followed", "then", "versus", "vs"})
+        feats.extend(f"between_cue_far={w}" for w in distinct if w in _FAR_CUE_WORDS)
     if words:
         feats.append(f"first_between={words[0] if words[0] in CUE_WORDS or not words[0].isalnum() else 'W'}")
         feats.append(f"last_between={words[-1] if words[-1] in CUE_WORDS or not words[-1].isalnum() else 'W'}")
     if label != "TIMEFRAME":
-        attr_sent = ctx.sent_of[attr.start]
         feats.append(f"attr_sentence_has_drug={attr_sent in ctx.sent_has_head}")
-        role = ctx.role(head)
-        feats.append(f"role={role}")
-        head_text = ctx.span_text(head)
-        if head.label_ == "DRUG" and len(head_text) <= 6 and head_text.isupper():
+        role, acronym, named_again, alone, name = ctx.head_facts(head)
+        feats.append(role)
+        if acronym:
             feats.append("head_acronym")
-        if head.end < len(doc) and doc[head.end].text == ":":
+        if named_again is not None:
             # an arm or intervention label "Drug: ..." gets the links only
             # when its description does not name the drug again
-            feats.append(f"head_colon={direction}|named_again={ctx.named_again_on_line(head)}")
-        if ctx.bare_line(head.start_char) == head_text.lower():
+            feats.append(f"head_colon={direction}|{named_again}")
+        if alone:
             feats.append(f"head_alone_on_line={direction}|lines={_bucket(newlines, (0, 1, 2))}")
-        attr_line = ctx.line_of(attr.start_char)
-        if newlines and attr_line in ctx.lines_with_head:
+        if newlines and ctx.line_of(attr.start_char) in ctx.lines_with_head:
             # list items and one-field lines: the attribute's own line names a drug
             feats.append(f"other_line_while_own_line_has_drug={direction}")
-        attr_sent = ctx.sent_of[attr.start]
+        named_between = any(ctx.name(h) == name for h in heads_between)
         if attr_sent not in ctx.sent_has_head:
             previous = ctx.previous_head_sentence(attr_sent)
-            in_previous = previous is not None and ctx.sent_of[head.start] == previous
+            in_previous = previous is not None and sent_of[head_start] == previous
             cut = ctx.previous_drugless_end(attr)
             feats.extend([
                 f"drugless_sentence|{direction}|after_previous_same={head.start_char >= cut}",
-                f"drugless_sentence|{direction}|last_of_name={not any(ctx.name(h) == ctx.name(head) for h in heads_between)}"
+                f"drugless_sentence|{direction}|last_of_name={not named_between}"
                 f"|paragraphs={min(paragraphs, 1)}",
                 f"drugless_sentence|{direction}",
                 f"drugless_sentence|previous_drug_sentence={in_previous}|{direction}",
                 f"drugless_sentence|previous_drug_sentence={in_previous}|paragraphs={min(paragraphs, 1)}",
                 f"drugless_sentence|sentences={_bucket(sentences_between, (1, 2, 3, 5))}",
-                f"drugless_sentence|same_between={min(len(same_between), 2)}|{direction}",
+                f"drugless_sentence|same_between={min(n_same, 2)}|{direction}",
             ])
-        name = ctx.name(head)
-        if any(ctx.name(h) == name for h in heads_between):
+        if named_between:
             feats.append(f"same_name_between={direction}")
         # head begins a coordination of heads that ends right before the attribute
         if head_before:
@@ -347,15 +396,16 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
                 for a, b in zip([attr] + attrs_between, attrs_between + [head])
             ):
                 feats.append("coordinated_attributes_before_head")
-            earlier = ctx.first_head_end.get(ctx.sent_of[attr.start], attr.start + 1) <= attr.start
+            earlier = ctx.first_head_end.get(attr_sent, attr_start + 1) <= attr_start
             feats.append(f"sentence_head_before={earlier}")
     else:
         feats.append(f"endpoint_same_item={pipes == 0 and newlines == 0}")
         if _TIME_FRAME_LINE.match(_line_before(ctx.text, attr.start_char)):
             block = not _OUTCOME_HEADER.search(ctx.text, char_start, char_end)
             feats.append(f"report_time_frame|{direction}|same_block={block}")
-    feats.append(f"rule_link={(attr.start, attr.end, head.start, head.end) in ctx.rule_links}")
-    return [f"{label}|{f}" for f in feats] + [f for f in feats if f != "bias"]
+    feats.append(f"rule_link={(attr_start, attr.end, head_start, head.end) in ctx.rule_links}")
+    prefix = label + "|"
+    return [prefix + f for f in feats] + feats[1:]  # feats[0] is "bias"
 
 
 def rule_links(doc: Doc, ents: list[Span], starts: list[int] | None = None,

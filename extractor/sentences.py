@@ -38,6 +38,13 @@ def _starts_item(token_text: str, next_text: str) -> bool:
 class TrialSentencizer:
     def __init__(self, name: str = "extractor_sentences"):
         self.name = name
+        # whether the whitespace string of an ORTH hash holds a line break
+        self._breaks: dict[int, bool] = {}
+
+    @staticmethod
+    def _end_ids(strings) -> tuple[list[int], int]:
+        """Hashes of the sentence-end marks and of the ideographic full stop."""
+        return [strings.as_int(mark) for mark in sorted(SENTENCE_END)], strings.as_int("。")
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
@@ -50,19 +57,34 @@ class TrialSentencizer:
         orth = array[:, 0]
         is_space = array[:, 2].astype(bool)
         strings = doc.vocab.strings
-        end_ids = numpy.array([strings.as_int(mark) for mark in SENTENCE_END], dtype=numpy.uint64)
+        end_ids, full_stop = self._end_ids(strings)
         # a sentence end followed by a space (or an ideographic full stop), then a word
-        ends = numpy.isin(orth[:-1], end_ids) & ((array[:-1, 1] != 0) | (orth[:-1] == strings.as_int("。")))
+        ends = numpy.zeros(n - 1, dtype=bool)
+        for end_id in end_ids:
+            ends |= orth[:-1] == end_id
+        ends &= (array[:-1, 1] != 0) | (orth[:-1] == full_stop)
         after_end = numpy.flatnonzero(ends & ~is_space[1:]) + 1
         # the last non-space token at or before each position
         positions = numpy.arange(n)
         last_word_at = numpy.maximum.accumulate(numpy.where(is_space, -1, positions)).tolist()
-        events = [(int(i), False) for i in numpy.flatnonzero(is_space)]
+        orth = orth.tolist()
+        # whitespace tokens holding a line break (the others start nothing)
+        breaks = self._breaks
+        if len(breaks) > 100_000:
+            breaks.clear()
+        events = []
+        for i in numpy.flatnonzero(is_space).tolist():
+            key = orth[i]
+            has_break = breaks.get(key)
+            if has_break is None:
+                has_break = breaks[key] = "\n" in strings[key]
+            if has_break:
+                events.append((i, False))
         events += [(int(i), True) for i in after_end]
         events.sort()
 
         def text(i: int) -> str:
-            return strings[int(orth[i])] if 0 <= i < n else ""
+            return strings[orth[i]] if 0 <= i < n else ""
 
         starts = [0]  # increasing token indices
         for i, is_word in events:

@@ -26,6 +26,8 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
+from .extensions import remember_text
+
 FULLWIDTH_PUNCT = "（）［］【】：，；、。！？｜"
 
 
@@ -51,6 +53,13 @@ class TrialTokenizer(Tokenizer):
     MAX_RUN = 1000
 
     def __call__(self, string):
+        # the doc's text is its input: components read it through
+        # ``extensions.doc_text`` instead of rebuilding it from the tokens
+        doc = self._tokenize_string(string)
+        remember_text(doc, string)
+        return doc
+
+    def _tokenize_string(self, string):
         if len(string) <= self.MAX_RUN or max(map(len, string.split()), default=0) <= self.MAX_RUN:
             return super().__call__(string)
         cuts = [0]
