@@ -508,6 +508,40 @@ def stage_two_features(pairs: list[tuple[Span, Span]], probabilities: list[float
     return result
 
 
+def _share_drugless_timing(doc: Doc, ents: list[Span], scored: list, threshold: float, given: dict) -> list:
+    """A DURATION in a sentence without a drug (``Courses repeat every 21
+    days for 4 courses``) that the model links to a drug of an earlier
+    sentence links to every drug of that sentence (the guide: it is stated
+    for the drugs of its paragraph), not to some of them."""
+    starts = sentence_starts(doc)
+    if starts is None:
+        return scored
+    sentence = {}
+
+    def sentence_of(span: Span) -> int:
+        if span.start not in sentence:
+            sentence[span.start] = bisect.bisect_right(starts, span.start) - 1
+        return sentence[span.start]
+
+    head_sentences = {sentence_of(e) for e in ents if e.label_ in DRUG_LABELS}
+    linked_sentences: dict[tuple[int, int], set[int]] = {}
+    for attr, head, probability in scored:
+        # (schedules too cost Schedule-Drug F1 on train and dev: annotators link
+        # a drugless schedule to fewer drugs than the guide's rule would)
+        if (attr.label_ == "DURATION" and probability >= threshold
+                and (attr.start, attr.end) not in given and sentence_of(attr) not in head_sentences):
+            linked_sentences.setdefault((attr.start, attr.end), set()).add(sentence_of(head))
+    if not linked_sentences:
+        return scored
+    shared = []
+    for attr, head, probability in scored:
+        if probability < threshold and head.label_ == "DRUG" and sentence_of(head) in linked_sentences.get(
+                (attr.start, attr.end), ()):
+            probability = threshold
+        shared.append((attr, head, probability))
+    return shared
+
+
 def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple[Span, Span]]:
     """(attribute, head) pairs worth scoring: same section, within ``max_distance`` tokens."""
     sections = list(doc.spans.get(SECTIONS_KEY, []))
@@ -702,7 +736,9 @@ class RelationLinker:
         threshold = self.threshold
         ents = get_entities(doc)
         given = {**_label_line_heads(doc, ents), **_given_line_heads(doc, ents)}
-        for attr, head, probability in self.scored_pairs(doc, ents):
+        scored = self.scored_pairs(doc, ents)
+        scored = _share_drugless_timing(doc, ents, scored, threshold, given)
+        for attr, head, probability in scored:
             key = (attr.start, attr.end)
             if key in given:
                 probability = 1.0 if head in given[key] else 0.0
