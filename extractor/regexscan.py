@@ -1,0 +1,333 @@
+"""Faster ``finditer`` for regular expressions that open with a lookbehind.
+
+Python's ``re`` skips quickly to the possible start of a match only when the
+expression opens with a literal or a character class; an expression that
+opens with a lookbehind (``(?<![\\w-])daily``) or an alternation of
+case-insensitive words is tried, in full, at every position of the text.
+
+:class:`Scanner` derives from the parsed expression, once, the set of
+characters a match can start with (its *first characters*) and compiles a
+small scanning expression: that class, case-sensitive so that ``re`` can skip
+to it, followed by the expression's leading lookbehinds re-anchored one
+character later.  The scanning expression finds every position where a match
+can start; the expression itself is then tried only there.  The matches are
+exactly those of ``regex.finditer(text)``: the same leftmost matches, tried
+in the same order from the end of the previous one.  An expression the
+analysis cannot bound (one that can match the empty string, or starts with
+``.``/``[^...]``) is run with plain ``finditer``.
+
+The first characters of a case-insensitive expression are computed for ASCII
+characters only; every non-ASCII character is a candidate start (rare in the
+texts, and always correct whatever the case folding of the Python version).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterator
+
+try:  # Python 3.11
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_ZERO_WIDTH = {_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT}
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | (
+    {_sre.POSSESSIVE_REPEAT} if hasattr(_sre, "POSSESSIVE_REPEAT") else set()
+)
+_CATEGORIES = {
+    _sre.CATEGORY_DIGIT: r"\d",
+    _sre.CATEGORY_NOT_DIGIT: r"\D",
+    _sre.CATEGORY_SPACE: r"\s",
+    _sre.CATEGORY_NOT_SPACE: r"\S",
+    _sre.CATEGORY_WORD: r"\w",
+    _sre.CATEGORY_NOT_WORD: r"\W",
+}
+_ASCII = [chr(code) for code in range(128)]
+_ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
+
+
+class _Unbounded(Exception):
+    """The analysis cannot bound where a match starts."""
+
+
+class _TooMany(Exception):
+    """Too many prefixes: try shorter ones."""
+
+
+# a source that changes flags inside the expression (``(?i)``, ``(?-i:...)``)
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]*-?[aiLmsux]+[:)]")
+# at most this many prefixes per expression, and this many analysis steps
+MAX_PREFIXES = 400
+MAX_STEPS = 40000
+
+
+def _render(op, av) -> str | None:
+    """Source of one character-consuming item, case-sensitive as parsed."""
+    if op is _sre.LITERAL:
+        return re.escape(chr(av))
+    if op is _sre.NOT_LITERAL:
+        return f"[^{re.escape(chr(av))}]"
+    if op is _sre.IN:
+        parts = []
+        for kind, value in av:
+            if kind is _sre.NEGATE and not parts:
+                parts.append("^")
+            elif kind is _sre.LITERAL:
+                parts.append(re.escape(chr(value)))
+            elif kind is _sre.RANGE:
+                parts.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+            elif kind is _sre.CATEGORY and value in _CATEGORIES:
+                parts.append(_CATEGORIES[value])
+            else:
+                return None
+        return f"[{''.join(parts)}]"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _ascii_class(source: str, flags: int, lowered: bool) -> str:
+    """A case-sensitive class of the ASCII characters ``source`` matches with
+    ``flags`` (only lower-case letters for a lowered text), plus every
+    non-ASCII character."""
+    regex = re.compile(source, flags)
+    # written as the ASCII characters it excludes: a class over the whole of
+    # Unicode takes ``re`` long to compile
+    excluded = [c for c in _ASCII if not regex.fullmatch(c) or (lowered and c != c.lower())]
+    return "[^" + "".join(re.escape(c) for c in excluded) + "]"
+
+
+def _atom(op, av, mode: str, flags: int) -> str | None:
+    """A case-sensitive class for one consuming item of the expression.
+
+    ``exact``: the expression is case-sensitive, scanned in its own text;
+    ``lower``: case-insensitive, scanned in the lower-cased text of a
+    document whose non-ASCII characters have no case; ``fold``:
+    case-insensitive, scanned in its own text."""
+    source = _render(op, av)
+    if source is None:
+        return None
+    if mode == "exact":
+        return source
+    if mode == "lower" and op is _sre.LITERAL and av < 128:
+        return re.escape(chr(av).lower())
+    return _ascii_class(source, flags & ~re.DEBUG, mode == "lower")
+
+
+def _prefixes(items, flags: int, mode: str, length: int) -> set[tuple[str, ...]]:
+    """Sequences of at most ``length`` classes, one of which every match of
+    the parsed expression starts with (a sequence shorter than ``length``
+    stops where the analysis stops: it only says less)."""
+    found: set[tuple[str, ...]] = set()
+    steps = 0
+
+    def walk(items, index: int, prefix: tuple[str, ...], rest: tuple, size: int) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > MAX_STEPS or len(found) > MAX_PREFIXES:
+            raise _TooMany
+        if size >= length:
+            found.add(prefix)
+            return
+        if index == len(items):
+            if rest:
+                walk(rest[-1][0], rest[-1][1], prefix, rest[:-1], size)
+            else:
+                found.add(prefix)  # the end of the expression
+            return
+        op, av = items[index]
+        after = rest + ((items, index + 1),)
+        if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN):
+            atom = _atom(op, av, mode, flags)
+            if atom is None:
+                found.add(prefix)
+            else:
+                walk(items, index + 1, prefix + (atom,), rest, size + 1)
+        elif op in _ZERO_WIDTH:
+            walk(items, index + 1, prefix, rest, size)
+        elif op is _sre.SUBPATTERN:
+            _group, add_flags, del_flags, pattern = av
+            if add_flags or del_flags:
+                found.add(prefix)
+            else:
+                walk(pattern, 0, prefix, after, size)
+        elif op is _sre.BRANCH:
+            for alternative in av[1]:
+                walk(alternative, 0, prefix, after, size)
+        elif op in _REPEATS:
+            low, high, pattern = av
+            if low == 0 or high == 0:
+                walk(items, index + 1, prefix, rest, size)
+            if high == 0:
+                return
+            if high > 1 and len(pattern) == 1 and pattern[0][0] in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN):
+                # a run of one class (``\\s{0,24}``, ``\\d+``): one character,
+                # then the rest of the run as one element
+                atom = _atom(pattern[0][0], pattern[0][1], mode, flags)
+                if atom is None:
+                    found.add(prefix)
+                    return
+                more = f"{{{max(low - 1, 0)},}}" if high == _sre.MAXREPEAT else f"{{{max(low - 1, 0)},{high - 1}}}"
+                walk(items, index + 1, prefix + (atom, atom + more), rest, size + 1)
+            elif high == 1:
+                walk(pattern, 0, prefix, after, size)
+            elif high > 1:
+                # one repetition, then the others (at least ``low - 1``) and the rest
+                again = (op, (max(low - 1, 0), high if high == _sre.MAXREPEAT else high - 1, pattern))
+                walk(pattern, 0, prefix, rest + (([again] + list(items[index + 1:]), 0),), size)
+        elif _ATOMIC is not None and op is _ATOMIC:
+            walk(av, 0, prefix, after, size)
+        else:
+            found.add(prefix)  # anything else: the prefix ends here
+
+    walk(list(items), 0, (), (), 0)
+    return found
+
+
+def _alternatives(sequences: set[tuple[str, ...]]) -> str:
+    """One expression matching a prefix of each sequence of classes, the
+    sequences merged on their common starts; ``""`` when one is empty."""
+    if () in sequences:
+        return ""
+    groups: dict[str, set[tuple[str, ...]]] = {}
+    for sequence in sequences:
+        groups.setdefault(sequence[0], set()).add(sequence[1:])
+    branches = [atom + _alternatives(rest) for atom, rest in sorted(groups.items())]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _group_end(source: str, start: int) -> int:
+    """Index just after the parenthesis closing the group opened at ``start``."""
+    depth = 0
+    index = start
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index += 1
+            if source[index:index + 1] == "^":
+                index += 1
+            if source[index:index + 1] == "]":
+                index += 1
+            while index < len(source) and source[index] != "]":
+                index += 2 if source[index] == "\\" else 1
+            index += 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    raise _Unbounded
+
+
+def _leading_lookbehinds(source: str) -> list[str]:
+    """The lookbehinds the expression's source opens with, each re-anchored
+    one character later (``(?<!X)`` -> ``(?<!(?:X)[\\s\\S])``)."""
+    found = []
+    position = 0
+    while source.startswith(("(?<!", "(?<="), position):
+        end = _group_end(source, position)
+        body = source[position + 4:end - 1]
+        found.append(f"{source[position:position + 4]}(?:{body})[\\s\\S])")
+        position = end
+    return found
+
+
+def _build(regex: re.Pattern[str], mode: str, max_length: int) -> re.Pattern[str] | None:
+    """The scanning expression of ``regex`` for ``mode`` (see :func:`_atom`)."""
+    parsed = _sre_parse.parse(regex.pattern, regex.flags)
+    flags = parsed.state.flags
+    items = parsed.data if hasattr(parsed, "data") else parsed
+    for length in range(max_length, 0, -1):
+        try:
+            prefixes = _prefixes(items, flags, mode, length)
+        except _TooMany:
+            continue
+        break
+    else:
+        return None
+    if not prefixes or () in prefixes:
+        return None  # a match may start anywhere (or be empty)
+    union = "|".join(sorted({p[0] for p in prefixes}))
+    first = _ascii_class(union, 0, False)
+    lookbehinds = _leading_lookbehinds(regex.pattern)
+    scoped = "(?i:{})" if flags & re.IGNORECASE else "(?:{})"
+    source = first + "".join(scoped.format(lookbehind) for lookbehind in lookbehinds)
+    # the rest of each prefix, after the first character it goes with
+    by_first: dict[str, set[tuple[str, ...]]] = {}
+    for prefix in prefixes:
+        by_first.setdefault(prefix[0], set()).add(prefix[1:])
+    checks = []
+    for atom, tails in sorted(by_first.items()):
+        rest = _alternatives(tails)
+        checks.append(f"(?<={atom})" + (f"(?={rest})" if rest else ""))
+    if len(checks) > 1 or "(?=" in checks[0]:
+        source += "(?:" + "|".join(checks) + ")"
+    return re.compile(source, flags & (re.ASCII | re.UNICODE | re.DOTALL | re.MULTILINE))
+
+
+class Scanner:
+    """``finditer`` of one compiled expression, tried only where it can start."""
+
+    def __init__(self, regex: re.Pattern[str], max_length: int = 6):
+        self.regex = regex
+        self.scanner: re.Pattern[str] | None = None  # in the text itself
+        self.lower_scanner: re.Pattern[str] | None = None  # in its lower-cased text
+        usable = isinstance(regex.pattern, str) and not regex.flags & (re.VERBOSE | re.LOCALE)
+        if not usable:
+            return
+        ignore_case = bool(regex.flags & re.IGNORECASE)
+        try:
+            self.scanner = _build(regex, "fold" if ignore_case else "exact", 1 if ignore_case else max_length)
+            if ignore_case and not _INLINE_FLAGS.search(regex.pattern):
+                self.lower_scanner = _build(regex, "lower", max_length)
+        except (_Unbounded, re.error, RecursionError):
+            self.scanner = self.lower_scanner = None
+
+    def finditer(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
+        """The matches of ``regex.finditer(text)``; ``lowered`` is
+        :func:`plain_lower` of ``text`` (``None`` when it has none)."""
+        scanner, scanned = self.scanner, text
+        if lowered is not None and self.lower_scanner is not None:
+            scanner, scanned = self.lower_scanner, lowered
+        if scanner is None:
+            yield from self.regex.finditer(text)
+            return
+        search = scanner.search
+        match = self.regex.match
+        position = 0
+        while True:
+            candidate = search(scanned, position)
+            if candidate is None:
+                return
+            start = candidate.start()
+            found = match(text, start)
+            if found is None:
+                position = start + 1
+            else:
+                yield found
+                position = found.end()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def plain_lower(text: str) -> str | None:
+    """``text`` lower-cased, when only its ASCII letters have case (then a
+    case-insensitive expression of ASCII letters matches at the same offsets
+    in both); ``None`` otherwise."""
+    if text.isascii():
+        return text.lower()
+    for char in set(_NON_ASCII.findall(text)):
+        if char.lower() != char or char.upper() != char:
+            return None
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None

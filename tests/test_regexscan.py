@@ -1,0 +1,112 @@
+"""regexscan: the scanned ``finditer`` finds exactly the matches of ``re``."""
+
+import random
+import re
+
+import pytest
+
+from extractor.attributes import AttributeTagger
+from extractor.regexscan import Scanner, plain_lower
+
+TEXTS = [
+    "Cisplatin 75 mg/m2 IV on Day 1 every 3 weeks, twice daily on days 1-14 of each 21-day cycle.",
+    "bidaily daily DAILY Daily twice-daily Once Daily; 2 x 500 mg PO BID (QD) q12h for up to 6 months",
+    "Overall Survival (OS), progression-free\r\n      survival, time to progression at 12 weeks\n",
+    "\r\n      after surgery  \r\n\r\n    following chemotherapy and radiotherapy",
+    "İNTRAVENOUS ıntravenous ſubcutaneous \u212aG µg μg 5 µg 10\u00a0mg – ≥ 3 × 2 mg",
+    "AUC 5 AUC=6 3 AUC, 1.5 mg/kg, 10,000 IU, 4-6 weeks, weeks 1, 2 and 4, days 1, 8, and 15",
+    "",
+    "x",
+    "mg mg mg 1 1 1 ---  ( ) | , .",
+]
+
+
+def _tagger_regexes():
+    tagger = AttributeTagger(None)
+    tagger.initialize()
+    regexes = [regex for _label, _entry, regex in tagger._compiled]
+    regexes += tagger._endpoint_regexes
+    regexes += list(tagger._ctx.values())
+    return regexes
+
+
+REGEXES = _tagger_regexes()
+
+
+def _spans(matches):
+    return [(m.start(), m.end(), m.group(0)) for m in matches]
+
+
+def _fuzz_texts(count: int = 60) -> list[str]:
+    """Random texts made of the words, numbers, spaces and punctuation the
+    expressions look for (fixed seed)."""
+    pieces = ["daily", "Daily", "every", "3", "21", "1.5", "mg", "/m2", "weeks", "week", "days", "Day",
+              "cycle", "of", "the", "each", "twice", "once", "IV", "PO", "oral", "orally", "after", "surgery",
+              "overall survival", "OS", "(PFS)", "at", "baseline", "up to", "to", "-", ",", ".", ";", "(", ")",
+              " ", "  ", "\r\n      ", "\n", "ı", "İ", "µ", "≥", "x", "×", "AUC", "=", "q12h", "bid", "BID"]
+    rng = random.Random(9)
+    return ["".join(rng.choice(pieces) + rng.choice(["", " ", " ", "-"]) for _ in range(rng.randint(1, 60)))
+            for _ in range(count)]
+
+
+@pytest.mark.parametrize("regex", REGEXES, ids=lambda r: r.pattern[:40])
+def test_same_matches_as_finditer(regex):
+    scanner = Scanner(regex)
+    for text in TEXTS + _fuzz_texts():
+        expected = _spans(regex.finditer(text))
+        assert _spans(scanner.finditer(text)) == expected, text
+        assert _spans(scanner.finditer(text, plain_lower(text))) == expected, text
+
+
+def test_the_data_patterns_are_scanned():
+    """The analysis bounds where the attribute patterns can start (none
+    falls back to the plain ``finditer``)."""
+    tagger = AttributeTagger(None)
+    tagger.initialize()
+    assert all(scanner.scanner is not None for scanner in tagger._scanners)
+    assert all(scanner.scanner is not None for scanner in tagger._endpoint_scanners)
+
+
+def test_lookbehind_and_overlapping_candidates():
+    scanner = Scanner(re.compile(r"(?<![\w-])(?:daily|dd)(?![\w-])", re.I))
+    assert _spans(scanner.finditer("bidaily ddaily daily-x DAILY", "bidaily ddaily daily-x daily")) == [
+        (23, 28, "DAILY")
+    ]
+    # a candidate inside the previous match is not tried again (finditer's rule)
+    scanner = Scanner(re.compile(r"a\d+"))
+    assert _spans(scanner.finditer("a1a2 aa3")) == [(0, 2, "a1"), (2, 4, "a2"), (6, 8, "a3")]
+
+
+def test_case_folding_outside_ascii():
+    """``re`` folds the Kelvin sign to ``k`` and ``ſ`` to ``s``: texts with
+    such letters are scanned in their own case."""
+    regex = re.compile(r"(?<!\w)ks\b", re.I)
+    text = "\u212a\u017f KS ks"
+    assert plain_lower(text) is None
+    assert _spans(Scanner(regex).finditer(text, plain_lower(text))) == _spans(regex.finditer(text))
+    assert len(_spans(regex.finditer(text))) == 3
+
+
+def test_expressions_that_can_match_empty_are_not_scanned():
+    regex = re.compile(r"a*")
+    scanner = Scanner(regex)
+    assert scanner.scanner is None
+    assert _spans(scanner.finditer("baab")) == _spans(regex.finditer("baab"))
+
+
+def test_plain_lower():
+    assert plain_lower("Daily 5 MG") == "daily 5 mg"
+    assert plain_lower("≥ 5 mg – 3\u00a0×") == "≥ 5 mg – 3\u00a0×"  # non-ASCII without case
+    assert plain_lower("5 µg") is None  # µ has an upper case
+    assert plain_lower("İ") is None
+
+
+def test_uncased_characters_never_match_an_ascii_letter_case_insensitively():
+    """The assumption behind ``plain_lower``: a character that has no case
+    matches no ASCII letter under ``re.IGNORECASE``."""
+    letters = re.compile("[a-z]", re.IGNORECASE)
+    uncased = "".join(
+        char for char in map(chr, range(0x80, 0x110000))
+        if not 0xD800 <= ord(char) <= 0xDFFF and char.lower() == char and char.upper() == char
+    )
+    assert letters.search(uncased) is None
