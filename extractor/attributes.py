@@ -61,7 +61,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path, filter_spans
 
 from .extensions import doc_text, get_entities, set_entities
-from .regexscan import Scanner, plain_lower
+from .regexscan import ScannerSet, plain_lower
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -98,9 +98,8 @@ class AttributeTagger:
         self.endpoint_terms: list[dict] = []
         self.context: dict = {}
         self._compiled: list[tuple[str, dict, re.Pattern[str]]] = []
-        self._scanners: list[Scanner] = []  # one per compiled pattern
         self._endpoint_regexes: list[re.Pattern[str]] = []
-        self._endpoint_scanners: list[Scanner] = []
+        self._scan: ScannerSet | None = None  # the patterns, then the endpoint names
         self._ctx: dict[str, re.Pattern[str]] = {}
 
     # -- data ---------------------------------------------------------------
@@ -144,9 +143,9 @@ class AttributeTagger:
         if exact:
             alternatives = "|".join(re.escape(n) for n in exact)
             self._endpoint_regexes.append(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"))
-        # each expression tried only where a match can start (same matches)
-        self._scanners = [Scanner(regex) for _label, _entry, regex in self._compiled]
-        self._endpoint_scanners = [Scanner(regex) for regex in self._endpoint_regexes]
+        # each expression tried only where a match can start (the same
+        # matches as its finditer), those that share a lookbehind together
+        self._scan = ScannerSet([regex for _label, _entry, regex in self._compiled] + self._endpoint_regexes)
 
     def to_disk(self, path, exclude=tuple()):
         path = ensure_path(path)
@@ -170,7 +169,8 @@ class AttributeTagger:
             self.initialize()
         view = _DocView(doc)
         text = doc_text(doc)
-        lowered = plain_lower(text)
+        found = self._scan.find_all(text, plain_lower(text))
+        pattern_matches, endpoint_matches = found[:len(self._compiled)], found[len(self._compiled):]
         candidates: list[tuple[int, int, str, int]] = []  # start, end, label, priority
         outcome_lines, measures, registry = self._outcome_lines(text, view)
         structured = (
@@ -183,8 +183,8 @@ class AttributeTagger:
         blocked = _Intervals([(s, e) for s, e, _ in structured])
         in_outcome_line = _Intervals(outcome_lines)
         schedule_atoms: list[tuple[int, int, str]] = []
-        for (label, entry, _regex), scanner in zip(self._compiled, self._scanners):
-            for match in scanner.finditer(text, lowered):
+        for (label, entry, _regex), matches in zip(self._compiled, pattern_matches):
+            for match in matches:
                 start, end = match.span()
                 if start == end or blocked.overlaps(start, end):
                     continue
@@ -202,7 +202,7 @@ class AttributeTagger:
                     candidates.append((start, end, label, 1))
         for start, end in self._merge_schedules(text, schedule_atoms):
             candidates.append((start, end, "SCHEDULE", 2))
-        for start, end in self._prose_endpoints(text, lowered, view, blocked):
+        for start, end in self._prose_endpoints(text, endpoint_matches, view, blocked):
             candidates.append((start, end, "ENDPOINT", 1))
         for start, end in self._objective_endpoints(text, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
@@ -396,12 +396,12 @@ class AttributeTagger:
         return result
 
     # -- endpoints in prose -------------------------------------------------
-    def _prose_endpoints(self, text: str, lowered: str | None, view: "_DocView",
+    def _prose_endpoints(self, text: str, endpoint_matches: list[list[re.Match[str]]], view: "_DocView",
                          blocked: "_Intervals") -> list[tuple[int, int]]:
         ctx = self._ctx
         found = []
-        for scanner in self._endpoint_scanners:
-            for match in scanner.finditer(text, lowered):
+        for matches in endpoint_matches:
+            for match in matches:
                 start, end = match.span()
                 if blocked.overlaps(start, end):
                     continue  # the outcome line's own fields win

@@ -241,8 +241,43 @@ def _leading_lookbehinds(source: str) -> list[str]:
     return found
 
 
-def _build(regex: re.Pattern[str], mode: str, max_length: int) -> re.Pattern[str] | None:
-    """The scanning expression of ``regex`` for ``mode`` (see :func:`_atom`)."""
+class _Plan:
+    """What a scanning expression is made of: the prefixes every match starts
+    with, the expression's leading lookbehinds, and its flags."""
+
+    def __init__(self, prefixes: set[tuple[str, ...]], lookbehinds: tuple[str, ...], flags: int):
+        self.prefixes = prefixes
+        self.lookbehinds = lookbehinds
+        self.flags = flags
+
+    def key(self) -> tuple:
+        """Plans with equal keys can share one scanning expression."""
+        return self.lookbehinds, self.flags
+
+    def first_class(self) -> re.Pattern[str]:
+        return re.compile(_ascii_class("|".join(sorted({p[0] for p in self.prefixes})), 0, False))
+
+    def compile(self) -> re.Pattern[str]:
+        """``[first characters]`` (case-sensitive: ``re`` skips to them), the
+        lookbehinds one character later, then the rest of the prefixes that
+        go with the first character."""
+        source = self.first_class().pattern
+        scoped = "(?i:{})" if self.flags & re.IGNORECASE else "(?:{})"
+        source += "".join(scoped.format(lookbehind) for lookbehind in self.lookbehinds)
+        by_first: dict[str, set[tuple[str, ...]]] = {}
+        for prefix in self.prefixes:
+            by_first.setdefault(prefix[0], set()).add(prefix[1:])
+        checks = []
+        for atom, tails in sorted(by_first.items()):
+            rest = _alternatives(tails)
+            checks.append(f"(?<={atom})" + (f"(?={rest})" if rest else ""))
+        if len(checks) > 1 or "(?=" in checks[0]:
+            source += "(?:" + "|".join(checks) + ")"
+        return re.compile(source, self.flags & (re.ASCII | re.UNICODE | re.DOTALL | re.MULTILINE))
+
+
+def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
+    """The scanning plan of ``regex`` for ``mode`` (see :func:`_atom`)."""
     parsed = _sre_parse.parse(regex.pattern, regex.flags)
     flags = parsed.state.flags
     items = parsed.data if hasattr(parsed, "data") else parsed
@@ -256,22 +291,7 @@ def _build(regex: re.Pattern[str], mode: str, max_length: int) -> re.Pattern[str
         return None
     if not prefixes or () in prefixes:
         return None  # a match may start anywhere (or be empty)
-    union = "|".join(sorted({p[0] for p in prefixes}))
-    first = _ascii_class(union, 0, False)
-    lookbehinds = _leading_lookbehinds(regex.pattern)
-    scoped = "(?i:{})" if flags & re.IGNORECASE else "(?:{})"
-    source = first + "".join(scoped.format(lookbehind) for lookbehind in lookbehinds)
-    # the rest of each prefix, after the first character it goes with
-    by_first: dict[str, set[tuple[str, ...]]] = {}
-    for prefix in prefixes:
-        by_first.setdefault(prefix[0], set()).add(prefix[1:])
-    checks = []
-    for atom, tails in sorted(by_first.items()):
-        rest = _alternatives(tails)
-        checks.append(f"(?<={atom})" + (f"(?={rest})" if rest else ""))
-    if len(checks) > 1 or "(?=" in checks[0]:
-        source += "(?:" + "|".join(checks) + ")"
-    return re.compile(source, flags & (re.ASCII | re.UNICODE | re.DOTALL | re.MULTILINE))
+    return _Plan(prefixes, tuple(_leading_lookbehinds(regex.pattern)), flags)
 
 
 class Scanner:
@@ -279,18 +299,22 @@ class Scanner:
 
     def __init__(self, regex: re.Pattern[str], max_length: int = 6):
         self.regex = regex
-        self.scanner: re.Pattern[str] | None = None  # in the text itself
-        self.lower_scanner: re.Pattern[str] | None = None  # in its lower-cased text
+        self.plan: _Plan | None = None  # in the text itself
+        self.lower_plan: _Plan | None = None  # in its lower-cased text
+        self.scanner: re.Pattern[str] | None = None
+        self.lower_scanner: re.Pattern[str] | None = None
         usable = isinstance(regex.pattern, str) and not regex.flags & (re.VERBOSE | re.LOCALE)
         if not usable:
             return
         ignore_case = bool(regex.flags & re.IGNORECASE)
         try:
-            self.scanner = _build(regex, "fold" if ignore_case else "exact", 1 if ignore_case else max_length)
+            self.plan = _plan(regex, "fold" if ignore_case else "exact", 1 if ignore_case else max_length)
             if ignore_case and not _INLINE_FLAGS.search(regex.pattern):
-                self.lower_scanner = _build(regex, "lower", max_length)
+                self.lower_plan = _plan(regex, "lower", max_length)
+            self.scanner = self.plan.compile() if self.plan else None
+            self.lower_scanner = self.lower_plan.compile() if self.lower_plan else None
         except (_Unbounded, re.error, RecursionError):
-            self.scanner = self.lower_scanner = None
+            self.plan = self.lower_plan = self.scanner = self.lower_scanner = None
 
     def finditer(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
         """The matches of ``regex.finditer(text)``; ``lowered`` is
@@ -315,6 +339,77 @@ class Scanner:
             else:
                 yield found
                 position = found.end()
+
+
+class _Group:
+    """Expressions whose scanning plans share their lookbehinds and flags:
+    one pass of the union of their prefixes finds every position where one
+    of them can start; each is then checked only there."""
+
+    def __init__(self, members: list[int], scanners: list[Scanner], lower: bool):
+        self.members = members
+        self.lower = lower
+        plans = [scanners[i].lower_plan if lower else scanners[i].plan for i in members]
+        union = _Plan(set().union(*(plan.prefixes for plan in plans)), plans[0].lookbehinds, plans[0].flags)
+        self.union = union.compile()
+        self.checks = [(scanners[i].lower_scanner if lower else scanners[i].scanner).match for i in members]
+        self.matches = [scanners[i].regex.match for i in members]
+        everyone = tuple(range(len(members)))
+        firsts = [plan.first_class() for plan in plans]
+        # which members can start with each ASCII character (all of them: any other)
+        self.dispatch = {c: tuple(j for j in everyone if firsts[j].fullmatch(c)) for c in _ASCII}
+        self.everyone = everyone
+
+    def run(self, text: str, scanned: str, results: list) -> None:
+        dispatch, everyone, checks, matches = self.dispatch, self.everyone, self.checks, self.matches
+        found: list[list[re.Match[str]]] = [[] for _ in self.members]
+        next_start = [0] * len(self.members)
+        for candidate in self.union.finditer(scanned):
+            start = candidate.start()
+            for j in dispatch.get(scanned[start], everyone):
+                if start < next_start[j] or checks[j](scanned, start) is None:
+                    continue
+                match = matches[j](text, start)
+                if match is not None:
+                    found[j].append(match)
+                    next_start[j] = match.end()
+        for index, matches_of in zip(self.members, found):
+            results[index] = matches_of
+
+
+class ScannerSet:
+    """``finditer`` of several expressions over one text, those that share
+    their lookbehinds scanned together: ``find_all`` returns, for each
+    expression in order, exactly the matches of its ``finditer``."""
+
+    def __init__(self, regexes: list[re.Pattern[str]], max_length: int = 6):
+        self.scanners = [Scanner(regex, max_length) for regex in regexes]
+        self.groups: list[_Group] = []
+        self.alone: list[int] = []  # scanned one by one
+        keys: dict[tuple, list[int]] = {}
+        for index, scanner in enumerate(self.scanners):
+            if scanner.lower_scanner is not None:
+                keys.setdefault(("lower",) + scanner.lower_plan.key(), []).append(index)
+            elif scanner.scanner is not None and not scanner.regex.flags & re.IGNORECASE:
+                keys.setdefault(("exact",) + scanner.plan.key(), []).append(index)
+            else:
+                self.alone.append(index)
+        for key, members in keys.items():
+            if len(members) == 1:
+                self.alone.extend(members)
+            else:
+                self.groups.append(_Group(members, self.scanners, key[0] == "lower"))
+
+    def find_all(self, text: str, lowered: str | None = None) -> list[list[re.Match[str]]]:
+        """``lowered`` is :func:`plain_lower` of ``text``."""
+        if lowered is None:
+            return [list(scanner.finditer(text)) for scanner in self.scanners]
+        results: list = [None] * len(self.scanners)
+        for group in self.groups:
+            group.run(text, lowered if group.lower else text, results)
+        for index in self.alone:
+            results[index] = list(self.scanners[index].finditer(text, lowered))
+        return results
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from extractor.attributes import AttributeTagger
-from extractor.regexscan import Scanner, plain_lower
+from extractor.regexscan import Scanner, ScannerSet, plain_lower
 
 TEXTS = [
     "Cisplatin 75 mg/m2 IV on Day 1 every 3 weeks, twice daily on days 1-14 of each 21-day cycle.",
@@ -63,8 +63,16 @@ def test_the_data_patterns_are_scanned():
     falls back to the plain ``finditer``)."""
     tagger = AttributeTagger(None)
     tagger.initialize()
-    assert all(scanner.scanner is not None for scanner in tagger._scanners)
-    assert all(scanner.scanner is not None for scanner in tagger._endpoint_scanners)
+    assert all(scanner.scanner is not None for scanner in tagger._scan.scanners)
+    assert tagger._scan.groups  # most share their lookbehind: scanned together
+
+
+def test_scanner_set_finds_what_finditer_finds():
+    scanners = ScannerSet(REGEXES)
+    for text in TEXTS + _fuzz_texts():
+        expected = [_spans(regex.finditer(text)) for regex in REGEXES]
+        assert [_spans(found) for found in scanners.find_all(text)] == expected, text
+        assert [_spans(found) for found in scanners.find_all(text, plain_lower(text))] == expected, text
 
 
 def test_lookbehind_and_overlapping_candidates():
