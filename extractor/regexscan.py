@@ -228,15 +228,14 @@ def _group_end(source: str, start: int) -> int:
     raise _Unbounded
 
 
-def _leading_lookbehinds(source: str) -> list[str]:
-    """The lookbehinds the expression's source opens with, each re-anchored
-    one character later (``(?<!X)`` -> ``(?<!(?:X)[\\s\\S])``)."""
+def _leading_lookbehinds(source: str) -> list[tuple[str, str]]:
+    """The lookbehinds the expression's source opens with, as (``(?<!`` or
+    ``(?<=``, body) pairs."""
     found = []
     position = 0
     while source.startswith(("(?<!", "(?<="), position):
         end = _group_end(source, position)
-        body = source[position + 4:end - 1]
-        found.append(f"{source[position:position + 4]}(?:{body})[\\s\\S])")
+        found.append((source[position:position + 4], source[position + 4:end - 1]))
         position = end
     return found
 
@@ -245,7 +244,7 @@ class _Plan:
     """What a scanning expression is made of: the prefixes every match starts
     with, the expression's leading lookbehinds, and its flags."""
 
-    def __init__(self, prefixes: set[tuple[str, ...]], lookbehinds: tuple[str, ...], flags: int):
+    def __init__(self, prefixes: set[tuple[str, ...]], lookbehinds: tuple[tuple[str, str], ...], flags: int):
         self.prefixes = prefixes
         self.lookbehinds = lookbehinds
         self.flags = flags
@@ -253,6 +252,19 @@ class _Plan:
     def key(self) -> tuple:
         """Plans with equal keys can share one scanning expression."""
         return self.lookbehinds, self.flags
+
+    def excluded_before(self) -> frozenset[str]:
+        """ASCII characters that rule a match out when they come right
+        before it (those of a one-character negative lookbehind)."""
+        excluded: set[str] = set()
+        for kind, body in self.lookbehinds:
+            if kind != "(?<!":
+                continue
+            if _sre_parse.parse(body, self.flags).getwidth() != (1, 1):
+                continue
+            regex = re.compile(body, self.flags & (re.IGNORECASE | re.ASCII | re.UNICODE))
+            excluded.update(c for c in _ASCII if regex.fullmatch(c))
+        return frozenset(excluded)
 
     def first_class(self) -> re.Pattern[str]:
         return re.compile(_ascii_class("|".join(sorted({p[0] for p in self.prefixes})), 0, False))
@@ -263,7 +275,8 @@ class _Plan:
         go with the first character."""
         source = self.first_class().pattern
         scoped = "(?i:{})" if self.flags & re.IGNORECASE else "(?:{})"
-        source += "".join(scoped.format(lookbehind) for lookbehind in self.lookbehinds)
+        # each lookbehind re-anchored one character later: ``(?<!X)`` -> ``(?<!(?:X)[\\s\\S])``
+        source += "".join(scoped.format(f"{kind}(?:{body})[\\s\\S])") for kind, body in self.lookbehinds)
         by_first: dict[str, set[tuple[str, ...]]] = {}
         for prefix in self.prefixes:
             by_first.setdefault(prefix[0], set()).add(prefix[1:])
@@ -342,16 +355,18 @@ class Scanner:
 
 
 class _Group:
-    """Expressions whose scanning plans share their lookbehinds and flags:
-    one pass of the union of their prefixes finds every position where one
-    of them can start; each is then checked only there."""
+    """Expressions that cannot start right after a word character (their
+    lookbehinds say so), scanned together: one pass stops only at the other
+    characters, where the union of their prefixes follows; each expression
+    is then checked only there."""
 
-    def __init__(self, members: list[int], scanners: list[Scanner], lower: bool):
+    def __init__(self, members: list[int], scanners: list[Scanner], lower: bool, excluded: frozenset[str]):
         self.members = members
         self.lower = lower
         plans = [scanners[i].lower_plan if lower else scanners[i].plan for i in members]
-        union = _Plan(set().union(*(plan.prefixes for plan in plans)), plans[0].lookbehinds, plans[0].flags)
-        self.union = union.compile()
+        prefixes = set().union(*(plan.prefixes for plan in plans))
+        before = "[^" + "".join(re.escape(c) for c in sorted(excluded)) + "]"
+        self.union = re.compile(f"{before}(?={_alternatives(prefixes)})")
         self.checks = [(scanners[i].lower_scanner if lower else scanners[i].scanner).match for i in members]
         self.matches = [scanners[i].regex.match for i in members]
         everyone = tuple(range(len(members)))
@@ -364,8 +379,9 @@ class _Group:
         dispatch, everyone, checks, matches = self.dispatch, self.everyone, self.checks, self.matches
         found: list[list[re.Match[str]]] = [[] for _ in self.members]
         next_start = [0] * len(self.members)
-        for candidate in self.union.finditer(scanned):
-            start = candidate.start()
+        starts = [0] if scanned else []  # nothing comes before the first character
+        starts += [candidate.end() for candidate in self.union.finditer(scanned)]
+        for start in starts:
             for j in dispatch.get(scanned[start], everyone):
                 if start < next_start[j] or checks[j](scanned, start) is None:
                     continue
@@ -377,28 +393,34 @@ class _Group:
             results[index] = matches_of
 
 
+# a group's members all exclude these characters before a match
+_WORD = frozenset(c for c in _ASCII if c.isalnum() or c == "_")
+
+
 class ScannerSet:
-    """``finditer`` of several expressions over one text, those that share
-    their lookbehinds scanned together: ``find_all`` returns, for each
-    expression in order, exactly the matches of its ``finditer``."""
+    """``finditer`` of several expressions over one text, those that cannot
+    start right after a word character scanned together: ``find_all``
+    returns, for each expression in order, exactly the matches of its
+    ``finditer``."""
 
     def __init__(self, regexes: list[re.Pattern[str]], max_length: int = 6):
         self.scanners = [Scanner(regex, max_length) for regex in regexes]
         self.groups: list[_Group] = []
         self.alone: list[int] = []  # scanned one by one
-        keys: dict[tuple, list[int]] = {}
+        grouped: dict[bool, list[int]] = {True: [], False: []}
         for index, scanner in enumerate(self.scanners):
-            if scanner.lower_scanner is not None:
-                keys.setdefault(("lower",) + scanner.lower_plan.key(), []).append(index)
-            elif scanner.scanner is not None and not scanner.regex.flags & re.IGNORECASE:
-                keys.setdefault(("exact",) + scanner.plan.key(), []).append(index)
+            if scanner.lower_scanner is not None and _WORD <= scanner.lower_plan.excluded_before():
+                grouped[True].append(index)
+            elif (scanner.scanner is not None and not scanner.regex.flags & re.IGNORECASE
+                  and _WORD <= scanner.plan.excluded_before()):
+                grouped[False].append(index)
             else:
                 self.alone.append(index)
-        for key, members in keys.items():
+        for lower, members in grouped.items():
             if len(members) == 1:
                 self.alone.extend(members)
-            else:
-                self.groups.append(_Group(members, self.scanners, key[0] == "lower"))
+            elif members:
+                self.groups.append(_Group(members, self.scanners, lower, _WORD))
 
     def find_all(self, text: str, lowered: str | None = None) -> list[list[re.Match[str]]]:
         """``lowered`` is :func:`plain_lower` of ``text``."""
