@@ -61,7 +61,7 @@ from spacy.tokens import Doc
 from spacy.util import ensure_path, filter_spans
 
 from .extensions import doc_text, get_entities, set_entities
-from .regexscan import ScannerSet, plain_lower
+from .regexscan import Scanner, ScannerSet, plain_lower
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -100,6 +100,7 @@ class AttributeTagger:
         self._compiled: list[tuple[str, dict, re.Pattern[str]]] = []
         self._endpoint_regexes: list[re.Pattern[str]] = []
         self._scan: ScannerSet | None = None  # the patterns, then the endpoint names
+        self._objective_scan: Scanner | None = None
         self._ctx: dict[str, re.Pattern[str]] = {}
 
     # -- data ---------------------------------------------------------------
@@ -146,6 +147,7 @@ class AttributeTagger:
         # each expression tried only where a match can start (the same
         # matches as its finditer), those that share a lookbehind together
         self._scan = ScannerSet([regex for _label, _entry, regex in self._compiled] + self._endpoint_regexes)
+        self._objective_scan = Scanner(self._ctx["endpoint_objective"])
 
     def to_disk(self, path, exclude=tuple()):
         path = ensure_path(path)
@@ -169,7 +171,8 @@ class AttributeTagger:
             self.initialize()
         view = _DocView(doc)
         text = doc_text(doc)
-        found = self._scan.find_all(text, plain_lower(text))
+        lowered = plain_lower(text)
+        found = self._scan.find_all(text, lowered)
         pattern_matches, endpoint_matches = found[:len(self._compiled)], found[len(self._compiled):]
         candidates: list[tuple[int, int, str, int]] = []  # start, end, label, priority
         outcome_lines, measures, registry = self._outcome_lines(text, view)
@@ -204,7 +207,7 @@ class AttributeTagger:
             candidates.append((start, end, "SCHEDULE", 2))
         for start, end in self._prose_endpoints(text, endpoint_matches, view, blocked):
             candidates.append((start, end, "ENDPOINT", 1))
-        for start, end in self._objective_endpoints(text, view, blocked):
+        for start, end in self._objective_endpoints(text, lowered, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
@@ -449,7 +452,8 @@ class AttributeTagger:
             found.append((start, extension.end() if extension else end))
         return found
 
-    def _objective_endpoints(self, text: str, view: "_DocView", blocked: "_Intervals") -> list[tuple[int, int]]:
+    def _objective_endpoints(self, text: str, lowered: str | None, view: "_DocView",
+                             blocked: "_Intervals") -> list[tuple[int, int]]:
         """``Determine the X`` / ``Evaluate the X`` in objectives: X, up to the
         first preposition, clause or punctuation, unless X is a vague word
         (``safety``, ``efficacy``) or names a drug."""
@@ -457,7 +461,7 @@ class AttributeTagger:
         stop = ctx["endpoint_objective_stop"]
         reject = ctx["endpoint_objective_reject"]
         found = []
-        for match in ctx["endpoint_objective"].finditer(text):
+        for match in self._objective_scan.finditer(text, lowered):
             start = match.end()
             window_end = min(len(text), start + 90)
             cut = stop.search(text, start, window_end)

@@ -117,15 +117,18 @@ def _atom(op, av, mode: str, flags: int) -> str | None:
     return _ascii_class(source, flags & ~re.DEBUG, mode == "lower")
 
 
-def _prefixes(items, flags: int, mode: str, length: int) -> set[tuple[str, ...]]:
+def _prefixes(items, flags: int, mode: str, length: int) -> tuple[set[tuple[str, ...]], bool]:
     """Sequences of at most ``length`` classes, one of which every match of
     the parsed expression starts with (a sequence shorter than ``length``
-    stops where the analysis stops: it only says less)."""
+    stops where the analysis stops: it only says less), except the matches
+    at the start of the text of an expression that opens with ``^``/``\\A``
+    (then the second value is true)."""
     found: set[tuple[str, ...]] = set()
+    at_start = False
     steps = 0
 
     def walk(items, index: int, prefix: tuple[str, ...], rest: tuple, size: int) -> None:
-        nonlocal steps
+        nonlocal steps, at_start
         steps += 1
         if steps > MAX_STEPS or len(found) > MAX_PREFIXES:
             raise _TooMany
@@ -146,6 +149,11 @@ def _prefixes(items, flags: int, mode: str, length: int) -> set[tuple[str, ...]]
                 found.add(prefix)
             else:
                 walk(items, index + 1, prefix + (atom,), rest, size + 1)
+        elif op is _sre.AT and (av is _sre.AT_BEGINNING_STRING
+                                or (av is _sre.AT_BEGINNING and not flags & re.MULTILINE)):
+            # only at the start of the text: checked there apart (a match
+            # cannot start later on this path)
+            at_start = at_start or not prefix
         elif op in _ZERO_WIDTH:
             walk(items, index + 1, prefix, rest, size)
         elif op is _sre.SUBPATTERN:
@@ -184,7 +192,7 @@ def _prefixes(items, flags: int, mode: str, length: int) -> set[tuple[str, ...]]
             found.add(prefix)  # anything else: the prefix ends here
 
     walk(list(items), 0, (), (), 0)
-    return found
+    return found, at_start
 
 
 def _alternatives(sequences: set[tuple[str, ...]]) -> str:
@@ -244,8 +252,10 @@ class _Plan:
     """What a scanning expression is made of: the prefixes every match starts
     with, the expression's leading lookbehinds, and its flags."""
 
-    def __init__(self, prefixes: set[tuple[str, ...]], lookbehinds: tuple[tuple[str, str], ...], flags: int):
+    def __init__(self, prefixes: set[tuple[str, ...]], lookbehinds: tuple[tuple[str, str], ...], flags: int,
+                 at_start: bool = False):
         self.prefixes = prefixes
+        self.at_start = at_start  # a match at the start of the text needs a check of its own
         self.lookbehinds = lookbehinds
         self.flags = flags
 
@@ -294,17 +304,19 @@ def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
     parsed = _sre_parse.parse(regex.pattern, regex.flags)
     flags = parsed.state.flags
     items = parsed.data if hasattr(parsed, "data") else parsed
+    if parsed.getwidth()[0] == 0:
+        return None  # can match the empty string: finditer's own rules
     for length in range(max_length, 0, -1):
         try:
-            prefixes = _prefixes(items, flags, mode, length)
+            prefixes, at_start = _prefixes(items, flags, mode, length)
         except _TooMany:
             continue
         break
     else:
         return None
     if not prefixes or () in prefixes:
-        return None  # a match may start anywhere (or be empty)
-    return _Plan(prefixes, tuple(_leading_lookbehinds(regex.pattern)), flags)
+        return None  # a match may start anywhere
+    return _Plan(prefixes, tuple(_leading_lookbehinds(regex.pattern)), flags, at_start)
 
 
 class Scanner:
@@ -332,15 +344,20 @@ class Scanner:
     def finditer(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
         """The matches of ``regex.finditer(text)``; ``lowered`` is
         :func:`plain_lower` of ``text`` (``None`` when it has none)."""
-        scanner, scanned = self.scanner, text
+        scanner, plan, scanned = self.scanner, self.plan, text
         if lowered is not None and self.lower_scanner is not None:
-            scanner, scanned = self.lower_scanner, lowered
+            scanner, plan, scanned = self.lower_scanner, self.lower_plan, lowered
         if scanner is None:
             yield from self.regex.finditer(text)
             return
         search = scanner.search
         match = self.regex.match
         position = 0
+        if plan.at_start and text:
+            found = match(text, 0)
+            if found is not None:
+                yield found
+                position = found.end()
         while True:
             candidate = search(scanned, position)
             if candidate is None:
@@ -409,10 +426,11 @@ class ScannerSet:
         self.alone: list[int] = []  # scanned one by one
         grouped: dict[bool, list[int]] = {True: [], False: []}
         for index, scanner in enumerate(self.scanners):
-            if scanner.lower_scanner is not None and _WORD <= scanner.lower_plan.excluded_before():
+            if scanner.lower_scanner is not None and _WORD <= scanner.lower_plan.excluded_before() \
+                    and not scanner.lower_plan.at_start:
                 grouped[True].append(index)
             elif (scanner.scanner is not None and not scanner.regex.flags & re.IGNORECASE
-                  and _WORD <= scanner.plan.excluded_before()):
+                  and _WORD <= scanner.plan.excluded_before() and not scanner.plan.at_start):
                 grouped[False].append(index)
             else:
                 self.alone.append(index)

@@ -95,6 +95,15 @@ def test_case_folding_outside_ascii():
     assert len(_spans(regex.finditer(text))) == 3
 
 
+@pytest.mark.parametrize("source", [r"^ab|cd", r"\Aab|(?:x|^)y", r"(?m)^ab|cd", r"(?:^|[.:]\s+)(?:ab|cd)\s"])
+def test_expressions_anchored_at_the_start(source):
+    regex = re.compile(source, re.IGNORECASE)
+    scanner = Scanner(regex)
+    for text in ["ab cd ab", "xab cd", "y ab\nab xy", "Ab: cd y", ". ab cd: AB ", "cd", "a"]:
+        assert _spans(scanner.finditer(text, plain_lower(text))) == _spans(regex.finditer(text)), text
+        assert _spans(scanner.finditer(text)) == _spans(regex.finditer(text)), text
+
+
 def test_expressions_that_can_match_empty_are_not_scanned():
     regex = re.compile(r"a*")
     scanner = Scanner(regex)
