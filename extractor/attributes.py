@@ -55,7 +55,9 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Iterable
 
+import numpy
 import srsly
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path, filter_spans
@@ -76,6 +78,8 @@ AFTER = 40
 SENTENCE_WINDOW = 300
 # record layout without an interventions line: how many field lines to try
 MAX_LAYOUT_LINES = 12
+# context expressions that find layout lines all over the document
+LINE_EXPRESSIONS = ("outcome_prose_line", "endpoint_list_header", "report_outcome_title", "report_time_frame")
 
 
 def expand_macros(pattern: str, macros: dict[str, str]) -> str:
@@ -101,6 +105,7 @@ class AttributeTagger:
         self._endpoint_regexes: list[re.Pattern[str]] = []
         self._scan: ScannerSet | None = None  # the patterns, then the endpoint names
         self._objective_scan: Scanner | None = None
+        self._line_scan: ScannerSet | None = None  # LINE_EXPRESSIONS
         self._ctx: dict[str, re.Pattern[str]] = {}
 
     # -- data ---------------------------------------------------------------
@@ -148,6 +153,7 @@ class AttributeTagger:
         # matches as its finditer), those that share a lookbehind together
         self._scan = ScannerSet([regex for _label, _entry, regex in self._compiled] + self._endpoint_regexes)
         self._objective_scan = Scanner(self._ctx["endpoint_objective"])
+        self._line_scan = ScannerSet([self._ctx[key] for key in LINE_EXPRESSIONS])
 
     def to_disk(self, path, exclude=tuple()):
         path = ensure_path(path)
@@ -175,11 +181,12 @@ class AttributeTagger:
         found = self._scan.find_all(text, lowered)
         pattern_matches, endpoint_matches = found[:len(self._compiled)], found[len(self._compiled):]
         candidates: list[tuple[int, int, str, int]] = []  # start, end, label, priority
-        outcome_lines, measures, registry = self._outcome_lines(text, view)
+        lines = dict(zip(LINE_EXPRESSIONS, self._line_scan.find_all(text, lowered)))
+        outcome_lines, measures, registry = self._outcome_lines(text, view, lines)
         structured = (
             list(self._outcome_entities(text, outcome_lines, measures, registry))
-            + list(self._report_outcomes(text))
-            + list(self._endpoint_lists(text))
+            + list(self._report_outcomes(text, lines))
+            + list(self._endpoint_lists(text, lines))
         )
         for start, end, label in structured:
             candidates.append((start, end, label, 3))
@@ -220,7 +227,7 @@ class AttributeTagger:
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span):
                 spans.append((priority, span))
-        drugs = sorted(get_entities(doc, ("DRUG", "DRUG_CLASS")), key=lambda ent: ent.start)
+        drugs = sorted(view.drugs, key=lambda ent: ent.start)
         drug_token_starts = [ent.start for ent in drugs]
         occupied = set()
         for ent in drugs:
@@ -504,7 +511,7 @@ class AttributeTagger:
                     yield from _outcome_item(item, item_offset, timeframe_start, continuation, measure_cut)
                 item_offset += len(item) + 1
 
-    def _outcome_lines(self, text: str, view: "_DocView"):
+    def _outcome_lines(self, text: str, view: "_DocView", lines_found: dict[str, list[re.Match[str]]]):
         """Outcome lines: those of the sectionizer's ``outcomes`` sections, up
         to three lines after a ``TYPE: name|...`` interventions line whose
         items all end in a time-frame field, and prose lines that start with
@@ -521,7 +528,7 @@ class AttributeTagger:
         items, measures = self._registry_items(text)
         lines.extend(items)
         lines.extend(measures)
-        for match in self._ctx["outcome_prose_line"].finditer(text):
+        for match in lines_found["outcome_prose_line"]:
             line_start, line_end = match.start(), match.end()
             head = text[line_start:min(line_end, line_start + 80)]
             if any(regex.match(head) for regex in self._endpoint_regexes):
@@ -680,10 +687,10 @@ class AttributeTagger:
             position = end + 1
         return items, measures
 
-    def _endpoint_lists(self, text: str) -> Iterable[tuple[int, int, str]]:
+    def _endpoint_lists(self, text: str, lines_found: dict[str, list[re.Match[str]]]) -> Iterable[tuple[int, int, str]]:
         """Bulleted items under a ``Primary Endpoint:`` / ``Secondary
         Endpoints:`` header: each short item is an ENDPOINT."""
-        for match in self._ctx["endpoint_list_header"].finditer(text):
+        for match in lines_found["endpoint_list_header"]:
             position = match.end()
             while position < len(text):
                 end = text.find("\n", position)
@@ -700,10 +707,10 @@ class AttributeTagger:
                     yield position + bullet.end(), position + bullet.end() + len(content), "ENDPOINT"
                 position = end + 1
 
-    def _report_outcomes(self, text: str) -> Iterable[tuple[int, int, str]]:
+    def _report_outcomes(self, text: str, lines_found: dict[str, list[re.Match[str]]]) -> Iterable[tuple[int, int, str]]:
         """Trial-report layout: ``Outcome Measurement:`` title line and ``Time frame:`` line."""
         measure_cut = self._ctx["measure_cut"]
-        for match in self._ctx["report_outcome_title"].finditer(text):
+        for match in lines_found["report_outcome_title"]:
             start, end = match.span(1)
             title = text[start:end]
             lead = self._ctx["report_title_lead"].match(title)
@@ -721,7 +728,7 @@ class AttributeTagger:
                     restated = _restated(text, next_line + 1 + indent, text[start:end])
                     if restated:
                         yield restated[0], restated[1], "ENDPOINT"
-        for match in self._ctx["report_time_frame"].finditer(text):
+        for match in lines_found["report_time_frame"]:
             yield match.start(1), match.end(1), "TIMEFRAME"
 
 
@@ -830,6 +837,16 @@ class _Intervals:
         return index >= 0 and self.ends[index] > start
 
 
+def _sentence_start_chars(doc: Doc) -> list[int]:
+    """``[sent.start_char for sent in doc.sents]``, read from the token
+    arrays instead of building a ``Span`` per sentence."""
+    if "sents" in doc.user_hooks or len(doc) == 0:
+        return [sent.start_char for sent in doc.sents]
+    values = doc.to_array([SENT_START, IDX])
+    starts = numpy.flatnonzero(values[1:, 0] == 1) + 1
+    return [int(values[0, 1])] + values[starts, 1].tolist()
+
+
 class _DocView:
     """Per-document lookups precomputed once: sentences, sections and drug
     mentions as sorted character offsets."""
@@ -837,13 +854,13 @@ class _DocView:
     def __init__(self, doc: Doc):
         self.text = doc_text(doc)
         if doc.has_annotation("SENT_START"):
-            self.sent_starts = [sent.start_char for sent in doc.sents]
+            self.sent_starts = _sentence_start_chars(doc)
         else:
             self.sent_starts = [0]
         self.sections = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SECTIONS_KEY, [])]
         self.section_starts = [s for s, _, _ in self.sections]
         self.outcome_ranges = [(s, e) for s, e, label in self.sections if label == "outcomes"]
-        drugs = get_entities(doc, ("DRUG", "DRUG_CLASS"))
+        self.drugs = drugs = get_entities(doc, ("DRUG", "DRUG_CLASS"))
         self.drug_starts = sorted(e.start_char for e in drugs)
         self.drug_ends = sorted(e.end_char for e in drugs)
 

@@ -58,8 +58,9 @@ class _TooMany(Exception):
     """Too many prefixes: try shorter ones."""
 
 
-# a source that changes flags inside the expression (``(?i)``, ``(?-i:...)``)
-_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]*-?[aiLmsux]+[:)]")
+# a source that turns case-insensitivity off somewhere (``(?-i:...)``): its
+# lookbehinds cannot be checked in the lower-cased text
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]*-[aLmsux]*i")
 # at most this many prefixes per expression, and this many analysis steps
 MAX_PREFIXES = 400
 MAX_STEPS = 40000
@@ -306,6 +307,12 @@ def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
     items = parsed.data if hasattr(parsed, "data") else parsed
     if parsed.getwidth()[0] == 0:
         return None  # can match the empty string: finditer's own rules
+    lookbehinds = tuple(_leading_lookbehinds(regex.pattern))
+    if (not lookbehinds and items and items[0][0] is _sre.AT and items[0][1] is _sre.AT_BEGINNING
+            and flags & re.MULTILINE):
+        # ``(?m)^...``: a match starts the text or follows a newline
+        items = list(items)[1:]
+        lookbehinds = (("(?<!", "[^\\n]"),)
     for length in range(max_length, 0, -1):
         try:
             prefixes, at_start = _prefixes(items, flags, mode, length)
@@ -316,7 +323,7 @@ def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
         return None
     if not prefixes or () in prefixes:
         return None  # a match may start anywhere
-    return _Plan(prefixes, tuple(_leading_lookbehinds(regex.pattern)), flags, at_start)
+    return _Plan(prefixes, lookbehinds, flags, at_start)
 
 
 class Scanner:
@@ -410,7 +417,7 @@ class _Group:
             results[index] = matches_of
 
 
-# a group's members all exclude these characters before a match
+# a group's members all exclude at least these characters before a match
 _WORD = frozenset(c for c in _ASCII if c.isalnum() or c == "_")
 
 
@@ -438,7 +445,9 @@ class ScannerSet:
             if len(members) == 1:
                 self.alone.extend(members)
             elif members:
-                self.groups.append(_Group(members, self.scanners, lower, _WORD))
+                plans = [self.scanners[i].lower_plan if lower else self.scanners[i].plan for i in members]
+                excluded = frozenset.intersection(*(plan.excluded_before() for plan in plans))
+                self.groups.append(_Group(members, self.scanners, lower, excluded))
 
     def find_all(self, text: str, lowered: str | None = None) -> list[list[re.Match[str]]]:
         """``lowered`` is :func:`plain_lower` of ``text``."""

@@ -127,3 +127,13 @@ def test_uncased_characters_never_match_an_ascii_letter_case_insensitively():
         if not 0xD800 <= ord(char) <= 0xDFFF and char.lower() == char and char.upper() == char
     )
     assert letters.search(uncased) is None
+
+
+def test_line_start_expressions_scanned_together():
+    regexes = [re.compile(r"(?m)^[ \t]*Time frame:[ \t]*([^\n]*\S)", re.I), re.compile(r"(?m)^Outcome:\s*(\w+)", re.I)]
+    scanners = ScannerSet(regexes)
+    assert scanners.groups and not scanners.alone  # one pass, stopping at line breaks
+    text = "Time frame: 12 weeks\nx Time frame: no\n  time FRAME: 6 months\nOutcome: OS\n\nOutcome:\nPFS"
+    expected = [_spans(regex.finditer(text)) for regex in regexes]
+    assert [_spans(found) for found in scanners.find_all(text, plain_lower(text))] == expected
+    assert [m.group(1) for m in scanners.find_all(text, plain_lower(text))[0]] == ["12 weeks", "6 months"]
