@@ -340,20 +340,21 @@ class AttributeTagger:
             sent_start, sent_end = view.sentence_bounds(start)
             # a bounded window of the sentence keeps the work per candidate constant
             sent_start, sent_end = max(sent_start, start - SENTENCE_WINDOW), min(sent_end, end + SENTENCE_WINDOW)
-            sentence = text[sent_start:sent_end]
+            window = (sent_start, sent_end)
             local = text[max(sent_start, start - 60):start]
             has_drug = view.drug_in(sent_start, sent_end)
             if ctx["procedure_before"].search(local) and not view.drug_in(max(sent_start, start - 60), start):
                 return False
             if ctx["assessment_before"].search(local) and not view.drug_in(max(sent_start, start - 30), start):
                 return False
-            if not has_drug and ctx["assessment_words"].search(sentence) and not ctx["treatment_words"].search(sentence):
+            if not has_drug and view.window_has(ctx, "assessment_words", window) \
+                    and not view.window_has(ctx, "treatment_words", window):
                 return False
             section = view.section_at(start)
             if label == "SCHEDULE":
                 if ctx["schedule_block_before"].search(before):
                     return False
-                if name in ("times", "daily") and not has_drug and ctx["assessment_words"].search(sentence):
+                if name in ("times", "daily") and not has_drug and view.window_has(ctx, "assessment_words", window):
                     return False
                 if not has_drug and (name == "weeks_list" or section in ELIGIBILITY_SECTIONS):
                     return False  # assessment weeks; eligibility windows
@@ -368,7 +369,7 @@ class AttributeTagger:
                 return False
             if section in ELIGIBILITY_SECTIONS and not has_drug:
                 return False
-            if not has_drug and not ctx["treatment_words"].search(sentence):
+            if not has_drug and not view.window_has(ctx, "treatment_words", window):
                 return False
             return True
         if label == "TIMEFRAME":
@@ -853,6 +854,7 @@ class _DocView:
 
     def __init__(self, doc: Doc):
         self.text = doc_text(doc)
+        self._window_found: dict[tuple[str, tuple[int, int]], bool] = {}
         if doc.has_annotation("SENT_START"):
             self.sent_starts = _sentence_start_chars(doc)
         else:
@@ -863,6 +865,14 @@ class _DocView:
         self.drugs = drugs = get_entities(doc, ("DRUG", "DRUG_CLASS"))
         self.drug_starts = sorted(e.start_char for e in drugs)
         self.drug_ends = sorted(e.end_char for e in drugs)
+
+    def window_has(self, ctx: dict, key: str, window: tuple[int, int]) -> bool:
+        """Whether ``ctx[key]`` finds a match in ``text[window[0]:window[1]]``
+        (remembered: the candidates of one sentence often share the window)."""
+        found = self._window_found.get((key, window))
+        if found is None:
+            found = self._window_found[(key, window)] = ctx[key].search(self.text[window[0]:window[1]]) is not None
+        return found
 
     def sentence_bounds(self, char: int) -> tuple[int, int]:
         index = bisect_right(self.sent_starts, char) - 1

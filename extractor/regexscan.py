@@ -208,6 +208,26 @@ def _alternatives(sequences: set[tuple[str, ...]]) -> str:
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
+# an element of a prefix that is the rest of a run of one class (``X{0,23}``)
+_RUN = re.compile(r"(.*)\{(\d+),(\d*)\}", re.DOTALL)
+
+
+def _first_two(prefixes: set[tuple[str, ...]]) -> str:
+    """An expression for the first two characters of the prefixes."""
+
+    def second(elements: tuple[str, ...]) -> str:
+        if not elements:
+            return r"[\s\S]"  # the prefix says nothing of the second character
+        run = _RUN.fullmatch(elements[0])
+        if run is None:
+            return elements[0]
+        if int(run.group(2)) >= 1:
+            return run.group(1)
+        return f"(?:{run.group(1)}|{second(elements[1:])})"
+
+    return "|".join(sorted({f"{prefix[0]}{second(prefix[1:])}" for prefix in prefixes}))
+
+
 def _group_end(source: str, start: int) -> int:
     """Index just after the parenthesis closing the group opened at ``start``."""
     depth = 0
@@ -398,6 +418,9 @@ class _Group:
         # which members can start with each ASCII character (all of them: any other)
         self.dispatch = {c: tuple(j for j in everyone if firsts[j].fullmatch(c)) for c in _ASCII}
         self.everyone = everyone
+        # which members can start with two ASCII characters, filled as pairs are met
+        self.pair_checks = [re.compile(_first_two(plan.prefixes)) for plan in plans]
+        self.pairs: dict[str, tuple[int, ...]] = {}
 
     def run(self, text: str, scanned: str, results: list) -> None:
         dispatch, everyone, checks, matches = self.dispatch, self.everyone, self.checks, self.matches
@@ -405,8 +428,16 @@ class _Group:
         next_start = [0] * len(self.members)
         starts = [0] if scanned else []  # nothing comes before the first character
         starts += [candidate.end() for candidate in self.union.finditer(scanned)]
+        pairs, pair_checks = self.pairs, self.pair_checks
         for start in starts:
-            for j in dispatch.get(scanned[start], everyone):
+            pair = scanned[start:start + 2]
+            candidates = pairs.get(pair)
+            if candidates is None:
+                if len(pair) == 2 and pair.isascii():
+                    candidates = pairs[pair] = tuple(j for j in dispatch[pair[0]] if pair_checks[j].fullmatch(pair))
+                else:
+                    candidates = dispatch.get(pair[:1], everyone)
+            for j in candidates:
                 if start < next_start[j] or checks[j](scanned, start) is None:
                     continue
                 match = matches[j](text, start)
