@@ -97,8 +97,22 @@ def _ascii_class(source: str, flags: int, lowered: bool) -> str:
     regex = re.compile(source, flags)
     # written as the ASCII characters it excludes: a class over the whole of
     # Unicode takes ``re`` long to compile
-    excluded = [c for c in _ASCII if not regex.fullmatch(c) or (lowered and c != c.lower())]
-    return "[^" + "".join(re.escape(c) for c in excluded) + "]"
+    excluded = [ord(c) for c in _ASCII if not regex.fullmatch(c) or (lowered and c != c.lower())]
+    return "[^" + _ranges(excluded) + "]"
+
+
+def _ranges(codes: list[int]) -> str:
+    """The inside of a class of the sorted character codes, runs as ranges."""
+    parts = []
+    index = 0
+    while index < len(codes):
+        end = index
+        while end + 1 < len(codes) and codes[end + 1] == codes[end] + 1:
+            end += 1
+        first, last = re.escape(chr(codes[index])), re.escape(chr(codes[end]))
+        parts.append(first if end == index else f"{first}{last}" if end == index + 1 else f"{first}-{last}")
+        index = end + 1
+    return "".join(parts)
 
 
 def _atom(op, av, mode: str, flags: int) -> str | None:
@@ -351,22 +365,49 @@ class Scanner:
 
     def __init__(self, regex: re.Pattern[str], max_length: int = 6):
         self.regex = regex
-        self.plan: _Plan | None = None  # in the text itself
+        self.max_length = max_length
         self.lower_plan: _Plan | None = None  # in its lower-cased text
-        self.scanner: re.Pattern[str] | None = None
         self.lower_scanner: re.Pattern[str] | None = None
-        usable = isinstance(regex.pattern, str) and not regex.flags & (re.VERBOSE | re.LOCALE)
-        if not usable:
+        self._plan: _Plan | None = None  # in the text itself
+        self._scanner: re.Pattern[str] | None = None
+        self._usable = isinstance(regex.pattern, str) and not regex.flags & (re.VERBOSE | re.LOCALE)
+        self._ignore_case = bool(regex.flags & re.IGNORECASE)
+        self._built = not self._usable
+        if not self._usable:
             return
-        ignore_case = bool(regex.flags & re.IGNORECASE)
+        if self._ignore_case:
+            # scanning the text itself is only for documents with cased
+            # non-ASCII letters: built when one comes
+            try:
+                if not _INLINE_FLAGS.search(regex.pattern):
+                    self.lower_plan = _plan(regex, "lower", max_length)
+                self.lower_scanner = self.lower_plan.compile() if self.lower_plan else None
+            except (_Unbounded, re.error, RecursionError):
+                self.lower_plan = self.lower_scanner = None
+        else:
+            self._build()
+
+    def _build(self) -> None:
+        self._built = True
         try:
-            self.plan = _plan(regex, "fold" if ignore_case else "exact", 1 if ignore_case else max_length)
-            if ignore_case and not _INLINE_FLAGS.search(regex.pattern):
-                self.lower_plan = _plan(regex, "lower", max_length)
-            self.scanner = self.plan.compile() if self.plan else None
-            self.lower_scanner = self.lower_plan.compile() if self.lower_plan else None
+            self._plan = _plan(self.regex, "fold" if self._ignore_case else "exact",
+                               1 if self._ignore_case else self.max_length)
+            self._scanner = self._plan.compile() if self._plan else None
         except (_Unbounded, re.error, RecursionError):
-            self.plan = self.lower_plan = self.scanner = self.lower_scanner = None
+            self._plan = self._scanner = None
+
+    @property
+    def plan(self) -> _Plan | None:
+        """The plan of the scan in the text itself (``None``: plain ``finditer``)."""
+        if not self._built:
+            self._build()
+        return self._plan
+
+    @property
+    def scanner(self) -> re.Pattern[str] | None:
+        if not self._built:
+            self._build()
+        return self._scanner
 
     def finditer(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
         """The matches of ``regex.finditer(text)``; ``lowered`` is
@@ -409,7 +450,7 @@ class _Group:
         self.lower = lower
         plans = [scanners[i].lower_plan if lower else scanners[i].plan for i in members]
         prefixes = set().union(*(plan.prefixes for plan in plans))
-        before = "[^" + "".join(re.escape(c) for c in sorted(excluded)) + "]"
+        before = "[^" + _ranges(sorted(ord(c) for c in excluded)) + "]"
         self.union = re.compile(f"{before}(?={_alternatives(prefixes)})")
         self.checks = [(scanners[i].lower_scanner if lower else scanners[i].scanner).match for i in members]
         self.matches = [scanners[i].regex.match for i in members]
