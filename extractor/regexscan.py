@@ -534,16 +534,29 @@ class ScannerSet:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# non-ASCII characters a case-insensitive ASCII letter matches (``ı``, ``ſ``, Kelvin sign)
+_FOLDS_TO_ASCII = re.compile(r"[a-z]", re.IGNORECASE)
+_CLASSES = (re.compile(r"\w"), re.compile(r"\d"), re.compile(r"\s"))
 
 
 def plain_lower(text: str) -> str | None:
-    """``text`` lower-cased, when only its ASCII letters have case (then a
-    case-insensitive expression of ASCII letters matches at the same offsets
-    in both); ``None`` otherwise."""
-    if text.isascii():
-        return text.lower()
-    for char in set(_NON_ASCII.findall(text)):
-        if char.lower() != char or char.upper() != char:
-            return None
+    """``text`` lower-cased, when a case-insensitive expression finds the
+    same things at the same offsets in both: each character lower-cases to
+    one character, no non-ASCII character matches an ASCII letter, and a
+    non-ASCII letter and its lower case are alike for ``\\w``, ``\\d`` and
+    ``\\s``, and no capital sigma (lower-cased by its context); ``None``
+    otherwise."""
     lowered = text.lower()
-    return lowered if len(lowered) == len(text) else None
+    if text.isascii():
+        return lowered
+    if len(lowered) != len(text):
+        return None
+    for char in set(_NON_ASCII.findall(text)):
+        lower = char.lower()
+        if lower == char and char.upper() == char:
+            continue  # no case
+        if char == "\u03a3" or _FOLDS_TO_ASCII.match(char) or any(
+            (regex.match(char) is None) != (regex.match(lower) is None) for regex in _CLASSES
+        ):
+            return None
+    return lowered

@@ -114,19 +114,32 @@ def test_expressions_that_can_match_empty_are_not_scanned():
 def test_plain_lower():
     assert plain_lower("Daily 5 MG") == "daily 5 mg"
     assert plain_lower("≥ 5 mg – 3\u00a0×") == "≥ 5 mg – 3\u00a0×"  # non-ASCII without case
-    assert plain_lower("5 µg") is None  # µ has an upper case
-    assert plain_lower("İ") is None
+    assert plain_lower("5 µg, TNF-α, Émile") == "5 µg, tnf-α, émile"  # letters that fold among themselves
+    assert plain_lower("İ") is None  # two characters once lower-cased
+    assert plain_lower("\u212a") is None  # Kelvin sign: matches k case-insensitively
+    assert plain_lower("ſ") is None  # long s: matches s
+    assert plain_lower("ΑΣ") is None  # final sigma: lower-cased by its context
 
 
-def test_uncased_characters_never_match_an_ascii_letter_case_insensitively():
-    """The assumption behind ``plain_lower``: a character that has no case
-    matches no ASCII letter under ``re.IGNORECASE``."""
-    letters = re.compile("[a-z]", re.IGNORECASE)
-    uncased = "".join(
-        char for char in map(chr, range(0x80, 0x110000))
-        if not 0xD800 <= ord(char) <= 0xDFFF and char.lower() == char and char.upper() == char
-    )
-    assert letters.search(uncased) is None
+def test_lower_casing_keeps_what_case_insensitive_expressions_see():
+    """The assumptions behind ``plain_lower``, for every cased character it
+    accepts: its lower case is one non-ASCII character that matches it
+    case-insensitively and falls in the same of ``\\w``, ``\\d``, ``\\s``."""
+    accepted = 0
+    for code in range(0x80, 0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        lower = char.lower()
+        if (lower == char and char.upper() == char) or plain_lower(char) is None:
+            continue
+        accepted += 1
+        assert len(lower) == 1 and not lower.isascii(), hex(code)
+        assert not re.search("[a-z]", char, re.IGNORECASE), hex(code)
+        assert re.fullmatch(re.escape(char), lower, re.IGNORECASE), hex(code)
+        for category in (r"\w", r"\d", r"\s"):
+            assert bool(re.match(category, char)) == bool(re.match(category, lower)), hex(code)
+    assert accepted > 1000
 
 
 def test_line_start_expressions_scanned_together():
