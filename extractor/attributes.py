@@ -57,9 +57,9 @@ from typing import Iterable
 
 import numpy
 import srsly
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans
 
 from .extensions import doc_text, get_entities, set_entities
@@ -218,29 +218,32 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
-        spans = []
+        # candidates as token ranges: a ``Span`` is made only for the few that
+        # need one (kept, or cut before a drug)
+        items: list[tuple[int, int, int, str]] = []  # priority, first token, end token, label
         strip = self._ctx["leading_words"]
         for start, end, label, priority in candidates:
             lead = strip.match(text, start, end)
             if lead and lead.end() < end and label != "TIMEFRAME":
                 start = lead.end()
-            span = doc.char_span(start, end, label=label, alignment_mode="contract")
-            if span is not None and len(span):
-                spans.append((priority, span))
+            tokens = view.contract(start, end)  # = doc.char_span(..., alignment_mode="contract")
+            if tokens is not None:
+                items.append((priority, tokens[0], tokens[1], label))
         drugs = sorted(view.drugs, key=lambda ent: ent.start)
         drug_token_starts = [ent.start for ent in drugs]
         occupied = set()
         for ent in drugs:
             occupied.update(range(ent.start, ent.end))
         # higher priority first, then longer: filter_spans keeps the first of equal length
-        spans.sort(key=lambda item: (-item[0], -(item[1].end - item[1].start), item[1].start))
+        items.sort(key=lambda item: (-item[0], -(item[2] - item[1]), item[1]))
         kept_spans = []
         taken: set[int] = set(occupied)
         overridden: set[int] = set()  # drug tokens inside a registry measure
-        for priority, span in spans:
-            if span.label_ == "ENDPOINT" and not taken.isdisjoint(range(span.start, span.end)):
-                whole = span
-                span = self._cut_before_drug(doc, text, span, occupied)
+        for priority, first, last, label in items:
+            span = None
+            if label == "ENDPOINT" and not taken.isdisjoint(range(first, last)):
+                whole = Span(doc, first, last, label=label)
+                span = self._cut_before_drug(doc, text, whole, occupied)
                 if span is None and priority == 3 and self._drug_is_measured(doc, text, whole, taken, occupied):
                     # a registry measure that opens with the measured drug
                     # (``Cocaine use``): the ENDPOINT wins, the drug is not tagged
@@ -250,16 +253,18 @@ class AttributeTagger:
                     taken.difference_update(measured)
                 if span is None:
                     continue
-            if span.label_ == "SCHEDULE" and not taken.isdisjoint(range(span.start, span.end)):
+                first, last = span.start, span.end
+            if label == "SCHEDULE" and not taken.isdisjoint(range(first, last)):
+                span = Span(doc, first, last, label=label)
                 inner = self._event_classes_inside(span, drugs, drug_token_starts, taken, occupied)
                 if inner:
                     # ``Day 2 of the first chemotherapy cycle``, ``24 hours after
                     # chemotherapy``: the treatment word names the event of the timing
                     overridden.update(inner)
                     taken.difference_update(inner)
-            if taken.isdisjoint(range(span.start, span.end)):
-                kept_spans.append(span)
-                taken.update(range(span.start, span.end))
+            if taken.isdisjoint(range(first, last)):
+                kept_spans.append(span if span is not None else Span(doc, first, last, label=label))
+                taken.update(range(first, last))
         if overridden:
             drugs = [d for d in drugs if overridden.isdisjoint(range(d.start, d.end))]
         set_entities(doc, drugs + filter_spans(kept_spans), self.write_ents)
@@ -863,8 +868,32 @@ class _DocView:
         self.section_starts = [s for s, _, _ in self.sections]
         self.outcome_ranges = [(s, e) for s, e, label in self.sections if label == "outcomes"]
         self.drugs = drugs = get_entities(doc, ("DRUG", "DRUG_CLASS"))
+        self.doc = doc
+        self._token_starts: list[int] | None = None
+        self._token_ends: list[int] = []
         self.drug_starts = sorted(e.start_char for e in drugs)
         self.drug_ends = sorted(e.end_char for e in drugs)
+
+    def contract(self, start: int, end: int) -> tuple[int, int] | None:
+        """Token range of ``doc.char_span(start, end, alignment_mode="contract")``
+        (the tokens entirely inside the characters), without making the span."""
+        if self._token_starts is None:
+            values = self.doc.to_array([IDX, LENGTH]).tolist() if len(self.doc) else []
+            self._token_starts = [idx for idx, _length in values]
+            self._token_ends = [idx + length for idx, length in values]
+        starts, size = self._token_starts, len(self.text)
+        # the token holding a character (its trailing white space included)
+        first = bisect_right(starts, start) - 1 if 0 <= start < size else -1
+        last = bisect_right(starts, end - 1) - 1 if 0 <= end - 1 < size else -1
+        if first < 0 or last < 0:
+            return None
+        if starts[first] < start:
+            first += 1
+        if end < self._token_ends[last]:
+            last -= 1
+        if last < first:
+            return None
+        return first, last + 1
 
     def window_has(self, ctx: dict, key: str, window: tuple[int, int]) -> bool:
         """Whether ``ctx[key]`` finds a match in ``text[window[0]:window[1]]``
