@@ -1,24 +1,29 @@
-"""Faster ``finditer`` for regular expressions that open with a lookbehind.
+"""Faster ``finditer`` for the attribute patterns: the same matches, found
+by trying each expression only where a match can start.
 
-Python's ``re`` skips quickly to the possible start of a match only when the
-expression opens with a literal or a character class; an expression that
-opens with a lookbehind (``(?<![\\w-])daily``) or an alternation of
-case-insensitive words is tried, in full, at every position of the text.
+Python's ``re`` skips quickly to the possible start of a match only when an
+expression opens with a literal or a character class; one that opens with a
+lookbehind (``(?<![\\w-])daily``) or a case-insensitive alternation of words
+is tried, in full, at every position of the text.
 
-:class:`Scanner` derives from the parsed expression, once, the set of
-characters a match can start with (its *first characters*) and compiles a
-small scanning expression: that class, case-sensitive so that ``re`` can skip
-to it, followed by the expression's leading lookbehinds re-anchored one
-character later.  The scanning expression finds every position where a match
-can start; the expression itself is then tried only there.  The matches are
-exactly those of ``regex.finditer(text)``: the same leftmost matches, tried
-in the same order from the end of the previous one.  An expression the
-analysis cannot bound (one that can match the empty string, or starts with
-``.``/``[^...]``) is run with plain ``finditer``.
+From the parsed expression, once, :class:`Scanner` derives its *prefixes*:
+short sequences of character classes (up to six, a run such as ``\\s{0,24}``
+counting as one) one of which every match starts with. The scanning
+expression is the class of first characters (case-sensitive, so ``re`` skips
+to them), the expression's leading lookbehinds re-anchored one character
+later, and a lookahead for the rest of the prefixes that go with that first
+character. The expression itself is tried only where the scan stops, from the
+end of the previous match on, which gives exactly ``regex.finditer(text)``.
 
-The first characters of a case-insensitive expression are computed for ASCII
-characters only; every non-ASCII character is a candidate start (rare in the
-texts, and always correct whatever the case folding of the Python version).
+Case-insensitive expressions are scanned in the lower-cased text
+(:func:`plain_lower`) with lower-case classes, unless the document has a
+letter that lower-casing would make behave differently; then in the text
+itself, with the first characters only. :class:`ScannerSet` scans the
+expressions that cannot start right after a word character (their
+lookbehinds say so) in one pass that stops only at other characters, and
+dispatches each stop to the expressions that can start with its first two
+characters. An expression the analysis cannot bound (one that can match the
+empty string, or starts with ``.``) is run with plain ``finditer``.
 """
 
 from __future__ import annotations
