@@ -59,12 +59,15 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Iterable
 
+import numpy
 import srsly
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans
 
 from .extensions import doc_text, get_entities, set_entities
+from .regexscan import Scanner, ScannerSet, plain_lower
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -79,6 +82,8 @@ AFTER = 40
 SENTENCE_WINDOW = 300
 # record layout without an interventions line: how many field lines to try
 MAX_LAYOUT_LINES = 12
+# context expressions that find layout lines all over the document
+LINE_EXPRESSIONS = ("outcome_prose_line", "endpoint_list_header", "report_outcome_title", "report_time_frame")
 
 
 def expand_macros(pattern: str, macros: dict[str, str]) -> str:
@@ -102,6 +107,9 @@ class AttributeTagger:
         self.context: dict = {}
         self._compiled: list[tuple[str, dict, re.Pattern[str]]] = []
         self._endpoint_regexes: list[re.Pattern[str]] = []
+        self._scan: ScannerSet | None = None  # the patterns, then the endpoint names
+        self._objective_scan: Scanner | None = None
+        self._line_scan: ScannerSet | None = None  # LINE_EXPRESSIONS
         self._ctx: dict[str, re.Pattern[str]] = {}
 
     # -- data ---------------------------------------------------------------
@@ -145,6 +153,11 @@ class AttributeTagger:
         if exact:
             alternatives = "|".join(re.escape(n) for n in exact)
             self._endpoint_regexes.append(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"))
+        # each expression tried only where a match can start (the same
+        # matches as its finditer), those that share a lookbehind together
+        self._scan = ScannerSet([regex for _label, _entry, regex in self._compiled] + self._endpoint_regexes)
+        self._objective_scan = Scanner(self._ctx["endpoint_objective"])
+        self._line_scan = ScannerSet([self._ctx[key] for key in LINE_EXPRESSIONS])
 
     def to_disk(self, path, exclude=tuple()):
         path = ensure_path(path)
@@ -168,20 +181,24 @@ class AttributeTagger:
             self.initialize()
         view = _DocView(doc)
         text = doc_text(doc)
+        lowered = plain_lower(text)
+        found = self._scan.find_all(text, lowered)
+        pattern_matches, endpoint_matches = found[:len(self._compiled)], found[len(self._compiled):]
         candidates: list[tuple[int, int, str, int]] = []  # start, end, label, priority
-        outcome_lines, measures, registry = self._outcome_lines(text, view)
+        lines = dict(zip(LINE_EXPRESSIONS, self._line_scan.find_all(text, lowered)))
+        outcome_lines, measures, registry = self._outcome_lines(text, view, lines)
         structured = (
             list(self._outcome_entities(text, outcome_lines, measures, registry))
-            + list(self._report_outcomes(text))
-            + list(self._endpoint_lists(text))
+            + list(self._report_outcomes(text, lines))
+            + list(self._endpoint_lists(text, lines))
         )
         for start, end, label in structured:
             candidates.append((start, end, label, 3))
         blocked = _Intervals([(s, e) for s, e, _ in structured])
         in_outcome_line = _Intervals(outcome_lines)
         schedule_atoms: list[tuple[int, int, str]] = []
-        for label, entry, regex in self._compiled:
-            for match in regex.finditer(text):
+        for (label, entry, _regex), matches in zip(self._compiled, pattern_matches):
+            for match in matches:
                 start, end = match.span()
                 if start == end or blocked.overlaps(start, end):
                     continue
@@ -199,35 +216,38 @@ class AttributeTagger:
                     candidates.append((start, end, label, 1))
         for start, end in self._merge_schedules(text, schedule_atoms):
             candidates.append((start, end, "SCHEDULE", 2))
-        for start, end in self._prose_endpoints(text, view, blocked):
+        for start, end in self._prose_endpoints(text, endpoint_matches, view, blocked):
             candidates.append((start, end, "ENDPOINT", 1))
-        for start, end in self._objective_endpoints(text, view, blocked):
+        for start, end in self._objective_endpoints(text, lowered, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
-        spans = []
+        # candidates as token ranges: a ``Span`` is made only for the few that
+        # need one (kept, or cut before a drug)
+        items: list[tuple[int, int, int, str]] = []  # priority, first token, end token, label
         strip = self._ctx["leading_words"]
         for start, end, label, priority in candidates:
             lead = strip.match(text, start, end)
             if lead and lead.end() < end and label != "TIMEFRAME":
                 start = lead.end()
-            span = doc.char_span(start, end, label=label, alignment_mode="contract")
-            if span is not None and len(span) and any(c.isalnum() for c in span.text):
-                spans.append((priority, span))
-        drugs = sorted(get_entities(doc, ("DRUG", "DRUG_CLASS")), key=lambda ent: ent.start)
+            tokens = view.contract(start, end)  # = doc.char_span(..., alignment_mode="contract")
+            if tokens is not None and view.has_alnum(tokens[0], tokens[1]):  # never a bare ")"
+                items.append((priority, tokens[0], tokens[1], label))
+        drugs = sorted(view.drugs, key=lambda ent: ent.start)
         drug_token_starts = [ent.start for ent in drugs]
         occupied = set()
         for ent in drugs:
             occupied.update(range(ent.start, ent.end))
         # higher priority first, then longer: filter_spans keeps the first of equal length
-        spans.sort(key=lambda item: (-item[0], -(item[1].end - item[1].start), item[1].start))
+        items.sort(key=lambda item: (-item[0], -(item[2] - item[1]), item[1]))
         kept_spans = []
         taken: set[int] = set(occupied)
         overridden: set[int] = set()  # drug tokens inside a registry measure
-        for priority, span in spans:
-            if span.label_ == "ENDPOINT" and not taken.isdisjoint(range(span.start, span.end)):
-                whole = span
-                span = self._cut_before_drug(doc, text, span, occupied)
+        for priority, first, last, label in items:
+            span = None
+            if label == "ENDPOINT" and not taken.isdisjoint(range(first, last)):
+                whole = Span(doc, first, last, label=label)
+                span = self._cut_before_drug(doc, text, whole, occupied)
                 if priority == 3 and self._drug_is_measured(doc, text, whole, taken, occupied):
                     # a registry measure of a drug (``Cocaine use``, ``Direct
                     # cocaine effects``): the ENDPOINT wins, the drug is not tagged
@@ -237,51 +257,42 @@ class AttributeTagger:
                     taken.difference_update(measured)
                 if span is None:
                     continue
-            if (span.label_ == "TIMEFRAME" and priority == 3 and not taken.isdisjoint(range(span.start, span.end))
-                    and self._ctx["timeframe_start"].match(span.text)):
-                inner = self._drugs_inside(span, drugs, drug_token_starts, taken, occupied)
+                first, last = span.start, span.end
+            if (label == "TIMEFRAME" and priority == 3 and not taken.isdisjoint(range(first, last))
+                    and self._ctx["timeframe_start"].match(text, view.char_start(first))):
+                span = Span(doc, first, last, label=label)
+                inner = self._mentions_inside(span, drugs, drug_token_starts, taken)
                 if inner:
                     # a registry time-frame field is one TIMEFRAME; the drugs it
                     # names (``within 6 hrs after SK3530 or placebo``) are not tagged
                     overridden.update(inner)
                     taken.difference_update(inner)
-            if span.label_ in ("SCHEDULE", "DURATION", "TIMEFRAME") and not taken.isdisjoint(range(span.start, span.end)):
-                inner = self._event_classes_inside(span, drugs, drug_token_starts, taken, occupied)
+            if label in ("SCHEDULE", "DURATION", "TIMEFRAME") and not taken.isdisjoint(range(first, last)):
+                span = span or Span(doc, first, last, label=label)
+                inner = self._mentions_inside(span, drugs, drug_token_starts, taken, self._is_event_class)
                 if inner:
                     # ``Day 2 of the first chemotherapy cycle``, ``24 hours after
                     # chemotherapy``: the treatment word names the event of the timing
                     overridden.update(inner)
                     taken.difference_update(inner)
-            if taken.isdisjoint(range(span.start, span.end)):
-                kept_spans.append(span)
-                taken.update(range(span.start, span.end))
+            if taken.isdisjoint(range(first, last)):
+                kept_spans.append(span if span is not None else Span(doc, first, last, label=label))
+                taken.update(range(first, last))
         if overridden:
             drugs = [d for d in drugs if overridden.isdisjoint(range(d.start, d.end))]
         set_entities(doc, drugs + filter_spans(kept_spans), self.write_ents)
         return doc
 
-    def _event_classes_inside(self, span, drugs, starts: list[int], taken: set[int], occupied: set[int]) -> set[int]:
-        """Tokens of the DRUG_CLASS mentions inside a SCHEDULE span that only
-        name a treatment event (``chemotherapy``), when nothing else overlaps."""
-        inside: set[int] = set()
-        index = max(0, bisect_right(starts, span.start) - 1)
-        while index < len(drugs) and drugs[index].start < span.end:
-            ent = drugs[index]
-            index += 1
-            if ent.end <= span.start:
-                continue
-            if (ent.label_ != "DRUG_CLASS" or ent.start <= span.start or ent.end > span.end
-                    or not self._ctx["schedule_event_class"].fullmatch(ent.text)):
-                return set()
-            inside.update(range(ent.start, ent.end))
-        rest = set(range(span.start, span.end)) - inside
-        if not inside or not taken.isdisjoint(rest):
-            return set()
-        return inside
+    def _is_event_class(self, ent, span) -> bool:
+        """A class mention inside a timing span that only names the treatment
+        event (``Day 2 of the first chemotherapy cycle``)."""
+        return (ent.label_ == "DRUG_CLASS" and ent.start > span.start
+                and self._ctx["schedule_event_class"].fullmatch(ent.text) is not None)
 
-    def _drugs_inside(self, span, drugs, starts: list[int], taken: set[int], occupied: set[int]) -> set[int]:
+    @staticmethod
+    def _mentions_inside(span, drugs, starts: list[int], taken: set[int], accept=None) -> set[int]:
         """Tokens of the DRUG/DRUG_CLASS mentions lying wholly inside ``span``
-        when nothing else overlaps it (no mention crossing its edges)."""
+        (all of them ``accept``-ed, when given) when nothing else overlaps it."""
         inside: set[int] = set()
         index = max(0, bisect_right(starts, span.start) - 1)
         while index < len(drugs) and drugs[index].start < span.end:
@@ -289,7 +300,7 @@ class AttributeTagger:
             index += 1
             if ent.end <= span.start:
                 continue
-            if ent.start < span.start or ent.end > span.end:
+            if ent.start < span.start or ent.end > span.end or (accept is not None and not accept(ent, span)):
                 return set()
             inside.update(range(ent.start, ent.end))
         if not inside or not taken.isdisjoint(set(range(span.start, span.end)) - inside):
@@ -367,20 +378,21 @@ class AttributeTagger:
             sent_start, sent_end = view.sentence_bounds(start)
             # a bounded window of the sentence keeps the work per candidate constant
             sent_start, sent_end = max(sent_start, start - SENTENCE_WINDOW), min(sent_end, end + SENTENCE_WINDOW)
-            sentence = text[sent_start:sent_end]
+            window = (sent_start, sent_end)
             local = text[max(sent_start, start - 60):start]
             has_drug = view.drug_in(sent_start, sent_end)
             if ctx["procedure_before"].search(local) and not view.drug_in(max(sent_start, start - 60), start):
                 return False
             if ctx["assessment_before"].search(local) and not view.drug_in(max(sent_start, start - 30), start):
                 return False
-            if not has_drug and ctx["assessment_words"].search(sentence) and not ctx["treatment_words"].search(sentence):
+            if not has_drug and view.window_has(ctx, "assessment_words", window) \
+                    and not view.window_has(ctx, "treatment_words", window):
                 return False
             section = view.section_at(start)
             if label == "SCHEDULE":
                 if ctx["schedule_block_before"].search(before):
                     return False
-                if name in ("times", "daily") and not has_drug and ctx["assessment_words"].search(sentence):
+                if name in ("times", "daily") and not has_drug and view.window_has(ctx, "assessment_words", window):
                     return False
                 if not has_drug and (name == "weeks_list" or section in ELIGIBILITY_SECTIONS):
                     return False  # assessment weeks; eligibility windows
@@ -395,7 +407,7 @@ class AttributeTagger:
                 return False
             if section in ELIGIBILITY_SECTIONS and not has_drug:
                 return False
-            if not has_drug and not ctx["treatment_words"].search(sentence):
+            if not has_drug and not view.window_has(ctx, "treatment_words", window):
                 return False
             return True
         if label == "TIMEFRAME":
@@ -435,11 +447,12 @@ class AttributeTagger:
         return result
 
     # -- endpoints in prose -------------------------------------------------
-    def _prose_endpoints(self, text: str, view: "_DocView", blocked: "_Intervals") -> list[tuple[int, int]]:
+    def _prose_endpoints(self, text: str, endpoint_matches: list[list[re.Match[str]]], view: "_DocView",
+                         blocked: "_Intervals") -> list[tuple[int, int]]:
         ctx = self._ctx
         found = []
-        for regex in self._endpoint_regexes:
-            for match in regex.finditer(text):
+        for matches in endpoint_matches:
+            for match in matches:
                 start, end = match.span()
                 if blocked.overlaps(start, end):
                     continue  # the outcome line's own fields win
@@ -487,7 +500,8 @@ class AttributeTagger:
             found.append((start, extension.end() if extension else end))
         return found
 
-    def _objective_endpoints(self, text: str, view: "_DocView", blocked: "_Intervals") -> list[tuple[int, int]]:
+    def _objective_endpoints(self, text: str, lowered: str | None, view: "_DocView",
+                             blocked: "_Intervals") -> list[tuple[int, int]]:
         """``Determine the X`` / ``Evaluate the X`` in objectives: X, up to the
         first preposition, clause or punctuation, unless X is a vague word
         (``safety``, ``efficacy``) or names a drug."""
@@ -495,7 +509,7 @@ class AttributeTagger:
         stop = ctx["endpoint_objective_stop"]
         reject = ctx["endpoint_objective_reject"]
         found = []
-        for match in ctx["endpoint_objective"].finditer(text):
+        for match in self._objective_scan.finditer(text, lowered):
             start = match.end()
             window_end = min(len(text), start + 90)
             cut = stop.search(text, start, window_end)
@@ -538,7 +552,7 @@ class AttributeTagger:
                     yield from _outcome_item(item, item_offset, timeframe_start, continuation, measure_cut)
                 item_offset += len(item) + 1
 
-    def _outcome_lines(self, text: str, view: "_DocView"):
+    def _outcome_lines(self, text: str, view: "_DocView", lines_found: dict[str, list[re.Match[str]]]):
         """Outcome lines: those of the sectionizer's ``outcomes`` sections, up
         to three lines after a ``TYPE: name|...`` interventions line whose
         items all end in a time-frame field, and prose lines that start with
@@ -555,7 +569,7 @@ class AttributeTagger:
         items, measures = self._registry_items(text)
         lines.extend(items)
         lines.extend(measures)
-        for match in self._ctx["outcome_prose_line"].finditer(text):
+        for match in lines_found["outcome_prose_line"]:
             line_start, line_end = match.start(), match.end()
             head = text[line_start:min(line_end, line_start + 80)]
             if any(regex.match(head) for regex in self._endpoint_regexes):
@@ -714,10 +728,10 @@ class AttributeTagger:
             position = end + 1
         return items, measures
 
-    def _endpoint_lists(self, text: str) -> Iterable[tuple[int, int, str]]:
+    def _endpoint_lists(self, text: str, lines_found: dict[str, list[re.Match[str]]]) -> Iterable[tuple[int, int, str]]:
         """Bulleted items under a ``Primary Endpoint:`` / ``Secondary
         Endpoints:`` header: each short item is an ENDPOINT."""
-        for match in self._ctx["endpoint_list_header"].finditer(text):
+        for match in lines_found["endpoint_list_header"]:
             position = match.end()
             while position < len(text):
                 end = text.find("\n", position)
@@ -734,10 +748,10 @@ class AttributeTagger:
                     yield position + bullet.end(), position + bullet.end() + len(content), "ENDPOINT"
                 position = end + 1
 
-    def _report_outcomes(self, text: str) -> Iterable[tuple[int, int, str]]:
+    def _report_outcomes(self, text: str, lines_found: dict[str, list[re.Match[str]]]) -> Iterable[tuple[int, int, str]]:
         """Trial-report layout: ``Outcome Measurement:`` title line and ``Time frame:`` line."""
         measure_cut = self._ctx["measure_cut"]
-        for match in self._ctx["report_outcome_title"].finditer(text):
+        for match in lines_found["report_outcome_title"]:
             start, end = match.span(1)
             title = text[start:end]
             lead = self._ctx["report_title_lead"].match(title)
@@ -755,7 +769,7 @@ class AttributeTagger:
                     restated = _restated(text, next_line + 1 + indent, text[start:end])
                     if restated:
                         yield restated[0], restated[1], "ENDPOINT"
-        for match in self._ctx["report_time_frame"].finditer(text):
+        for match in lines_found["report_time_frame"]:
             yield match.start(1), match.end(1), "TIMEFRAME"
 
 
@@ -864,22 +878,73 @@ class _Intervals:
         return index >= 0 and self.ends[index] > start
 
 
+def _sentence_start_chars(doc: Doc) -> list[int]:
+    """``[sent.start_char for sent in doc.sents]``, read from the token
+    arrays instead of building a ``Span`` per sentence."""
+    if "sents" in doc.user_hooks or len(doc) == 0:
+        return [sent.start_char for sent in doc.sents]
+    values = doc.to_array([SENT_START, IDX])
+    starts = numpy.flatnonzero(values[1:, 0] == 1) + 1
+    return [int(values[0, 1])] + values[starts, 1].tolist()
+
+
 class _DocView:
     """Per-document lookups precomputed once: sentences, sections and drug
     mentions as sorted character offsets."""
 
     def __init__(self, doc: Doc):
         self.text = doc_text(doc)
+        self._window_found: dict[tuple[str, tuple[int, int]], bool] = {}
         if doc.has_annotation("SENT_START"):
-            self.sent_starts = [sent.start_char for sent in doc.sents]
+            self.sent_starts = _sentence_start_chars(doc)
         else:
             self.sent_starts = [0]
         self.sections = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SECTIONS_KEY, [])]
         self.section_starts = [s for s, _, _ in self.sections]
         self.outcome_ranges = [(s, e) for s, e, label in self.sections if label == "outcomes"]
-        drugs = get_entities(doc, ("DRUG", "DRUG_CLASS"))
+        self.drugs = drugs = get_entities(doc, ("DRUG", "DRUG_CLASS"))
+        self.doc = doc
+        self._token_starts: list[int] | None = None
+        self._token_ends: list[int] = []
         self.drug_starts = sorted(e.start_char for e in drugs)
         self.drug_ends = sorted(e.end_char for e in drugs)
+
+    def contract(self, start: int, end: int) -> tuple[int, int] | None:
+        """Token range of ``doc.char_span(start, end, alignment_mode="contract")``
+        (the tokens entirely inside the characters), without making the span."""
+        if self._token_starts is None:
+            values = self.doc.to_array([IDX, LENGTH]).tolist() if len(self.doc) else []
+            self._token_starts = [idx for idx, _length in values]
+            self._token_ends = [idx + length for idx, length in values]
+        starts, size = self._token_starts, len(self.text)
+        # the token holding a character (its trailing white space included)
+        first = bisect_right(starts, start) - 1 if 0 <= start < size else -1
+        last = bisect_right(starts, end - 1) - 1 if 0 <= end - 1 < size else -1
+        if first < 0 or last < 0:
+            return None
+        if starts[first] < start:
+            first += 1
+        if end < self._token_ends[last]:
+            last -= 1
+        if last < first:
+            return None
+        return first, last + 1
+
+    def char_start(self, token: int) -> int:
+        """Character offset of token ``token`` (after :meth:`contract`)."""
+        return self._token_starts[token]
+
+    def has_alnum(self, first: int, last: int) -> bool:
+        """Whether tokens ``first`` to ``last`` (exclusive) hold a letter or digit."""
+        return any(c.isalnum() for c in self.text[self._token_starts[first]:self._token_ends[last - 1]])
+
+    def window_has(self, ctx: dict, key: str, window: tuple[int, int]) -> bool:
+        """Whether ``ctx[key]`` finds a match in ``text[window[0]:window[1]]``
+        (remembered: the candidates of one sentence often share the window)."""
+        found = self._window_found.get((key, window))
+        if found is None:
+            found = self._window_found[(key, window)] = ctx[key].search(self.text[window[0]:window[1]]) is not None
+        return found
 
     def sentence_bounds(self, char: int) -> tuple[int, int]:
         index = bisect_right(self.sent_starts, char) - 1

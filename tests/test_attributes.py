@@ -563,3 +563,18 @@ def test_capitalised_per_day_after_a_dose(nlp):
     assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
         ("5 mg", "DOSE"), ("/Day", "SCHEDULE"), ("25 mg", "DOSE"), ("/Day", "SCHEDULE")
     ]
+
+
+def test_token_ranges_are_those_of_char_span_contract(nlp):
+    """The tagger aligns candidates to tokens itself (no Span per candidate):
+    the same tokens as ``doc.char_span(..., alignment_mode="contract")``."""
+    from extractor.attributes import _DocView
+
+    for text in ["Cisplatin 75 mg/m2  IV\r\n   on Day 1 (q3w).", " x", "a", ""]:
+        doc = nlp(text)
+        view = _DocView(doc)
+        for start in range(-1, len(text) + 2):
+            for end in range(start + 1, len(text) + 2):
+                span = doc.char_span(start, end, alignment_mode="contract") if start >= 0 else None
+                expected = (span.start, span.end) if span is not None and len(span) else None
+                assert view.contract(start, end) == expected, (text, start, end)

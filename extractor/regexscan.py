@@ -1,0 +1,567 @@
+"""Faster ``finditer`` for the attribute patterns: the same matches, found
+by trying each expression only where a match can start.
+
+Python's ``re`` skips quickly to the possible start of a match only when an
+expression opens with a literal or a character class; one that opens with a
+lookbehind (``(?<![\\w-])daily``) or a case-insensitive alternation of words
+is tried, in full, at every position of the text.
+
+From the parsed expression, once, :class:`Scanner` derives its *prefixes*:
+short sequences of character classes (up to six, a run such as ``\\s{0,24}``
+counting as one) one of which every match starts with. The scanning
+expression is the class of first characters (case-sensitive, so ``re`` skips
+to them), the expression's leading lookbehinds re-anchored one character
+later, and a lookahead for the rest of the prefixes that go with that first
+character. The expression itself is tried only where the scan stops, from the
+end of the previous match on, which gives exactly ``regex.finditer(text)``.
+
+Case-insensitive expressions are scanned in the lower-cased text
+(:func:`plain_lower`) with lower-case classes, unless the document has a
+letter that lower-casing would make behave differently; then in the text
+itself, with the first characters only. :class:`ScannerSet` scans the
+expressions that cannot start right after a word character (their
+lookbehinds say so) in one pass that stops only at other characters, and
+dispatches each stop to the expressions that can start with its first two
+characters. An expression the analysis cannot bound (one that can match the
+empty string, or starts with ``.``) is run with plain ``finditer``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterator
+
+try:  # Python 3.11
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_ZERO_WIDTH = {_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT}
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT} | (
+    {_sre.POSSESSIVE_REPEAT} if hasattr(_sre, "POSSESSIVE_REPEAT") else set()
+)
+_CATEGORIES = {
+    _sre.CATEGORY_DIGIT: r"\d",
+    _sre.CATEGORY_NOT_DIGIT: r"\D",
+    _sre.CATEGORY_SPACE: r"\s",
+    _sre.CATEGORY_NOT_SPACE: r"\S",
+    _sre.CATEGORY_WORD: r"\w",
+    _sre.CATEGORY_NOT_WORD: r"\W",
+}
+_ASCII = [chr(code) for code in range(128)]
+_ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
+
+
+class _Unbounded(Exception):
+    """The analysis cannot bound where a match starts."""
+
+
+class _TooMany(Exception):
+    """Too many prefixes: try shorter ones."""
+
+
+# a source that turns case-insensitivity off somewhere (``(?-i:...)``): its
+# lookbehinds cannot be checked in the lower-cased text
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]*-[aLmsux]*i")
+# at most this many prefixes per expression, and this many analysis steps
+MAX_PREFIXES = 400
+MAX_STEPS = 40000
+
+
+def _render(op, av) -> str | None:
+    """Source of one character-consuming item, case-sensitive as parsed."""
+    if op is _sre.LITERAL:
+        return re.escape(chr(av))
+    if op is _sre.NOT_LITERAL:
+        return f"[^{re.escape(chr(av))}]"
+    if op is _sre.IN:
+        parts = []
+        for kind, value in av:
+            if kind is _sre.NEGATE and not parts:
+                parts.append("^")
+            elif kind is _sre.LITERAL:
+                parts.append(re.escape(chr(value)))
+            elif kind is _sre.RANGE:
+                parts.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+            elif kind is _sre.CATEGORY and value in _CATEGORIES:
+                parts.append(_CATEGORIES[value])
+            else:
+                return None
+        return f"[{''.join(parts)}]"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _ascii_class(source: str, flags: int, lowered: bool) -> str:
+    """A case-sensitive class of the ASCII characters ``source`` matches with
+    ``flags`` (only lower-case letters for a lowered text), plus every
+    non-ASCII character."""
+    regex = re.compile(source, flags)
+    # written as the ASCII characters it excludes: a class over the whole of
+    # Unicode takes ``re`` long to compile
+    excluded = [ord(c) for c in _ASCII if not regex.fullmatch(c) or (lowered and c != c.lower())]
+    return "[^" + _ranges(excluded) + "]"
+
+
+def _ranges(codes: list[int]) -> str:
+    """The inside of a class of the sorted character codes, runs as ranges."""
+    parts = []
+    index = 0
+    while index < len(codes):
+        end = index
+        while end + 1 < len(codes) and codes[end + 1] == codes[end] + 1:
+            end += 1
+        first, last = re.escape(chr(codes[index])), re.escape(chr(codes[end]))
+        parts.append(first if end == index else f"{first}{last}" if end == index + 1 else f"{first}-{last}")
+        index = end + 1
+    return "".join(parts)
+
+
+def _atom(op, av, mode: str, flags: int) -> str | None:
+    """A case-sensitive class for one consuming item of the expression.
+
+    ``exact``: the expression is case-sensitive, scanned in its own text;
+    ``lower``: case-insensitive, scanned in the lower-cased text of a
+    document whose non-ASCII characters have no case; ``fold``:
+    case-insensitive, scanned in its own text."""
+    source = _render(op, av)
+    if source is None:
+        return None
+    if mode == "exact":
+        return source
+    if mode == "lower" and op is _sre.LITERAL and av < 128:
+        return re.escape(chr(av).lower())
+    return _ascii_class(source, flags & ~re.DEBUG, mode == "lower")
+
+
+def _prefixes(items, flags: int, mode: str, length: int) -> tuple[set[tuple[str, ...]], bool]:
+    """Sequences of at most ``length`` classes, one of which every match of
+    the parsed expression starts with (a sequence shorter than ``length``
+    stops where the analysis stops: it only says less), except the matches
+    at the start of the text of an expression that opens with ``^``/``\\A``
+    (then the second value is true)."""
+    found: set[tuple[str, ...]] = set()
+    at_start = False
+    steps = 0
+
+    def walk(items, index: int, prefix: tuple[str, ...], rest: tuple, size: int) -> None:
+        nonlocal steps, at_start
+        steps += 1
+        if steps > MAX_STEPS or len(found) > MAX_PREFIXES:
+            raise _TooMany
+        if size >= length:
+            found.add(prefix)
+            return
+        if index == len(items):
+            if rest:
+                walk(rest[-1][0], rest[-1][1], prefix, rest[:-1], size)
+            else:
+                found.add(prefix)  # the end of the expression
+            return
+        op, av = items[index]
+        after = rest + ((items, index + 1),)
+        if op in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN):
+            atom = _atom(op, av, mode, flags)
+            if atom is None:
+                found.add(prefix)
+            else:
+                walk(items, index + 1, prefix + (atom,), rest, size + 1)
+        elif op is _sre.AT and (av is _sre.AT_BEGINNING_STRING
+                                or (av is _sre.AT_BEGINNING and not flags & re.MULTILINE)):
+            # only at the start of the text: checked there apart (a match
+            # cannot start later on this path)
+            at_start = at_start or not prefix
+        elif op in _ZERO_WIDTH:
+            walk(items, index + 1, prefix, rest, size)
+        elif op is _sre.SUBPATTERN:
+            _group, add_flags, del_flags, pattern = av
+            if add_flags or del_flags:
+                found.add(prefix)
+            else:
+                walk(pattern, 0, prefix, after, size)
+        elif op is _sre.BRANCH:
+            for alternative in av[1]:
+                walk(alternative, 0, prefix, after, size)
+        elif op in _REPEATS:
+            low, high, pattern = av
+            if low == 0 or high == 0:
+                walk(items, index + 1, prefix, rest, size)
+            if high == 0:
+                return
+            if high > 1 and len(pattern) == 1 and pattern[0][0] in (_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN):
+                # a run of one class (``\\s{0,24}``, ``\\d+``): one character,
+                # then the rest of the run as one element
+                atom = _atom(pattern[0][0], pattern[0][1], mode, flags)
+                if atom is None:
+                    found.add(prefix)
+                    return
+                more = f"{{{max(low - 1, 0)},}}" if high == _sre.MAXREPEAT else f"{{{max(low - 1, 0)},{high - 1}}}"
+                walk(items, index + 1, prefix + (atom, atom + more), rest, size + 1)
+            elif high == 1:
+                walk(pattern, 0, prefix, after, size)
+            elif high > 1:
+                # one repetition, then the others (at least ``low - 1``) and the rest
+                again = (op, (max(low - 1, 0), high if high == _sre.MAXREPEAT else high - 1, pattern))
+                walk(pattern, 0, prefix, rest + (([again] + list(items[index + 1:]), 0),), size)
+        elif _ATOMIC is not None and op is _ATOMIC:
+            walk(av, 0, prefix, after, size)
+        else:
+            found.add(prefix)  # anything else: the prefix ends here
+
+    walk(list(items), 0, (), (), 0)
+    return found, at_start
+
+
+def _alternatives(sequences: set[tuple[str, ...]]) -> str:
+    """One expression matching a prefix of each sequence of classes, the
+    sequences merged on their common starts; ``""`` when one is empty."""
+    if () in sequences:
+        return ""
+    groups: dict[str, set[tuple[str, ...]]] = {}
+    for sequence in sequences:
+        groups.setdefault(sequence[0], set()).add(sequence[1:])
+    branches = [atom + _alternatives(rest) for atom, rest in sorted(groups.items())]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+# an element of a prefix that is the rest of a run of one class (``X{0,23}``)
+_RUN = re.compile(r"(.*)\{(\d+),(\d*)\}", re.DOTALL)
+
+
+def _first_two(prefixes: set[tuple[str, ...]]) -> str:
+    """An expression for the first two characters of the prefixes."""
+
+    def second(elements: tuple[str, ...]) -> str:
+        if not elements:
+            return r"[\s\S]"  # the prefix says nothing of the second character
+        run = _RUN.fullmatch(elements[0])
+        if run is None:
+            return elements[0]
+        if int(run.group(2)) >= 1:
+            return run.group(1)
+        return f"(?:{run.group(1)}|{second(elements[1:])})"
+
+    return "|".join(sorted({f"{prefix[0]}{second(prefix[1:])}" for prefix in prefixes}))
+
+
+def _group_end(source: str, start: int) -> int:
+    """Index just after the parenthesis closing the group opened at ``start``."""
+    depth = 0
+    index = start
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index += 1
+            if source[index:index + 1] == "^":
+                index += 1
+            if source[index:index + 1] == "]":
+                index += 1
+            while index < len(source) and source[index] != "]":
+                index += 2 if source[index] == "\\" else 1
+            index += 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    raise _Unbounded
+
+
+def _leading_lookbehinds(source: str) -> list[tuple[str, str]]:
+    """The lookbehinds the expression's source opens with, as (``(?<!`` or
+    ``(?<=``, body) pairs."""
+    found = []
+    position = 0
+    while source.startswith(("(?<!", "(?<="), position):
+        end = _group_end(source, position)
+        found.append((source[position:position + 4], source[position + 4:end - 1]))
+        position = end
+    return found
+
+
+class _Plan:
+    """What a scanning expression is made of: the prefixes every match starts
+    with, the expression's leading lookbehinds, and its flags."""
+
+    def __init__(self, prefixes: set[tuple[str, ...]], lookbehinds: tuple[tuple[str, str], ...], flags: int,
+                 at_start: bool = False):
+        self.prefixes = prefixes
+        self.at_start = at_start  # a match at the start of the text needs a check of its own
+        self.lookbehinds = lookbehinds
+        self.flags = flags
+
+    def key(self) -> tuple:
+        """Plans with equal keys can share one scanning expression."""
+        return self.lookbehinds, self.flags
+
+    def excluded_before(self) -> frozenset[str]:
+        """ASCII characters that rule a match out when they come right
+        before it (those of a one-character negative lookbehind)."""
+        excluded: set[str] = set()
+        for kind, body in self.lookbehinds:
+            if kind != "(?<!":
+                continue
+            if _sre_parse.parse(body, self.flags).getwidth() != (1, 1):
+                continue
+            regex = re.compile(body, self.flags & (re.IGNORECASE | re.ASCII | re.UNICODE))
+            excluded.update(c for c in _ASCII if regex.fullmatch(c))
+        return frozenset(excluded)
+
+    def first_class(self) -> re.Pattern[str]:
+        return re.compile(_ascii_class("|".join(sorted({p[0] for p in self.prefixes})), 0, False))
+
+    def compile(self) -> re.Pattern[str]:
+        """``[first characters]`` (case-sensitive: ``re`` skips to them), the
+        lookbehinds one character later, then the rest of the prefixes that
+        go with the first character."""
+        source = self.first_class().pattern
+        scoped = "(?i:{})" if self.flags & re.IGNORECASE else "(?:{})"
+        # each lookbehind re-anchored one character later: ``(?<!X)`` -> ``(?<!(?:X)[\\s\\S])``
+        source += "".join(scoped.format(f"{kind}(?:{body})[\\s\\S])") for kind, body in self.lookbehinds)
+        by_first: dict[str, set[tuple[str, ...]]] = {}
+        for prefix in self.prefixes:
+            by_first.setdefault(prefix[0], set()).add(prefix[1:])
+        checks = []
+        for atom, tails in sorted(by_first.items()):
+            rest = _alternatives(tails)
+            checks.append(f"(?<={atom})" + (f"(?={rest})" if rest else ""))
+        if len(checks) > 1 or "(?=" in checks[0]:
+            source += "(?:" + "|".join(checks) + ")"
+        return re.compile(source, self.flags & (re.ASCII | re.UNICODE | re.DOTALL | re.MULTILINE))
+
+
+def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
+    """The scanning plan of ``regex`` for ``mode`` (see :func:`_atom`)."""
+    parsed = _sre_parse.parse(regex.pattern, regex.flags)
+    flags = parsed.state.flags
+    items = parsed.data if hasattr(parsed, "data") else parsed
+    if parsed.getwidth()[0] == 0:
+        return None  # can match the empty string: finditer's own rules
+    lookbehinds = tuple(_leading_lookbehinds(regex.pattern))
+    if (not lookbehinds and items and items[0][0] is _sre.AT and items[0][1] is _sre.AT_BEGINNING
+            and flags & re.MULTILINE):
+        # ``(?m)^...``: a match starts the text or follows a newline
+        items = list(items)[1:]
+        lookbehinds = (("(?<!", "[^\\n]"),)
+    for length in range(max_length, 0, -1):
+        try:
+            prefixes, at_start = _prefixes(items, flags, mode, length)
+        except _TooMany:
+            continue
+        break
+    else:
+        return None
+    if not prefixes or () in prefixes:
+        return None  # a match may start anywhere
+    return _Plan(prefixes, lookbehinds, flags, at_start)
+
+
+class Scanner:
+    """``finditer`` of one compiled expression, tried only where it can start."""
+
+    def __init__(self, regex: re.Pattern[str], max_length: int = 6):
+        self.regex = regex
+        self.max_length = max_length
+        self.lower_plan: _Plan | None = None  # in its lower-cased text
+        self.lower_scanner: re.Pattern[str] | None = None
+        self._plan: _Plan | None = None  # in the text itself
+        self._scanner: re.Pattern[str] | None = None
+        self._usable = isinstance(regex.pattern, str) and not regex.flags & (re.VERBOSE | re.LOCALE)
+        self._ignore_case = bool(regex.flags & re.IGNORECASE)
+        self._built = not self._usable
+        if not self._usable:
+            return
+        if self._ignore_case:
+            # scanning the text itself is only for documents with cased
+            # non-ASCII letters: built when one comes
+            try:
+                if not _INLINE_FLAGS.search(regex.pattern):
+                    self.lower_plan = _plan(regex, "lower", max_length)
+                self.lower_scanner = self.lower_plan.compile() if self.lower_plan else None
+            except (_Unbounded, re.error, RecursionError):
+                self.lower_plan = self.lower_scanner = None
+        else:
+            self._build()
+
+    def _build(self) -> None:
+        self._built = True
+        try:
+            self._plan = _plan(self.regex, "fold" if self._ignore_case else "exact",
+                               1 if self._ignore_case else self.max_length)
+            self._scanner = self._plan.compile() if self._plan else None
+        except (_Unbounded, re.error, RecursionError):
+            self._plan = self._scanner = None
+
+    @property
+    def plan(self) -> _Plan | None:
+        """The plan of the scan in the text itself (``None``: plain ``finditer``)."""
+        if not self._built:
+            self._build()
+        return self._plan
+
+    @property
+    def scanner(self) -> re.Pattern[str] | None:
+        if not self._built:
+            self._build()
+        return self._scanner
+
+    def finditer(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
+        """The matches of ``regex.finditer(text)``; ``lowered`` is
+        :func:`plain_lower` of ``text`` (``None`` when it has none)."""
+        scanner, plan, scanned = self.scanner, self.plan, text
+        if lowered is not None and self.lower_scanner is not None:
+            scanner, plan, scanned = self.lower_scanner, self.lower_plan, lowered
+        if scanner is None:
+            yield from self.regex.finditer(text)
+            return
+        search = scanner.search
+        match = self.regex.match
+        position = 0
+        if plan.at_start and text:
+            found = match(text, 0)
+            if found is not None:
+                yield found
+                position = found.end()
+        while True:
+            candidate = search(scanned, position)
+            if candidate is None:
+                return
+            start = candidate.start()
+            found = match(text, start)
+            if found is None:
+                position = start + 1
+            else:
+                yield found
+                position = found.end()
+
+
+class _Group:
+    """Expressions that cannot start right after a word character (their
+    lookbehinds say so), scanned together: one pass stops only at the other
+    characters, where the union of their prefixes follows; each expression
+    is then checked only there."""
+
+    def __init__(self, members: list[int], scanners: list[Scanner], lower: bool, excluded: frozenset[str]):
+        self.members = members
+        self.lower = lower
+        plans = [scanners[i].lower_plan if lower else scanners[i].plan for i in members]
+        prefixes = set().union(*(plan.prefixes for plan in plans))
+        before = "[^" + _ranges(sorted(ord(c) for c in excluded)) + "]"
+        self.union = re.compile(f"{before}(?={_alternatives(prefixes)})")
+        self.checks = [(scanners[i].lower_scanner if lower else scanners[i].scanner).match for i in members]
+        self.matches = [scanners[i].regex.match for i in members]
+        everyone = tuple(range(len(members)))
+        firsts = [plan.first_class() for plan in plans]
+        # which members can start with each ASCII character (all of them: any other)
+        self.dispatch = {c: tuple(j for j in everyone if firsts[j].fullmatch(c)) for c in _ASCII}
+        self.everyone = everyone
+        # which members can start with two ASCII characters, filled as pairs are met
+        self.pair_checks = [re.compile(_first_two(plan.prefixes)) for plan in plans]
+        self.pairs: dict[str, tuple[int, ...]] = {}
+
+    def run(self, text: str, scanned: str, results: list) -> None:
+        dispatch, everyone, checks, matches = self.dispatch, self.everyone, self.checks, self.matches
+        found: list[list[re.Match[str]]] = [[] for _ in self.members]
+        next_start = [0] * len(self.members)
+        starts = [0] if scanned else []  # nothing comes before the first character
+        starts += [candidate.end() for candidate in self.union.finditer(scanned)]
+        pairs, pair_checks = self.pairs, self.pair_checks
+        for start in starts:
+            pair = scanned[start:start + 2]
+            candidates = pairs.get(pair)
+            if candidates is None:
+                if len(pair) == 2 and pair.isascii():
+                    candidates = pairs[pair] = tuple(j for j in dispatch[pair[0]] if pair_checks[j].fullmatch(pair))
+                else:
+                    candidates = dispatch.get(pair[:1], everyone)
+            for j in candidates:
+                if start < next_start[j] or checks[j](scanned, start) is None:
+                    continue
+                match = matches[j](text, start)
+                if match is not None:
+                    found[j].append(match)
+                    next_start[j] = match.end()
+        for index, matches_of in zip(self.members, found):
+            results[index] = matches_of
+
+
+# a group's members all exclude at least these characters before a match
+_WORD = frozenset(c for c in _ASCII if c.isalnum() or c == "_")
+
+
+class ScannerSet:
+    """``finditer`` of several expressions over one text, those that cannot
+    start right after a word character scanned together: ``find_all``
+    returns, for each expression in order, exactly the matches of its
+    ``finditer``."""
+
+    def __init__(self, regexes: list[re.Pattern[str]], max_length: int = 6):
+        self.scanners = [Scanner(regex, max_length) for regex in regexes]
+        self.groups: list[_Group] = []
+        self.alone: list[int] = []  # scanned one by one
+        grouped: dict[bool, list[int]] = {True: [], False: []}
+        for index, scanner in enumerate(self.scanners):
+            if scanner.lower_scanner is not None and _WORD <= scanner.lower_plan.excluded_before() \
+                    and not scanner.lower_plan.at_start:
+                grouped[True].append(index)
+            elif (scanner.scanner is not None and not scanner.regex.flags & re.IGNORECASE
+                  and _WORD <= scanner.plan.excluded_before() and not scanner.plan.at_start):
+                grouped[False].append(index)
+            else:
+                self.alone.append(index)
+        for lower, members in grouped.items():
+            if len(members) == 1:
+                self.alone.extend(members)
+            elif members:
+                plans = [self.scanners[i].lower_plan if lower else self.scanners[i].plan for i in members]
+                excluded = frozenset.intersection(*(plan.excluded_before() for plan in plans))
+                self.groups.append(_Group(members, self.scanners, lower, excluded))
+
+    def find_all(self, text: str, lowered: str | None = None) -> list[list[re.Match[str]]]:
+        """``lowered`` is :func:`plain_lower` of ``text``."""
+        if lowered is None:
+            return [list(scanner.finditer(text)) for scanner in self.scanners]
+        results: list = [None] * len(self.scanners)
+        for group in self.groups:
+            group.run(text, lowered if group.lower else text, results)
+        for index in self.alone:
+            results[index] = list(self.scanners[index].finditer(text, lowered))
+        return results
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# non-ASCII characters a case-insensitive ASCII letter matches (``ı``, ``ſ``, Kelvin sign)
+_FOLDS_TO_ASCII = re.compile(r"[a-z]", re.IGNORECASE)
+_CLASSES = (re.compile(r"\w"), re.compile(r"\d"), re.compile(r"\s"))
+
+
+def plain_lower(text: str) -> str | None:
+    """``text`` lower-cased, when a case-insensitive expression finds the
+    same things at the same offsets in both: each character lower-cases to
+    one character, no non-ASCII character matches an ASCII letter, and a
+    non-ASCII letter and its lower case are alike for ``\\w``, ``\\d`` and
+    ``\\s``, and no capital sigma (lower-cased by its context); ``None``
+    otherwise."""
+    lowered = text.lower()
+    if text.isascii():
+        return lowered
+    if len(lowered) != len(text):
+        return None
+    for char in set(_NON_ASCII.findall(text)):
+        lower = char.lower()
+        if lower == char and char.upper() == char:
+            continue  # no case
+        if char == "\u03a3" or _FOLDS_TO_ASCII.match(char) or any(
+            (regex.match(char) is None) != (regex.match(lower) is None) for regex in _CLASSES
+        ):
+            return None
+    return lowered

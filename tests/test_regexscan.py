@@ -1,0 +1,152 @@
+"""regexscan: the scanned ``finditer`` finds exactly the matches of ``re``."""
+
+import random
+import re
+
+import pytest
+
+from extractor.attributes import AttributeTagger
+from extractor.regexscan import Scanner, ScannerSet, plain_lower
+
+TEXTS = [
+    "Cisplatin 75 mg/m2 IV on Day 1 every 3 weeks, twice daily on days 1-14 of each 21-day cycle.",
+    "bidaily daily DAILY Daily twice-daily Once Daily; 2 x 500 mg PO BID (QD) q12h for up to 6 months",
+    "Overall Survival (OS), progression-free\r\n      survival, time to progression at 12 weeks\n",
+    "\r\n      after surgery  \r\n\r\n    following chemotherapy and radiotherapy",
+    "İNTRAVENOUS ıntravenous ſubcutaneous \u212aG µg μg 5 µg 10\u00a0mg – ≥ 3 × 2 mg",
+    "AUC 5 AUC=6 3 AUC, 1.5 mg/kg, 10,000 IU, 4-6 weeks, weeks 1, 2 and 4, days 1, 8, and 15",
+    "",
+    "x",
+    "mg mg mg 1 1 1 ---  ( ) | , .",
+]
+
+
+def _tagger_regexes():
+    tagger = AttributeTagger(None)
+    tagger.initialize()
+    regexes = [regex for _label, _entry, regex in tagger._compiled]
+    regexes += tagger._endpoint_regexes
+    regexes += list(tagger._ctx.values())
+    return regexes
+
+
+REGEXES = _tagger_regexes()
+
+
+def _spans(matches):
+    return [(m.start(), m.end(), m.group(0)) for m in matches]
+
+
+def _fuzz_texts(count: int = 60) -> list[str]:
+    """Random texts made of the words, numbers, spaces and punctuation the
+    expressions look for (fixed seed)."""
+    pieces = ["daily", "Daily", "every", "3", "21", "1.5", "mg", "/m2", "weeks", "week", "days", "Day",
+              "cycle", "of", "the", "each", "twice", "once", "IV", "PO", "oral", "orally", "after", "surgery",
+              "overall survival", "OS", "(PFS)", "at", "baseline", "up to", "to", "-", ",", ".", ";", "(", ")",
+              " ", "  ", "\r\n      ", "\n", "ı", "İ", "µ", "≥", "x", "×", "AUC", "=", "q12h", "bid", "BID"]
+    rng = random.Random(9)
+    return ["".join(rng.choice(pieces) + rng.choice(["", " ", " ", "-"]) for _ in range(rng.randint(1, 60)))
+            for _ in range(count)]
+
+
+@pytest.mark.parametrize("regex", REGEXES, ids=lambda r: r.pattern[:40])
+def test_same_matches_as_finditer(regex):
+    scanner = Scanner(regex)
+    for text in TEXTS + _fuzz_texts():
+        expected = _spans(regex.finditer(text))
+        assert _spans(scanner.finditer(text)) == expected, text
+        assert _spans(scanner.finditer(text, plain_lower(text))) == expected, text
+
+
+def test_the_data_patterns_are_scanned():
+    """The analysis bounds where the attribute patterns can start (none
+    falls back to the plain ``finditer``)."""
+    tagger = AttributeTagger(None)
+    tagger.initialize()
+    assert all(scanner.scanner is not None for scanner in tagger._scan.scanners)
+    assert tagger._scan.groups  # most share their lookbehind: scanned together
+
+
+def test_scanner_set_finds_what_finditer_finds():
+    scanners = ScannerSet(REGEXES)
+    for text in TEXTS + _fuzz_texts():
+        expected = [_spans(regex.finditer(text)) for regex in REGEXES]
+        assert [_spans(found) for found in scanners.find_all(text)] == expected, text
+        assert [_spans(found) for found in scanners.find_all(text, plain_lower(text))] == expected, text
+
+
+def test_lookbehind_and_overlapping_candidates():
+    scanner = Scanner(re.compile(r"(?<![\w-])(?:daily|dd)(?![\w-])", re.I))
+    assert _spans(scanner.finditer("bidaily ddaily daily-x DAILY", "bidaily ddaily daily-x daily")) == [
+        (23, 28, "DAILY")
+    ]
+    # a candidate inside the previous match is not tried again (finditer's rule)
+    scanner = Scanner(re.compile(r"a\d+"))
+    assert _spans(scanner.finditer("a1a2 aa3")) == [(0, 2, "a1"), (2, 4, "a2"), (6, 8, "a3")]
+
+
+def test_case_folding_outside_ascii():
+    """``re`` folds the Kelvin sign to ``k`` and ``ſ`` to ``s``: texts with
+    such letters are scanned in their own case."""
+    regex = re.compile(r"(?<!\w)ks\b", re.I)
+    text = "\u212a\u017f KS ks"
+    assert plain_lower(text) is None
+    assert _spans(Scanner(regex).finditer(text, plain_lower(text))) == _spans(regex.finditer(text))
+    assert len(_spans(regex.finditer(text))) == 3
+
+
+@pytest.mark.parametrize("source", [r"^ab|cd", r"\Aab|(?:x|^)y", r"(?m)^ab|cd", r"(?:^|[.:]\s+)(?:ab|cd)\s"])
+def test_expressions_anchored_at_the_start(source):
+    regex = re.compile(source, re.IGNORECASE)
+    scanner = Scanner(regex)
+    for text in ["ab cd ab", "xab cd", "y ab\nab xy", "Ab: cd y", ". ab cd: AB ", "cd", "a"]:
+        assert _spans(scanner.finditer(text, plain_lower(text))) == _spans(regex.finditer(text)), text
+        assert _spans(scanner.finditer(text)) == _spans(regex.finditer(text)), text
+
+
+def test_expressions_that_can_match_empty_are_not_scanned():
+    regex = re.compile(r"a*")
+    scanner = Scanner(regex)
+    assert scanner.scanner is None
+    assert _spans(scanner.finditer("baab")) == _spans(regex.finditer("baab"))
+
+
+def test_plain_lower():
+    assert plain_lower("Daily 5 MG") == "daily 5 mg"
+    assert plain_lower("≥ 5 mg – 3\u00a0×") == "≥ 5 mg – 3\u00a0×"  # non-ASCII without case
+    assert plain_lower("5 µg, TNF-α, Émile") == "5 µg, tnf-α, émile"  # letters that fold among themselves
+    assert plain_lower("İ") is None  # two characters once lower-cased
+    assert plain_lower("\u212a") is None  # Kelvin sign: matches k case-insensitively
+    assert plain_lower("ſ") is None  # long s: matches s
+    assert plain_lower("ΑΣ") is None  # final sigma: lower-cased by its context
+
+
+def test_lower_casing_keeps_what_case_insensitive_expressions_see():
+    """The assumptions behind ``plain_lower``, for every cased character it
+    accepts: its lower case is one non-ASCII character that matches it
+    case-insensitively and falls in the same of ``\\w``, ``\\d``, ``\\s``."""
+    accepted = 0
+    for code in range(0x80, 0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        lower = char.lower()
+        if (lower == char and char.upper() == char) or plain_lower(char) is None:
+            continue
+        accepted += 1
+        assert len(lower) == 1 and not lower.isascii(), hex(code)
+        assert not re.search("[a-z]", char, re.IGNORECASE), hex(code)
+        assert re.fullmatch(re.escape(char), lower, re.IGNORECASE), hex(code)
+        for category in (r"\w", r"\d", r"\s"):
+            assert bool(re.match(category, char)) == bool(re.match(category, lower)), hex(code)
+    assert accepted > 1000
+
+
+def test_line_start_expressions_scanned_together():
+    regexes = [re.compile(r"(?m)^[ \t]*Time frame:[ \t]*([^\n]*\S)", re.I), re.compile(r"(?m)^Outcome:\s*(\w+)", re.I)]
+    scanners = ScannerSet(regexes)
+    assert scanners.groups and not scanners.alone  # one pass, stopping at line breaks
+    text = "Time frame: 12 weeks\nx Time frame: no\n  time FRAME: 6 months\nOutcome: OS\n\nOutcome:\nPFS"
+    expected = [_spans(regex.finditer(text)) for regex in regexes]
+    assert [_spans(found) for found in scanners.find_all(text, plain_lower(text))] == expected
+    assert [m.group(1) for m in scanners.find_all(text, plain_lower(text))[0]] == ["12 weeks", "6 months"]
