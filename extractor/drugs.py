@@ -193,6 +193,13 @@ class DrugRecognizer:
         # one hop: a name whose canonical is itself renamed (apap -> acetaminophen -> paracetamol)
         self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
         self.regimens = {entry["name"]: sorted(entry["components"]) for entry in regimens}
+        # adjacent words of multi-word names: {second word: {first words}}
+        # (a hard line wrap may fall between them: _wrapped_names)
+        self._wrap_pairs: dict[str, set[str]] = {}
+        for name in self.lexicon:
+            words = name.split()
+            for left, right in zip(words, words[1:]):
+                self._wrap_pairs.setdefault(right, set()).add(left)
         self.classes = sorted({entry["name"].lower() for entry in classes})
         self._class_names = frozenset(self.classes)
         self.stems = tuple(stems)
@@ -367,7 +374,19 @@ class DrugRecognizer:
         text = doc_text(doc)
         if "\n" not in text:
             return
+        pairs = self._wrap_pairs
         for match in WRAP.finditer(text):
+            # cheap test first: the runs of text touching the wrap must end and
+            # start with two adjacent words of a multi-word lexicon name
+            start = match.start(1)
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            end = match.end(1)
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            before, after = text[start:match.start(1)].lower(), text[match.end(1):end].lower()
+            if not any(before.endswith(left) for cut in range(1, len(after) + 1) for left in pairs.get(after[:cut], ())):
+                continue
             wrap = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
             if wrap is None or len(wrap) != 1 or not wrap[0].is_space:
                 continue
