@@ -196,7 +196,9 @@ class AttributeTagger:
                 elif label == "TIMEFRAME":
                     candidates.append((start, end, label, 2))
                 else:
-                    candidates.append((start, end, label, 1))
+                    # ``priority`` lets a whole count of cycles (``five 3-week
+                    # cycles``) win over the cycle-length SCHEDULE inside it
+                    candidates.append((start, end, label, entry.get("priority", 1)))
         for start, end in self._merge_schedules(text, schedule_atoms):
             candidates.append((start, end, "SCHEDULE", 2))
         for start, end in self._prose_endpoints(text, view, blocked):

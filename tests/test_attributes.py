@@ -563,3 +563,34 @@ def test_capitalised_per_day_after_a_dose(nlp):
     assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
         ("5 mg", "DOSE"), ("/Day", "SCHEDULE"), ("25 mg", "DOSE"), ("/Day", "SCHEDULE")
     ]
+
+
+def test_event_timing_with_short_hour_unit_and_article(nlp):
+    # modern_NCT05052879, modern_NCT00665340
+    text = "Tadalafil: Tadalafil coated tablet, 20 mg, oral, 2 hours before the sexual intercourse."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("2 hours before the sexual intercourse", "SCHEDULE")]
+    text = "Patients take vardenafil 20 mg 1 h prior to sexual intercourse."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("1 h prior to sexual intercourse", "SCHEDULE")]
+
+
+def test_consecutive_days_and_week_or_month_references_join_the_schedule(nlp):
+    # outline_NCT00002831, outline_NCT00003248, report_NCT01129336
+    text = "Busulfan is administered orally every 6 hours on consecutive days -6 through -4."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 6 hours on consecutive days -6 through -4", "SCHEDULE")]
+    text = "Patients receive paclitaxel IV over 1 hour on day 5 of week 1."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day 5 of week 1", "SCHEDULE")]
+    text = "Patients receive zoledronic acid 4mg IV monthly during Months 1-18."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("monthly during Months 1-18", "SCHEDULE")]
+
+
+def test_week_reference_alone_is_not_a_schedule(nlp):
+    text = "Patients receive zoledronic acid 4mg IV. Bone scans are done in week 12."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_count_of_cycles_with_a_cycle_length_is_one_duration(nlp):
+    # report_NCT02005549
+    text = ("Patients receive capecitabine 1250 mg/m^2 PO BID on days 1-14 for a maximum of five 3-week cycles.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
+        ("BID on days 1-14", "SCHEDULE"), ("maximum of five 3-week cycles", "DURATION"),
+    ]
