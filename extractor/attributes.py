@@ -374,8 +374,9 @@ class AttributeTagger:
             has_drug = view.drug_in(sent_start, sent_end)
             if ctx["procedure_before"].search(local) and not view.drug_in(max(sent_start, start - 60), start):
                 return False
-            if ctx["assessment_before"].search(local) and not view.drug_in(max(sent_start, start - 30), start):
-                return False
+            assessed = ctx["assessment_before"].search(local)
+            if assessed and not view.drug_in(start - len(local) + assessed.start(), start):
+                return False  # no drug between the assessment word and the timing
             if not has_drug and ctx["assessment_words"].search(sentence) and not ctx["treatment_words"].search(sentence):
                 return False
             section = view.section_at(start)

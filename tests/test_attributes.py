@@ -594,3 +594,23 @@ def test_count_of_cycles_with_a_cycle_length_is_one_duration(nlp):
     assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
         ("BID on days 1-14", "SCHEDULE"), ("maximum of five 3-week cycles", "DURATION"),
     ]
+
+
+def test_beginning_on_a_day_is_part_of_the_schedule(nlp):
+    # outline_NCT00002831, outline_NCT00003158
+    text = "Patients intolerant to tacrolimus receive cyclosporine IV beginning on day -2, then orally."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("beginning on day -2", "SCHEDULE")]
+    text = "Patients receive carboplatin IV and etoposide IV on days 1-3. Cycle 2 begins on day 29."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days 1-3", "SCHEDULE"), ("day 29", "SCHEDULE")]
+
+
+def test_follow_up_schedule_after_an_assessment_word_further_back(nlp):
+    # outline_NCT00003158, nononc_NCT00000961
+    text = ("Patients are followed every month for the first year, every 3 months for the second year, "
+            "every 6 months for the third year, and then annually thereafter.")
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+    text = "Patients receive zidovudine daily. Patients are evaluated during treatment at weeks 2, 4, and every 4 weeks thereafter."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE")]
+    # a drug named between the assessment word and the timing keeps the schedule
+    text = "After evaluation, patients receive nevirapine every 12 hours."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 12 hours", "SCHEDULE")]
