@@ -614,3 +614,17 @@ def test_follow_up_schedule_after_an_assessment_word_further_back(nlp):
     # a drug named between the assessment word and the timing keeps the schedule
     text = "After evaluation, patients receive nevirapine every 12 hours."
     assert ents(nlp, text, ("SCHEDULE",)) == [("every 12 hours", "SCHEDULE")]
+
+
+def test_short_time_units_spelled_days_and_fortnightly(nlp):
+    text = "Patients receive ondansetron 8 mg IV every 8 h on days 1-3 and nivolumab 240 mg IV every 2 wks."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 8 h on days 1-3", "SCHEDULE"), ("every 2 wks", "SCHEDULE")]
+    text = "On day one, patients receive either midodrine or placebo."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day one", "SCHEDULE")]
+    text = "Patients receive filgrastim bi-weekly and cisplatin fortnightly."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("bi-weekly", "SCHEDULE"), ("fortnightly", "SCHEDULE")]
+
+
+def test_schedule_code_before_a_full_stop(nlp):
+    text = "Patients receive oxaliplatin on D1 and capecitabine D1-14, Q3W."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("D1", "SCHEDULE"), ("D1-14, Q3W", "SCHEDULE")]
