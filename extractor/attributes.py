@@ -79,6 +79,8 @@ AFTER = 40
 SENTENCE_WINDOW = 300
 # record layout without an interventions line: how many field lines to try
 MAX_LAYOUT_LINES = 12
+# SCHEDULE pieces that only exist attached to another (``of each cycle``, ``(q3w)``)
+ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren")
 
 
 def expand_macros(pattern: str, macros: dict[str, str]) -> str:
@@ -189,8 +191,8 @@ class AttributeTagger:
                     continue  # outcome lines: only doses are regimen facts
                 if entry.get("drug_after") and not view.drug_starts_within(end, end + 3):
                     continue
-                if not self._keep(view, label, start, end, entry.get("name", "")):
-                    continue
+                if entry.get("name") not in ATTACHED_SCHEDULE and not self._keep(view, label, start, end, entry.get("name", "")):
+                    continue  # attached pieces are judged with the piece they join
                 if label == "SCHEDULE":
                     schedule_atoms.append((start, end, entry.get("name", "")))
                 elif label == "TIMEFRAME":
@@ -432,7 +434,7 @@ class AttributeTagger:
             merged.append([start, end, [name]])
         result = []
         for start, end, names in merged:
-            if all(n in ("cycle_ref", "abbreviation_paren") for n in names):
+            if all(n in ATTACHED_SCHEDULE for n in names):
                 continue
             result.append((start, end))
         return result

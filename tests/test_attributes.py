@@ -628,3 +628,15 @@ def test_short_time_units_spelled_days_and_fortnightly(nlp):
 def test_schedule_code_before_a_full_stop(nlp):
     text = "Patients receive oxaliplatin on D1 and capecitabine D1-14, Q3W."
     assert ents(nlp, text, ("SCHEDULE",)) == [("D1", "SCHEDULE"), ("D1-14, Q3W", "SCHEDULE")]
+
+
+def test_parenthesised_approximate_days_join_the_schedule(nlp):
+    # outline_NCT00003158: the piece follows 'radiotherapy', judged with the schedule it joins
+    text = ("Patients receive paclitaxel IV starting 4 weeks after completion of chemotherapy and radiotherapy "
+            "and repeated every 3-4 weeks (approximately days 71, 92, and 103) for a total of 3 cycles.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("starting 4 weeks after completion of chemotherapy and radiotherapy", "SCHEDULE"),
+        ("every 3-4 weeks (approximately days 71, 92, and 103)", "SCHEDULE"),
+    ]
+    text = "All patients begin nelfinavir at study entry (Day 1)."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Day 1", "SCHEDULE")]
