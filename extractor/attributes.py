@@ -84,6 +84,8 @@ SENTENCE_WINDOW = 300
 MAX_LAYOUT_LINES = 12
 # context expressions that find layout lines all over the document
 LINE_EXPRESSIONS = ("outcome_prose_line", "endpoint_list_header", "report_outcome_title", "report_time_frame")
+# SCHEDULE pieces that only exist attached to another (``of each cycle``, ``(q3w)``)
+ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren")
 
 
 def expand_macros(pattern: str, macros: dict[str, str]) -> str:
@@ -206,14 +208,16 @@ class AttributeTagger:
                     continue  # outcome lines: only doses are regimen facts
                 if entry.get("drug_after") and not view.drug_starts_within(end, end + 3):
                     continue
-                if not self._keep(view, label, start, end, entry.get("name", "")):
-                    continue
+                if entry.get("name") not in ATTACHED_SCHEDULE and not self._keep(view, label, start, end, entry.get("name", "")):
+                    continue  # attached pieces are judged with the piece they join
                 if label == "SCHEDULE":
                     schedule_atoms.append((start, end, entry.get("name", "")))
                 elif label == "TIMEFRAME":
                     candidates.append((start, end, label, 2))
                 else:
-                    candidates.append((start, end, label, 1))
+                    # ``priority`` lets a whole count of cycles (``five 3-week
+                    # cycles``) win over the cycle-length SCHEDULE inside it
+                    candidates.append((start, end, label, entry.get("priority", 1)))
         for start, end in self._merge_schedules(text, schedule_atoms):
             candidates.append((start, end, "SCHEDULE", 2))
         for start, end in self._prose_endpoints(text, endpoint_matches, view, blocked):
@@ -383,8 +387,9 @@ class AttributeTagger:
             has_drug = view.drug_in(sent_start, sent_end)
             if ctx["procedure_before"].search(local) and not view.drug_in(max(sent_start, start - 60), start):
                 return False
-            if ctx["assessment_before"].search(local) and not view.drug_in(max(sent_start, start - 30), start):
-                return False
+            assessed = ctx["assessment_before"].search(local)
+            if assessed and not view.drug_in(start - len(local) + assessed.start(), start):
+                return False  # no drug between the assessment word and the timing
             if not has_drug and view.window_has(ctx, "assessment_words", window) \
                     and not view.window_has(ctx, "treatment_words", window):
                 return False
@@ -441,7 +446,7 @@ class AttributeTagger:
             merged.append([start, end, [name]])
         result = []
         for start, end, names in merged:
-            if all(n in ("cycle_ref", "abbreviation_paren") for n in names):
+            if all(n in ATTACHED_SCHEDULE for n in names):
                 continue
             result.append((start, end))
         return result

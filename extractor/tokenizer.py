@@ -101,7 +101,9 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
     prefixes = list(nlp.Defaults.prefixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", r"\\(?=[<>=^\[\]()*_])"]
     suffixes = list(nlp.Defaults.suffixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", rf"(?<=[{ALPHA}]{{2}})\+", r"\\",
                                               # a sentence ends after a mixed-case name: "with ddI."
-                                              rf"(?<=[{ALPHA_LOWER}]{{2}}[{ALPHA_UPPER}])\."]
+                                              rf"(?<=[{ALPHA_LOWER}]{{2}}[{ALPHA_UPPER}])\.",
+                                              # a sentence ends after a schedule code: "D1-14, Q3W."
+                                              rf"(?<=[0-9][{ALPHA}])\."]
     special_cases = dict(nlp.Defaults.tokenizer_exceptions)
     for case in rules["special_cases"]:
         special_cases[case] = [{"ORTH": case}]

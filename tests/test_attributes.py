@@ -578,3 +578,80 @@ def test_token_ranges_are_those_of_char_span_contract(nlp):
                 span = doc.char_span(start, end, alignment_mode="contract") if start >= 0 else None
                 expected = (span.start, span.end) if span is not None and len(span) else None
                 assert view.contract(start, end) == expected, (text, start, end)
+
+
+def test_event_timing_with_short_hour_unit_and_article(nlp):
+    # modern_NCT05052879, modern_NCT00665340
+    text = "Tadalafil: Tadalafil coated tablet, 20 mg, oral, 2 hours before the sexual intercourse."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("2 hours before the sexual intercourse", "SCHEDULE")]
+    text = "Patients take vardenafil 20 mg 1 h prior to sexual intercourse."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("1 h prior to sexual intercourse", "SCHEDULE")]
+
+
+def test_consecutive_days_and_week_or_month_references_join_the_schedule(nlp):
+    # outline_NCT00002831, outline_NCT00003248, report_NCT01129336
+    text = "Busulfan is administered orally every 6 hours on consecutive days -6 through -4."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 6 hours on consecutive days -6 through -4", "SCHEDULE")]
+    text = "Patients receive paclitaxel IV over 1 hour on day 5 of week 1."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day 5 of week 1", "SCHEDULE")]
+    text = "Patients receive zoledronic acid 4mg IV monthly during Months 1-18."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("monthly during Months 1-18", "SCHEDULE")]
+
+
+def test_week_reference_alone_is_not_a_schedule(nlp):
+    text = "Patients receive zoledronic acid 4mg IV. Bone scans are done in week 12."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_count_of_cycles_with_a_cycle_length_is_one_duration(nlp):
+    # report_NCT02005549
+    text = ("Patients receive capecitabine 1250 mg/m^2 PO BID on days 1-14 for a maximum of five 3-week cycles.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
+        ("BID on days 1-14", "SCHEDULE"), ("maximum of five 3-week cycles", "DURATION"),
+    ]
+
+
+def test_beginning_on_a_day_is_part_of_the_schedule(nlp):
+    # outline_NCT00002831, outline_NCT00003158
+    text = "Patients intolerant to tacrolimus receive cyclosporine IV beginning on day -2, then orally."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("beginning on day -2", "SCHEDULE")]
+    text = "Patients receive carboplatin IV and etoposide IV on days 1-3. Cycle 2 begins on day 29."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days 1-3", "SCHEDULE"), ("day 29", "SCHEDULE")]
+
+
+def test_follow_up_schedule_after_an_assessment_word_further_back(nlp):
+    # outline_NCT00003158, nononc_NCT00000961
+    text = ("Patients are followed every month for the first year, every 3 months for the second year, "
+            "every 6 months for the third year, and then annually thereafter.")
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+    text = "Patients receive zidovudine daily. Patients are evaluated during treatment at weeks 2, 4, and every 4 weeks thereafter."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE")]
+    # a drug named between the assessment word and the timing keeps the schedule
+    text = "After evaluation, patients receive nevirapine every 12 hours."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 12 hours", "SCHEDULE")]
+
+
+def test_short_time_units_spelled_days_and_fortnightly(nlp):
+    text = "Patients receive ondansetron 8 mg IV every 8 h on days 1-3 and nivolumab 240 mg IV every 2 wks."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 8 h on days 1-3", "SCHEDULE"), ("every 2 wks", "SCHEDULE")]
+    text = "On day one, patients receive either midodrine or placebo."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day one", "SCHEDULE")]
+    text = "Patients receive filgrastim bi-weekly and cisplatin fortnightly."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("bi-weekly", "SCHEDULE"), ("fortnightly", "SCHEDULE")]
+
+
+def test_schedule_code_before_a_full_stop(nlp):
+    text = "Patients receive oxaliplatin on D1 and capecitabine D1-14, Q3W."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("D1", "SCHEDULE"), ("D1-14, Q3W", "SCHEDULE")]
+
+
+def test_parenthesised_approximate_days_join_the_schedule(nlp):
+    # outline_NCT00003158: the piece follows 'radiotherapy', judged with the schedule it joins
+    text = ("Patients receive paclitaxel IV starting 4 weeks after completion of chemotherapy and radiotherapy "
+            "and repeated every 3-4 weeks (approximately days 71, 92, and 103) for a total of 3 cycles.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("starting 4 weeks after completion of chemotherapy and radiotherapy", "SCHEDULE"),
+        ("every 3-4 weeks (approximately days 71, 92, and 103)", "SCHEDULE"),
+    ]
+    text = "All patients begin nelfinavir at study entry (Day 1)."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Day 1", "SCHEDULE")]

@@ -29,6 +29,8 @@ from tests.conftest import ANNOTATIONS
         ("Decitabine (DAC)|DRUG", ["Decitabine", "(", "DAC", ")", "|", "DRUG"]),
         ("SK3530(PDE5 inhibitor)", ["SK3530", "(", "PDE5", "inhibitor", ")"]),
         ("with ddI.", ["with", "ddI", "."]),
+        ("D1-14, Q3W.", ["D1", "-", "14", ",", "Q3W", "."]),
+        ("Phase 2b.", ["Phase", "2b", "."]),
         ("U.S. Ph.D.", ["U.S.", "Ph.D."]),
     ],
 )
