@@ -203,6 +203,8 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 1))
         for start, end in self._objective_endpoints(text, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
+        for start, end in self._effect_endpoints(text, view, blocked):
+            candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
         spans = []
@@ -211,6 +213,11 @@ class AttributeTagger:
             lead = strip.match(text, start, end)
             if lead and lead.end() < end and label != "TIMEFRAME":
                 start = lead.end()
+            if label == "ENDPOINT":
+                # ``To determine the change from baseline in ...``: the measure, not the aim
+                lead = self._ctx["endpoint_lead"].match(text, start, end)
+                if lead and lead.end() < end:
+                    start = lead.end()
             span = doc.char_span(start, end, label=label, alignment_mode="contract")
             if span is not None and len(span) and any(c.isalnum() for c in span.text):
                 spans.append((priority, span))
@@ -510,6 +517,36 @@ class AttributeTagger:
             if len(words) >= 2 and ctx["endpoint_objective_adjective"].fullmatch(lowered[0]):
                 vague = vague or reject.match(lowered[1])
             if vague or view.drug_in(start, end) or blocked.overlaps(start, end):
+                continue
+            found.append((start, end))
+        return found
+
+    def _effect_endpoints(self, text: str, view: "_DocView", blocked: "_Intervals") -> list[tuple[int, int]]:
+        """``the effect of X on Y`` / ``the impact of X on Y``: Y is the measured
+        quantity, up to the first preposition, clause or punctuation, unless it
+        is a population (``on patients``) or a vague word (``on the efficacy``)."""
+        ctx = self._ctx
+        stop = ctx["endpoint_effect_stop"]
+        reject = ctx["endpoint_effect_reject"]
+        found = []
+        for match in ctx["endpoint_effect_on"].finditer(text):
+            start = match.end()
+            window_end = min(len(text), start + 90)
+            cut = stop.search(text, start, window_end)
+            if cut is None:
+                continue  # runs on past the window: not a short named quantity
+            end = start + len(text[start:cut.start()].rstrip())
+            disease = ctx["endpoint_effect_disease"].match(text[start:end])
+            if disease:
+                # a disease is not a measure (``on early atherosclerosis``);
+                # ``on Erectile Dysfunction and Portal Hemodynamics`` keeps the measure
+                start += disease.end()
+            words = text[start:end].split()
+            if not words or len(words) > 8 or reject.fullmatch(words[0]) or (len(words) == 1 and reject.match(words[0])):
+                continue
+            if view.section_at(start) in ELIGIBILITY_SECTIONS:
+                continue
+            if view.drug_in(start, end) or blocked.overlaps(start, end):
                 continue
             found.append((start, end))
         return found
