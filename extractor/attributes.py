@@ -171,7 +171,7 @@ class AttributeTagger:
         candidates: list[tuple[int, int, str, int]] = []  # start, end, label, priority
         outcome_lines, measures, registry = self._outcome_lines(text, view)
         structured = (
-            list(self._outcome_entities(text, outcome_lines, measures, registry))
+            list(self._outcome_entities(text, outcome_lines, measures, registry, view))
             + list(self._report_outcomes(text))
             + list(self._endpoint_lists(text))
         )
@@ -553,7 +553,7 @@ class AttributeTagger:
 
     # -- registry outcome lines --------------------------------------------
     def _outcome_entities(self, text: str, lines: list[tuple[int, int]], measures: list[tuple[int, int]],
-                          registry: set[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
+                          registry: set[tuple[int, int]], view: "_DocView | None" = None) -> Iterable[tuple[int, int, str]]:
         """ENDPOINT = measure, TIMEFRAME = time-frame field of each outcome item."""
         timeframe_start = self._ctx["timeframe_start"]
         continuation = self._ctx["timeframe_continuation"]
@@ -572,7 +572,13 @@ class AttributeTagger:
                 if tf_start is not None and not item.rstrip().endswith(":") and (
                     (line_start, line_end) in registry or field_end.match(item[tf_start:].rstrip(" ."))
                 ):
-                    yield from _outcome_item(item, item_offset, timeframe_start, continuation, measure_cut)
+                    for start, end, label in _outcome_item(item, item_offset, timeframe_start, continuation,
+                                                           measure_cut, self._ctx["outcome_list_part"],
+                                                           self._ctx["outcome_list_object"]):
+                        if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
+                                and view.drug_in(start, end)):
+                            continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
+                        yield start, end, label
                 item_offset += len(item) + 1
 
     def _outcome_lines(self, text: str, view: "_DocView"):
@@ -796,10 +802,30 @@ class AttributeTagger:
             yield match.start(1), match.end(1), "TIMEFRAME"
 
 
-def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut):
+def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
+                  list_object=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
+    tf_start = _timeframe_start(item, timeframe_start, continuation)
+    clause = measure_cut.search(parts[0])
+    if clause and clause.group(0).strip() in (":", ";"):
+        clause = None  # ``Pharmacokinetic parameters: AUC, Cmax, ...`` still lists measures
+    if list_object is not None and list_object.search(parts[0].rstrip()):
+        clause = list_object  # ``fractures of the hip, spine, ...``: the list names places, not measures
+    if list_part is not None and not clause and parts[0].count("(") == parts[0].count(")"):
+        # a measure field that lists measures (``Pulse, blood pressure``, ``IIEF,
+        # SEAR, ..., and Morisky Compliance``) or a description that only names
+        # the measure again: each short noun phrase before the time frame
+        position = len(parts[0]) + 2
+        for part in parts[1:]:
+            if tf_start is not None and position >= tf_start:
+                break
+            named = list_part.fullmatch(part)
+            if not named:
+                break  # the description proper begins
+            yield item_offset + position + named.start(1), item_offset + position + named.end(1), "ENDPOINT"
+            position += len(part) + 2
     measure = parts[0]
     lead = len(measure) - len(measure.lstrip())
     article = _ARTICLE.match(measure, lead)
@@ -815,7 +841,6 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
         restated = _restated(item, len(measure) + 2, measure[lead:measure_end])
         if restated:
             yield item_offset + restated[0], item_offset + restated[1], "ENDPOINT"
-    tf_start = _timeframe_start(item, timeframe_start, continuation)
     if tf_start is not None:
         tail = item[tf_start:].rstrip(" \t\r.")
         if tail:

@@ -178,6 +178,18 @@ def test_population_or_disease_acted_on_is_not_an_endpoint(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == [("Portal Hemodynamics", "ENDPOINT")]
 
 
+def test_measure_field_listing_measures_gives_one_endpoint_each(nlp):
+    text = ("Title\nSummary.\nHypertension\nDRUG: Losartan\n"
+            "Serum cholesterol, high-density lipoprotein, and low-density lipoprotein levels, 2 years|"
+            "Disease Control Rate (DCR), DCR is defined as the proportion of subjects with CR, PR, or SD, 1 year|"
+            "Fractures of the hip, spine, and wrist, 5 years\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Serum cholesterol", "ENDPOINT"), ("high-density lipoprotein", "ENDPOINT"),
+        ("low-density lipoprotein levels", "ENDPOINT"), ("Disease Control Rate (DCR)", "ENDPOINT"),
+        ("DCR", "ENDPOINT"), ("Fractures of the hip", "ENDPOINT"),
+    ]
+
+
 def test_stopping_rule_toxicity_is_not_an_endpoint(nlp):
     text = "Courses repeat every 21 days in the absence of disease progression or unacceptable toxicity."
     assert ents(nlp, text, ("ENDPOINT",)) == []
