@@ -190,6 +190,16 @@ def test_measure_field_listing_measures_gives_one_endpoint_each(nlp):
     ]
 
 
+def test_physiological_quantities_and_defining_qualifiers(nlp):
+    text = ("Supine blood pressure and pulse rate are recorded before each dose. "
+            "The dose is adjusted for high blood pressure. "
+            "We aim to achieve durable complete remission. Evaluate possible antitumor effects of this regimen.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Supine blood pressure", "ENDPOINT"), ("pulse rate", "ENDPOINT"),
+        ("durable complete remission", "ENDPOINT"), ("antitumor effects", "ENDPOINT"),
+    ]
+
+
 def test_stopping_rule_toxicity_is_not_an_endpoint(nlp):
     text = "Courses repeat every 21 days in the absence of disease progression or unacceptable toxicity."
     assert ents(nlp, text, ("ENDPOINT",)) == []
