@@ -190,7 +190,7 @@ class AttributeTagger:
         lines = dict(zip(LINE_EXPRESSIONS, self._line_scan.find_all(text, lowered)))
         outcome_lines, measures, registry = self._outcome_lines(text, view, lines)
         structured = (
-            list(self._outcome_entities(text, outcome_lines, measures, registry))
+            list(self._outcome_entities(text, outcome_lines, measures, registry, view))
             + list(self._report_outcomes(text, lines))
             + list(self._endpoint_lists(text, lines))
         )
@@ -224,6 +224,8 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 1))
         for start, end in self._objective_endpoints(text, lowered, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
+        for start, end in self._effect_endpoints(text, view, blocked):
+            candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
         # candidates as token ranges: a ``Span`` is made only for the few that
@@ -234,6 +236,11 @@ class AttributeTagger:
             lead = strip.match(text, start, end)
             if lead and lead.end() < end and label != "TIMEFRAME":
                 start = lead.end()
+            if label == "ENDPOINT":
+                # ``To determine the change from baseline in ...``: the measure, not the aim
+                lead = self._ctx["endpoint_lead"].match(text, start, end)
+                if lead and lead.end() < end:
+                    start = lead.end()
             tokens = view.contract(start, end)  # = doc.char_span(..., alignment_mode="contract")
             if tokens is not None and view.has_alnum(tokens[0], tokens[1]):  # never a bare ")"
                 items.append((priority, tokens[0], tokens[1], label))
@@ -533,9 +540,39 @@ class AttributeTagger:
             found.append((start, end))
         return found
 
+    def _effect_endpoints(self, text: str, view: "_DocView", blocked: "_Intervals") -> list[tuple[int, int]]:
+        """``the effect of X on Y`` / ``the impact of X on Y``: Y is the measured
+        quantity, up to the first preposition, clause or punctuation, unless it
+        is a population (``on patients``) or a vague word (``on the efficacy``)."""
+        ctx = self._ctx
+        stop = ctx["endpoint_effect_stop"]
+        reject = ctx["endpoint_effect_reject"]
+        found = []
+        for match in ctx["endpoint_effect_on"].finditer(text):
+            start = match.end()
+            window_end = min(len(text), start + 90)
+            cut = stop.search(text, start, window_end)
+            if cut is None:
+                continue  # runs on past the window: not a short named quantity
+            end = start + len(text[start:cut.start()].rstrip())
+            disease = ctx["endpoint_effect_disease"].match(text[start:end])
+            if disease:
+                # a disease is not a measure (``on early atherosclerosis``);
+                # ``on Erectile Dysfunction and Portal Hemodynamics`` keeps the measure
+                start += disease.end()
+            words = text[start:end].split()
+            if not words or len(words) > 8 or reject.fullmatch(words[0]) or (len(words) == 1 and reject.match(words[0])):
+                continue
+            if view.section_at(start) in ELIGIBILITY_SECTIONS:
+                continue
+            if view.drug_in(start, end) or blocked.overlaps(start, end):
+                continue
+            found.append((start, end))
+        return found
+
     # -- registry outcome lines --------------------------------------------
     def _outcome_entities(self, text: str, lines: list[tuple[int, int]], measures: list[tuple[int, int]],
-                          registry: set[tuple[int, int]]) -> Iterable[tuple[int, int, str]]:
+                          registry: set[tuple[int, int]], view: "_DocView | None" = None) -> Iterable[tuple[int, int, str]]:
         """ENDPOINT = measure, TIMEFRAME = time-frame field of each outcome item."""
         timeframe_start = self._ctx["timeframe_start"]
         continuation = self._ctx["timeframe_continuation"]
@@ -554,7 +591,13 @@ class AttributeTagger:
                 if tf_start is not None and not item.rstrip().endswith(":") and (
                     (line_start, line_end) in registry or field_end.match(item[tf_start:].rstrip(" ."))
                 ):
-                    yield from _outcome_item(item, item_offset, timeframe_start, continuation, measure_cut)
+                    for start, end, label in _outcome_item(item, item_offset, timeframe_start, continuation,
+                                                           measure_cut, self._ctx["outcome_list_part"],
+                                                           self._ctx["outcome_list_object"]):
+                        if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
+                                and view.drug_in(start, end)):
+                            continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
+                        yield start, end, label
                 item_offset += len(item) + 1
 
     def _outcome_lines(self, text: str, view: "_DocView", lines_found: dict[str, list[re.Match[str]]]):
@@ -778,10 +821,30 @@ class AttributeTagger:
             yield match.start(1), match.end(1), "TIMEFRAME"
 
 
-def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut):
+def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
+                  list_object=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
+    tf_start = _timeframe_start(item, timeframe_start, continuation)
+    clause = measure_cut.search(parts[0])
+    if clause and clause.group(0).strip() in (":", ";"):
+        clause = None  # ``Pharmacokinetic parameters: AUC, Cmax, ...`` still lists measures
+    if list_object is not None and list_object.search(parts[0].rstrip()):
+        clause = list_object  # ``fractures of the hip, spine, ...``: the list names places, not measures
+    if list_part is not None and not clause and parts[0].count("(") == parts[0].count(")"):
+        # a measure field that lists measures (``Pulse, blood pressure``, ``IIEF,
+        # SEAR, ..., and Morisky Compliance``) or a description that only names
+        # the measure again: each short noun phrase before the time frame
+        position = len(parts[0]) + 2
+        for part in parts[1:]:
+            if tf_start is not None and position >= tf_start:
+                break
+            named = list_part.fullmatch(part)
+            if not named:
+                break  # the description proper begins
+            yield item_offset + position + named.start(1), item_offset + position + named.end(1), "ENDPOINT"
+            position += len(part) + 2
     measure = parts[0]
     lead = len(measure) - len(measure.lstrip())
     article = _ARTICLE.match(measure, lead)
@@ -797,7 +860,6 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
         restated = _restated(item, len(measure) + 2, measure[lead:measure_end])
         if restated:
             yield item_offset + restated[0], item_offset + restated[1], "ENDPOINT"
-    tf_start = _timeframe_start(item, timeframe_start, continuation)
     if tf_start is not None:
         tail = item[tf_start:].rstrip(" \t\r.")
         if tail:

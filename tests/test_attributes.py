@@ -149,6 +149,57 @@ def test_prose_endpoints_with_qualifiers_and_later_abbreviation(nlp):
     ]
 
 
+def test_outcome_measure_drops_leading_aim_and_method_clause(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Sildenafil\n"
+            "To determine the change from baseline in Erectile Function (EF) domain score, Week 8\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("change from baseline in Erectile Function (EF) domain score", "ENDPOINT"), ("Week 8", "TIMEFRAME"),
+    ]
+    text = ("Outcome Measurement: \n"
+            "  Percentage of Participants With Pathological Complete Response (pCR) Assessed Based on Tumor Samples\n"
+            "  Time frame: 6 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Percentage of Participants With Pathological Complete Response (pCR)", "ENDPOINT"),
+    ]
+
+
+def test_quantity_an_intervention_acts_on_is_an_endpoint(nlp):
+    text = ("This trial studies the effect of exercise training on disease activity and severity in adults. "
+            "We measure the impact of a low-salt diet on the CD4 T-cell count and percentage after 3 months.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("disease activity and severity", "ENDPOINT"), ("CD4 T-cell count and percentage", "ENDPOINT"),
+    ]
+
+
+def test_population_or_disease_acted_on_is_not_an_endpoint(nlp):
+    text = ("The effect of exercise on patients with heart failure is unknown. "
+            "We study the impact of vitamins on early atherosclerosis. "
+            "Effect of Training on Erectile Dysfunction and Portal Hemodynamics in Cirrhosis")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Portal Hemodynamics", "ENDPOINT")]
+
+
+def test_measure_field_listing_measures_gives_one_endpoint_each(nlp):
+    text = ("Title\nSummary.\nHypertension\nDRUG: Losartan\n"
+            "Serum cholesterol, high-density lipoprotein, and low-density lipoprotein levels, 2 years|"
+            "Disease Control Rate (DCR), DCR is defined as the proportion of subjects with CR, PR, or SD, 1 year|"
+            "Fractures of the hip, spine, and wrist, 5 years\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Serum cholesterol", "ENDPOINT"), ("high-density lipoprotein", "ENDPOINT"),
+        ("low-density lipoprotein levels", "ENDPOINT"), ("Disease Control Rate (DCR)", "ENDPOINT"),
+        ("DCR", "ENDPOINT"), ("Fractures of the hip", "ENDPOINT"),
+    ]
+
+
+def test_physiological_quantities_and_defining_qualifiers(nlp):
+    text = ("Supine blood pressure and pulse rate are recorded before each dose. "
+            "The dose is adjusted for high blood pressure. "
+            "We aim to achieve durable complete remission. Evaluate possible antitumor effects of this regimen.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Supine blood pressure", "ENDPOINT"), ("pulse rate", "ENDPOINT"),
+        ("durable complete remission", "ENDPOINT"), ("antitumor effects", "ENDPOINT"),
+    ]
+
+
 def test_stopping_rule_toxicity_is_not_an_endpoint(nlp):
     text = "Courses repeat every 21 days in the absence of disease progression or unacceptable toxicity."
     assert ents(nlp, text, ("ENDPOINT",)) == []
