@@ -98,7 +98,9 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
         rf"(?<=[0-9])(?=(?:{'|'.join(units)})(?![{ALPHA}]))",
     ]
     # markdown escapes: \>= and \[IL-2\] lose their backslashes as separate tokens
-    prefixes = list(nlp.Defaults.prefixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", r"\\(?=[<>=^\[\]()*_])"]
+    # a list dash glued to a word: -Objective Response Rate
+    prefixes = list(nlp.Defaults.prefixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", r"\\(?=[<>=^\[\]()*_])",
+                                              rf"-(?=[{ALPHA_UPPER}][{ALPHA_LOWER}]{{2}})"]
     suffixes = list(nlp.Defaults.suffixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", rf"(?<=[{ALPHA}]{{2}})\+", r"\\",
                                               # a sentence ends after a mixed-case name: "with ddI."
                                               rf"(?<=[{ALPHA_LOWER}]{{2}}[{ALPHA_UPPER}])\.",

@@ -23,6 +23,8 @@ from tests.conftest import ANNOTATIONS
         ("Durvalumab+ ernesto", ["Durvalumab", "+", "ernesto"]),
         ("\\[IL-2\\]", ["\\", "[", "IL-2", "\\", "]"]),
         ("cycle(Q2W)", ["cycle", "(", "Q2W", ")"]),
+        ("-Objective Response", ["-", "Objective", "Response"]),
+        ("-2 mg", ["-2", "mg"]),
         ("AK104+anlotinib", ["AK104", "+", "anlotinib"]),
         ("CD4+T", ["CD4+T"]),
         ("PD-(L)1", ["PD-(L)1"]),
