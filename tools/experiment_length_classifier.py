@@ -19,7 +19,8 @@ import sys
 from collections import Counter
 
 import extractor
-from extractor.attributes import _DocView
+from extractor.attributes import LINE_EXPRESSIONS, _DocView
+from extractor.regexscan import plain_lower
 from extractor.corpus import load_split
 from extractor.extensions import get_entities
 
@@ -32,7 +33,8 @@ def candidates(nlp, documents):
     for document, doc in zip(documents, nlp.pipe(d.text for d in documents)):
         text = document.text
         view = _DocView(doc)
-        lines, _, _ = comp._outcome_lines(text, view)
+        found = dict(zip(LINE_EXPRESSIONS, comp._line_scan.find_all(text, plain_lower(text))))
+        lines, _, _ = comp._outcome_lines(text, view, found)
         gold = {(e.start, e.end): e.label for e in document.entities}
         pred = {(e.start_char, e.end_char): e.label_ for e in get_entities(doc)}
         strip = comp._ctx["leading_words"]
