@@ -40,7 +40,7 @@ NCT id line are other trials.  A JSON logistic-regression role model
 
 import bisect
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy
 import srsly
@@ -492,16 +492,9 @@ class DrugRecognizer:
                 names[lower] = ("DRUG_CLASS", None)
             else:
                 names[lower] = ("DRUG", _base(lower))
-        if not names:
-            return
-        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        matcher.add("SLOT", list(self.nlp.tokenizer.pipe(sorted(names))))
-        for _, start, end in filter_spans_tuples(matcher(doc)):
-            if any(i in taken for i in range(start, end)):
-                continue
-            label, inn = names[" ".join(doc[start:end].text.lower().split())]
+        for start, end, surface in self._mentions_of(doc, names, "LOWER", taken):
+            label, inn = names[surface]
             info[(start, end)] = (label, inn, "context", 0.5)
-            taken.update(range(start, end))
 
     def _arm_title_names(self, doc: Doc, match: re.Match, taken: set[int], names: dict) -> None:
         """A one-word (or coded) part of a report's arm title (``Arm/Group
@@ -535,14 +528,11 @@ class DrugRecognizer:
         drug_tokens = {i for (s, e), v in info.items() if v[0] == "DRUG" for i in range(s, e)}
         rules = self._code_rules
         names: set[str] = set()
-        synonyms = self._parenthesized_synonyms(doc, info)
         text = doc_text(doc)
-        for match in rules["code"].finditer(text):
-            prefix = re.match(r"[A-Za-z]*", match.group()).group()
-            if prefix in rules["not_codes"] or match.group().lower() in self.stoplist:
-                continue
-            span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
-            if span is None or not len(span) or any(t.i in taken for t in span):
+        codes = self._code_spans(doc, text)
+        synonyms = self._parenthesized_synonyms(doc, info, codes)
+        for span in codes:
+            if any(t.i in taken for t in span):
                 continue
             words = [t for t in doc[max(0, span.start - 2):span.start] if not t.is_space]
             after = [t for t in doc[span.end:span.end + 3] if not t.is_space]
@@ -560,23 +550,45 @@ class DrugRecognizer:
             surface = " ".join(doc[start:end].text.lower().split())
             if resolution == "context" and surface in defined:  # "XYZ-4521 (zanubrutinib)"
                 info[(start, end)] = (label, defined[surface], "synonym", 0.8)
+        for start, end, surface in self._mentions_of(doc, names, "ORTH", taken):
+            if surface in self.lexicon:
+                info[(start, end)] = ("DRUG", self.lexicon[surface], "context", 0.5)
+            elif surface in defined:
+                info[(start, end)] = ("DRUG", defined[surface], "synonym", 0.8)
+            else:
+                info[(start, end)] = ("DRUG", surface, "context", 0.5)
+
+    def _mentions_of(self, doc: Doc, names, attr: str, taken: set[int]) -> Iterator[tuple[int, int, str]]:
+        """Every untaken mention of ``names`` in ``doc`` (matched on ``attr``),
+        longest first where they overlap: (start, end, lowercase surface with
+        single spaces).  The tokens of each mention yielded become taken."""
         if not names:
             return
-        matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        matcher.add("CODE", list(self.nlp.tokenizer.pipe(sorted(names))))
+        matcher = PhraseMatcher(self.nlp.vocab, attr=attr)
+        matcher.add("NAME", list(self.nlp.tokenizer.pipe(sorted(names))))
         for _, start, end in filter_spans_tuples(matcher(doc)):
             if any(i in taken for i in range(start, end)):
                 continue
-            text = " ".join(doc[start:end].text.lower().split())
-            if text in self.lexicon:
-                info[(start, end)] = ("DRUG", self.lexicon[text], "context", 0.5)
-            elif text in defined:
-                info[(start, end)] = ("DRUG", defined[text], "synonym", 0.8)
-            else:
-                info[(start, end)] = ("DRUG", text, "context", 0.5)
+            yield start, end, " ".join(doc[start:end].text.lower().split())
             taken.update(range(start, end))
 
-    def _parenthesized_synonyms(self, doc: Doc, info: dict) -> dict[int, tuple[int, int | str]]:
+    def _code_spans(self, doc: Doc, text: str) -> list[Span]:
+        """The development-code-shaped words of ``text`` (``BAY60-4552``),
+        less those whose letters name something else (``NCT``, ``CYP``) and
+        stoplisted ones."""
+        rules = self._code_rules
+        spans = []
+        for match in rules["code"].finditer(text):
+            prefix = re.match(r"[A-Za-z]*", match.group()).group()
+            if prefix in rules["not_codes"] or match.group().lower() in self.stoplist:
+                continue
+            span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if span is not None and len(span):
+                spans.append(span)
+        return spans
+
+    @staticmethod
+    def _parenthesized_synonyms(doc: Doc, info: dict, codes: list[Span]) -> dict[int, tuple[int, str]]:
         """Codes the text defines as another name of a known drug, either way
         round: ``zanubrutinib (BGB-3111)``, ``XYZ-4521 (zanubrutinib)``.
 
@@ -588,16 +600,8 @@ class DrugRecognizer:
                 known[start] = known[end - 1] = inn
         if not known:
             return {}
-        rules = self._code_rules
-        text = doc_text(doc)
-        found: dict[int, tuple[int, int | str]] = {}
-        for match in rules["code"].finditer(text):
-            prefix = re.match(r"[A-Za-z]*", match.group()).group()
-            if prefix in rules["not_codes"] or match.group().lower() in self.stoplist:
-                continue
-            span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
-            if span is None or not len(span):
-                continue
+        found: dict[int, tuple[int, str]] = {}
+        for span in codes:
             before = [t for t in doc[max(0, span.start - 2):span.start] if not t.is_space]
             after = [t for t in doc[span.end:span.end + 2] if not t.is_space]
             inn = None

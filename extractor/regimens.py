@@ -189,8 +189,11 @@ class RegimenBuilder:
         sections = list(doc.spans.get(SECTIONS_KEY, []))
         fields = get_fields(doc)
         # a registry arm-group line ("label: description") is one arm
-        field_arms = [(start, end, _arm_key(_field_arm_label(text[start:end])))
-                      for name, start, end in fields if name == "arm_groups" and _field_arm_label(text[start:end])]
+        field_arms = []
+        for name, start, end in fields:
+            label = _field_arm_label(text[start:end]) if name == "arm_groups" else None
+            if label:
+                field_arms.append((start, end, _arm_key(label)))
 
         def section_start(char: int) -> int:
             floor = 0

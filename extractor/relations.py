@@ -508,34 +508,24 @@ def stage_two_features(pairs: list[tuple[Span, Span]], probabilities: list[float
     return result
 
 
-def _share_drugless_timing(doc: Doc, ents: list[Span], scored: list, threshold: float, given: dict) -> list:
+def _share_drugless_timing(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
     """A DURATION in a sentence without a drug (``Courses repeat every 21
     days for 4 courses``) that the model links to a drug of an earlier
     sentence links to every drug of that sentence (the guide: it is stated
     for the drugs of its paragraph), not to some of them."""
-    starts = sentence_starts(doc)
-    if starts is None:
-        return scored
-    sentence = {}
-
-    def sentence_of(span: Span) -> int:
-        if span.start not in sentence:
-            sentence[span.start] = bisect.bisect_right(starts, span.start) - 1
-        return sentence[span.start]
-
-    head_sentences = {sentence_of(e) for e in ents if e.label_ in DRUG_LABELS}
+    sent_of = ctx.sent_of
     linked_sentences: dict[tuple[int, int], set[int]] = {}
     for attr, head, probability in scored:
         # (schedules too cost Schedule-Drug F1 on train and dev: annotators link
         # a drugless schedule to fewer drugs than the guide's rule would)
         if (attr.label_ == "DURATION" and probability >= threshold
-                and (attr.start, attr.end) not in given and sentence_of(attr) not in head_sentences):
-            linked_sentences.setdefault((attr.start, attr.end), set()).add(sentence_of(head))
+                and (attr.start, attr.end) not in given and sent_of[attr.start] not in ctx.sent_has_head):
+            linked_sentences.setdefault((attr.start, attr.end), set()).add(sent_of[head.start])
     if not linked_sentences:
         return scored
     shared = []
     for attr, head, probability in scored:
-        if probability < threshold and head.label_ == "DRUG" and sentence_of(head) in linked_sentences.get(
+        if probability < threshold and head.label_ == "DRUG" and sent_of[head.start] in linked_sentences.get(
                 (attr.start, attr.end), ()):
             probability = threshold
         shared.append((attr, head, probability))
@@ -721,14 +711,16 @@ class RelationLinker:
 
     def scored_pairs(self, doc: Doc, ents: list[Span] | None = None) -> list[tuple[Span, Span, float]]:
         """Every candidate pair with its probability."""
+        return self._score(doc, get_entities(doc) if ents is None else ents)[1]
+
+    def _score(self, doc: Doc, ents: list[Span]) -> tuple["_DocContext", list[tuple[Span, Span, float]]]:
         if self.scorer is None:
             self.initialize()
-        ents = get_entities(doc) if ents is None else ents
         ctx = _DocContext(doc, ents)
         pairs = candidate_pairs(doc, ents, self.scorer.max_distance)
         features = [pair_features(ctx, attr, head) for attr, head in pairs]
         probabilities = self.scorer.probabilities(pairs, features)
-        return [(attr, head, p) for (attr, head), p in zip(pairs, probabilities)]
+        return ctx, [(attr, head, p) for (attr, head), p in zip(pairs, probabilities)]
 
     def __call__(self, doc: Doc) -> Doc:
         ensure_extensions()
@@ -736,8 +728,8 @@ class RelationLinker:
         threshold = self.threshold
         ents = get_entities(doc)
         given = {**_label_line_heads(doc, ents), **_given_line_heads(doc, ents)}
-        scored = self.scored_pairs(doc, ents)
-        scored = _share_drugless_timing(doc, ents, scored, threshold, given)
+        ctx, scored = self._score(doc, ents)
+        scored = _share_drugless_timing(ctx, scored, threshold, given)
         for attr, head, probability in scored:
             key = (attr.start, attr.end)
             if key in given:
