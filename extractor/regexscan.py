@@ -235,11 +235,22 @@ def _alternatives(sequences: set[tuple[str, ...]]) -> str:
 _RUN = re.compile(r"(.*)\{(\d+),(\d*)\}", re.DOTALL)
 
 
-def _first_chars(prefixes: set[tuple[str, ...]]) -> str:
-    """An expression that fully matches the strings (of any length) that
-    some match starting with one of the prefixes can begin with: each prefix
-    may end after any of its characters, in the middle of a run too, and
-    says nothing of what follows its end."""
+def _first_chars(prefixes: set[tuple[str, ...]], length: int) -> str:
+    """An expression that fully matches the strings of at most ``length``
+    characters that some match starting with one of the prefixes can begin
+    with: each prefix may end after any of its characters, in the middle of
+    a run too, and says nothing of what follows its end."""
+
+    def head(prefix: tuple[str, ...]) -> tuple[str, ...]:
+        # the elements that can decide the first ``length`` characters:
+        # those after at least ``length`` characters cannot
+        least = 0
+        for index, element in enumerate(prefix):
+            if least >= length:
+                return prefix[:index]
+            run = _RUN.fullmatch(element)
+            least += 1 if run is None else int(run.group(2))
+        return prefix
 
     def rest(elements: tuple[str, ...]) -> str:
         if not elements:
@@ -251,7 +262,8 @@ def _first_chars(prefixes: set[tuple[str, ...]]) -> str:
         # the whole run then the rest, or the text ends inside the run
         return f"(?:{atom}{{{low},{high}}}{rest(elements[1:])}|{atom}{{0,{high}}})"
 
-    return "|".join(sorted({f"{prefix[0]}{rest(prefix[1:])}" for prefix in prefixes}))
+    heads = {head(prefix) for prefix in prefixes}
+    return "|".join(sorted({f"{prefix[0]}{rest(prefix[1:])}" for prefix in heads}))
 
 
 def _group_end(source: str, start: int) -> int:
@@ -473,7 +485,7 @@ class _Group:
         self.everyone = everyone
         # which members can start with up to KEY_LENGTH ASCII characters,
         # filled as the keys are met
-        self.key_checks = [re.compile(_first_chars(plan.prefixes)) for plan in plans]
+        self.key_checks = [re.compile(_first_chars(plan.prefixes, KEY_LENGTH)) for plan in plans]
         self.keys: dict[str, tuple[int, ...]] = {}
 
     def run(self, text: str, scanned: str, results: list) -> None:
