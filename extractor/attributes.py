@@ -106,6 +106,7 @@ class AttributeTagger:
         self.write_ents = write_ents
         self.patterns: list[dict] = []
         self.endpoint_terms: list[dict] = []
+        self._endpoint_names: frozenset[str] = frozenset()
         self.context: dict = {}
         self._compiled: list[tuple[str, dict, re.Pattern[str]]] = []
         self._endpoint_regexes: list[re.Pattern[str]] = []
@@ -145,6 +146,7 @@ class AttributeTagger:
                 continue
             self._ctx[key] = re.compile(expand_macros(value, macros), re.I)
         self.endpoint_terms = [dict(t) for t in endpoint_terms]
+        self._endpoint_names = frozenset(t["name"] for t in self.endpoint_terms)
         names = sorted({t["name"] for t in self.endpoint_terms}, key=len, reverse=True)
         exact = [n for n in names if _is_abbreviation(n)]
         words = [n for n in names if not _is_abbreviation(n)]
@@ -497,7 +499,9 @@ class AttributeTagger:
                 match = self._ctx["defined_abbreviation"].search(text, start, end)
                 if match and match.end(1) + 1 >= end:
                     defined.add(match.group(1))
-        defined -= {t["name"] for t in self.endpoint_terms}  # already tagged as names
+        if not defined:
+            return []
+        defined -= self._endpoint_names  # already tagged as names
         if not defined:
             return []
         tail = self._ctx["endpoint_tail_after"]
