@@ -47,8 +47,6 @@ _INLINE_ARM = re.compile(
 _INTERVENTIONS_LINE = re.compile(rf"^(?:{INTERVENTION_TYPES}): [^\n]*$", re.MULTILINE)
 # "measure, description, time frame": two comma-separated parts at least
 _OUTCOME_LINE = re.compile(r"[^\n]{2,}?, [^\n]*$")
-# each expression tried only where a match can start (the same matches as its finditer)
-_INLINE_ARM_SCAN = Scanner(_INLINE_ARM)
 
 
 class TrialSectionizer:
@@ -56,7 +54,10 @@ class TrialSectionizer:
         self.name = name
         self.rules: list[dict] = []
         self._regex: re.Pattern[str] | None = None
+        # each expression tried only where a match can start (the same
+        # matches as its finditer)
         self._scan: Scanner | None = None
+        self._arm_scan = Scanner(_INLINE_ARM, max_length=3)
         if rules is not None:
             self.add_rules(rules)
 
@@ -74,7 +75,7 @@ class TrialSectionizer:
         self._regex = re.compile(
             rf"^[ \t]*(?:[*•\-][ \t]*)?(?:{alternatives})[ \t]*(?::|(?=\r?\n)|$)", re.MULTILINE
         )
-        self._scan = Scanner(self._regex)
+        self._scan = Scanner(self._regex, max_length=3)  # a short analysis: a shorter load
 
     def headers(self, text: str, lowered: str | None = None) -> list[tuple[int, int, str]]:
         """(start, end, category) of every header line in ``text``
@@ -135,7 +136,7 @@ class TrialSectionizer:
         boundaries = {start: category for start, category in self.layout_sections(text)}
         for start, _end, category in self.headers(text, lowered):
             boundaries[start] = category
-        for match in _INLINE_ARM_SCAN.finditer(text, lowered):
+        for match in self._arm_scan.finditer(text, lowered):
             boundaries.setdefault(match.start(), "arms")
         spans = []
         ordered = sorted(boundaries.items())
