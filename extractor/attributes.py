@@ -106,11 +106,13 @@ class AttributeTagger:
         self.write_ents = write_ents
         self.patterns: list[dict] = []
         self.endpoint_terms: list[dict] = []
+        self._endpoint_names: frozenset[str] = frozenset()
         self.context: dict = {}
         self._compiled: list[tuple[str, dict, re.Pattern[str]]] = []
         self._endpoint_regexes: list[re.Pattern[str]] = []
         self._scan: ScannerSet | None = None  # the patterns, then the endpoint names
         self._objective_scan: Scanner | None = None
+        self._effect_scan: Scanner | None = None
         self._line_scan: ScannerSet | None = None  # LINE_EXPRESSIONS
         self._ctx: dict[str, re.Pattern[str]] = {}
 
@@ -144,6 +146,7 @@ class AttributeTagger:
                 continue
             self._ctx[key] = re.compile(expand_macros(value, macros), re.I)
         self.endpoint_terms = [dict(t) for t in endpoint_terms]
+        self._endpoint_names = frozenset(t["name"] for t in self.endpoint_terms)
         names = sorted({t["name"] for t in self.endpoint_terms}, key=len, reverse=True)
         exact = [n for n in names if _is_abbreviation(n)]
         words = [n for n in names if not _is_abbreviation(n)]
@@ -159,6 +162,7 @@ class AttributeTagger:
         # matches as its finditer), those that share a lookbehind together
         self._scan = ScannerSet([regex for _label, _entry, regex in self._compiled] + self._endpoint_regexes)
         self._objective_scan = Scanner(self._ctx["endpoint_objective"])
+        self._effect_scan = Scanner(self._ctx["endpoint_effect_on"])
         self._line_scan = ScannerSet([self._ctx[key] for key in LINE_EXPRESSIONS])
 
     def to_disk(self, path, exclude=tuple()):
@@ -224,7 +228,7 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 1))
         for start, end in self._objective_endpoints(text, lowered, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
-        for start, end in self._effect_endpoints(text, view, blocked):
+        for start, end in self._effect_endpoints(text, lowered, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
@@ -495,7 +499,9 @@ class AttributeTagger:
                 match = self._ctx["defined_abbreviation"].search(text, start, end)
                 if match and match.end(1) + 1 >= end:
                     defined.add(match.group(1))
-        defined -= {t["name"] for t in self.endpoint_terms}  # already tagged as names
+        if not defined:
+            return []
+        defined -= self._endpoint_names  # already tagged as names
         if not defined:
             return []
         tail = self._ctx["endpoint_tail_after"]
@@ -540,7 +546,8 @@ class AttributeTagger:
             found.append((start, end))
         return found
 
-    def _effect_endpoints(self, text: str, view: "_DocView", blocked: "_Intervals") -> list[tuple[int, int]]:
+    def _effect_endpoints(self, text: str, lowered: str | None, view: "_DocView",
+                          blocked: "_Intervals") -> list[tuple[int, int]]:
         """``the effect of X on Y`` / ``the impact of X on Y``: Y is the measured
         quantity, up to the first preposition, clause or punctuation, unless it
         is a population (``on patients``) or a vague word (``on the efficacy``)."""
@@ -548,7 +555,7 @@ class AttributeTagger:
         stop = ctx["endpoint_effect_stop"]
         reject = ctx["endpoint_effect_reject"]
         found = []
-        for match in ctx["endpoint_effect_on"].finditer(text):
+        for match in self._effect_scan.finditer(text, lowered):
             start = match.end()
             window_end = min(len(text), start + 90)
             cut = stop.search(text, start, window_end)
@@ -945,14 +952,24 @@ class _Intervals:
         return index >= 0 and self.ends[index] > start
 
 
-def _sentence_start_chars(doc: Doc) -> list[int]:
-    """``[sent.start_char for sent in doc.sents]``, read from the token
-    arrays instead of building a ``Span`` per sentence."""
-    if "sents" in doc.user_hooks or len(doc) == 0:
-        return [sent.start_char for sent in doc.sents]
-    values = doc.to_array([SENT_START, IDX])
-    starts = numpy.flatnonzero(values[1:, 0] == 1) + 1
-    return [int(values[0, 1])] + values[starts, 1].tolist()
+def _token_arrays(doc: Doc) -> tuple[list[int], list[int], list[int] | None]:
+    """Character starts and ends of the tokens, and ``[sent.start_char for
+    sent in doc.sents]`` (``None`` when the doc has no sentence boundaries),
+    read from one token array instead of building a ``Span`` per sentence."""
+    if len(doc) == 0:
+        return [], [], ([0] if not doc.has_annotation("SENT_START") else [sent.start_char for sent in doc.sents])
+    if not doc.has_annotation("SENT_START"):
+        values = doc.to_array([IDX, LENGTH])
+        idx = values[:, 0]
+        return idx.tolist(), (idx + values[:, 1]).tolist(), None
+    values = doc.to_array([IDX, LENGTH, SENT_START])
+    idx = values[:, 0]
+    starts = idx.tolist()
+    if "sents" in doc.user_hooks:
+        sentences = [sent.start_char for sent in doc.sents]
+    else:
+        sentences = [starts[0]] + idx[numpy.flatnonzero(values[1:, 2] == 1) + 1].tolist()
+    return starts, (idx + values[:, 1]).tolist(), sentences
 
 
 class _DocView:
@@ -962,27 +979,19 @@ class _DocView:
     def __init__(self, doc: Doc):
         self.text = doc_text(doc)
         self._window_found: dict[tuple[str, tuple[int, int]], bool] = {}
-        if doc.has_annotation("SENT_START"):
-            self.sent_starts = _sentence_start_chars(doc)
-        else:
-            self.sent_starts = [0]
+        self._token_starts, self._token_ends, sentences = _token_arrays(doc)
+        self.sent_starts = sentences if sentences is not None else [0]
         self.sections = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SECTIONS_KEY, [])]
         self.section_starts = [s for s, _, _ in self.sections]
         self.outcome_ranges = [(s, e) for s, e, label in self.sections if label == "outcomes"]
         self.drugs = drugs = get_entities(doc, ("DRUG", "DRUG_CLASS"))
         self.doc = doc
-        self._token_starts: list[int] | None = None
-        self._token_ends: list[int] = []
         self.drug_starts = sorted(e.start_char for e in drugs)
         self.drug_ends = sorted(e.end_char for e in drugs)
 
     def contract(self, start: int, end: int) -> tuple[int, int] | None:
         """Token range of ``doc.char_span(start, end, alignment_mode="contract")``
         (the tokens entirely inside the characters), without making the span."""
-        if self._token_starts is None:
-            values = self.doc.to_array([IDX, LENGTH]).tolist() if len(self.doc) else []
-            self._token_starts = [idx for idx, _length in values]
-            self._token_ends = [idx + length for idx, length in values]
         starts, size = self._token_starts, len(self.text)
         # the token holding a character (its trailing white space included)
         first = bisect_right(starts, start) - 1 if 0 <= start < size else -1

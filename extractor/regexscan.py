@@ -21,7 +21,7 @@ letter that lower-casing would make behave differently; then in the text
 itself, with the first characters only. :class:`ScannerSet` scans the
 expressions that cannot start right after a word character (their
 lookbehinds say so) in one pass that stops only at other characters, and
-dispatches each stop to the expressions that can start with its first two
+dispatches each stop to the expressions that can start with its first three
 characters. An expression the analysis cannot bound (one that can match the
 empty string, or starts with ``.``) is run with plain ``finditer``.
 """
@@ -69,6 +69,10 @@ _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]*-[aLmsux]*i")
 # at most this many prefixes per expression, and this many analysis steps
 MAX_PREFIXES = 400
 MAX_STEPS = 40000
+# a group dispatches each stop on this many characters, remembering at most
+# this many of their strings
+KEY_LENGTH = 3
+MAX_KEYS = 100_000
 
 
 def _render(op, av) -> str | None:
@@ -231,20 +235,35 @@ def _alternatives(sequences: set[tuple[str, ...]]) -> str:
 _RUN = re.compile(r"(.*)\{(\d+),(\d*)\}", re.DOTALL)
 
 
-def _first_two(prefixes: set[tuple[str, ...]]) -> str:
-    """An expression for the first two characters of the prefixes."""
+def _first_chars(prefixes: set[tuple[str, ...]], length: int) -> str:
+    """An expression that fully matches the strings of at most ``length``
+    characters that some match starting with one of the prefixes can begin
+    with: each prefix may end after any of its characters, in the middle of
+    a run too, and says nothing of what follows its end."""
 
-    def second(elements: tuple[str, ...]) -> str:
+    def head(prefix: tuple[str, ...]) -> tuple[str, ...]:
+        # the elements that can decide the first ``length`` characters:
+        # those after at least ``length`` characters cannot
+        least = 0
+        for index, element in enumerate(prefix):
+            if least >= length:
+                return prefix[:index]
+            run = _RUN.fullmatch(element)
+            least += 1 if run is None else int(run.group(2))
+        return prefix
+
+    def rest(elements: tuple[str, ...]) -> str:
         if not elements:
-            return r"[\s\S]"  # the prefix says nothing of the second character
+            return r"[\s\S]*"  # the prefix says nothing further
         run = _RUN.fullmatch(elements[0])
         if run is None:
-            return elements[0]
-        if int(run.group(2)) >= 1:
-            return run.group(1)
-        return f"(?:{run.group(1)}|{second(elements[1:])})"
+            return f"(?:{elements[0]}{rest(elements[1:])})?"
+        atom, low, high = run.group(1), run.group(2), run.group(3)
+        # the whole run then the rest, or the text ends inside the run
+        return f"(?:{atom}{{{low},{high}}}{rest(elements[1:])}|{atom}{{0,{high}}})"
 
-    return "|".join(sorted({f"{prefix[0]}{second(prefix[1:])}" for prefix in prefixes}))
+    heads = {head(prefix) for prefix in prefixes}
+    return "|".join(sorted({f"{prefix[0]}{rest(prefix[1:])}" for prefix in heads}))
 
 
 def _group_end(source: str, start: int) -> int:
@@ -464,9 +483,10 @@ class _Group:
         # which members can start with each ASCII character (all of them: any other)
         self.dispatch = {c: tuple(j for j in everyone if firsts[j].fullmatch(c)) for c in _ASCII}
         self.everyone = everyone
-        # which members can start with two ASCII characters, filled as pairs are met
-        self.pair_checks = [re.compile(_first_two(plan.prefixes)) for plan in plans]
-        self.pairs: dict[str, tuple[int, ...]] = {}
+        # which members can start with up to KEY_LENGTH ASCII characters,
+        # filled as the keys are met
+        self.key_checks = [re.compile(_first_chars(plan.prefixes, KEY_LENGTH)) for plan in plans]
+        self.keys: dict[str, tuple[int, ...]] = {}
 
     def run(self, text: str, scanned: str, results: list) -> None:
         dispatch, everyone, checks, matches = self.dispatch, self.everyone, self.checks, self.matches
@@ -474,15 +494,17 @@ class _Group:
         next_start = [0] * len(self.members)
         starts = [0] if scanned else []  # nothing comes before the first character
         starts += [candidate.end() for candidate in self.union.finditer(scanned)]
-        pairs, pair_checks = self.pairs, self.pair_checks
+        keys, key_checks = self.keys, self.key_checks
+        if len(keys) > MAX_KEYS:
+            keys.clear()
         for start in starts:
-            pair = scanned[start:start + 2]
-            candidates = pairs.get(pair)
+            key = scanned[start:start + KEY_LENGTH]
+            candidates = keys.get(key)
             if candidates is None:
-                if len(pair) == 2 and pair.isascii():
-                    candidates = pairs[pair] = tuple(j for j in dispatch[pair[0]] if pair_checks[j].fullmatch(pair))
+                if key.isascii():
+                    candidates = keys[key] = tuple(j for j in dispatch[key[0]] if key_checks[j].fullmatch(key))
                 else:
-                    candidates = dispatch.get(pair[:1], everyone)
+                    candidates = dispatch.get(key[:1], everyone)
             for j in candidates:
                 if start < next_start[j] or checks[j](scanned, start) is None:
                     continue

@@ -23,11 +23,13 @@ from bisect import bisect_right
 from typing import Iterable
 
 import srsly
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from .extensions import doc_text
+from .regexscan import Scanner, plain_lower
 from .resources import read_data
 
 SPANS_KEY = "extractor_sections"
@@ -52,6 +54,10 @@ class TrialSectionizer:
         self.name = name
         self.rules: list[dict] = []
         self._regex: re.Pattern[str] | None = None
+        # each expression tried only where a match can start (the same
+        # matches as its finditer)
+        self._scan: Scanner | None = None
+        self._arm_scan = Scanner(_INLINE_ARM, max_length=3)
         if rules is not None:
             self.add_rules(rules)
 
@@ -69,13 +75,16 @@ class TrialSectionizer:
         self._regex = re.compile(
             rf"^[ \t]*(?:[*•\-][ \t]*)?(?:{alternatives})[ \t]*(?::|(?=\r?\n)|$)", re.MULTILINE
         )
+        self._scan = Scanner(self._regex, max_length=3)  # a short analysis: a shorter load
 
-    def headers(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, category) of every header line in ``text``."""
+    def headers(self, text: str, lowered: str | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, category) of every header line in ``text``
+        (``lowered``: :func:`~extractor.regexscan.plain_lower` of ``text``, if
+        at hand)."""
         if self._regex is None:
             self.initialize()
         found = []
-        for match in self._regex.finditer(text):
+        for match in self._scan.finditer(text, lowered):
             group = match.lastgroup
             if group is None:
                 continue
@@ -123,20 +132,31 @@ class TrialSectionizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)  # built once, shared with the later components
+        lowered = plain_lower(text)
         boundaries = {start: category for start, category in self.layout_sections(text)}
-        for start, _end, category in self.headers(text):
+        for start, _end, category in self.headers(text, lowered):
             boundaries[start] = category
-        for match in _INLINE_ARM.finditer(text):
+        for match in self._arm_scan.finditer(text, lowered):
             boundaries.setdefault(match.start(), "arms")
         spans = []
         ordered = sorted(boundaries.items())
+        if ordered and len(doc):
+            values = doc.to_array([IDX, LENGTH])
+            token_starts = values[:, 0].tolist()
+            token_ends = (values[:, 0] + values[:, 1]).tolist()
         for index, (start, category) in enumerate(ordered):
             end = ordered[index + 1][0] if index + 1 < len(ordered) else len(text)
-            span = doc.char_span(start, end, label=category, alignment_mode="expand")
-            if span is not None and len(span) and (not spans or span.start >= spans[-1].end):
-                spans.append(span)
-            elif span is not None and spans and span.end > spans[-1].end:
-                spans.append(Span(doc, spans[-1].end, span.end, label=category))
+            # = doc.char_span(start, end, alignment_mode="expand"), from the token offsets
+            first = bisect_right(token_starts, start) - 1 if 0 <= start < len(text) and len(doc) else -1
+            last = bisect_right(token_starts, end - 1) - 1 if 0 <= end - 1 < len(text) and len(doc) else -1
+            if first < 0 or last < 0:
+                continue
+            if start == token_ends[first]:
+                first += 1  # the trailing white space of a token is not part of it
+            if first < last + 1 and (not spans or first >= spans[-1].end):
+                spans.append(Span(doc, first, last + 1, label=category))
+            elif spans and last + 1 > spans[-1].end:
+                spans.append(Span(doc, spans[-1].end, last + 1, label=category))
         doc.spans[SPANS_KEY] = spans
         return doc
 

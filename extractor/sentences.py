@@ -40,6 +40,7 @@ class TrialSentencizer:
         self.name = name
         # whether the whitespace string of an ORTH hash holds a line break
         self._breaks: dict[int, bool] = {}
+        self._marks: tuple[frozenset[int], int] | None = None
 
     @staticmethod
     def _end_ids(strings) -> tuple[list[int], int]:
@@ -52,36 +53,34 @@ class TrialSentencizer:
             return doc
         # Only two kinds of token can start a sentence: the token after a
         # whitespace token holding a line break, and a word after a sentence
-        # end.  Find both with arrays and look at token texts only there.
-        array = doc.to_array([ORTH, SPACY, IS_SPACE])
-        orth = array[:, 0]
-        is_space = array[:, 2].astype(bool)
+        # end.  Find both in the token arrays (as lists: a few numpy calls
+        # per doc cost more than one pass) and look at token texts only there.
+        orth, spacy, is_space = doc.to_array([ORTH, SPACY, IS_SPACE]).T.tolist()
         strings = doc.vocab.strings
-        end_ids, full_stop = self._end_ids(strings)
-        # a sentence end followed by a space (or an ideographic full stop), then a word
-        ends = numpy.zeros(n - 1, dtype=bool)
-        for end_id in end_ids:
-            ends |= orth[:-1] == end_id
-        ends &= (array[:-1, 1] != 0) | (orth[:-1] == full_stop)
-        after_end = numpy.flatnonzero(ends & ~is_space[1:]) + 1
-        # the last non-space token at or before each position
-        positions = numpy.arange(n)
-        last_word_at = numpy.maximum.accumulate(numpy.where(is_space, -1, positions)).tolist()
-        orth = orth.tolist()
-        # whitespace tokens holding a line break (the others start nothing)
+        if self._marks is None:  # string hashes do not depend on the store
+            end_ids, full_stop = self._end_ids(strings)
+            self._marks = (frozenset(end_ids), full_stop)
+        end_ids, full_stop = self._marks
+        events = []
         breaks = self._breaks
         if len(breaks) > 100_000:
             breaks.clear()
-        events = []
-        for i in numpy.flatnonzero(is_space).tolist():
-            key = orth[i]
-            has_break = breaks.get(key)
-            if has_break is None:
-                has_break = breaks[key] = "\n" in strings[key]
-            if has_break:
-                events.append((i, False))
-        events += [(int(i), True) for i in after_end]
-        events.sort()
+        last_word = -1  # the last non-space token so far
+        last_word_before: dict[int, int] = {}
+        for i, key in enumerate(orth):
+            if is_space[i]:
+                # whitespace tokens holding a line break (the others start nothing)
+                has_break = breaks.get(key)
+                if has_break is None:
+                    has_break = breaks[key] = "\n" in strings[key]
+                if has_break:
+                    events.append((i, False))
+                    last_word_before[i] = last_word
+                continue
+            if i and orth[i - 1] in end_ids and (spacy[i - 1] or orth[i - 1] == full_stop):
+                # a sentence end followed by a space (or an ideographic full stop), then a word
+                events.append((i, True))
+            last_word = i
 
         def text(i: int) -> str:
             return strings[orth[i]] if 0 <= i < n else ""
@@ -100,7 +99,7 @@ class TrialSentencizer:
             if "\n" not in space or i + 1 >= n:
                 continue
             nxt, after = text(i + 1), text(i + 2)
-            last_word = text(last_word_at[i - 1]) if i > 0 else ""
+            last_word = text(last_word_before[i])  # "" when there is none
             if (
                 space.count("\n") > 1
                 or not space.rsplit("\n", 1)[1]  # newline with no indent: a new field or line

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from extractor.attributes import AttributeTagger
-from extractor.regexscan import Scanner, ScannerSet, plain_lower
+from extractor.regexscan import KEY_LENGTH, Scanner, ScannerSet, plain_lower
 
 TEXTS = [
     "Cisplatin 75 mg/m2 IV on Day 1 every 3 weeks, twice daily on days 1-14 of each 21-day cycle.",
@@ -150,3 +150,35 @@ def test_line_start_expressions_scanned_together():
     expected = [_spans(regex.finditer(text)) for regex in regexes]
     assert [_spans(found) for found in scanners.find_all(text, plain_lower(text))] == expected
     assert [m.group(1) for m in scanners.find_all(text, plain_lower(text))[0]] == ["12 weeks", "6 months"]
+
+
+def test_group_dispatch_keys_accept_every_match_start():
+    """A group sends each stop only to the expressions that can start with
+    its first three characters: the first characters of every real match
+    are accepted by its expression's key check."""
+    scanners = ScannerSet(REGEXES)
+    for group in scanners.groups:
+        for j, index in enumerate(group.members):
+            regex = scanners.scanners[index].regex
+            for text in TEXTS + _fuzz_texts():
+                scanned = plain_lower(text) if group.lower else text
+                if scanned is None:
+                    continue
+                for match in regex.finditer(text):
+                    key = scanned[match.start():match.start() + KEY_LENGTH]
+                    assert group.key_checks[j].fullmatch(key), (regex.pattern[:40], key)
+
+
+def test_group_dispatch_keys_tell_expressions_apart():
+    regexes = [re.compile(r"(?<![\w-])daily\b"), re.compile(r"(?<![\w-])days?\b"),
+               re.compile(r"(?<![\w-])\s{0,3}\d+ mg")]
+    scanners = ScannerSet(regexes)
+    [group] = scanners.groups
+    accepted = {key: [j for j in range(3) if group.key_checks[j].fullmatch(key)]
+                for key in ("dai", "day", "da", "d", " 1 ", "  1", "1 m", "12", "dxy")}
+    assert accepted == {"dai": [0], "day": [1], "da": [0, 1], "d": [0, 1], " 1 ": [2], "  1": [2],
+                        "1 m": [2], "12": [2], "dxy": []}
+    text = "daily days 2 mg, day  12 mg dai"
+    assert [_spans(found) for found in scanners.find_all(text, plain_lower(text))] == [
+        _spans(regex.finditer(text)) for regex in regexes
+    ]

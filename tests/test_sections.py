@@ -51,3 +51,32 @@ def test_rules_round_trip(tmp_path):
     first.to_disk(tmp_path)
     second = TrialSectionizer(nlp).from_disk(tmp_path)
     assert second.rules == first.rules
+
+
+def test_scanned_headers_are_those_of_the_expression():
+    """Headers are found by trying the header expression only where one can
+    start: the same matches as the expression's own ``finditer``."""
+    from extractor.regexscan import plain_lower
+
+    sectionizer = TrialSectionizer(spacy.blank("en"))
+    sectionizer.initialize()
+    texts = [path.read_text() for path in sorted((ANNOTATIONS / "docs").glob("seed_00*.txt"))]
+    texts += ["OUTLINE:\n  * Primary Objectives\nPrimary objectives\n - Outline: x", "Outline", "", "\n\nOUTLINE \r\n"]
+    headers_seen = 0
+    for text in texts:
+        expected = [(m.start(m.lastgroup), m.end()) for m in sectionizer._regex.finditer(text) if m.lastgroup]
+        headers_seen += len(expected)
+        assert [(start, end) for start, end, _ in sectionizer.headers(text)] == expected
+        assert [(start, end) for start, end, _ in sectionizer.headers(text, plain_lower(text))] == expected
+    assert headers_seen >= 5
+
+
+def test_section_spans_run_from_boundary_to_boundary():
+    """Each span covers the tokens from its boundary to the next one (the
+    line break included), the text before the first boundary in none."""
+    nlp = spacy.blank("en")
+    sectionizer = TrialSectionizer(nlp)
+    sectionizer.initialize()
+    doc = sectionizer(nlp("Intro text. Arm A: Patients receive drug X.\nOUTLINE: more"))
+    spans = [(s.label_, s.text) for s in doc.spans[SPANS_KEY]]
+    assert spans == [("arms", "Arm A: Patients receive drug X.\n"), ("outline", "OUTLINE: more")]
