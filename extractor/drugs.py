@@ -87,6 +87,7 @@ SALT_WORDS = frozenset(
 # biomarker (``interferon gamma expression``), an antibody against the drug
 DRUG_NOT_AFTER = frozenset({"dependent", "level", "levels", "expression", "resistant", "resistance",
                             "antibody", "antibodies", "receptor", "receptors"})
+SALT_OR_FORM_WORDS = SALT_WORDS | FORM_WORDS
 ANALOGUE_WORDS = frozenset({"analogue", "analogues", "analog", "analogs"})
 ANTIBODY_ADJECTIVES = frozenset({"chimeric", "humanized", "humanised", "human", "murine", "radiolabeled",
                                  "radiolabelled"})
@@ -200,6 +201,12 @@ class DrugRecognizer:
             words = name.split()
             for left, right in zip(words, words[1:]):
                 self._wrap_pairs.setdefault(right, set()).add(left)
+        # second words by their first two characters (the wrap test's index)
+        self._wrap_rights: dict[str, list[str]] = {}
+        for right in sorted(self._wrap_pairs):
+            self._wrap_rights.setdefault(right[:2], []).append(right)
+        # a line end followed by one of those (lowercase text)
+        self._wrap_next = re.compile(rf"\n[ \t]*(?={_trie_alternatives(self._wrap_rights)})")
         self.classes = sorted({entry["name"].lower() for entry in classes})
         self._class_names = frozenset(self.classes)
         self.stems = tuple(stems)
@@ -223,8 +230,13 @@ class DrugRecognizer:
             "givers": frozenset(self.code_slots.get("givers", ())),
             "list_words": frozenset(self.code_slots.get("list_words", ())),
         }
-        self._cues = [(re.compile(rf"\b(?:{c['cue']})", re.I), c["direction"], c["strength"])
-                      for c in self.context_rules if c["category"] == "other"]
+        # the role rules only ask whether any cue of a (direction, strength)
+        # finds a match: one alternation per pair instead of one search per cue
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for c in self.context_rules:
+            if c["category"] == "other":
+                grouped.setdefault((c["direction"], c["strength"]), []).append(rf"\b(?:{c['cue']})")
+        self._cues = {key: re.compile("|".join(cues), re.I) for key, cues in grouped.items()}
         given = [c["cue"] for c in self.context_rules if c["category"] == "given"] or ["(?!x)x"]
         self._given = re.compile("|".join(f"(?:{cue})" for cue in given), re.I)
         terminators = [c["cue"] for c in self.context_rules if c["category"] == "terminate"] or ["(?!x)x"]
@@ -374,20 +386,8 @@ class DrugRecognizer:
         text = doc_text(doc)
         if "\n" not in text:
             return
-        pairs = self._wrap_pairs
-        for match in WRAP.finditer(text):
-            # cheap test first: the runs of text touching the wrap must end and
-            # start with two adjacent words of a multi-word lexicon name
-            start = match.start(1)
-            while start > 0 and not text[start - 1].isspace():
-                start -= 1
-            end = match.end(1)
-            while end < len(text) and not text[end].isspace():
-                end += 1
-            before, after = text[start:match.start(1)].lower(), text[match.end(1):end].lower()
-            if not any(before.endswith(left) for cut in range(1, len(after) + 1) for left in pairs.get(after[:cut], ())):
-                continue
-            wrap = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+        for wrap_start, wrap_end in self._wrap_candidates(text):
+            wrap = doc.char_span(wrap_start, wrap_end, alignment_mode="expand")
             if wrap is None or len(wrap) != 1 or not wrap[0].is_space:
                 continue
             i = wrap.start
@@ -409,12 +409,55 @@ class DrugRecognizer:
                 resolution = "exact" if _base(surface) == inn else "synonym"
                 found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
 
+    def _wrap_candidates(self, text: str) -> Iterator[tuple[int, int]]:
+        """Character ranges of the wraps (``WRAP``, group 1) where the runs of
+        text touching the wrap end and start with two adjacent words of a
+        multi-word lexicon name (a cheap test before looking at tokens)."""
+        pairs = self._wrap_pairs
+        if not pairs:
+            return
+        lower = text.lower()
+        if len(lower) != len(text) or "\u03a3" in text:
+            # lowercasing changes lengths or depends on context (final sigma):
+            # lowercase each run apart
+            for match in WRAP.finditer(text):
+                start = match.start(1)
+                while start > 0 and not text[start - 1].isspace():
+                    start -= 1
+                end = match.end(1)
+                while end < len(text) and not text[end].isspace():
+                    end += 1
+                before, after = text[start:match.start(1)].lower(), text[match.end(1):end].lower()
+                if any(before.endswith(left) for cut in range(1, len(after) + 1)
+                       for left in pairs.get(after[:cut], ())):
+                    yield match.start(1), match.end(1)
+            return
+        # the lowercase text aligns with the text: the words (without spaces)
+        # are compared in place, at the line ends followed by the first
+        # characters of a second word (WRAP's matches among them, in order)
+        rights = self._wrap_rights
+        for match in self._wrap_next.finditer(lower):
+            start, end = match.start(), match.end()
+            if start > 0 and lower[start - 1] == "\r":
+                start -= 1
+            while start > 0 and lower[start - 1] in " \t":
+                start -= 1
+            if start == 0 or lower[start - 1].isspace():
+                continue
+            head = lower[end:end + 2]
+            candidates = rights.get(head, ())
+            if len(head) == 2:
+                candidates = (*rights.get(head[0], ()), *candidates)
+            if any(lower.startswith(right, end) and lower.endswith(left, 0, start)
+                   for right in candidates for left in pairs[right]):
+                yield start, end
+
     def _extend_forms(self, doc: Doc, found: dict) -> dict:
         """Salt and formulation words stay in the span (``doxorubicin HCl
         liposome``, ``liposomal doxorubicin``, ``doxazosin GITS``)."""
         extended = {}
         for (start, end), value in found.items():
-            while end < len(doc) and (doc[end].is_space or doc[end].lower_ in SALT_WORDS | FORM_WORDS):
+            while end < len(doc) and (doc[end].is_space or doc[end].lower_ in SALT_OR_FORM_WORDS):
                 end += 1
             while end > start and doc[end - 1].is_space:
                 end -= 1
@@ -880,9 +923,8 @@ class DrugRecognizer:
         stop = self._terminate.search(after)  # the text before the first terminator
         if stop is not None:
             after = after[:stop.start()]
-        for cue, direction, strength in self._cues:
-            text = before if direction == "backward" else after
-            if (strength == "strong" or not is_study) and cue.search(text):
+        for (direction, strength), cue in self._cues.items():
+            if (strength == "strong" or not is_study) and cue.search(before if direction == "backward" else after):
                 return "other"
         section = layout.section_at(start_char)
         if section in OTHER_SECTIONS:
