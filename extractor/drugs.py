@@ -55,6 +55,7 @@ from .extensions import doc_text, get_entities, sentence_bounds, sentence_starts
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 from .sections import section_at
+from .tokenizer import TrialTokenizer
 
 # characters other than ASCII letters that an ASCII letter class matches under re.I
 _ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -1202,11 +1203,37 @@ def filter_spans_tuples(matches) -> list[tuple[int, int, int]]:
     return sorted(chosen, key=lambda m: m[1])
 
 
-def _case_variants(nlp: Language, names: list[str]) -> list[Doc]:
+# a name of lowercase ASCII words one space apart: the trial tokenizer splits
+# it at the spaces and nowhere else, unless a word is one of its special cases
+_SIMPLE_NAME = re.compile(r"[a-z]+(?: [a-z]+)*")
+
+
+def _word_patterns(nlp: Language, names: list[str]) -> list:
+    """Phrase-matcher patterns (on ``LOWER``) for ``names``: a ``Doc`` from
+    the tokenizer, or for a simple name (``_SIMPLE_NAME``, no word a special
+    case) under the trial tokenizer the ``LOWER`` ids of its words, which
+    is what the tokenizer's ``Doc`` gives without making its lexemes
+    (tests/test_drugs.py checks both agree on the bundled names)."""
+    patterns: list = [None] * len(names)
+    if isinstance(nlp.tokenizer, TrialTokenizer):
+        rules = nlp.tokenizer.rules or {}
+        hash_string = nlp.vocab.strings.add  # a symbol's fixed id (``cc``) or the string's hash
+        for index, name in enumerate(names):
+            if _SIMPLE_NAME.fullmatch(name):
+                words = name.split(" ")
+                if not any(word in rules for word in words):
+                    patterns[index] = [hash_string(word) for word in words]
+    rest = [index for index, pattern in enumerate(patterns) if pattern is None]
+    for index, doc in zip(rest, nlp.tokenizer.pipe([names[index] for index in rest])):
+        patterns[index] = doc
+    return patterns
+
+
+def _case_variants(nlp: Language, names: list[str]) -> list:
     """Patterns for lowercase, uppercase and title-case spellings: the
     tokenizer splits ``anti-tnf`` but not ``anti-TNF`` (``St.`` unlike
     ``st.``), and matching is on lowercase forms."""
-    patterns = list(nlp.tokenizer.pipe(names))
+    patterns = _word_patterns(nlp, names)
     # only names with punctuation can tokenize differently when cased
     marked = [(name, pattern) for name, pattern in zip(names, patterns) if not re.fullmatch(r"[a-z ]+", name)]
     variants = []

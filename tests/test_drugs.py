@@ -447,3 +447,33 @@ def test_class_phrase_search_in_runs_matches_a_whole_scan_on_the_corpus(nlp):
         assert spans == [m.span() for m in recognizer._class_regex.finditer(text)]
         found += len(spans)
     assert found > 10
+
+
+def test_word_patterns_agree_with_the_tokenizer_on_the_bundled_names(nlp):
+    # simple names skip the tokenizer at load time: their word ids must be
+    # what the tokenizer's Doc gives (a symbol such as "cc" has a fixed id)
+    from spacy.attrs import LOWER
+
+    from extractor.drugs import _word_patterns
+
+    recognizer = nlp.get_pipe("extractor_drugs")
+    for names in (sorted(recognizer.lexicon), recognizer.classes, ["fsme immun cc", "cannot", "anti-tnf"]):
+        patterns = _word_patterns(nlp, names)
+        shortcut = 0
+        for name, pattern, doc in zip(names, patterns, nlp.tokenizer.pipe(names)):
+            if not hasattr(pattern, "to_array"):
+                shortcut += 1
+                pattern_ids = list(pattern)
+            else:
+                pattern_ids = [int(i) for i in pattern.to_array(LOWER)]
+            assert pattern_ids == [int(i) for i in doc.to_array(LOWER)], name
+        assert shortcut > 0
+
+
+def test_wrapped_names_with_and_without_aligned_lowercase(nlp):
+    # the wrap test reads the lowercase text in place, or each run apart when
+    # lowercasing changes the text's length (U+0130) or depends on context
+    for prefix in ("", "\u0130 ", "\u03a3 "):
+        text = prefix + "Patients receive motexafin\r\n   gadolinium daily."
+        found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+        assert found == [("motexafin\r\n   gadolinium", "motexafin gadolinium")], prefix
