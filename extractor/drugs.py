@@ -206,6 +206,7 @@ class DrugRecognizer:
         self._wrap_rights: dict[str, list[str]] = {}
         for right in sorted(self._wrap_pairs):
             self._wrap_rights.setdefault(right[:2], []).append(right)
+        self._wrap_lefts = {right: tuple(sorted(lefts)) for right, lefts in self._wrap_pairs.items()}
         # a line end followed by one of those (lowercase text)
         self._wrap_next = re.compile(rf"\n[ \t]*(?={_trie_alternatives(self._wrap_rights)})")
         self.classes = sorted({entry["name"].lower() for entry in classes})
@@ -436,7 +437,7 @@ class DrugRecognizer:
         # the lowercase text aligns with the text: the words (without spaces)
         # are compared in place, at the line ends followed by the first
         # characters of a second word (WRAP's matches among them, in order)
-        rights = self._wrap_rights
+        rights, lefts = self._wrap_rights, self._wrap_lefts
         for match in self._wrap_next.finditer(lower):
             start, end = match.start(), match.end()
             if start > 0 and lower[start - 1] == "\r":
@@ -449,9 +450,10 @@ class DrugRecognizer:
             candidates = rights.get(head, ())
             if len(head) == 2:
                 candidates = (*rights.get(head[0], ()), *candidates)
-            if any(lower.startswith(right, end) and lower.endswith(left, 0, start)
-                   for right in candidates for left in pairs[right]):
-                yield start, end
+            for right in candidates:
+                if lower.startswith(right, end) and lower.endswith(lefts[right], 0, start):
+                    yield start, end
+                    break
 
     def _extend_forms(self, doc: Doc, found: dict) -> dict:
         """Salt and formulation words stay in the span (``doxorubicin HCl
