@@ -45,7 +45,7 @@ from typing import Iterable, Iterator
 import numpy
 import srsly
 from rapidfuzz import fuzz, process
-from spacy.attrs import IDX, LENGTH, ORTH
+from spacy.attrs import IDX, IS_ALPHA, IS_UPPER, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -331,12 +331,13 @@ class DrugRecognizer:
         study = self._study_names(doc, info)
         listed = self._listed_trials(doc)
         layout = _Layout(doc)
+        study_parts = {n for s in study for n in s.split("+")}
         for span in kept:
             if span.label_ not in ("DRUG", "DRUG_CLASS"):
                 continue
             label, inn, resolution, confidence = info[(span.start, span.end)]
             in_listing = any(s <= span.start_char < e for s, e in listed)
-            role = "other" if in_listing else self._role(doc, span, inn, study, layout)
+            role = "other" if in_listing else self._role(doc, span, inn, study, layout, study_parts)
             if self.role_model is not None or self.collect_features:
                 features = self.role_features(doc, span, inn, study, role, resolution, in_listing)
                 if self.collect_features:
@@ -491,9 +492,9 @@ class DrugRecognizer:
         if not ends:
             return iter(())
         starts = doc.to_array(IDX)
-        token_ends = (starts + doc.to_array(LENGTH)).tolist()
-        hits = sorted(i for i, end in enumerate(token_ends) if end in ends)
-        return (doc[i] for i in hits)
+        token_ends = starts + doc.to_array(LENGTH)
+        hits = numpy.flatnonzero(numpy.isin(token_ends, numpy.fromiter(ends, dtype=token_ends.dtype, count=len(ends))))
+        return (doc[i] for i in hits.tolist())
 
     def _find_by_stem(self, doc: Doc, found: dict) -> None:
         covered = set()
@@ -686,14 +687,18 @@ class DrugRecognizer:
                 definitions[acronym.text] = names[0]  # "filgrastim (G-CSF)"
         if not definitions:
             return
-        for token in doc:
-            if token.text in definitions and (token.i, token.i + 1) not in info:
+        for token in _tokens_with_orth(doc, *definitions):
+            if (token.i, token.i + 1) not in info:
                 if not any(s <= token.i < e for s, e in info):
                     info[(token.i, token.i + 1)] = ("DRUG", definitions[token.text], "acronym", 0.85)
-        # a sub-acronym (AB) of a defined one (ABCE) with its drugs in the text
-        for token in doc:
+        # a sub-acronym (AB) of a defined one (ABCE) with its drugs in the text:
+        # uppercase alphabetic tokens of 2 to 6 characters (from the doc's arrays)
+        flags = doc.to_array([IS_UPPER, IS_ALPHA, LENGTH])
+        shaped = (flags[:, 0] == 1) & (flags[:, 1] == 1) & (flags[:, 2] >= 2) & (flags[:, 2] <= 6)
+        for i in numpy.flatnonzero(shaped).tolist():
+            token = doc[i]
             text = token.text
-            if (token.i, token.i + 1) in info or not (token.is_upper and token.is_alpha and 2 <= len(text) <= 6):
+            if (token.i, token.i + 1) in info:
                 continue
             for acronym, names in definitions.items():
                 parts = names.split("+")
@@ -908,13 +913,14 @@ class DrugRecognizer:
                 ranges.extend(lines[other] for other in (index - 1, index + 1) if 0 <= other < len(lines))
         return ranges
 
-    def _role(self, doc: Doc, span: Span, inn: str | None, study: set[str], layout: "_Layout | None" = None) -> str:
+    def _role(self, doc: Doc, span: Span, inn: str | None, study: set[str], layout: "_Layout | None" = None,
+              study_parts: set[str] | None = None) -> str:
         """ConText-style: cues from ``drug_context.jsonl`` act within the
         mention's clause (up to a terminator) in their direction; strong
         cues make the mention ``other``, weak ones only for drugs the trial
         does not give; eligibility text is ``other`` unless it names a drug
         of the trial; drugs the trial does not give are ``other``."""
-        is_study = self._is_study(span, inn, study)
+        is_study = self._is_study(span, inn, study, study_parts)
         layout = layout or _Layout(doc)
         start_char, end_char = span.start_char, span.end_char
         sentence_start, sentence_end = layout.sentence_chars(span.start, span.end)
@@ -940,11 +946,14 @@ class DrugRecognizer:
         return "study"
 
     @staticmethod
-    def _is_study(span: Span, inn: str | None, study: set[str]) -> bool:
+    def _is_study(span: Span, inn: str | None, study: set[str], study_parts: set[str] | None = None) -> bool:
+        """``study_parts``: the components of ``study``'s names, when the
+        caller has them already."""
         if not study or span.label_ != "DRUG" or not inn or inn == "placebo":
             return True  # nothing to compare with: assume the trial's
-        components = set(inn.split("+"))
-        return bool(components & {n for s in study for n in s.split("+")})
+        if study_parts is None:
+            study_parts = {n for s in study for n in s.split("+")}
+        return not study_parts.isdisjoint(inn.split("+"))
 
 
 class _Layout:
