@@ -492,9 +492,9 @@ class DrugRecognizer:
         if not ends:
             return iter(())
         starts = doc.to_array(IDX)
-        token_ends = starts + doc.to_array(LENGTH)
-        hits = numpy.flatnonzero(numpy.isin(token_ends, numpy.fromiter(ends, dtype=token_ends.dtype, count=len(ends))))
-        return (doc[i] for i in hits.tolist())
+        token_ends = (starts + doc.to_array(LENGTH)).tolist()
+        hits = sorted(i for i, end in enumerate(token_ends) if end in ends)
+        return (doc[i] for i in hits)
 
     def _find_by_stem(self, doc: Doc, found: dict) -> None:
         covered = set()
