@@ -39,6 +39,7 @@ NCT id line are other trials.  A JSON logistic-regression role model
 
 
 import bisect
+import hashlib
 import re
 from typing import Iterable, Iterator
 
@@ -52,7 +53,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans
 
 from .extensions import doc_text, get_entities, sentence_bounds, sentence_starts, set_entities, set_span_data
-from .resources import read_data
+from .resources import data_path, read_data, read_data_text
 from .sections import SPANS_KEY as SECTIONS_KEY
 from .sections import section_at
 from .tokenizer import TrialTokenizer
@@ -214,9 +215,11 @@ class DrugRecognizer:
         self.stems = tuple(stems)
         make = self.nlp.make_doc
         self._names = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._names.add("DRUG", _case_variants(self.nlp, sorted(self.lexicon)))
+        # the tokens of the bundled names, read instead of tokenizing them
+        name_tokens = read_data(NAME_TOKENS) if data_path(NAME_TOKENS).is_file() else None
+        self._names.add("DRUG", _case_variants(self.nlp, sorted(self.lexicon), name_tokens))
         self._class_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._class_matcher.add("DRUG_CLASS", _case_variants(self.nlp, self.classes))
+        self._class_matcher.add("DRUG_CLASS", _case_variants(self.nlp, self.classes, name_tokens))
         self._regimen_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._regimen_matcher.add("DRUG", [make(r) for r in self.regimens])
         self._inns = sorted({inn for inn in self.lexicon.values() if " " not in inn and "+" not in inn})
@@ -1219,38 +1222,100 @@ def filter_spans_tuples(matches) -> list[tuple[int, int, int]]:
 _SIMPLE_NAME = re.compile(r"[a-z]+(?: [a-z]+)*")
 
 
-def _word_patterns(nlp: Language, names: list[str]) -> list:
+NAME_TOKENS = "drug_name_tokens.json"
+
+
+def _tokenizer_fingerprint() -> dict:
+    """What a table of name tokens (``NAME_TOKENS``) was made with."""
+    from spacy import about
+
+    rules = read_data_text("tokenizer.json")
+    return {"spacy": about.__version__, "tokenizer_json": hashlib.sha256(rules.encode("utf-8")).hexdigest()}
+
+
+def bundled_names() -> list[str]:
+    """The lowercase drug and class names of the bundled data files."""
+    entries = read_data("drug_lexicon.jsonl") + read_data("drug_curated.jsonl") + read_data("drug_classes.jsonl")
+    return sorted({entry["name"].lower() for entry in entries})
+
+
+def name_token_table(nlp: Language, names: Iterable[str]) -> dict:
+    """The tokens the trial tokenizer makes of ``names`` that
+    :func:`_word_patterns` cannot split itself, and of their uppercase and
+    title-case spellings where these have another number of tokens: the
+    derived file ``data/drug_name_tokens.json`` (``tools/
+    build_drug_name_tokens.py``; a test checks it matches the tokenizer), read
+    at load time instead of tokenizing several thousand strings."""
+    marked = sorted({name for name in names if not _SIMPLE_NAME.fullmatch(name)})
+    table = {**_tokenizer_fingerprint(), "lower": {}, "upper": {}, "title": {}}
+    lowers = list(nlp.tokenizer.pipe(marked))
+    for name, doc in zip(marked, lowers):
+        table["lower"][name] = [t.text for t in doc]
+    for key, case in (("upper", str.upper), ("title", str.title)):
+        for name, lower, doc in zip(marked, lowers, nlp.tokenizer.pipe([case(n) for n in marked])):
+            if len(doc) != len(lower):
+                table[key][name] = [t.text for t in doc]
+    return table
+
+
+def _usable_name_tokens(nlp: Language, table: dict | None) -> dict | None:
+    """``table`` when it was made with this tokenizer and spaCy version."""
+    if not table or not isinstance(nlp.tokenizer, TrialTokenizer):
+        return None
+    fingerprint = _tokenizer_fingerprint()
+    return table if all(table.get(key) == value for key, value in fingerprint.items()) else None
+
+
+def _word_patterns(nlp: Language, names: list[str], table: dict | None = None) -> list:
     """Phrase-matcher patterns (on ``LOWER``) for ``names``: a ``Doc`` from
     the tokenizer, or for a simple name (``_SIMPLE_NAME``, no word a special
     case) under the trial tokenizer the ``LOWER`` ids of its words, which
     is what the tokenizer's ``Doc`` gives without making its lexemes
-    (tests/test_drugs.py checks both agree on the bundled names)."""
+    (tests/test_drugs.py checks both agree on the bundled names); the same
+    for a name whose tokens ``table`` (see :func:`name_token_table`) lists."""
     patterns: list = [None] * len(names)
     if isinstance(nlp.tokenizer, TrialTokenizer):
         rules = nlp.tokenizer.rules or {}
         hash_string = nlp.vocab.strings.add  # a symbol's fixed id (``cc``) or the string's hash
+        listed = table["lower"] if table else {}
         for index, name in enumerate(names):
             if _SIMPLE_NAME.fullmatch(name):
                 words = name.split(" ")
                 if not any(word in rules for word in words):
                     patterns[index] = [hash_string(word) for word in words]
+            elif name in listed:
+                patterns[index] = [hash_string(token.lower()) for token in listed[name]]
     rest = [index for index, pattern in enumerate(patterns) if pattern is None]
     for index, doc in zip(rest, nlp.tokenizer.pipe([names[index] for index in rest])):
         patterns[index] = doc
     return patterns
 
 
-def _case_variants(nlp: Language, names: list[str]) -> list:
+def _case_variants(nlp: Language, names: list[str], table: dict | None = None) -> list:
     """Patterns for lowercase, uppercase and title-case spellings: the
     tokenizer splits ``anti-tnf`` but not ``anti-TNF`` (``St.`` unlike
-    ``st.``), and matching is on lowercase forms."""
-    patterns = _word_patterns(nlp, names)
+    ``st.``), and matching is on lowercase forms.  ``table``: tokens of the
+    names and spellings (:func:`name_token_table`), when it fits the
+    tokenizer; names it does not list are tokenized."""
+    table = _usable_name_tokens(nlp, table)
+    patterns = _word_patterns(nlp, names, table)
     # only names with punctuation can tokenize differently when cased
     marked = [(name, pattern) for name, pattern in zip(names, patterns) if not re.fullmatch(r"[a-z ]+", name)]
+    listed = table["lower"] if table else {}
+    hash_string = nlp.vocab.strings.add
     variants = []
-    for case in (str.upper, str.title):
-        cased = nlp.tokenizer.pipe([case(name) for name, _ in marked])
-        variants.extend(other for (_, lower), other in zip(marked, cased) if len(other) != len(lower))
+    for key, case in (("upper", str.upper), ("title", str.title)):
+        unlisted = [(name, pattern) for name, pattern in marked if name not in listed]
+        cased = iter(nlp.tokenizer.pipe([case(name) for name, _ in unlisted]))
+        for name, lower in marked:
+            if name in listed:
+                tokens = table[key].get(name)
+                if tokens is not None:
+                    variants.append([hash_string(token.lower()) for token in tokens])
+            else:
+                other = next(cased)
+                if len(other) != len(lower):
+                    variants.append(other)
     return patterns + variants
 
 

@@ -477,3 +477,32 @@ def test_wrapped_names_with_and_without_aligned_lowercase(nlp):
         text = prefix + "Patients receive motexafin\r\n   gadolinium daily."
         found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
         assert found == [("motexafin\r\n   gadolinium", "motexafin gadolinium")], prefix
+
+
+def test_name_token_table_is_in_sync_with_the_tokenizer(nlp):
+    # derived data: rebuild with tools/build_drug_name_tokens.py when this fails
+    from extractor.drugs import NAME_TOKENS, bundled_names, name_token_table
+    from extractor.resources import read_data
+
+    assert read_data(NAME_TOKENS) == name_token_table(nlp, bundled_names())
+
+
+def test_case_variants_from_the_table_equal_tokenized_ones(nlp):
+    from spacy.attrs import LOWER
+
+    from extractor.drugs import NAME_TOKENS, _case_variants
+    from extractor.resources import read_data
+
+    def ids(patterns):
+        return sorted(tuple(int(i) for i in (p.to_array(LOWER) if hasattr(p, "to_array") else p)) for p in patterns)
+
+    table = read_data(NAME_TOKENS)
+    recognizer = nlp.get_pipe("extractor_drugs")
+    for names in (sorted(recognizer.lexicon), recognizer.classes, ["anti-tnf", "st. john's wort", "x-ray 7"]):
+        assert ids(_case_variants(nlp, names, table)) == ids(_case_variants(nlp, names))
+    # the table's tokens are used when it was made with this tokenizer and
+    # spaCy version, and not otherwise
+    odd = {**table, "lower": {"anti-tnf": ["zzz"]}, "upper": {}, "title": {}}
+    assert ids(_case_variants(nlp, ["anti-tnf"], odd)) == [(nlp.vocab.strings.add("zzz"),)]
+    stale = {**odd, "tokenizer_json": "0"}
+    assert ids(_case_variants(nlp, ["anti-tnf"], stale)) == ids(_case_variants(nlp, ["anti-tnf"]))
