@@ -246,6 +246,10 @@ class DrugRecognizer:
         self._given = re.compile("|".join(f"(?:{cue})" for cue in given), re.I)
         terminators = [c["cue"] for c in self.context_rules if c["category"] == "terminate"] or ["(?!x)x"]
         self._terminate = re.compile("|".join(terminators), re.I)
+        # literals one of which each match holds (a window without any needs no search)
+        self._cue_literals = {key: _required_literals(cue) for key, cue in self._cues.items()}
+        self._given_literals = _required_literals(self._given)
+        self._terminate_literals = _required_literals(self._terminate)
         self._stem_regex = re.compile(rf"^[A-Za-z][A-Za-z\-]{{2,}}(?:{'|'.join(map(re.escape, self.stems))})$", re.I)
         self._lower_stems = tuple(sorted({stem.lower() for stem in self.stems}))
         self._fuzzy_cache: dict[str, tuple | None] = {}
@@ -927,25 +931,40 @@ class DrugRecognizer:
         layout = layout or _Layout(doc)
         start_char, end_char = span.start_char, span.end_char
         sentence_start, sentence_end = layout.sentence_chars(span.start, span.end)
-        # the sentence's text is the doc's text between its first and last characters
+        # the sentence's text is the doc's text between its first and last
+        # characters; each window is searched only when it holds a literal
+        # its regex needs (``_Layout.may_hold``)
         text = layout.text
-        before = text[max(sentence_start, start_char - 80):max(sentence_start, start_char)]
-        after = text[min(end_char, sentence_end):min(end_char + 60, sentence_end)]
-        before = self._terminate.split(before)[-1]
-        stop = self._terminate.search(after)  # the text before the first terminator
-        if stop is not None:
-            after = after[:stop.start()]
-        for (direction, strength), cue in self._cues.items():
-            if (strength == "strong" or not is_study) and cue.search(before if direction == "backward" else after):
-                return "other"
+        before_start, before_end = max(sentence_start, start_char - 80), max(sentence_start, start_char)
+        after_start, after_end = min(end_char, sentence_end), min(end_char + 60, sentence_end)
+        before = text[before_start:before_end]
+        after = text[after_start:after_end]
+        if layout.may_hold(self._terminate_literals, before_start, before_end):
+            before = self._terminate.split(before)[-1]
+            before_start = before_end - len(before)
+        if layout.may_hold(self._terminate_literals, after_start, after_end):
+            stop = self._terminate.search(after)  # the text before the first terminator
+            if stop is not None:
+                after = after[:stop.start()]
+                after_end = after_start + stop.start()
+        for key, cue in self._cues.items():
+            direction, strength = key
+            if strength == "strong" or not is_study:
+                if direction == "backward":
+                    window, low, high = before, before_start, before_end
+                else:
+                    window, low, high = after, after_start, after_end
+                if layout.may_hold(self._cue_literals[key], low, high) and cue.search(window):
+                    return "other"
         section = layout.section_at(start_char)
         if section in OTHER_SECTIONS:
             return "study" if is_study and span.label_ == "DRUG" else "other"
         if not is_study:
             # a drug the trial's lists do not name is the trial's when its
             # sentence gives it ("Cholestyramine or gemfibrozil is administered")
-            window = layout.text[max(sentence_start, start_char - 60):min(end_char + 60, sentence_end)]
-            return "study" if self._given.search(window) else "other"
+            low, high = max(sentence_start, start_char - 60), min(end_char + 60, sentence_end)
+            given = layout.may_hold(self._given_literals, low, high) and self._given.search(text[low:high])
+            return "study" if given else "other"
         return "study"
 
     @staticmethod
@@ -969,6 +988,23 @@ class _Layout:
         self.text = doc_text(doc)
         self.starts = sentence_starts(doc)
         self.sections = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SECTIONS_KEY, [])]
+        # the lowercase text, when it aligns with the text and no character
+        # other than an ASCII letter matches an ASCII letter under re.I
+        lower = self.text.lower()
+        self.lower = lower if len(lower) == len(self.text) and not _ODD_CASE.search(self.text) else None
+        self._present: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def may_hold(self, literals: tuple[str, ...] | None, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` may hold a match of a regex whose
+        matches each hold one of ``literals`` (:func:`_required_literals`):
+        ``False`` only when the lowercase window holds none of them."""
+        if literals is None or self.lower is None:
+            return True
+        present = self._present.get(literals)
+        if present is None:  # the literals found anywhere in the document
+            present = self._present[literals] = tuple(lit for lit in literals if lit in self.lower)
+        find = self.lower.find
+        return any(find(lit, start, end) != -1 for lit in present)
 
     def sentence_chars(self, start: int, end: int) -> tuple[int, int]:
         """Character range of ``doc[start:end].sent`` (without sentence
@@ -1144,6 +1180,58 @@ def _consumable_punctuation(regex: re.Pattern) -> set[str] | None:
     except Exception:  # a private module's interface changed: scan whole texts
         return None
     return found if walk(parsed) else None
+
+
+def _required_literals(regex: re.Pattern) -> tuple[str, ...] | None:
+    """Strings (lowercase ASCII) one of which every match of ``regex`` holds,
+    compared without case, read off its parsed form: a run of literal
+    characters in a sequence, the union over a group's alternatives, the
+    body of a repeat taken at least once; ``None`` when none is found.  In
+    text without the characters of ``_ODD_CASE`` a window of text holding
+    none of them (lowercased) holds no match, and the regex need not run."""
+    try:
+        from re import _constants as sre, _parser as parser
+    except ImportError:  # Python < 3.11
+        import sre_constants as sre
+        import sre_parse as parser
+    try:
+        parsed = parser.parse(regex.pattern, regex.flags)
+    except Exception:  # a private module's interface changed: no prefilter
+        return None
+
+    def sequence(items):
+        best = None
+        run = []
+        options = []
+        for op, av in list(items) + [(None, None)]:
+            if op is sre.LITERAL:
+                run.append(chr(av))
+                continue
+            if run:
+                options.append({"".join(run)})
+                run = []
+            if op is None:
+                break
+            found = None
+            if op is sre.SUBPATTERN:
+                found = sequence(av[-1])
+            elif op is sre.BRANCH:
+                parts = [sequence(branch) for branch in av[1]]
+                if all(parts):
+                    found = set().union(*parts)
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+                found = sequence(av[2])
+            if found:
+                options.append(found)
+        for option in options:  # the longest shortest string, then the fewest strings
+            if best is None or (-min(map(len, option)), len(option)) < (-min(map(len, best)), len(best)):
+                best = option
+        return best
+
+    found = sequence(parsed)
+    if not found or not all(s.isascii() and s for s in found):
+        return None
+    return tuple(sorted({s.lower() for s in found}))
 
 
 def _class_regex(grammar: dict) -> re.Pattern:

@@ -506,3 +506,24 @@ def test_case_variants_from_the_table_equal_tokenized_ones(nlp):
     assert ids(_case_variants(nlp, ["anti-tnf"], odd)) == [(nlp.vocab.strings.add("zzz"),)]
     stale = {**odd, "tokenizer_json": "0"}
     assert ids(_case_variants(nlp, ["anti-tnf"], stale)) == ids(_case_variants(nlp, ["anti-tnf"]))
+
+
+def test_required_literals_of_role_patterns():
+    import re
+
+    from extractor.drugs import _required_literals
+
+    assert _required_literals(re.compile(r"\b(?:prior|history of)|[;]", re.I)) == (";", "history of", "prior")
+    # a literal inside an optional group or a lookaround is not required
+    assert _required_literals(re.compile(r"(?:may )?given(?= now)", re.I)) == ("given",)
+    assert _required_literals(re.compile(r"(?:is|are) (?:not )?(?:allowed|permitted)", re.I)) == ("allowed", "permitted")
+    assert _required_literals(re.compile(r"\d+|prior", re.I)) is None  # an alternative without a literal
+    assert _required_literals(re.compile(r"(?:NCT)+\d", re.I)) == ("nct",)  # repeated at least once
+
+
+def test_role_windows_without_a_cue_literal_skip_the_search(nlp):
+    # the prefilter must not change a role: a cue in the window still counts,
+    # in either case, and a cue split by a terminator does not
+    found = drugs(nlp, "Patients with PRIOR cisplatin; then receive carboplatin. No CONCOMITANT aspirin.")
+    roles = {t: role for t, label, _, _, role in found if label == "DRUG"}
+    assert roles == {"cisplatin": "other", "carboplatin": "study", "aspirin": "other"}
