@@ -39,22 +39,24 @@ NCT id line are other trials.  A JSON logistic-regression role model
 
 
 import bisect
+import hashlib
 import re
 from typing import Iterable, Iterator
 
 import numpy
 import srsly
 from rapidfuzz import fuzz, process
-from spacy.attrs import IDX, LENGTH, ORTH
+from spacy.attrs import IDX, IS_ALPHA, IS_UPPER, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans
 
 from .extensions import doc_text, get_entities, sentence_bounds, sentence_starts, set_entities, set_span_data
-from .resources import read_data
+from .resources import data_path, read_data, read_data_text
 from .sections import SPANS_KEY as SECTIONS_KEY
 from .sections import section_at
+from .tokenizer import TrialTokenizer
 
 # characters other than ASCII letters that an ASCII letter class matches under re.I
 _ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -87,6 +89,7 @@ SALT_WORDS = frozenset(
 # biomarker (``interferon gamma expression``), an antibody against the drug
 DRUG_NOT_AFTER = frozenset({"dependent", "level", "levels", "expression", "resistant", "resistance",
                             "antibody", "antibodies", "receptor", "receptors"})
+SALT_OR_FORM_WORDS = SALT_WORDS | FORM_WORDS
 ANALOGUE_WORDS = frozenset({"analogue", "analogues", "analog", "analogs"})
 ANTIBODY_ADJECTIVES = frozenset({"chimeric", "humanized", "humanised", "human", "murine", "radiolabeled",
                                  "radiolabelled"})
@@ -200,14 +203,23 @@ class DrugRecognizer:
             words = name.split()
             for left, right in zip(words, words[1:]):
                 self._wrap_pairs.setdefault(right, set()).add(left)
+        # second words by their first two characters (the wrap test's index)
+        self._wrap_rights: dict[str, list[str]] = {}
+        for right in sorted(self._wrap_pairs):
+            self._wrap_rights.setdefault(right[:2], []).append(right)
+        self._wrap_lefts = {right: tuple(sorted(lefts)) for right, lefts in self._wrap_pairs.items()}
+        # a line end followed by one of those (lowercase text)
+        self._wrap_next = re.compile(rf"\n[ \t]*(?={_trie_alternatives(self._wrap_rights)})")
         self.classes = sorted({entry["name"].lower() for entry in classes})
         self._class_names = frozenset(self.classes)
         self.stems = tuple(stems)
         make = self.nlp.make_doc
         self._names = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._names.add("DRUG", _case_variants(self.nlp, sorted(self.lexicon)))
+        # the tokens of the bundled names, read instead of tokenizing them
+        name_tokens = read_data(NAME_TOKENS) if data_path(NAME_TOKENS).is_file() else None
+        self._names.add("DRUG", _case_variants(self.nlp, sorted(self.lexicon), name_tokens))
         self._class_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._class_matcher.add("DRUG_CLASS", _case_variants(self.nlp, self.classes))
+        self._class_matcher.add("DRUG_CLASS", _case_variants(self.nlp, self.classes, name_tokens))
         self._regimen_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._regimen_matcher.add("DRUG", [make(r) for r in self.regimens])
         self._inns = sorted({inn for inn in self.lexicon.values() if " " not in inn and "+" not in inn})
@@ -223,12 +235,21 @@ class DrugRecognizer:
             "givers": frozenset(self.code_slots.get("givers", ())),
             "list_words": frozenset(self.code_slots.get("list_words", ())),
         }
-        self._cues = [(re.compile(rf"\b(?:{c['cue']})", re.I), c["direction"], c["strength"])
-                      for c in self.context_rules if c["category"] == "other"]
+        # the role rules only ask whether any cue of a (direction, strength)
+        # finds a match: one alternation per pair instead of one search per cue
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for c in self.context_rules:
+            if c["category"] == "other":
+                grouped.setdefault((c["direction"], c["strength"]), []).append(rf"\b(?:{c['cue']})")
+        self._cues = {key: re.compile("|".join(cues), re.I) for key, cues in grouped.items()}
         given = [c["cue"] for c in self.context_rules if c["category"] == "given"] or ["(?!x)x"]
         self._given = re.compile("|".join(f"(?:{cue})" for cue in given), re.I)
         terminators = [c["cue"] for c in self.context_rules if c["category"] == "terminate"] or ["(?!x)x"]
         self._terminate = re.compile("|".join(terminators), re.I)
+        # literals one of which each match holds (a window without any needs no search)
+        self._cue_literals = {key: _required_literals(cue) for key, cue in self._cues.items()}
+        self._given_literals = _required_literals(self._given)
+        self._terminate_literals = _required_literals(self._terminate)
         self._stem_regex = re.compile(rf"^[A-Za-z][A-Za-z\-]{{2,}}(?:{'|'.join(map(re.escape, self.stems))})$", re.I)
         self._lower_stems = tuple(sorted({stem.lower() for stem in self.stems}))
         self._fuzzy_cache: dict[str, tuple | None] = {}
@@ -317,12 +338,13 @@ class DrugRecognizer:
         study = self._study_names(doc, info)
         listed = self._listed_trials(doc)
         layout = _Layout(doc)
+        study_parts = {n for s in study for n in s.split("+")}
         for span in kept:
             if span.label_ not in ("DRUG", "DRUG_CLASS"):
                 continue
             label, inn, resolution, confidence = info[(span.start, span.end)]
             in_listing = any(s <= span.start_char < e for s, e in listed)
-            role = "other" if in_listing else self._role(doc, span, inn, study, layout)
+            role = "other" if in_listing else self._role(doc, span, inn, study, layout, study_parts)
             if self.role_model is not None or self.collect_features:
                 features = self.role_features(doc, span, inn, study, role, resolution, in_listing)
                 if self.collect_features:
@@ -374,20 +396,8 @@ class DrugRecognizer:
         text = doc_text(doc)
         if "\n" not in text:
             return
-        pairs = self._wrap_pairs
-        for match in WRAP.finditer(text):
-            # cheap test first: the runs of text touching the wrap must end and
-            # start with two adjacent words of a multi-word lexicon name
-            start = match.start(1)
-            while start > 0 and not text[start - 1].isspace():
-                start -= 1
-            end = match.end(1)
-            while end < len(text) and not text[end].isspace():
-                end += 1
-            before, after = text[start:match.start(1)].lower(), text[match.end(1):end].lower()
-            if not any(before.endswith(left) for cut in range(1, len(after) + 1) for left in pairs.get(after[:cut], ())):
-                continue
-            wrap = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+        for wrap_start, wrap_end in self._wrap_candidates(text):
+            wrap = doc.char_span(wrap_start, wrap_end, alignment_mode="expand")
             if wrap is None or len(wrap) != 1 or not wrap[0].is_space:
                 continue
             i = wrap.start
@@ -409,12 +419,56 @@ class DrugRecognizer:
                 resolution = "exact" if _base(surface) == inn else "synonym"
                 found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
 
+    def _wrap_candidates(self, text: str) -> Iterator[tuple[int, int]]:
+        """Character ranges of the wraps (``WRAP``, group 1) where the runs of
+        text touching the wrap end and start with two adjacent words of a
+        multi-word lexicon name (a cheap test before looking at tokens)."""
+        pairs = self._wrap_pairs
+        if not pairs:
+            return
+        lower = text.lower()
+        if len(lower) != len(text) or "\u03a3" in text:
+            # lowercasing changes lengths or depends on context (final sigma):
+            # lowercase each run apart
+            for match in WRAP.finditer(text):
+                start = match.start(1)
+                while start > 0 and not text[start - 1].isspace():
+                    start -= 1
+                end = match.end(1)
+                while end < len(text) and not text[end].isspace():
+                    end += 1
+                before, after = text[start:match.start(1)].lower(), text[match.end(1):end].lower()
+                if any(before.endswith(left) for cut in range(1, len(after) + 1)
+                       for left in pairs.get(after[:cut], ())):
+                    yield match.start(1), match.end(1)
+            return
+        # the lowercase text aligns with the text: the words (without spaces)
+        # are compared in place, at the line ends followed by the first
+        # characters of a second word (WRAP's matches among them, in order)
+        rights, lefts = self._wrap_rights, self._wrap_lefts
+        for match in self._wrap_next.finditer(lower):
+            start, end = match.start(), match.end()
+            if start > 0 and lower[start - 1] == "\r":
+                start -= 1
+            while start > 0 and lower[start - 1] in " \t":
+                start -= 1
+            if start == 0 or lower[start - 1].isspace():
+                continue
+            head = lower[end:end + 2]
+            candidates = rights.get(head, ())
+            if len(head) == 2:
+                candidates = (*rights.get(head[0], ()), *candidates)
+            for right in candidates:
+                if lower.startswith(right, end) and lower.endswith(lefts[right], 0, start):
+                    yield start, end
+                    break
+
     def _extend_forms(self, doc: Doc, found: dict) -> dict:
         """Salt and formulation words stay in the span (``doxorubicin HCl
         liposome``, ``liposomal doxorubicin``, ``doxazosin GITS``)."""
         extended = {}
         for (start, end), value in found.items():
-            while end < len(doc) and (doc[end].is_space or doc[end].lower_ in SALT_WORDS | FORM_WORDS):
+            while end < len(doc) and (doc[end].is_space or doc[end].lower_ in SALT_OR_FORM_WORDS):
                 end += 1
             while end > start and doc[end - 1].is_space:
                 end -= 1
@@ -640,14 +694,18 @@ class DrugRecognizer:
                 definitions[acronym.text] = names[0]  # "filgrastim (G-CSF)"
         if not definitions:
             return
-        for token in doc:
-            if token.text in definitions and (token.i, token.i + 1) not in info:
+        for token in _tokens_with_orth(doc, *definitions):
+            if (token.i, token.i + 1) not in info:
                 if not any(s <= token.i < e for s, e in info):
                     info[(token.i, token.i + 1)] = ("DRUG", definitions[token.text], "acronym", 0.85)
-        # a sub-acronym (AB) of a defined one (ABCE) with its drugs in the text
-        for token in doc:
+        # a sub-acronym (AB) of a defined one (ABCE) with its drugs in the text:
+        # uppercase alphabetic tokens of 2 to 6 characters (from the doc's arrays)
+        flags = doc.to_array([IS_UPPER, IS_ALPHA, LENGTH])
+        shaped = (flags[:, 0] == 1) & (flags[:, 1] == 1) & (flags[:, 2] >= 2) & (flags[:, 2] <= 6)
+        for i in numpy.flatnonzero(shaped).tolist():
+            token = doc[i]
             text = token.text
-            if (token.i, token.i + 1) in info or not (token.is_upper and token.is_alpha and 2 <= len(text) <= 6):
+            if (token.i, token.i + 1) in info:
                 continue
             for acronym, names in definitions.items():
                 parts = names.split("+")
@@ -862,44 +920,62 @@ class DrugRecognizer:
                 ranges.extend(lines[other] for other in (index - 1, index + 1) if 0 <= other < len(lines))
         return ranges
 
-    def _role(self, doc: Doc, span: Span, inn: str | None, study: set[str], layout: "_Layout | None" = None) -> str:
+    def _role(self, doc: Doc, span: Span, inn: str | None, study: set[str], layout: "_Layout | None" = None,
+              study_parts: set[str] | None = None) -> str:
         """ConText-style: cues from ``drug_context.jsonl`` act within the
         mention's clause (up to a terminator) in their direction; strong
         cues make the mention ``other``, weak ones only for drugs the trial
         does not give; eligibility text is ``other`` unless it names a drug
         of the trial; drugs the trial does not give are ``other``."""
-        is_study = self._is_study(span, inn, study)
+        is_study = self._is_study(span, inn, study, study_parts)
         layout = layout or _Layout(doc)
         start_char, end_char = span.start_char, span.end_char
         sentence_start, sentence_end = layout.sentence_chars(span.start, span.end)
-        # the sentence's text is the doc's text between its first and last characters
+        # the sentence's text is the doc's text between its first and last
+        # characters; each window is searched only when it holds a literal
+        # its regex needs (``_Layout.may_hold``)
         text = layout.text
-        before = text[max(sentence_start, start_char - 80):max(sentence_start, start_char)]
-        after = text[min(end_char, sentence_end):min(end_char + 60, sentence_end)]
-        before = self._terminate.split(before)[-1]
-        stop = self._terminate.search(after)  # the text before the first terminator
-        if stop is not None:
-            after = after[:stop.start()]
-        for cue, direction, strength in self._cues:
-            text = before if direction == "backward" else after
-            if (strength == "strong" or not is_study) and cue.search(text):
-                return "other"
+        before_start, before_end = max(sentence_start, start_char - 80), max(sentence_start, start_char)
+        after_start, after_end = min(end_char, sentence_end), min(end_char + 60, sentence_end)
+        before = text[before_start:before_end]
+        after = text[after_start:after_end]
+        if layout.may_hold(self._terminate_literals, before_start, before_end):
+            before = self._terminate.split(before)[-1]
+            before_start = before_end - len(before)
+        if layout.may_hold(self._terminate_literals, after_start, after_end):
+            stop = self._terminate.search(after)  # the text before the first terminator
+            if stop is not None:
+                after = after[:stop.start()]
+                after_end = after_start + stop.start()
+        for key, cue in self._cues.items():
+            direction, strength = key
+            if strength == "strong" or not is_study:
+                if direction == "backward":
+                    window, low, high = before, before_start, before_end
+                else:
+                    window, low, high = after, after_start, after_end
+                if layout.may_hold(self._cue_literals[key], low, high) and cue.search(window):
+                    return "other"
         section = layout.section_at(start_char)
         if section in OTHER_SECTIONS:
             return "study" if is_study and span.label_ == "DRUG" else "other"
         if not is_study:
             # a drug the trial's lists do not name is the trial's when its
             # sentence gives it ("Cholestyramine or gemfibrozil is administered")
-            window = layout.text[max(sentence_start, start_char - 60):min(end_char + 60, sentence_end)]
-            return "study" if self._given.search(window) else "other"
+            low, high = max(sentence_start, start_char - 60), min(end_char + 60, sentence_end)
+            given = layout.may_hold(self._given_literals, low, high) and self._given.search(text[low:high])
+            return "study" if given else "other"
         return "study"
 
     @staticmethod
-    def _is_study(span: Span, inn: str | None, study: set[str]) -> bool:
+    def _is_study(span: Span, inn: str | None, study: set[str], study_parts: set[str] | None = None) -> bool:
+        """``study_parts``: the components of ``study``'s names, when the
+        caller has them already."""
         if not study or span.label_ != "DRUG" or not inn or inn == "placebo":
             return True  # nothing to compare with: assume the trial's
-        components = set(inn.split("+"))
-        return bool(components & {n for s in study for n in s.split("+")})
+        if study_parts is None:
+            study_parts = {n for s in study for n in s.split("+")}
+        return not study_parts.isdisjoint(inn.split("+"))
 
 
 class _Layout:
@@ -912,6 +988,23 @@ class _Layout:
         self.text = doc_text(doc)
         self.starts = sentence_starts(doc)
         self.sections = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SECTIONS_KEY, [])]
+        # the lowercase text, when it aligns with the text and no character
+        # other than an ASCII letter matches an ASCII letter under re.I
+        lower = self.text.lower()
+        self.lower = lower if len(lower) == len(self.text) and not _ODD_CASE.search(self.text) else None
+        self._present: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def may_hold(self, literals: tuple[str, ...] | None, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` may hold a match of a regex whose
+        matches each hold one of ``literals`` (:func:`_required_literals`):
+        ``False`` only when the lowercase window holds none of them."""
+        if literals is None or self.lower is None:
+            return True
+        present = self._present.get(literals)
+        if present is None:  # the literals found anywhere in the document
+            present = self._present[literals] = tuple(lit for lit in literals if lit in self.lower)
+        find = self.lower.find
+        return any(find(lit, start, end) != -1 for lit in present)
 
     def sentence_chars(self, start: int, end: int) -> tuple[int, int]:
         """Character range of ``doc[start:end].sent`` (without sentence
@@ -1089,6 +1182,58 @@ def _consumable_punctuation(regex: re.Pattern) -> set[str] | None:
     return found if walk(parsed) else None
 
 
+def _required_literals(regex: re.Pattern) -> tuple[str, ...] | None:
+    """Strings (lowercase ASCII) one of which every match of ``regex`` holds,
+    compared without case, read off its parsed form: a run of literal
+    characters in a sequence, the union over a group's alternatives, the
+    body of a repeat taken at least once; ``None`` when none is found.  In
+    text without the characters of ``_ODD_CASE`` a window of text holding
+    none of them (lowercased) holds no match, and the regex need not run."""
+    try:
+        from re import _constants as sre, _parser as parser
+    except ImportError:  # Python < 3.11
+        import sre_constants as sre
+        import sre_parse as parser
+    try:
+        parsed = parser.parse(regex.pattern, regex.flags)
+    except Exception:  # a private module's interface changed: no prefilter
+        return None
+
+    def sequence(items):
+        best = None
+        run = []
+        options = []
+        for op, av in list(items) + [(None, None)]:
+            if op is sre.LITERAL:
+                run.append(chr(av))
+                continue
+            if run:
+                options.append({"".join(run)})
+                run = []
+            if op is None:
+                break
+            found = None
+            if op is sre.SUBPATTERN:
+                found = sequence(av[-1])
+            elif op is sre.BRANCH:
+                parts = [sequence(branch) for branch in av[1]]
+                if all(parts):
+                    found = set().union(*parts)
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[0] >= 1:
+                found = sequence(av[2])
+            if found:
+                options.append(found)
+        for option in options:  # the longest shortest string, then the fewest strings
+            if best is None or (-min(map(len, option)), len(option)) < (-min(map(len, best)), len(best)):
+                best = option
+        return best
+
+    found = sequence(parsed)
+    if not found or not all(s.isascii() and s for s in found):
+        return None
+    return tuple(sorted({s.lower() for s in found}))
+
+
 def _class_regex(grammar: dict) -> re.Pattern:
     """``[leading]* modifier+ head [of target]`` or ``head of target``."""
     if not grammar:
@@ -1160,17 +1305,105 @@ def filter_spans_tuples(matches) -> list[tuple[int, int, int]]:
     return sorted(chosen, key=lambda m: m[1])
 
 
-def _case_variants(nlp: Language, names: list[str]) -> list[Doc]:
+# a name of lowercase ASCII words one space apart: the trial tokenizer splits
+# it at the spaces and nowhere else, unless a word is one of its special cases
+_SIMPLE_NAME = re.compile(r"[a-z]+(?: [a-z]+)*")
+
+
+NAME_TOKENS = "drug_name_tokens.json"
+
+
+def _tokenizer_fingerprint() -> dict:
+    """What a table of name tokens (``NAME_TOKENS``) was made with."""
+    from spacy import about
+
+    rules = read_data_text("tokenizer.json")
+    return {"spacy": about.__version__, "tokenizer_json": hashlib.sha256(rules.encode("utf-8")).hexdigest()}
+
+
+def bundled_names() -> list[str]:
+    """The lowercase drug and class names of the bundled data files."""
+    entries = read_data("drug_lexicon.jsonl") + read_data("drug_curated.jsonl") + read_data("drug_classes.jsonl")
+    return sorted({entry["name"].lower() for entry in entries})
+
+
+def name_token_table(nlp: Language, names: Iterable[str]) -> dict:
+    """The tokens the trial tokenizer makes of ``names`` that
+    :func:`_word_patterns` cannot split itself, and of their uppercase and
+    title-case spellings where these have another number of tokens: the
+    derived file ``data/drug_name_tokens.json`` (``tools/
+    build_drug_name_tokens.py``; a test checks it matches the tokenizer), read
+    at load time instead of tokenizing several thousand strings."""
+    marked = sorted({name for name in names if not _SIMPLE_NAME.fullmatch(name)})
+    table = {**_tokenizer_fingerprint(), "lower": {}, "upper": {}, "title": {}}
+    lowers = list(nlp.tokenizer.pipe(marked))
+    for name, doc in zip(marked, lowers):
+        table["lower"][name] = [t.text for t in doc]
+    for key, case in (("upper", str.upper), ("title", str.title)):
+        for name, lower, doc in zip(marked, lowers, nlp.tokenizer.pipe([case(n) for n in marked])):
+            if len(doc) != len(lower):
+                table[key][name] = [t.text for t in doc]
+    return table
+
+
+def _usable_name_tokens(nlp: Language, table: dict | None) -> dict | None:
+    """``table`` when it was made with this tokenizer and spaCy version."""
+    if not table or not isinstance(nlp.tokenizer, TrialTokenizer):
+        return None
+    fingerprint = _tokenizer_fingerprint()
+    return table if all(table.get(key) == value for key, value in fingerprint.items()) else None
+
+
+def _word_patterns(nlp: Language, names: list[str], table: dict | None = None) -> list:
+    """Phrase-matcher patterns (on ``LOWER``) for ``names``: a ``Doc`` from
+    the tokenizer, or for a simple name (``_SIMPLE_NAME``, no word a special
+    case) under the trial tokenizer the ``LOWER`` ids of its words, which
+    is what the tokenizer's ``Doc`` gives without making its lexemes
+    (tests/test_drugs.py checks both agree on the bundled names); the same
+    for a name whose tokens ``table`` (see :func:`name_token_table`) lists."""
+    patterns: list = [None] * len(names)
+    if isinstance(nlp.tokenizer, TrialTokenizer):
+        rules = nlp.tokenizer.rules or {}
+        hash_string = nlp.vocab.strings.add  # a symbol's fixed id (``cc``) or the string's hash
+        listed = table["lower"] if table else {}
+        for index, name in enumerate(names):
+            if _SIMPLE_NAME.fullmatch(name):
+                words = name.split(" ")
+                if not any(word in rules for word in words):
+                    patterns[index] = [hash_string(word) for word in words]
+            elif name in listed:
+                patterns[index] = [hash_string(token.lower()) for token in listed[name]]
+    rest = [index for index, pattern in enumerate(patterns) if pattern is None]
+    for index, doc in zip(rest, nlp.tokenizer.pipe([names[index] for index in rest])):
+        patterns[index] = doc
+    return patterns
+
+
+def _case_variants(nlp: Language, names: list[str], table: dict | None = None) -> list:
     """Patterns for lowercase, uppercase and title-case spellings: the
     tokenizer splits ``anti-tnf`` but not ``anti-TNF`` (``St.`` unlike
-    ``st.``), and matching is on lowercase forms."""
-    patterns = list(nlp.tokenizer.pipe(names))
+    ``st.``), and matching is on lowercase forms.  ``table``: tokens of the
+    names and spellings (:func:`name_token_table`), when it fits the
+    tokenizer; names it does not list are tokenized."""
+    table = _usable_name_tokens(nlp, table)
+    patterns = _word_patterns(nlp, names, table)
     # only names with punctuation can tokenize differently when cased
     marked = [(name, pattern) for name, pattern in zip(names, patterns) if not re.fullmatch(r"[a-z ]+", name)]
+    listed = table["lower"] if table else {}
+    hash_string = nlp.vocab.strings.add
     variants = []
-    for case in (str.upper, str.title):
-        cased = nlp.tokenizer.pipe([case(name) for name, _ in marked])
-        variants.extend(other for (_, lower), other in zip(marked, cased) if len(other) != len(lower))
+    for key, case in (("upper", str.upper), ("title", str.title)):
+        unlisted = [(name, pattern) for name, pattern in marked if name not in listed]
+        cased = iter(nlp.tokenizer.pipe([case(name) for name, _ in unlisted]))
+        for name, lower in marked:
+            if name in listed:
+                tokens = table[key].get(name)
+                if tokens is not None:
+                    variants.append([hash_string(token.lower()) for token in tokens])
+            else:
+                other = next(cased)
+                if len(other) != len(lower):
+                    variants.append(other)
     return patterns + variants
 
 

@@ -447,3 +447,83 @@ def test_class_phrase_search_in_runs_matches_a_whole_scan_on_the_corpus(nlp):
         assert spans == [m.span() for m in recognizer._class_regex.finditer(text)]
         found += len(spans)
     assert found > 10
+
+
+def test_word_patterns_agree_with_the_tokenizer_on_the_bundled_names(nlp):
+    # simple names skip the tokenizer at load time: their word ids must be
+    # what the tokenizer's Doc gives (a symbol such as "cc" has a fixed id)
+    from spacy.attrs import LOWER
+
+    from extractor.drugs import _word_patterns
+
+    recognizer = nlp.get_pipe("extractor_drugs")
+    for names in (sorted(recognizer.lexicon), recognizer.classes, ["fsme immun cc", "cannot", "anti-tnf"]):
+        patterns = _word_patterns(nlp, names)
+        shortcut = 0
+        for name, pattern, doc in zip(names, patterns, nlp.tokenizer.pipe(names)):
+            if not hasattr(pattern, "to_array"):
+                shortcut += 1
+                pattern_ids = list(pattern)
+            else:
+                pattern_ids = [int(i) for i in pattern.to_array(LOWER)]
+            assert pattern_ids == [int(i) for i in doc.to_array(LOWER)], name
+        assert shortcut > 0
+
+
+def test_wrapped_names_with_and_without_aligned_lowercase(nlp):
+    # the wrap test reads the lowercase text in place, or each run apart when
+    # lowercasing changes the text's length (U+0130) or depends on context
+    for prefix in ("", "\u0130 ", "\u03a3 "):
+        text = prefix + "Patients receive motexafin\r\n   gadolinium daily."
+        found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+        assert found == [("motexafin\r\n   gadolinium", "motexafin gadolinium")], prefix
+
+
+def test_name_token_table_is_in_sync_with_the_tokenizer(nlp):
+    # derived data: rebuild with tools/build_drug_name_tokens.py when this fails
+    from extractor.drugs import NAME_TOKENS, bundled_names, name_token_table
+    from extractor.resources import read_data
+
+    assert read_data(NAME_TOKENS) == name_token_table(nlp, bundled_names())
+
+
+def test_case_variants_from_the_table_equal_tokenized_ones(nlp):
+    from spacy.attrs import LOWER
+
+    from extractor.drugs import NAME_TOKENS, _case_variants
+    from extractor.resources import read_data
+
+    def ids(patterns):
+        return sorted(tuple(int(i) for i in (p.to_array(LOWER) if hasattr(p, "to_array") else p)) for p in patterns)
+
+    table = read_data(NAME_TOKENS)
+    recognizer = nlp.get_pipe("extractor_drugs")
+    for names in (sorted(recognizer.lexicon), recognizer.classes, ["anti-tnf", "st. john's wort", "x-ray 7"]):
+        assert ids(_case_variants(nlp, names, table)) == ids(_case_variants(nlp, names))
+    # the table's tokens are used when it was made with this tokenizer and
+    # spaCy version, and not otherwise
+    odd = {**table, "lower": {"anti-tnf": ["zzz"]}, "upper": {}, "title": {}}
+    assert ids(_case_variants(nlp, ["anti-tnf"], odd)) == [(nlp.vocab.strings.add("zzz"),)]
+    stale = {**odd, "tokenizer_json": "0"}
+    assert ids(_case_variants(nlp, ["anti-tnf"], stale)) == ids(_case_variants(nlp, ["anti-tnf"]))
+
+
+def test_required_literals_of_role_patterns():
+    import re
+
+    from extractor.drugs import _required_literals
+
+    assert _required_literals(re.compile(r"\b(?:prior|history of)|[;]", re.I)) == (";", "history of", "prior")
+    # a literal inside an optional group or a lookaround is not required
+    assert _required_literals(re.compile(r"(?:may )?given(?= now)", re.I)) == ("given",)
+    assert _required_literals(re.compile(r"(?:is|are) (?:not )?(?:allowed|permitted)", re.I)) == ("allowed", "permitted")
+    assert _required_literals(re.compile(r"\d+|prior", re.I)) is None  # an alternative without a literal
+    assert _required_literals(re.compile(r"(?:NCT)+\d", re.I)) == ("nct",)  # repeated at least once
+
+
+def test_role_windows_without_a_cue_literal_skip_the_search(nlp):
+    # the prefilter must not change a role: a cue in the window still counts,
+    # in either case, and a cue split by a terminator does not
+    found = drugs(nlp, "Patients with PRIOR cisplatin; then receive carboplatin. No CONCOMITANT aspirin.")
+    roles = {t: role for t, label, _, _, role in found if label == "DRUG"}
+    assert roles == {"cisplatin": "other", "carboplatin": "study", "aspirin": "other"}
