@@ -67,12 +67,12 @@ ENTRY_LEAD = re.compile(r"(?:(?:using|use of|with|oral|iv|intravenous|low[- ]dos
 COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[+&/]")
 CLASS_HEADS = ("agents", "agent", "inhibitors", "inhibitor", "drugs", "therapy", "therapies", "medications",
                "medication", "blockers", "antagonists", "agonists", "vaccines", "immunotherapy")
-FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes", "extract"})
+FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes", "extract", "biosimilar"})
 PRE_FORM_WORDS = frozenset({"liposomal", "pegylated"})
 COMBINED = re.compile(r"\s*(?:combined with|in combination with|plus|\+|with)\s*", re.I)
 OBJECT_OF_STUDY = frozenset({"efficacy", "safety", "effect", "effects", "tolerability", "activity"})
 NOT_DRUG_WORDS = frozenset({"chemotherapy", "placebo", "radiotherapy", "surgery", "radiation", "observation"})
-LIST_WORDS = frozenset({"or", "and", "plus", "+", "/", ",", "versus", "vs", "vs.", "with"})
+LIST_WORDS = frozenset({"or", "and", "plus", "+", "/", ",", "versus", "vs", "vs.", "with", "("})
 ARM_TITLE = re.compile(r"(?:Arm/Group Title|INTERVENTION \d+):[ \t]+(?:Phase \d+[^:\n]{0,20}:\s*)?([^\n]+?)(?=[ \t]{2,}|\n|$)")
 ARM_PARTS = re.compile(r"[^/+]+?(?=\s*(?:/|\+|\band\b|\bwith\b|\bin combination with\b|\bplus\b|$))", re.I)
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
@@ -80,7 +80,7 @@ SALT_WORDS = frozenset(
     "hydrochloride hcl sodium potassium citrate mesylate maleate tartrate sulfate sulphate phosphate acetate "
     "besylate succinate fumarate bromide chloride calcium dihydrochloride malate tosylate liposome liposomal "
     "glucuronate gluconate disodium dipropionate propionate valerate hyclate monohydrate trihydrate hydrobromide "
-    "bitartrate meglumine dimesylate lactate".split()
+    "bitartrate meglumine dimesylate lactate undecanoate cypionate decanoate".split()
 )
 # a drug name followed by these words names something else: a condition
 # (``insulin-dependent diabetes``), a lab value (``testosterone level``), a
@@ -190,6 +190,7 @@ class DrugRecognizer:
         regimens = list(regimens)
         regimen_names = {entry["name"].lower() for entry in regimens}
         names = {entry["name"].lower(): entry["inn"] for entry in lexicon if entry["name"].lower() not in regimen_names}
+        names = _usable_names(names, self.stoplist, frozenset(self.code_slots.get("dosage_forms", ())))
         # one hop: a name whose canonical is itself renamed (apap -> acetaminophen -> paracetamol)
         self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
         self.regimens = {entry["name"]: sorted(entry["components"]) for entry in regimens}
@@ -1172,6 +1173,30 @@ def _case_variants(nlp: Language, names: list[str]) -> list[Doc]:
         cased = nlp.tokenizer.pipe([case(name) for name, _ in marked])
         variants.extend(other for (_, lower), other in zip(marked, cased) if len(other) != len(lower))
     return patterns + variants
+
+
+def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) -> dict[str, str]:
+    """The lexicon less names that are not one drug's name: stoplisted words
+    (company names, unnamed cell products), a name plus dosage-form words
+    (``placebo oral tablet``: forms are never tagged, GUIDE_ISSUES 8) and two
+    names of different drugs joined by a hyphen
+    (``sulfamethoxazole-trimethoprim``: two mentions, GUIDE_ISSUES 11)."""
+    kept = {}
+    for name, inn in names.items():
+        if name in stoplist:
+            continue
+        words = name.split()
+        rest = words
+        while len(rest) > 1 and rest[-1] in forms:
+            rest = rest[:-1]
+        if len(rest) < len(words) and (" ".join(rest) in names or _base(" ".join(rest)) in names):
+            continue
+        parts = name.split("-")
+        if (len(parts) == 2 and len(words) == 1 and all(len(p) >= 5 and p in names for p in parts)
+                and names[parts[0]] != names[parts[1]]):
+            continue
+        kept[name] = inn
+    return kept
 
 
 def _base(surface: str) -> str:
