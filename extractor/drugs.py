@@ -230,6 +230,7 @@ class DrugRecognizer:
         self._given = re.compile("|".join(f"(?:{cue})" for cue in given), re.I)
         terminators = [c["cue"] for c in self.context_rules if c["category"] == "terminate"] or ["(?!x)x"]
         self._terminate = re.compile("|".join(terminators), re.I)
+        self._block_cues = _block_cues(self.context_rules)
         self._stem_regex = re.compile(rf"^[A-Za-z][A-Za-z\-]{{2,}}(?:{'|'.join(map(re.escape, self.stems))})$", re.I)
         self._lower_stems = tuple(sorted({stem.lower() for stem in self.stems}))
         self._fuzzy_cache: dict[str, tuple | None] = {}
@@ -324,6 +325,8 @@ class DrugRecognizer:
             label, inn, resolution, confidence = info[(span.start, span.end)]
             in_listing = any(s <= span.start_char < e for s, e in listed)
             role = "other" if in_listing else self._role(doc, span, inn, study, layout)
+            if role == "study" and _in_medication_block(doc, span, self._block_cues):
+                role = "other"
             if self.role_model is not None or self.collect_features:
                 features = self.role_features(doc, span, inn, study, role, resolution, in_listing)
                 if self.collect_features:
@@ -1173,6 +1176,52 @@ def _case_variants(nlp: Language, names: list[str]) -> list[Doc]:
         cased = nlp.tokenizer.pipe([case(name) for name, _ in marked])
         variants.extend(other for (_, lower), other in zip(marked, cased) if len(other) != len(lower))
     return patterns + variants
+
+
+def _block_cues(rules: list[dict]) -> tuple[re.Pattern, re.Pattern] | None:
+    """The header-line regex of eligibility medication blocks (``block``
+    cues) and the cues that keep a mention the trial's inside one (``own``)."""
+    heads = [c["cue"] for c in rules if c["category"] == "block"]
+    if not heads:
+        return None
+    own = [c["cue"] for c in rules if c["category"] == "own"] or ["(?!x)x"]
+    header = re.compile(rf"^([ \t]*)(?:{'|'.join(heads)})[ \t]*\r?$", re.M)
+    return header, re.compile("|".join(own), re.I)
+
+
+def _in_medication_block(doc: Doc, span: Span, cues) -> bool:
+    """Whether ``span`` is listed under an eligibility header such as
+    ``Allowed:`` or ``Excluded:`` (PDQ layout: the header on its own line,
+    its items as ``-`` bullets or lines indented deeper), which lists outside
+    use: prior, concomitant or excluded medication (GUIDE_ISSUES 14).  A
+    mention after an allergy cue on its line stays the trial's
+    (GUIDE_ISSUES 13)."""
+    if cues is None:
+        return False
+    header, own = cues
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    if own.search(text, line_start, span.start_char):
+        return False
+    line_end = text.find("\n", span.start_char)
+    line = text[line_start:line_end if line_end != -1 else len(text)]
+    indent = len(line) - len(line.lstrip(" \t"))
+    position = line_start
+    while position > 0:  # walk up the lines above the mention's line
+        previous = text.rfind("\n", 0, position - 1) + 1
+        line = text[previous:position - 1]
+        position = previous
+        stripped = line.strip()
+        if not stripped:
+            continue
+        depth = len(line) - len(line.lstrip(" \t"))
+        if header.match(line):
+            return depth < indent
+        if stripped.startswith(("-", "*", "\u2022")):
+            indent = min(indent, depth)
+        elif depth <= indent:
+            return False
+    return False
 
 
 def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) -> dict[str, str]:

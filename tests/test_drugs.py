@@ -447,3 +447,74 @@ def test_class_phrase_search_in_runs_matches_a_whole_scan_on_the_corpus(nlp):
         assert spans == [m.span() for m in recognizer._class_regex.finditer(text)]
         found += len(spans)
     assert found > 10
+
+
+def test_hyphenated_pair_of_two_drugs_is_two_mentions(nlp):
+    # GUIDE_ISSUES 11: a fixed-dose pair written with a hyphen is two DRUG mentions
+    found = drugs(nlp, "HIV Infections DRUG: Sulfamethoxazole-Trimethoprim|DRUG: Zidovudine")
+    assert [(t, n) for t, _, n, _, _ in found] == [
+        ("Sulfamethoxazole", "sulfamethoxazole"), ("Trimethoprim", "trimethoprim"), ("Zidovudine", "zidovudine")]
+
+
+def test_dosage_form_words_stay_out_of_lexicon_names(nlp):
+    # GUIDE_ISSUES 8: dosage-form words are not tagged, even after a registry name
+    found = drugs(nlp, "DRUG: Avanafil 50 MG|DRUG: Placebo oral tablet")
+    assert ("Placebo", "DRUG", "placebo", "exact", "study") in found
+    found = drugs(nlp, "Conmana (Icotinib Hydrochloride Tablets) and Thalidomide")
+    assert ("Icotinib Hydrochloride", "DRUG", "icotinib", "exact", "study") in found
+
+
+def test_hiv_era_short_forms_and_who_spellings(nlp):
+    found = {(t, n) for t, _, n, _, _ in drugs(
+        nlp, "Allowed: ddC or DHPG. Patients receive rapamycin and R115777.")}
+    assert found == {("ddC", "zalcitabine"), ("DHPG", "ganciclovir"), ("rapamycin", "sirolimus"),
+                     ("R115777", "tipifarnib")}
+
+
+def test_saline_placebo_is_one_placebo(nlp):
+    found = drugs(nlp, "Patients inhale heparin twice daily or matched saline placebo in a random order.")
+    assert ("saline placebo", "DRUG", "placebo", "synonym", "study") in found
+
+
+def test_biosimilar_stays_in_the_drug_span_and_misspelling_in_parentheses(nlp):
+    found = drugs(nlp, "Herceptin (trastuzuamb): Intravenous administration. SB3 (Proposed Trastuzumab Biosimilar)")
+    assert ("trastuzuamb", "DRUG", "trastuzumab", "fuzzy", "study") in found
+    assert ("Trastuzumab Biosimilar", "DRUG", "trastuzumab", "exact", "study") in found
+
+
+def test_stoplisted_names_and_unnamed_cell_products_are_not_drugs(nlp):
+    found = drugs(nlp, "BIOLOGICAL: gp160 Vaccine (Immuno-AG). BIOLOGICAL: HUCMSC injection")
+    assert [t for t, *_ in found] == ["gp160 Vaccine"]
+
+
+def test_class_phrases_with_regimen_compounds_and_p450(nlp):
+    text = ("No more than 2 prior chemotherapy regimens or other platinum compounds. "
+            "Any of potent inhibitors of cytochrome P-450 3A4. History of allergy to imidazoles.")
+    found = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert found == ["chemotherapy regimens", "platinum compounds", "potent inhibitors of cytochrome P-450 3A4",
+                     "imidazoles"]
+
+
+def test_drugs_under_an_allowed_or_excluded_header_are_other(nlp):
+    # PDQ eligibility blocks list outside use (GUIDE_ISSUES 14); allergy to the
+    # trial's drug stays study (GUIDE_ISSUES 13)
+    text = ("PROTOCOL OUTLINE: Patients receive zidovudine and flucytosine.\n\n"
+            "        Prior Medication:\n\n        Allowed:\n\n"
+            "          -  Zidovudine (AZT) for patients with AIDS.\n\n"
+            "          -  AIDS related complex. The presence of any one finding\n"
+            "             within 12 months of zidovudine.\n\n"
+            "        Excluded:\n\n"
+            "          -  History of allergy to flucytosine.\n\n"
+            "        Patients must have:\n\n"
+            "          -  Willingness to take zidovudine.\n")
+    roles = [(t, r) for t, _, _, _, r in drugs(nlp, text)]
+    assert roles == [("zidovudine", "study"), ("flucytosine", "study"), ("Zidovudine", "other"), ("AZT", "other"),
+                     ("zidovudine", "other"), ("flucytosine", "study"), ("zidovudine", "study")]
+
+
+def test_background_use_and_drug_induced_conditions_are_other(nlp):
+    text = ("Patients receive AZT and SMX. AZT has been effective in treating HIV infection, "
+            "and SMX is an antibiotic. No chemotherapy induced neutropenia.")
+    roles = [(t, r) for t, _, _, _, r in drugs(nlp, text)]
+    assert roles == [("AZT", "study"), ("SMX", "study"), ("AZT", "other"), ("SMX", "other"),
+                     ("chemotherapy", "other")]
