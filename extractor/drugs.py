@@ -87,6 +87,9 @@ SALT_WORDS = frozenset(
 # biomarker (``interferon gamma expression``), an antibody against the drug
 DRUG_NOT_AFTER = frozenset({"dependent", "level", "levels", "expression", "resistant", "resistance",
                             "antibody", "antibodies", "receptor", "receptors"})
+# ... and a drug name after these words is a measured level (``free
+# testosterone``, ``plasma level of montelukast``)
+LEVEL_BEFORE = frozenset({"free", "total", "bioavailable", "breath"})
 ANALOGUE_WORDS = frozenset({"analogue", "analogues", "analog", "analogs"})
 ANTIBODY_ADJECTIVES = frozenset({"chimeric", "humanized", "humanised", "human", "murine", "radiolabeled",
                                  "radiolabelled"})
@@ -746,8 +749,7 @@ class DrugRecognizer:
                 del info[placebo]
                 info[(start, placebo[1])] = ("DRUG", "placebo", "synonym", 0.9)
 
-    @staticmethod
-    def _drop_non_drug_uses(doc: Doc, info: dict) -> None:
+    def _drop_non_drug_uses(self, doc: Doc, info: dict) -> None:
         """A drug name that names something else is not a DRUG: ``non-insulin-
         dependent diabetes``, ``Testosterone level``, ``interferon gamma
         expression``, ``anti-Epoetin beta antibody``.  A drug name before
@@ -771,6 +773,8 @@ class DrugRecognizer:
                 if not any(s < cursor + 1 and first < e for s, e in info):
                     info[(first, cursor + 1)] = ("DRUG_CLASS", None, "pattern", 0.6)
             elif following in DRUG_NOT_AFTER and (following not in ("antibody", "antibodies") or anti):
+                del info[(start, end)]
+            elif _measured_level(doc, start) or _substance_use(doc, start, cursor, value[1], self.code_slots):
                 del info[(start, end)]
 
     def _fuzzy_in_lists(self, doc: Doc, info: dict) -> None:
@@ -1176,6 +1180,41 @@ def _case_variants(nlp: Language, names: list[str]) -> list[Doc]:
         cased = nlp.tokenizer.pipe([case(name) for name, _ in marked])
         variants.extend(other for (_, lower), other in zip(marked, cased) if len(other) != len(lower))
     return patterns + variants
+
+
+def _measured_level(doc: Doc, start: int) -> bool:
+    """Whether the words before ``doc[start]`` make it a measured level, not
+    a drug given: ``total testosterone``, ``the plasma level of montelukast``."""
+    words = [t.lower_ for t in doc[max(0, start - 3):start] if not t.is_space]
+    if words and words[-1] in LEVEL_BEFORE:  # not "total BCNU dose"
+        return not (start + 1 < len(doc) and doc[start + 1].lower_ in ("dose", "doses", "dosage"))
+    return len(words) >= 2 and words[-1] == "of" and words[-2] in ("level", "levels")
+
+
+def _substance_use(doc: Doc, start: int, cursor: int, inn: str | None, slots: dict) -> bool:
+    """Whether the words from ``doc[cursor]`` on name a substance use, not a
+    drug given: ``abuse`` or ``history`` after any drug (``alcohol, or
+    substance abuse``: up to three list words between), ``intake`` or
+    ``use`` after a substance people use outside medicine (``alcohol
+    intake``, ``abuse alcohol or drugs``); word lists from
+    ``drug_code_slots.json``."""
+    uses = set(slots.get("substance_use", ()))
+    between = slots.get("substance_list", ())
+    if inn in slots.get("substances", ()):
+        uses.update(slots.get("substance_habits", ()))
+        before = slots.get("substance_habits_before", ())
+        for token in reversed([t for t in doc[max(0, start - 8):start] if not t.is_space][-4:]):
+            if token.lower_ in before:
+                return True
+            if token.lower_ not in between:
+                break
+    words = [t.lower_ for t in doc[cursor:cursor + 8] if not t.is_space][:4]
+    for word in words:
+        if word in uses:
+            return True
+        if word not in between:
+            return False
+    return False
 
 
 def _block_cues(rules: list[dict]) -> tuple[re.Pattern, re.Pattern] | None:

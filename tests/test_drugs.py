@@ -518,3 +518,32 @@ def test_background_use_and_drug_induced_conditions_are_other(nlp):
     roles = [(t, r) for t, _, _, _, r in drugs(nlp, text)]
     assert roles == [("AZT", "study"), ("SMX", "study"), ("AZT", "other"), ("SMX", "other"),
                      ("chemotherapy", "other")]
+
+
+def test_measured_levels_of_a_drug_are_not_drugs(nlp):
+    text = ("Patients receive testosterone undecanoate to determine the levels of total and free testosterone. "
+            "Blood samples determine the plasma level of montelukast given orally.")
+    assert [t for t, *_ in drugs(nlp, text)] == ["testosterone undecanoate"]
+
+
+def test_biosimilar_codes_and_brands_take_the_reference_inn(nlp):
+    found = {(t, n) for t, _, n, _, _ in drugs(nlp, "SB3 versus Herceptin; CT-P13 or Remsima; Zirabev.")}
+    assert found == {("SB3", "trastuzumab"), ("Herceptin", "trastuzumab"), ("CT-P13", "infliximab"),
+                     ("Remsima", "infliximab"), ("Zirabev", "bevacizumab")}
+
+
+def test_substance_use_is_a_condition_but_a_given_substance_is_a_drug(nlp):
+    text = ("History or current drug, alcohol, or substance abuse. Willing to limit alcohol intake. "
+            "Treatment B: 0.5 g/kg alcohol. Patient cannot abstain from alcohol or any other drugs.")
+    assert [(t, n, r) for t, _, n, _, r in drugs(nlp, text)] == [("alcohol", "ethanol", "study"),
+                                                               ("alcohol", "ethanol", "other")]
+
+
+def test_intake_of_a_medicine_is_still_a_drug(nlp):
+    # only substances used outside medicine take the habit words (drug_code_slots.json)
+    assert [t for t, *_ in drugs(nlp, "Placebo intake was recorded daily.")] == ["Placebo"]
+
+
+def test_abuse_before_a_substance_and_total_dose(nlp):
+    text = "- Abuse alcohol or drugs. Dependent on both alcohol and tobacco. Maximum total BCNU dose 900 mg/m2."
+    assert [(t, n) for t, _, n, _, _ in drugs(nlp, text)] == [("BCNU", "carmustine")]
