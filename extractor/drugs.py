@@ -322,13 +322,16 @@ class DrugRecognizer:
         study = self._study_names(doc, info)
         listed = self._listed_trials(doc)
         layout = _Layout(doc)
+        blocks = None
         for span in kept:
             if span.label_ not in ("DRUG", "DRUG_CLASS"):
                 continue
             label, inn, resolution, confidence = info[(span.start, span.end)]
             in_listing = any(s <= span.start_char < e for s, e in listed)
             role = "other" if in_listing else self._role(doc, span, inn, study, layout)
-            if role == "study" and _in_medication_block(doc, span, self._block_cues):
+            if role == "study" and blocks is None:
+                blocks = _medication_blocks(doc, self._block_cues)
+            if role == "study" and _in_medication_block(doc, span, blocks, self._block_cues):
                 role = "other"
             if self.role_model is not None or self.collect_features:
                 features = self.role_features(doc, span, inn, study, role, resolution, in_listing)
@@ -1228,39 +1231,52 @@ def _block_cues(rules: list[dict]) -> tuple[re.Pattern, re.Pattern] | None:
     return header, re.compile("|".join(own), re.I)
 
 
-def _in_medication_block(doc: Doc, span: Span, cues) -> bool:
-    """Whether ``span`` is listed under an eligibility header such as
-    ``Allowed:`` or ``Excluded:`` (PDQ layout: the header on its own line,
-    its items as ``-`` bullets or lines indented deeper), which lists outside
-    use: prior, concomitant or excluded medication (GUIDE_ISSUES 14).  A
-    mention after an allergy cue on its line stays the trial's
-    (GUIDE_ISSUES 13)."""
+def _medication_blocks(doc: Doc, cues) -> list[tuple[int, int]]:
+    """Character ranges of the items listed under eligibility headers such
+    as ``Allowed:`` or ``Excluded:`` (PDQ layout: the header on its own line,
+    its items as ``-`` bullets indented deeper, their continuation lines
+    deeper still), which list outside use: prior, concomitant or excluded
+    medication (GUIDE_ISSUES 14)."""
     if cues is None:
-        return False
-    header, own = cues
+        return []
+    header = cues[0]
     text = doc_text(doc)
-    line_start = text.rfind("\n", 0, span.start_char) + 1
-    if own.search(text, line_start, span.start_char):
+    blocks = []
+    for match in header.finditer(text):
+        depth = len(match.group(1))
+        position = match.end()
+        end = position
+        item = None  # indentation of the current bullet
+        while position < len(text):
+            next_break = text.find("\n", position + 1)
+            line_end = next_break if next_break != -1 else len(text)
+            line = text[position:line_end].lstrip("\n")
+            stripped = line.strip()
+            if stripped:
+                indent = len(line) - len(line.lstrip(" \t"))
+                if header.match(line):
+                    break
+                if stripped.startswith(("-", "*", "\u2022")) and indent > depth:
+                    item = indent
+                elif item is None or indent <= item:
+                    break
+                end = line_end
+            position = line_end
+        if end > match.end():
+            blocks.append((match.end(), end))
+    return blocks
+
+
+def _in_medication_block(doc: Doc, span: Span, blocks: list[tuple[int, int]], cues) -> bool:
+    """Whether ``span`` lies in one of ``blocks`` (:func:`_medication_blocks`)
+    with no allergy cue shortly before it on its line: hypersensitivity to
+    the trial's drug stays the trial's (GUIDE_ISSUES 13)."""
+    start = span.start_char
+    if not any(s <= start < e for s, e in blocks):
         return False
-    line_end = text.find("\n", span.start_char)
-    line = text[line_start:line_end if line_end != -1 else len(text)]
-    indent = len(line) - len(line.lstrip(" \t"))
-    position = line_start
-    while position > 0:  # walk up the lines above the mention's line
-        previous = text.rfind("\n", 0, position - 1) + 1
-        line = text[previous:position - 1]
-        position = previous
-        stripped = line.strip()
-        if not stripped:
-            continue
-        depth = len(line) - len(line.lstrip(" \t"))
-        if header.match(line):
-            return depth < indent
-        if stripped.startswith(("-", "*", "\u2022")):
-            indent = min(indent, depth)
-        elif depth <= indent:
-            return False
-    return False
+    text = doc_text(doc)
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 200)
+    return not cues[1].search(text, line_start, start)
 
 
 def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) -> dict[str, str]:
