@@ -313,6 +313,7 @@ class DrugRecognizer:
         self._intervention_slots(doc, info, others)
         self._code_slots(doc, info, others)
         self._define_acronyms(doc, kept_drugs, info)
+        self._parenthesized_brands(doc, info)
         self._fill_slots(doc, info)
         self._merge_placebos(doc, info)
         self._drop_non_drug_uses(doc, info)
@@ -666,6 +667,30 @@ class DrugRecognizer:
                     if len(chosen) == len(text) and not any(s <= token.i < e for s, e in info):
                         info[(token.i, token.i + 1)] = ("DRUG", "+".join(chosen), "acronym", 0.7)
                         break
+
+    def _parenthesized_brands(self, doc: Doc, info: dict) -> None:
+        """``diazepam (Valium)``: a title-case word the text gives in
+        parentheses right after a drug's name is another name of that drug (a
+        brand); so are its other mentions in the document.  Company and
+        design words are in the stoplist."""
+        ends = {e: v[1] for (s, e), v in info.items()
+                if v[0] == "DRUG" and v[1] and "+" not in v[1] and v[2] not in ("context", "acronym")}
+        if not ends:
+            return
+        covered = {i for s, e in info for i in range(s, e)}
+        names: dict[str, str] = {}
+        for token in _tokens_with_orth(doc, "("):
+            i = token.i
+            if i not in ends or i + 2 >= len(doc) or doc[i + 2].text != ")" or i + 1 in covered:
+                continue
+            word = doc[i + 1]
+            lower = word.lower_
+            if not (word.is_alpha and word.is_title and len(word) >= 4) or word.is_stop or lower in self.stoplist \
+                    or lower in NOT_DRUG_WORDS or lower in self._class_names:
+                continue
+            names.setdefault(lower, ends[i])
+        for start, end, surface in self._mentions_of(doc, names, "LOWER", covered):
+            info[(start, end)] = ("DRUG", names[surface], "synonym", 0.7)
 
     def _fill_slots(self, doc: Doc, info: dict) -> None:
         """Unknown words paired with drugs (``X/Y``, ``X + Y + Z``) are drugs

@@ -547,3 +547,10 @@ def test_intake_of_a_medicine_is_still_a_drug(nlp):
 def test_abuse_before_a_substance_and_total_dose(nlp):
     text = "- Abuse alcohol or drugs. Dependent on both alcohol and tobacco. Maximum total BCNU dose 900 mg/m2."
     assert [(t, n) for t, _, n, _, _ in drugs(nlp, text)] == [("BCNU", "carmustine")]
+
+
+def test_title_case_word_in_parentheses_after_a_drug_is_its_brand(nlp):
+    text = "Patients receive gefitinib (Qulenta) 250 mg daily; QULENTA is well tolerated. Cisplatin (Teva) is given."
+    found = [(t, n) for t, _, n, _, _ in drugs(nlp, text)]
+    assert found == [("gefitinib", "gefitinib"), ("Qulenta", "gefitinib"), ("QULENTA", "gefitinib"),
+                     ("Cisplatin", "cisplatin")]
