@@ -32,7 +32,9 @@ of import time.  Strong cues (``prior``, ``history of``, another trial's
 ``NCT`` id) make a mention ``other``; weak ones (``concurrent``,
 ``allergy``) only for drugs the trial does not give.  Eligibility text is
 ``other`` unless it names a drug of the trial; titles listed next to a bare
-NCT id line are other trials.  A JSON logistic-regression role model
+NCT id line are other trials; items under an eligibility header such as
+``Allowed:`` or ``Excluded:`` (``block`` cues) are outside use, ``other``,
+unless an allergy cue (``own``) precedes the mention.  A JSON logistic-regression role model
 (``tools/train_drugs.py``) can replace the rules via ``initialize(role_model=
 ...)``; none is bundled because it did not beat the rules on dev.
 """
