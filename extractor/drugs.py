@@ -32,7 +32,9 @@ of import time.  Strong cues (``prior``, ``history of``, another trial's
 ``NCT`` id) make a mention ``other``; weak ones (``concurrent``,
 ``allergy``) only for drugs the trial does not give.  Eligibility text is
 ``other`` unless it names a drug of the trial; titles listed next to a bare
-NCT id line are other trials.  A JSON logistic-regression role model
+NCT id line are other trials; items under an eligibility header such as
+``Allowed:`` or ``Excluded:`` (``block`` cues) are outside use, ``other``,
+unless an allergy cue (``own``) precedes the mention.  A JSON logistic-regression role model
 (``tools/train_drugs.py``) can replace the rules via ``initialize(role_model=
 ...)``; none is bundled because it did not beat the rules on dev.
 """
@@ -69,12 +71,12 @@ ENTRY_LEAD = re.compile(r"(?:(?:using|use of|with|oral|iv|intravenous|low[- ]dos
 COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[+&/]")
 CLASS_HEADS = ("agents", "agent", "inhibitors", "inhibitor", "drugs", "therapy", "therapies", "medications",
                "medication", "blockers", "antagonists", "agonists", "vaccines", "immunotherapy")
-FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes", "extract"})
+FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes", "extract", "biosimilar"})
 PRE_FORM_WORDS = frozenset({"liposomal", "pegylated"})
 COMBINED = re.compile(r"\s*(?:combined with|in combination with|plus|\+|with)\s*", re.I)
 OBJECT_OF_STUDY = frozenset({"efficacy", "safety", "effect", "effects", "tolerability", "activity"})
 NOT_DRUG_WORDS = frozenset({"chemotherapy", "placebo", "radiotherapy", "surgery", "radiation", "observation"})
-LIST_WORDS = frozenset({"or", "and", "plus", "+", "/", ",", "versus", "vs", "vs.", "with"})
+LIST_WORDS = frozenset({"or", "and", "plus", "+", "/", ",", "versus", "vs", "vs.", "with", "("})
 ARM_TITLE = re.compile(r"(?:Arm/Group Title|INTERVENTION \d+):[ \t]+(?:Phase \d+[^:\n]{0,20}:\s*)?([^\n]+?)(?=[ \t]{2,}|\n|$)")
 ARM_PARTS = re.compile(r"[^/+]+?(?=\s*(?:/|\+|\band\b|\bwith\b|\bin combination with\b|\bplus\b|$))", re.I)
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
@@ -82,7 +84,7 @@ SALT_WORDS = frozenset(
     "hydrochloride hcl sodium potassium citrate mesylate maleate tartrate sulfate sulphate phosphate acetate "
     "besylate succinate fumarate bromide chloride calcium dihydrochloride malate tosylate liposome liposomal "
     "glucuronate gluconate disodium dipropionate propionate valerate hyclate monohydrate trihydrate hydrobromide "
-    "bitartrate meglumine dimesylate lactate".split()
+    "bitartrate meglumine dimesylate lactate undecanoate cypionate decanoate".split()
 )
 # a drug name followed by these words names something else: a condition
 # (``insulin-dependent diabetes``), a lab value (``testosterone level``), a
@@ -90,6 +92,9 @@ SALT_WORDS = frozenset(
 DRUG_NOT_AFTER = frozenset({"dependent", "level", "levels", "expression", "resistant", "resistance",
                             "antibody", "antibodies", "receptor", "receptors"})
 SALT_OR_FORM_WORDS = SALT_WORDS | FORM_WORDS
+# ... and a drug name after these words is a measured level (``free
+# testosterone``, ``plasma level of montelukast``)
+LEVEL_BEFORE = frozenset({"free", "total", "bioavailable", "breath"})
 ANALOGUE_WORDS = frozenset({"analogue", "analogues", "analog", "analogs"})
 ANTIBODY_ADJECTIVES = frozenset({"chimeric", "humanized", "humanised", "human", "murine", "radiolabeled",
                                  "radiolabelled"})
@@ -193,6 +198,7 @@ class DrugRecognizer:
         regimens = list(regimens)
         regimen_names = {entry["name"].lower() for entry in regimens}
         names = {entry["name"].lower(): entry["inn"] for entry in lexicon if entry["name"].lower() not in regimen_names}
+        names = _usable_names(names, self.stoplist, frozenset(self.code_slots.get("dosage_forms", ())))
         # one hop: a name whose canonical is itself renamed (apap -> acetaminophen -> paracetamol)
         self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
         self.regimens = {entry["name"]: sorted(entry["components"]) for entry in regimens}
@@ -250,6 +256,7 @@ class DrugRecognizer:
         self._cue_literals = {key: _required_literals(cue) for key, cue in self._cues.items()}
         self._given_literals = _required_literals(self._given)
         self._terminate_literals = _required_literals(self._terminate)
+        self._block_cues = _block_cues(self.context_rules)
         self._stem_regex = re.compile(rf"^[A-Za-z][A-Za-z\-]{{2,}}(?:{'|'.join(map(re.escape, self.stems))})$", re.I)
         self._lower_stems = tuple(sorted({stem.lower() for stem in self.stems}))
         self._fuzzy_cache: dict[str, tuple | None] = {}
@@ -329,6 +336,7 @@ class DrugRecognizer:
         self._intervention_slots(doc, info, others)
         self._code_slots(doc, info, others)
         self._define_acronyms(doc, kept_drugs, info)
+        self._parenthesized_brands(doc, info)
         self._fill_slots(doc, info)
         self._merge_placebos(doc, info)
         self._drop_non_drug_uses(doc, info)
@@ -339,12 +347,17 @@ class DrugRecognizer:
         listed = self._listed_trials(doc)
         layout = _Layout(doc)
         study_parts = {n for s in study for n in s.split("+")}
+        blocks = None
         for span in kept:
             if span.label_ not in ("DRUG", "DRUG_CLASS"):
                 continue
             label, inn, resolution, confidence = info[(span.start, span.end)]
             in_listing = any(s <= span.start_char < e for s, e in listed)
             role = "other" if in_listing else self._role(doc, span, inn, study, layout, study_parts)
+            if role == "study" and blocks is None:
+                blocks = _medication_blocks(doc, self._block_cues)
+            if role == "study" and _in_medication_block(doc, span, blocks, self._block_cues):
+                role = "other"
             if self.role_model is not None or self.collect_features:
                 features = self.role_features(doc, span, inn, study, role, resolution, in_listing)
                 if self.collect_features:
@@ -715,6 +728,30 @@ class DrugRecognizer:
                         info[(token.i, token.i + 1)] = ("DRUG", "+".join(chosen), "acronym", 0.7)
                         break
 
+    def _parenthesized_brands(self, doc: Doc, info: dict) -> None:
+        """``diazepam (Valium)``: a title-case word the text gives in
+        parentheses right after a drug's name is another name of that drug (a
+        brand); so are its other mentions in the document.  Company and
+        design words are in the stoplist."""
+        ends = {e: v[1] for (s, e), v in info.items()
+                if v[0] == "DRUG" and v[1] and "+" not in v[1] and v[2] not in ("context", "acronym")}
+        if not ends:
+            return
+        covered = {i for s, e in info for i in range(s, e)}
+        names: dict[str, str] = {}
+        for token in _tokens_with_orth(doc, "("):
+            i = token.i
+            if i not in ends or i + 2 >= len(doc) or doc[i + 2].text != ")" or i + 1 in covered:
+                continue
+            word = doc[i + 1]
+            lower = word.lower_
+            if not (word.is_alpha and word.is_title and len(word) >= 4) or word.is_stop or lower in self.stoplist \
+                    or lower in NOT_DRUG_WORDS or lower in self._class_names:
+                continue
+            names.setdefault(lower, ends[i])
+        for start, end, surface in self._mentions_of(doc, names, "LOWER", covered):
+            info[(start, end)] = ("DRUG", names[surface], "synonym", 0.7)
+
     def _fill_slots(self, doc: Doc, info: dict) -> None:
         """Unknown words paired with drugs (``X/Y``, ``X + Y + Z``) are drugs
         too.  A slash pair names one drug twice; a word in a ``+`` list is
@@ -800,8 +837,7 @@ class DrugRecognizer:
                 del info[placebo]
                 info[(start, placebo[1])] = ("DRUG", "placebo", "synonym", 0.9)
 
-    @staticmethod
-    def _drop_non_drug_uses(doc: Doc, info: dict) -> None:
+    def _drop_non_drug_uses(self, doc: Doc, info: dict) -> None:
         """A drug name that names something else is not a DRUG: ``non-insulin-
         dependent diabetes``, ``Testosterone level``, ``interferon gamma
         expression``, ``anti-Epoetin beta antibody``.  A drug name before
@@ -825,6 +861,8 @@ class DrugRecognizer:
                 if not any(s < cursor + 1 and first < e for s, e in info):
                     info[(first, cursor + 1)] = ("DRUG_CLASS", None, "pattern", 0.6)
             elif following in DRUG_NOT_AFTER and (following not in ("antibody", "antibodies") or anti):
+                del info[(start, end)]
+            elif _measured_level(doc, start) or _substance_use(doc, start, cursor, value[1], self.code_slots):
                 del info[(start, end)]
 
     def _fuzzy_in_lists(self, doc: Doc, info: dict) -> None:
@@ -1405,6 +1443,124 @@ def _case_variants(nlp: Language, names: list[str], table: dict | None = None) -
                 if len(other) != len(lower):
                     variants.append(other)
     return patterns + variants
+
+
+def _measured_level(doc: Doc, start: int) -> bool:
+    """Whether the words before ``doc[start]`` make it a measured level, not
+    a drug given: ``total testosterone``, ``the plasma level of montelukast``."""
+    words = [t.lower_ for t in doc[max(0, start - 3):start] if not t.is_space]
+    if words and words[-1] in LEVEL_BEFORE:  # not "total BCNU dose"
+        return not (start + 1 < len(doc) and doc[start + 1].lower_ in ("dose", "doses", "dosage"))
+    return len(words) >= 2 and words[-1] == "of" and words[-2] in ("level", "levels")
+
+
+def _substance_use(doc: Doc, start: int, cursor: int, inn: str | None, slots: dict) -> bool:
+    """Whether the words from ``doc[cursor]`` on name a substance use, not a
+    drug given: ``abuse`` or ``history`` after any drug (``alcohol, or
+    substance abuse``: up to three list words between), ``intake`` or
+    ``use`` after a substance people use outside medicine (``alcohol
+    intake``, ``abuse alcohol or drugs``); word lists from
+    ``drug_code_slots.json``."""
+    uses = set(slots.get("substance_use", ()))
+    between = slots.get("substance_list", ())
+    if inn in slots.get("substances", ()):
+        uses.update(slots.get("substance_habits", ()))
+        before = slots.get("substance_habits_before", ())
+        for token in reversed([t for t in doc[max(0, start - 8):start] if not t.is_space][-4:]):
+            if token.lower_ in before:
+                return True
+            if token.lower_ not in between:
+                break
+    words = [t.lower_ for t in doc[cursor:cursor + 8] if not t.is_space][:4]
+    for word in words:
+        if word in uses:
+            return True
+        if word not in between:
+            return False
+    return False
+
+
+def _block_cues(rules: list[dict]) -> tuple[re.Pattern, re.Pattern] | None:
+    """The header-line regex of eligibility medication blocks (``block``
+    cues) and the cues that keep a mention the trial's inside one (``own``)."""
+    heads = [c["cue"] for c in rules if c["category"] == "block"]
+    if not heads:
+        return None
+    own = [c["cue"] for c in rules if c["category"] == "own"] or ["(?!x)x"]
+    header = re.compile(rf"^([ \t]*)(?:{'|'.join(heads)})[ \t]*\r?$", re.M)
+    return header, re.compile("|".join(own), re.I)
+
+
+def _medication_blocks(doc: Doc, cues) -> list[tuple[int, int]]:
+    """Character ranges of the items listed under eligibility headers such
+    as ``Allowed:`` or ``Excluded:`` (PDQ layout: the header on its own line,
+    its items as ``-`` bullets indented deeper, their continuation lines
+    deeper still), which list outside use: prior, concomitant or excluded
+    medication (GUIDE_ISSUES 14)."""
+    if cues is None:
+        return []
+    header = cues[0]
+    text = doc_text(doc)
+    blocks = []
+    for match in header.finditer(text):
+        depth = len(match.group(1))
+        position = match.end()
+        end = position
+        item = None  # indentation of the current bullet
+        while position < len(text):
+            next_break = text.find("\n", position + 1)
+            line_end = next_break if next_break != -1 else len(text)
+            line = text[position:line_end].lstrip("\n")
+            stripped = line.strip()
+            if stripped:
+                indent = len(line) - len(line.lstrip(" \t"))
+                if header.match(line):
+                    break
+                if stripped.startswith(("-", "*", "\u2022")) and indent > depth:
+                    item = indent
+                elif item is None or indent <= item:
+                    break
+                end = line_end
+            position = line_end
+        if end > match.end():
+            blocks.append((match.end(), end))
+    return blocks
+
+
+def _in_medication_block(doc: Doc, span: Span, blocks: list[tuple[int, int]], cues) -> bool:
+    """Whether ``span`` lies in one of ``blocks`` (:func:`_medication_blocks`)
+    with no allergy cue shortly before it on its line: hypersensitivity to
+    the trial's drug stays the trial's (GUIDE_ISSUES 13)."""
+    start = span.start_char
+    if not any(s <= start < e for s, e in blocks):
+        return False
+    text = doc_text(doc)
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 200)
+    return not cues[1].search(text, line_start, start)
+
+
+def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) -> dict[str, str]:
+    """The lexicon less names that are not one drug's name: stoplisted words
+    (company names, unnamed cell products), a name plus dosage-form words
+    (``placebo oral tablet``: forms are never tagged, GUIDE_ISSUES 8) and two
+    names of different drugs joined by a hyphen
+    (``sulfamethoxazole-trimethoprim``: two mentions, GUIDE_ISSUES 11)."""
+    kept = {}
+    for name, inn in names.items():
+        if name in stoplist:
+            continue
+        words = name.split()
+        rest = words
+        while len(rest) > 1 and rest[-1] in forms:
+            rest = rest[:-1]
+        if len(rest) < len(words) and (" ".join(rest) in names or _base(" ".join(rest)) in names):
+            continue
+        parts = name.split("-")
+        if (len(parts) == 2 and len(words) == 1 and all(len(p) >= 5 and p in names for p in parts)
+                and names[parts[0]] != names[parts[1]]):
+            continue
+        kept[name] = inn
+    return kept
 
 
 def _base(surface: str) -> str:

@@ -527,3 +527,110 @@ def test_role_windows_without_a_cue_literal_skip_the_search(nlp):
     found = drugs(nlp, "Patients with PRIOR cisplatin; then receive carboplatin. No CONCOMITANT aspirin.")
     roles = {t: role for t, label, _, _, role in found if label == "DRUG"}
     assert roles == {"cisplatin": "other", "carboplatin": "study", "aspirin": "other"}
+
+
+def test_hyphenated_pair_of_two_drugs_is_two_mentions(nlp):
+    # GUIDE_ISSUES 11: a fixed-dose pair written with a hyphen is two DRUG mentions
+    found = drugs(nlp, "HIV Infections DRUG: Sulfamethoxazole-Trimethoprim|DRUG: Zidovudine")
+    assert [(t, n) for t, _, n, _, _ in found] == [
+        ("Sulfamethoxazole", "sulfamethoxazole"), ("Trimethoprim", "trimethoprim"), ("Zidovudine", "zidovudine")]
+
+
+def test_dosage_form_words_stay_out_of_lexicon_names(nlp):
+    # GUIDE_ISSUES 8: dosage-form words are not tagged, even after a registry name
+    found = drugs(nlp, "DRUG: Avanafil 50 MG|DRUG: Placebo oral tablet")
+    assert ("Placebo", "DRUG", "placebo", "exact", "study") in found
+    found = drugs(nlp, "Conmana (Icotinib Hydrochloride Tablets) and Thalidomide")
+    assert ("Icotinib Hydrochloride", "DRUG", "icotinib", "exact", "study") in found
+
+
+def test_hiv_era_short_forms_and_who_spellings(nlp):
+    found = {(t, n) for t, _, n, _, _ in drugs(
+        nlp, "Allowed: ddC or DHPG. Patients receive rapamycin and R115777.")}
+    assert found == {("ddC", "zalcitabine"), ("DHPG", "ganciclovir"), ("rapamycin", "sirolimus"),
+                     ("R115777", "tipifarnib")}
+
+
+def test_saline_placebo_is_one_placebo(nlp):
+    found = drugs(nlp, "Patients inhale heparin twice daily or matched saline placebo in a random order.")
+    assert ("saline placebo", "DRUG", "placebo", "synonym", "study") in found
+
+
+def test_biosimilar_stays_in_the_drug_span_and_misspelling_in_parentheses(nlp):
+    found = drugs(nlp, "Herceptin (trastuzuamb): Intravenous administration. SB3 (Proposed Trastuzumab Biosimilar)")
+    assert ("trastuzuamb", "DRUG", "trastuzumab", "fuzzy", "study") in found
+    assert ("Trastuzumab Biosimilar", "DRUG", "trastuzumab", "exact", "study") in found
+
+
+def test_stoplisted_names_and_unnamed_cell_products_are_not_drugs(nlp):
+    found = drugs(nlp, "BIOLOGICAL: gp160 Vaccine (Immuno-AG). BIOLOGICAL: HUCMSC injection")
+    assert [t for t, *_ in found] == ["gp160 Vaccine"]
+
+
+def test_class_phrases_with_regimen_compounds_and_p450(nlp):
+    text = ("No more than 2 prior chemotherapy regimens or other platinum compounds. "
+            "Any of potent inhibitors of cytochrome P-450 3A4. History of allergy to imidazoles.")
+    found = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert found == ["chemotherapy regimens", "platinum compounds", "potent inhibitors of cytochrome P-450 3A4",
+                     "imidazoles"]
+
+
+def test_drugs_under_an_allowed_or_excluded_header_are_other(nlp):
+    # PDQ eligibility blocks list outside use (GUIDE_ISSUES 14); allergy to the
+    # trial's drug stays study (GUIDE_ISSUES 13)
+    text = ("PROTOCOL OUTLINE: Patients receive zidovudine and flucytosine.\n\n"
+            "        Prior Medication:\n\n        Allowed:\n\n"
+            "          -  Zidovudine (AZT) for patients with AIDS.\n\n"
+            "          -  AIDS related complex. The presence of any one finding\n"
+            "             within 12 months of zidovudine.\n\n"
+            "        Excluded:\n\n"
+            "          -  History of allergy to flucytosine.\n\n"
+            "        Patients must have:\n\n"
+            "          -  Willingness to take zidovudine.\n")
+    roles = [(t, r) for t, _, _, _, r in drugs(nlp, text)]
+    assert roles == [("zidovudine", "study"), ("flucytosine", "study"), ("Zidovudine", "other"), ("AZT", "other"),
+                     ("zidovudine", "other"), ("flucytosine", "study"), ("zidovudine", "study")]
+
+
+def test_background_use_and_drug_induced_conditions_are_other(nlp):
+    text = ("Patients receive AZT and SMX. AZT has been effective in treating HIV infection, "
+            "and SMX is an antibiotic. No chemotherapy induced neutropenia.")
+    roles = [(t, r) for t, _, _, _, r in drugs(nlp, text)]
+    assert roles == [("AZT", "study"), ("SMX", "study"), ("AZT", "other"), ("SMX", "other"),
+                     ("chemotherapy", "other")]
+
+
+def test_measured_levels_of_a_drug_are_not_drugs(nlp):
+    text = ("Patients receive testosterone undecanoate to determine the levels of total and free testosterone. "
+            "Blood samples determine the plasma level of montelukast given orally.")
+    assert [t for t, *_ in drugs(nlp, text)] == ["testosterone undecanoate"]
+
+
+def test_biosimilar_codes_and_brands_take_the_reference_inn(nlp):
+    found = {(t, n) for t, _, n, _, _ in drugs(nlp, "SB3 versus Herceptin; CT-P13 or Remsima; Zirabev.")}
+    assert found == {("SB3", "trastuzumab"), ("Herceptin", "trastuzumab"), ("CT-P13", "infliximab"),
+                     ("Remsima", "infliximab"), ("Zirabev", "bevacizumab")}
+
+
+def test_substance_use_is_a_condition_but_a_given_substance_is_a_drug(nlp):
+    text = ("History or current drug, alcohol, or substance abuse. Willing to limit alcohol intake. "
+            "Treatment B: 0.5 g/kg alcohol. Patient cannot abstain from alcohol or any other drugs.")
+    assert [(t, n, r) for t, _, n, _, r in drugs(nlp, text)] == [("alcohol", "ethanol", "study"),
+                                                               ("alcohol", "ethanol", "other")]
+
+
+def test_intake_of_a_medicine_is_still_a_drug(nlp):
+    # only substances used outside medicine take the habit words (drug_code_slots.json)
+    assert [t for t, *_ in drugs(nlp, "Placebo intake was recorded daily.")] == ["Placebo"]
+
+
+def test_abuse_before_a_substance_and_total_dose(nlp):
+    text = "- Abuse alcohol or drugs. Dependent on both alcohol and tobacco. Maximum total BCNU dose 900 mg/m2."
+    assert [(t, n) for t, _, n, _, _ in drugs(nlp, text)] == [("BCNU", "carmustine")]
+
+
+def test_title_case_word_in_parentheses_after_a_drug_is_its_brand(nlp):
+    text = "Patients receive gefitinib (Qulenta) 250 mg daily; QULENTA is well tolerated. Cisplatin (Teva) is given."
+    found = [(t, n) for t, _, n, _, _ in drugs(nlp, text)]
+    assert found == [("gefitinib", "gefitinib"), ("Qulenta", "gefitinib"), ("QULENTA", "gefitinib"),
+                     ("Cisplatin", "cisplatin")]

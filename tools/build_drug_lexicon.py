@@ -29,8 +29,17 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   published development codes, from the labels and sponsors' publications),
   and widely used drugs of other fields (diabetes, cardiology, immunology,
   neurology, infectious disease) with their brand names, because the
-  corpus's records are mostly older than these drugs.  Curated
-  entries win over built ones.
+  corpus's records are mostly older than these drugs.  A third part adds
+  drugs of the HIV era with their short forms and brands (``ddC``,
+  ``DHPG``, ``Retrovir``, ``Kaletra``), vaccines without an INN under their
+  product names (``ALVAC-HIV vCP205``, ``gp160 vaccine``, ``DryVax``),
+  biosimilar codes and brands under the reference product's INN (``SB3``,
+  ``CT-P13``, ``Zirabev``: from the EMA and FDA approvals), and WHO INN
+  spellings of US names (``glibenclamide``, ``pethidine``, ``sirolimus``).
+  Curated entries win over built ones.  The component leaves out of the
+  lexicon stoplisted names (company names, unnamed cell products), a name
+  followed by dosage-form words (``drug_code_slots.json``) when the rest is
+  a name, and two names of different drugs joined by a hyphen.
 - ``regimens.jsonl``: regimen acronyms and their components (oncology
   convention); ``drug_classes.jsonl``: class and therapy-type names (from
   the annotation guide and the train split); ``drug_class_grammar.json``: the
