@@ -706,3 +706,74 @@ def test_parenthesised_approximate_days_join_the_schedule(nlp):
     ]
     text = "All patients begin nelfinavir at study entry (Day 1)."
     assert ents(nlp, text, ("SCHEDULE",)) == [("Day 1", "SCHEDULE")]
+
+
+def test_schedule_limits_tails_and_lead_times(nlp):
+    # modern_NCT00547508, report_NCT00570921, modern_NCT00809471, modern_NCT02778893 (batch 3, train)
+    text = ("tadalafil: 10 mg tablet taken orally, no more than once a day, at anytime during the 2-4 week "
+            "equilibration phase and then 24 hours prior to sexual intercourse")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
+        ("no more than once a day", "SCHEDULE"), ("2-4 week equilibration phase", "DURATION"),
+        ("24 hours prior to sexual intercourse", "SCHEDULE"),
+    ]
+    text = "Fulvestrant was given 500 mg on day 1, then 250 mg on day 14, and then 250 mg on day 28 and every 4 weeks ± 3 days thereafter."
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("day 1", "SCHEDULE"), ("day 14", "SCHEDULE"), ("day 28 and every 4 weeks ± 3 days thereafter", "SCHEDULE"),
+    ]
+    text = "Everolimus was administered at 5 mg daily and then increased to 10 mg PO daily after that."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE"), ("daily after that", "SCHEDULE")]
+    text = "avanafil: 30 minutes orally prior to initiation of sexual activity"
+    assert ents(nlp, text, ("SCHEDULE", "ROUTE")) == [
+        ("30 minutes", "SCHEDULE"), ("orally", "ROUTE"), ("prior to initiation of sexual activity", "SCHEDULE"),
+    ]
+    text = "Thalidomide: 100mg one a day（QD）at night continuously"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("one a day（QD）at night continuously", "SCHEDULE")]
+    # a tail alone is no schedule
+    assert ents(nlp, "Patients are seen thereafter.", ("SCHEDULE",)) == []
+
+
+def test_vaccination_schedules_and_dose_counts(nlp):
+    # nononc_NCT00000968 (batch 3), NCT00001042 and NCT00000977 (ctgov_records.jsonl)
+    text = ("Volunteers in phase 2 who received four doses of 50 mcg gp160 receive an additional boost of\n"
+            "      200 mcg gp160 at 18-19 months post initial vaccination.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
+        ("four doses", "DURATION"), ("18-19 months post initial vaccination", "SCHEDULE"),
+    ]
+    text = "Treatments are given at 0, 1, 3, 6, 9, and 12 months and patients are followed for up to 2 years."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("0, 1, 3, 6, 9, and 12 months", "SCHEDULE")]
+    text = "Patients receive CEA RNA pulsed dendritic cells intravenously every 2 weeks for a total of 4 doses."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("every 2 weeks", "SCHEDULE"), ("total of 4 doses", "DURATION")]
+    # dose levels compared, not a number of doses given
+    text = "This study compares the safety and efficacy of 2 doses of avanafil to placebo in diabetic men."
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Patients with a complete response (CR) receive up to 4 more courses after achieving CR."
+    assert ents(nlp, text, ("DURATION",)) == [("up to 4 more courses", "DURATION")]
+
+
+def test_event_relative_day_numbers(nlp):
+    # outline_NCT00002790 (batch 3)
+    text = "Methotrexate is given on days 1, 3, and 6 post-transplant."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days 1, 3, and 6 post-transplant", "SCHEDULE")]
+    text = "Patients receive pentoxifylline 400 mg starting on the first postoperative day."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("starting on the first postoperative day", "SCHEDULE")]
+    text = "Bone marrow transplantation occurs on day 0. Patients may not receive concurrent therapy."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_timing_of_records_sessions_and_thresholds(nlp):
+    # batch 3: nononc_NCT00001136, outline_NCT00004694, report_NCT01340300, elig_NCT00004494, modern_NCT04374994
+    text = "Temperature and symptoms should be recorded by the volunteer each day for 2 days and reported."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == []
+    text = "Patients are asked to participate in providing a daily record of symptoms and medication taken."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+    text = "Exercise training plus metformin: Two supervised exercise sessions per week. Oral metformin QD for 2 weeks."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("QD", "SCHEDULE")]
+    text = "Renal: No anuria (urine output less than 50 mL/day)"
+    assert ents(nlp, text, ("SCHEDULE", "DOSE")) == []
+    text = "This study was conducted to assess the effect of daily avanafil on the erectile function."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE")]
+    # a condition of eligibility, not a treatment length; a count of courses stays one
+    text = "Androgen replacement therapy that has not been stable for at least 3 month;"
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Patients may continue with treatment until tumor has remained stable for 12 courses."
+    assert ents(nlp, text, ("DURATION",)) == [("12 courses", "DURATION")]
