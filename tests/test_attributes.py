@@ -777,3 +777,13 @@ def test_timing_of_records_sessions_and_thresholds(nlp):
     assert ents(nlp, text, ("DURATION",)) == []
     text = "Patients may continue with treatment until tumor has remained stable for 12 courses."
     assert ents(nlp, text, ("DURATION",)) == [("12 courses", "DURATION")]
+
+
+def test_lead_times_before_intercourse(nlp):
+    # intervention wordings of ctgov_records.jsonl
+    text = "vardenafil: 10 mg taken 1-2 hours before sexual activity"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("1-2 hours before sexual activity", "SCHEDULE")]
+    text = "sildenafil: 50 mg taken 1 hour before attempting intercourse"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("1 hour before attempting intercourse", "SCHEDULE")]
+    text = "avanafil: 100 mg taken 30 minutes prior to anticipated sexual activity"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("30 minutes prior to anticipated sexual activity", "SCHEDULE")]
