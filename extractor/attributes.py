@@ -86,6 +86,8 @@ MAX_LAYOUT_LINES = 12
 LINE_EXPRESSIONS = ("outcome_prose_line", "endpoint_list_header", "report_outcome_title", "report_time_frame")
 # SCHEDULE pieces that only exist attached to another (``of each cycle``, ``(q3w)``)
 ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren", "tail")
+# how far back a list of follow-up timings may have opened with its assessment word
+FOLLOW_UP_WINDOW = 200
 
 
 def expand_macros(pattern: str, macros: dict[str, str]) -> str:
@@ -402,6 +404,8 @@ class AttributeTagger:
             assessed = ctx["assessment_before"].search(local)
             if assessed and not view.drug_in(start - len(local) + assessed.start(), start):
                 return False  # no drug between the assessment word and the timing
+            if label == "SCHEDULE" and _follow_up_chain(ctx, view, sent_start, start):
+                return False  # ``followed every month for the first year, every 3 months ...``
             if not has_drug and view.window_has(ctx, "assessment_words", window) \
                     and not view.window_has(ctx, "treatment_words", window):
                 return False
@@ -894,6 +898,14 @@ def _schedule_not_drug(ctx: dict, view: "_DocView", start: int, end: int) -> boo
     if view.drug_in(sent_start, sent_end):
         return False
     return ctx["procedure_words"].search(text, sent_start, start) is not None
+
+
+def _follow_up_chain(ctx: dict, view: "_DocView", sent_start: int, start: int) -> bool:
+    """A timing later in a list of assessment timings: the sentence opens the
+    list with an assessment or follow-up word and no drug comes after it."""
+    low = max(sent_start, start - FOLLOW_UP_WINDOW)
+    chain = ctx["follow_up_chain_before"].search(view.text, low, start)
+    return chain is not None and not view.drug_in(chain.start(), start)
 
 
 def _slash_after_threshold(ctx: dict, text: str, start: int) -> bool:

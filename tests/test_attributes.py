@@ -787,3 +787,16 @@ def test_lead_times_before_intercourse(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("1 hour before attempting intercourse", "SCHEDULE")]
     text = "avanafil: 100 mg taken 30 minutes prior to anticipated sexual activity"
     assert ents(nlp, text, ("SCHEDULE",)) == [("30 minutes prior to anticipated sexual activity", "SCHEDULE")]
+
+
+def test_later_timings_of_a_follow_up_list_are_not_schedules(nlp):
+    # NCT00003800 and NCT00003682 of ctgov_records.jsonl
+    text = ("Patients are followed monthly during year 1, every 2 months during year 2, every 6 months during "
+            "years 3-5, and annually thereafter.")
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+    text = ("Response is assessed before treatment, every 4 weeks during treatment, and then every 3 months. "
+            "Patients receive paclitaxel every 3 weeks.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 3 weeks", "SCHEDULE")]
+    # a drug after the assessment word keeps the timing
+    text = "After evaluation, patients receive cisplatin on day 1, and etoposide every 3 weeks."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day 1", "SCHEDULE"), ("every 3 weeks", "SCHEDULE")]
