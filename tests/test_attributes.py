@@ -800,3 +800,20 @@ def test_later_timings_of_a_follow_up_list_are_not_schedules(nlp):
     # a drug after the assessment word keeps the timing
     text = "After evaluation, patients receive cisplatin on day 1, and etoposide every 3 weeks."
     assert ents(nlp, text, ("SCHEDULE",)) == [("day 1", "SCHEDULE"), ("every 3 weeks", "SCHEDULE")]
+
+
+def test_timing_counted_from_a_transplant_or_cell_infusion(nlp):
+    # outline_NCT00002831 (train) and NCT00003913 (ctgov_records.jsonl)
+    text = "Patients receive tacrolimus IV beginning one day before stem cell infusion."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("beginning one day before stem cell infusion", "SCHEDULE")]
+    text = "Patients receive filgrastim (G-CSF) IV beginning 4 hours after transplantation and continuing until blood counts recover."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("beginning 4 hours after transplantation", "SCHEDULE")]
+    # an eligibility window is not a schedule
+    text = "No chemotherapy within 4 weeks before transplantation."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_named_treatment_phase_is_a_duration(nlp):
+    # modern_NCT00343200 (train)
+    text = "In 4-week OL phase, subjects received sildenafil 50 mg or 100 mg."
+    assert ents(nlp, text, ("DURATION",)) == [("4-week OL phase", "DURATION")]
