@@ -817,3 +817,13 @@ def test_named_treatment_phase_is_a_duration(nlp):
     # modern_NCT00343200 (train)
     text = "In 4-week OL phase, subjects received sildenafil 50 mg or 100 mg."
     assert ents(nlp, text, ("DURATION",)) == [("4-week OL phase", "DURATION")]
+
+
+def test_per_dose_amounts_and_nebulized_route(nlp):
+    # nononc_NCT00491790 (batch 3) and NCT00001818 (ctgov_records.jsonl)
+    text = "Patients receive a standard nebulized albuterol treatment of 0.15 mg/kg/dose."
+    assert ents(nlp, text, ("DOSE", "ROUTE")) == [("nebulized", "ROUTE"), ("0.15 mg/kg/dose", "DOSE")]
+    text = "Two dose levels of hydroxyurea will be utilized (7.5 mg/kg/dose twice daily and 12.5 mg/kg/dose twice daily)."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
+        ("7.5 mg/kg/dose", "DOSE"), ("twice daily", "SCHEDULE"), ("12.5 mg/kg/dose", "DOSE"), ("twice daily", "SCHEDULE"),
+    ]
