@@ -827,3 +827,19 @@ def test_per_dose_amounts_and_nebulized_route(nlp):
     assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
         ("7.5 mg/kg/dose", "DOSE"), ("twice daily", "SCHEDULE"), ("12.5 mg/kg/dose", "DOSE"), ("twice daily", "SCHEDULE"),
     ]
+
+
+def test_cycle_day_references_and_periods_per_month(nlp):
+    # NCT00483223, NCT01855828, NCT00000466, NCT00002949, NCT00002516 (ctgov_records.jsonl, nli4ct_ctrs.jsonl)
+    text = "Cisplatin: Given intravenously on the first day of each 3-week treatment cycle at 75mg/m2."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("first day of each 3-week treatment cycle", "SCHEDULE")]
+    text = "Paclitaxel: Administered at 80mg/m2 every week from week 1 to 12 (12 doses total)."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("every week from week 1 to 12", "SCHEDULE"), ("12 doses", "DURATION")]
+    text = "medroxyprogesterone acetate (MPA), 10 milligrams per day for 12 days per month"
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("per day", "SCHEDULE"), ("12 days per month", "SCHEDULE")]
+    text = "Arm A: Vinorelbine (qwk, 10, 15, 20 or 25 mg/m2)"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("qwk", "SCHEDULE")]
+    text = "Postoperatively, all patients receive 10 courses of adjuvant chemotherapy."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("Postoperatively", "SCHEDULE"), ("10 courses", "DURATION")]
+    # ``from week N`` alone is no schedule
+    assert ents(nlp, "Patients were seen from week 1 to 12.", ("SCHEDULE",)) == []
