@@ -85,7 +85,9 @@ MAX_LAYOUT_LINES = 12
 # context expressions that find layout lines all over the document
 LINE_EXPRESSIONS = ("outcome_prose_line", "endpoint_list_header", "report_outcome_title", "report_time_frame")
 # SCHEDULE pieces that only exist attached to another (``of each cycle``, ``(q3w)``)
-ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren")
+ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren", "tail")
+# how far back a list of follow-up timings may have opened with its assessment word
+FOLLOW_UP_WINDOW = 200
 
 
 def expand_macros(pattern: str, macros: dict[str, str]) -> str:
@@ -396,11 +398,18 @@ class AttributeTagger:
             window = (sent_start, sent_end)
             local = text[max(sent_start, start - 60):start]
             has_drug = view.drug_in(sent_start, sent_end)
+            if label == "SCHEDULE" and name == "daily" and view.drug_starts_within(end, end + 3):
+                return True  # ``daily avanafil``: the timing word modifies the drug
             if ctx["procedure_before"].search(local) and not view.drug_in(max(sent_start, start - 60), start):
                 return False
+            procedure = ctx["schedule_close_procedure_before"].search(local)
+            if procedure and not view.drug_in(start - len(local) + procedure.start(), start):
+                return False  # ``exercise sessions per week``: no drug between the procedure and its timing
             assessed = ctx["assessment_before"].search(local)
             if assessed and not view.drug_in(start - len(local) + assessed.start(), start):
                 return False  # no drug between the assessment word and the timing
+            if label == "SCHEDULE" and _follow_up_chain(ctx, view, sent_start, start):
+                return False  # ``followed every month for the first year, every 3 months ...``
             if not has_drug and view.window_has(ctx, "assessment_words", window) \
                     and not view.window_has(ctx, "treatment_words", window):
                 return False
@@ -408,14 +417,23 @@ class AttributeTagger:
             if label == "SCHEDULE":
                 if ctx["schedule_block_before"].search(before):
                     return False
+                if _schedule_not_drug(ctx, view, start, end):
+                    return False
+                if name == "slash" and _slash_after_threshold(ctx, text, start):
+                    return False
                 if name in ("times", "daily") and not has_drug and view.window_has(ctx, "assessment_words", window):
                     return False
                 if not has_drug and (name == "weeks_list" or section in ELIGIBILITY_SECTIONS):
                     return False  # assessment weeks; eligibility windows
                 return True
-            if ctx["duration_block_before"].search(before):
-                return False
+            if ctx["duration_block_before"].search(before) and not (
+                    name == "phase_length" and ctx["duration_phase_before"].search(before)):
+                return False  # ``during the 2-4 week equilibration phase`` names a treatment phase
+            if ctx["duration_stable_before"].search(before) and not ctx["duration_count_end"].search(text[start:end]):
+                return False  # ``stable for at least 3 months``: a condition, not a treatment length
             blocked_after = ctx["duration_block_after"].match(after)
+            if blocked_after and _count_after_event(ctx, text[start:end], blocked_after.group(0)):
+                blocked_after = None
             if blocked_after and not (
                 has_drug and ctx["duration_bounded_start"].match(text, start)
                 and blocked_after.group(0).strip() in ("prior", "before")
@@ -871,6 +889,46 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
         tail = item[tf_start:].rstrip(" \t\r.")
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _schedule_not_drug(ctx: dict, view: "_DocView", start: int, end: int) -> bool:
+    """A timing of something else: a record, visit or session (``a daily
+    record of symptoms``), or, in a sentence without a drug, of a procedure
+    named before it (``Bone marrow transplantation occurs on day 0``)."""
+    text = view.text
+    if ctx["schedule_block_after"].match(text, end, end + AFTER):
+        return True
+    while start < end and text[start].isspace():
+        start += 1
+    sent_start, sent_end = view.sentence_bounds(start)
+    sent_start, sent_end = max(sent_start, start - SENTENCE_WINDOW), min(sent_end, end + SENTENCE_WINDOW)
+    if view.drug_in(sent_start, sent_end):
+        return False
+    return ctx["procedure_words"].search(text, sent_start, start) is not None
+
+
+def _follow_up_chain(ctx: dict, view: "_DocView", sent_start: int, start: int) -> bool:
+    """A timing later in a list of assessment timings: the sentence opens the
+    list with an assessment or follow-up word and no drug comes after it."""
+    low = max(sent_start, start - FOLLOW_UP_WINDOW)
+    chain = ctx["follow_up_chain_before"].search(view.text, low, start)
+    return chain is not None and not view.drug_in(chain.start(), start)
+
+
+def _slash_after_threshold(ctx: dict, text: str, start: int) -> bool:
+    """``/day`` after a lab threshold (``urine output less than 50 mL/day``)."""
+    amount = ctx["slash_amount_before"].search(text, max(0, start - 30), start)
+    if amount is None:
+        return False
+    before = text[max(0, amount.start() - 40):amount.start()]
+    return ctx["dose_comparator_before"].search(before) is not None and not ctx["dose_stated_before"].search(before)
+
+
+def _count_after_event(ctx: dict, span_text: str, blocked: str) -> bool:
+    """A number of cycles or doses before ``after``/``following`` (``up to 4
+    more courses after achieving CR``) is still a treatment length."""
+    return (ctx["duration_count_end"].search(span_text) is not None
+            and ctx["duration_count_after_ok"].fullmatch(blocked.strip()) is not None)
 
 
 def _plain_item(text: str, start: int, end: int) -> bool:

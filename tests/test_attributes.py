@@ -706,3 +706,140 @@ def test_parenthesised_approximate_days_join_the_schedule(nlp):
     ]
     text = "All patients begin nelfinavir at study entry (Day 1)."
     assert ents(nlp, text, ("SCHEDULE",)) == [("Day 1", "SCHEDULE")]
+
+
+def test_schedule_limits_tails_and_lead_times(nlp):
+    # modern_NCT00547508, report_NCT00570921, modern_NCT00809471, modern_NCT02778893 (batch 3, train)
+    text = ("tadalafil: 10 mg tablet taken orally, no more than once a day, at anytime during the 2-4 week "
+            "equilibration phase and then 24 hours prior to sexual intercourse")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
+        ("no more than once a day", "SCHEDULE"), ("2-4 week equilibration phase", "DURATION"),
+        ("24 hours prior to sexual intercourse", "SCHEDULE"),
+    ]
+    text = "Fulvestrant was given 500 mg on day 1, then 250 mg on day 14, and then 250 mg on day 28 and every 4 weeks ± 3 days thereafter."
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("day 1", "SCHEDULE"), ("day 14", "SCHEDULE"), ("day 28 and every 4 weeks ± 3 days thereafter", "SCHEDULE"),
+    ]
+    text = "Everolimus was administered at 5 mg daily and then increased to 10 mg PO daily after that."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE"), ("daily after that", "SCHEDULE")]
+    text = "avanafil: 30 minutes orally prior to initiation of sexual activity"
+    assert ents(nlp, text, ("SCHEDULE", "ROUTE")) == [
+        ("30 minutes", "SCHEDULE"), ("orally", "ROUTE"), ("prior to initiation of sexual activity", "SCHEDULE"),
+    ]
+    text = "Thalidomide: 100mg one a day（QD）at night continuously"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("one a day（QD）at night continuously", "SCHEDULE")]
+    # a tail alone is no schedule
+    assert ents(nlp, "Patients are seen thereafter.", ("SCHEDULE",)) == []
+
+
+def test_vaccination_schedules_and_dose_counts(nlp):
+    # nononc_NCT00000968 (batch 3), NCT00001042 and NCT00000977 (ctgov_records.jsonl)
+    text = ("Volunteers in phase 2 who received four doses of 50 mcg gp160 receive an additional boost of\n"
+            "      200 mcg gp160 at 18-19 months post initial vaccination.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
+        ("four doses", "DURATION"), ("18-19 months post initial vaccination", "SCHEDULE"),
+    ]
+    text = "Treatments are given at 0, 1, 3, 6, 9, and 12 months and patients are followed for up to 2 years."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("0, 1, 3, 6, 9, and 12 months", "SCHEDULE")]
+    text = "Patients receive CEA RNA pulsed dendritic cells intravenously every 2 weeks for a total of 4 doses."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("every 2 weeks", "SCHEDULE"), ("total of 4 doses", "DURATION")]
+    # dose levels compared, not a number of doses given
+    text = "This study compares the safety and efficacy of 2 doses of avanafil to placebo in diabetic men."
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Patients with a complete response (CR) receive up to 4 more courses after achieving CR."
+    assert ents(nlp, text, ("DURATION",)) == [("up to 4 more courses", "DURATION")]
+
+
+def test_event_relative_day_numbers(nlp):
+    # outline_NCT00002790 (batch 3)
+    text = "Methotrexate is given on days 1, 3, and 6 post-transplant."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days 1, 3, and 6 post-transplant", "SCHEDULE")]
+    text = "Patients receive pentoxifylline 400 mg starting on the first postoperative day."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("starting on the first postoperative day", "SCHEDULE")]
+    text = "Bone marrow transplantation occurs on day 0. Patients may not receive concurrent therapy."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_timing_of_records_sessions_and_thresholds(nlp):
+    # batch 3: nononc_NCT00001136, outline_NCT00004694, report_NCT01340300, elig_NCT00004494, modern_NCT04374994
+    text = "Temperature and symptoms should be recorded by the volunteer each day for 2 days and reported."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == []
+    text = "Patients are asked to participate in providing a daily record of symptoms and medication taken."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+    text = "Exercise training plus metformin: Two supervised exercise sessions per week. Oral metformin QD for 2 weeks."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("QD", "SCHEDULE")]
+    text = "Renal: No anuria (urine output less than 50 mL/day)"
+    assert ents(nlp, text, ("SCHEDULE", "DOSE")) == []
+    text = "This study was conducted to assess the effect of daily avanafil on the erectile function."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE")]
+    # a condition of eligibility, not a treatment length; a count of courses stays one
+    text = "Androgen replacement therapy that has not been stable for at least 3 month;"
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Patients may continue with treatment until tumor has remained stable for 12 courses."
+    assert ents(nlp, text, ("DURATION",)) == [("12 courses", "DURATION")]
+
+
+def test_lead_times_before_intercourse(nlp):
+    # intervention wordings of ctgov_records.jsonl
+    text = "vardenafil: 10 mg taken 1-2 hours before sexual activity"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("1-2 hours before sexual activity", "SCHEDULE")]
+    text = "sildenafil: 50 mg taken 1 hour before attempting intercourse"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("1 hour before attempting intercourse", "SCHEDULE")]
+    text = "avanafil: 100 mg taken 30 minutes prior to anticipated sexual activity"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("30 minutes prior to anticipated sexual activity", "SCHEDULE")]
+
+
+def test_later_timings_of_a_follow_up_list_are_not_schedules(nlp):
+    # NCT00003800 and NCT00003682 of ctgov_records.jsonl
+    text = ("Patients are followed monthly during year 1, every 2 months during year 2, every 6 months during "
+            "years 3-5, and annually thereafter.")
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+    text = ("Response is assessed before treatment, every 4 weeks during treatment, and then every 3 months. "
+            "Patients receive paclitaxel every 3 weeks.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 3 weeks", "SCHEDULE")]
+    # a drug after the assessment word keeps the timing
+    text = "After evaluation, patients receive cisplatin on day 1, and etoposide every 3 weeks."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day 1", "SCHEDULE"), ("every 3 weeks", "SCHEDULE")]
+
+
+def test_timing_counted_from_a_transplant_or_cell_infusion(nlp):
+    # outline_NCT00002831 (train) and NCT00003913 (ctgov_records.jsonl)
+    text = "Patients receive tacrolimus IV beginning one day before stem cell infusion."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("beginning one day before stem cell infusion", "SCHEDULE")]
+    text = "Patients receive filgrastim (G-CSF) IV beginning 4 hours after transplantation and continuing until blood counts recover."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("beginning 4 hours after transplantation", "SCHEDULE")]
+    # an eligibility window is not a schedule
+    text = "No chemotherapy within 4 weeks before transplantation."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_named_treatment_phase_is_a_duration(nlp):
+    # modern_NCT00343200 (train)
+    text = "In 4-week OL phase, subjects received sildenafil 50 mg or 100 mg."
+    assert ents(nlp, text, ("DURATION",)) == [("4-week OL phase", "DURATION")]
+
+
+def test_per_dose_amounts_and_nebulized_route(nlp):
+    # nononc_NCT00491790 (batch 3) and NCT00001818 (ctgov_records.jsonl)
+    text = "Patients receive a standard nebulized albuterol treatment of 0.15 mg/kg/dose."
+    assert ents(nlp, text, ("DOSE", "ROUTE")) == [("nebulized", "ROUTE"), ("0.15 mg/kg/dose", "DOSE")]
+    text = "Two dose levels of hydroxyurea will be utilized (7.5 mg/kg/dose twice daily and 12.5 mg/kg/dose twice daily)."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
+        ("7.5 mg/kg/dose", "DOSE"), ("twice daily", "SCHEDULE"), ("12.5 mg/kg/dose", "DOSE"), ("twice daily", "SCHEDULE"),
+    ]
+
+
+def test_cycle_day_references_and_periods_per_month(nlp):
+    # NCT00483223, NCT01855828, NCT00000466, NCT00002949, NCT00002516 (ctgov_records.jsonl, nli4ct_ctrs.jsonl)
+    text = "Cisplatin: Given intravenously on the first day of each 3-week treatment cycle at 75mg/m2."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("first day of each 3-week treatment cycle", "SCHEDULE")]
+    text = "Paclitaxel: Administered at 80mg/m2 every week from week 1 to 12 (12 doses total)."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("every week from week 1 to 12", "SCHEDULE"), ("12 doses", "DURATION")]
+    text = "medroxyprogesterone acetate (MPA), 10 milligrams per day for 12 days per month"
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("per day", "SCHEDULE"), ("12 days per month", "SCHEDULE")]
+    text = "Arm A: Vinorelbine (qwk, 10, 15, 20 or 25 mg/m2)"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("qwk", "SCHEDULE")]
+    text = "Postoperatively, all patients receive 10 courses of adjuvant chemotherapy."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("Postoperatively", "SCHEDULE"), ("10 courses", "DURATION")]
+    # ``from week N`` alone is no schedule
+    assert ents(nlp, "Patients were seen from week 1 to 12.", ("SCHEDULE",)) == []
