@@ -473,7 +473,8 @@ class AttributeTagger:
                 before = text[max(0, start - BEFORE):start]
                 if ctx["endpoint_block_before"].search(before):
                     continue  # a stopping rule, a count of events, a defined category
-                if ctx["endpoint_weak_block_before"].search(before) and not text[start:end].endswith((")", "）")):
+                if ctx["endpoint_weak_block_before"].search(before) and not text[start:end].endswith((")", "）")) \
+                        and not ctx["endpoint_weak_unblock_after"].match(text, end, min(len(text), end + AFTER)):
                     continue  # ``at the MTD`` is a dose level; ``until the MTD (MTD)`` still names it
                 if ctx["endpoint_block_after"].match(text, end, min(len(text), end + AFTER)):
                     continue
@@ -587,13 +588,15 @@ class AttributeTagger:
             line = text[line_start:line_end]
             item_offset = line_start
             for item in line.split("|"):
-                tf_start = _timeframe_start(item, timeframe_start, continuation) if ", " in item else None
+                tf_start = (_timeframe_start(item, timeframe_start, continuation, self._ctx["timeframe_lead_point"])
+                            if ", " in item else None)
                 if tf_start is not None and not item.rstrip().endswith(":") and (
                     (line_start, line_end) in registry or field_end.match(item[tf_start:].rstrip(" ."))
                 ):
                     for start, end, label in _outcome_item(item, item_offset, timeframe_start, continuation,
                                                            measure_cut, self._ctx["outcome_list_part"],
-                                                           self._ctx["outcome_list_object"]):
+                                                           self._ctx["outcome_list_object"],
+                                                           self._ctx["timeframe_lead_point"]):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -822,11 +825,11 @@ class AttributeTagger:
 
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
-                  list_object=None):
+                  list_object=None, lead_point=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
-    tf_start = _timeframe_start(item, timeframe_start, continuation)
+    tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point)
     clause = measure_cut.search(parts[0])
     if clause and clause.group(0).strip() in (":", ";"):
         clause = None  # ``Pharmacokinetic parameters: AUC, Cmax, ...`` still lists measures
@@ -888,7 +891,7 @@ def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:
     return None
 
 
-def _timeframe_start(item: str, timeframe_start, continuation) -> int | None:
+def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None) -> int | None:
     """Start of the time-frame field: the last ``, `` after the description's
     last full stop that is followed by a time-frame word, stepping back over
     continuations (``, up to approximately 2 years``) of an earlier one."""
@@ -910,8 +913,10 @@ def _timeframe_start(item: str, timeframe_start, continuation) -> int | None:
     for position in reversed(candidates[:-1]):
         segment_end = item.find(", ", chosen)
         segment = item[chosen:segment_end if segment_end != -1 else len(item)].rstrip(" .")
-        if not continuation.fullmatch(segment):
-            break
+        earlier_end = item.find(", ", position)
+        opens = lead_point is not None and earlier_end + 2 == chosen and lead_point.fullmatch(item[position:earlier_end])
+        if not continuation.fullmatch(segment) and not opens:
+            break  # ``Baseline, 12 weeks``: a bare start point opens the field
         chosen = position
     return chosen
 

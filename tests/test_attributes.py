@@ -706,3 +706,50 @@ def test_parenthesised_approximate_days_join_the_schedule(nlp):
     ]
     text = "All patients begin nelfinavir at study entry (Day 1)."
     assert ents(nlp, text, ("SCHEDULE",)) == [("Day 1", "SCHEDULE")]
+
+
+def test_measure_title_drops_restated_time_window(nlp):
+    # the window belongs to the time-frame field, not to the measure's name
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Avanafil\n"
+            "The percentage of change of NO serum level from baseline to 4 weeks, NO measured in serum, "
+            "After 4 weeks treatment\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("percentage of change of NO serum level", "ENDPOINT"), ("After 4 weeks treatment", "TIMEFRAME"),
+    ]
+    text = ("Outcome Measurement: \n"
+            "  Change From Baseline in FACT-B Score at Cycle 2\n"
+            "  FACT-B is used for assessment.\n"
+            "  Time frame: Baseline, Cycle 2\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Change From Baseline in FACT-B Score", "ENDPOINT"), ("Baseline, Cycle 2", "TIMEFRAME"),
+    ]
+
+
+def test_time_frame_field_opening_with_baseline(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Vardenafil\n"
+            "Change in SEP question 3, Data presented as mean change from baseline, Baseline, 12 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Change in SEP question 3", "ENDPOINT"), ("Baseline, 12 weeks", "TIMEFRAME"),
+    ]
+
+
+def test_objective_phrase_opening_with_a_conjunction_is_not_an_endpoint(nlp):
+    text = "OBJECTIVES: To evaluate and estimate the safety and efficacy of the combination of fluconazole plus flucytosine."
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+    text = "To determine in healthy volunteers the safety of two immunizations."
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_maximum_tolerated_dose_being_determined_is_an_endpoint(nlp):
+    text = "Patients receive escalating doses of VIP until the maximum tolerated dose is determined."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("maximum tolerated dose", "ENDPOINT")]
+    text = "Patients receive escalating doses until the maximum tolerated dose is reached."
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_immunogenicity_and_immune_responses_are_named_measures(nlp):
+    text = ("A Trial to Evaluate the Safety and Immunogenicity of a Vaccine. "
+            "Boosting resulted in humoral and cellular immune responses of greater duration.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Immunogenicity", "ENDPOINT"), ("humoral and cellular immune responses", "ENDPOINT"),
+    ]
