@@ -226,6 +226,8 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._effect_endpoints(text, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
+        for start, end in self._object_endpoints(text, view):
+            candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
         # candidates as token ranges: a ``Span`` is made only for the few that
@@ -569,6 +571,44 @@ class AttributeTagger:
             if view.drug_in(start, end) or blocked.overlaps(start, end):
                 continue
             found.append((start, end))
+        return found
+
+    def _object_endpoints(self, text: str, view: "_DocView") -> list[tuple[int, int]]:
+        """The quantity named after ``in terms of``, ``by measuring``, ``with
+        respect to`` or a comparison's ``regarding``: each coordinated noun
+        phrase up to the first clause, population or window
+        (``regarding post-treatment NO serum levels and percentage of change
+        from baseline``). Inside outcome lines too: a measure field that is
+        an aim (``Comparing avanafil with placebo regarding ...``) names its
+        measures there; the measure fields themselves win where they overlap."""
+        ctx = self._ctx
+        stop = ctx["endpoint_object_stop"]
+        split = ctx["endpoint_object_split"]
+        reject = ctx["endpoint_object_reject"]
+        found = []
+        for match in ctx["endpoint_object_lead"].finditer(text):
+            start = match.end()
+            cut = stop.search(text, start, min(len(text), start + 160))
+            if cut is None:
+                continue  # runs on: not a short named quantity
+            end = start + len(text[start:cut.start()].rstrip(" \t\r\n,"))
+            if view.section_at(start) in ELIGIBILITY_SECTIONS or view.drug_in(start, end):
+                continue
+            position = start
+            pieces = []
+            for joint in split.finditer(text, start, end):
+                pieces.append((position, joint.start()))
+                position = joint.end()
+            pieces.append((position, end))
+            for piece_start, piece_end in pieces:
+                piece = text[piece_start:piece_end]
+                if piece.count("(") > piece.count(")"):
+                    piece_end = piece_start + len(piece[:piece.rfind("(")].rstrip())  # ``drug resistance (i.e.``
+                words = text[piece_start:piece_end].split()
+                if not words or len(words) > 12 or reject.fullmatch(words[0]) \
+                        or (len(words) == 1 and reject.match(words[0])):
+                    continue
+                found.append((piece_start, piece_end))
         return found
 
     # -- registry outcome lines --------------------------------------------

@@ -753,3 +753,21 @@ def test_immunogenicity_and_immune_responses_are_named_measures(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == [
         ("Immunogenicity", "ENDPOINT"), ("humoral and cellular immune responses", "ENDPOINT"),
     ]
+
+
+def test_quantities_named_after_in_terms_of_or_regarding_are_endpoints(nlp):
+    text = ("OBJECTIVES: Compare the efficacy of these regimens in terms of response rate, toxicity, "
+            "and overall survival in patients with advanced cancer.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("response rate", "ENDPOINT"), ("toxicity", "ENDPOINT"), ("overall survival", "ENDPOINT"),
+    ]
+    # a measure field that is an aim names its measures after ``regarding``
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Avanafil\n"
+            "Comparing avanafil with placebo group regarding post-treatment NO serum levels and percentage of "
+            "change from baseline., After 4 weeks treatment\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("post-treatment NO serum levels", "ENDPOINT"), ("percentage of change from baseline", "ENDPOINT"),
+        ("After 4 weeks treatment", "TIMEFRAME"),
+    ]
+    text = "Tolerance is assessed by measuring serum cortisol levels and adjusting the dose accordingly."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("serum cortisol levels", "ENDPOINT")]
