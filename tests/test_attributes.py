@@ -771,3 +771,11 @@ def test_quantities_named_after_in_terms_of_or_regarding_are_endpoints(nlp):
     ]
     text = "Tolerance is assessed by measuring serum cortisol levels and adjusting the dose accordingly."
     assert ents(nlp, text, ("ENDPOINT",)) == [("serum cortisol levels", "ENDPOINT")]
+
+
+def test_measure_line_opening_with_a_bare_aim_verb(nlp):
+    text = ("Title\nSummary.\nAsthma\nDRUG: Montelukast\n"
+            "Estimate the first dose pharmacokinetic parameters of Montelukast, 2 days\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("first dose pharmacokinetic parameters", "ENDPOINT"), ("2 days", "TIMEFRAME"),
+    ]
