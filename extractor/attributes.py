@@ -860,6 +860,13 @@ class AttributeTagger:
                     restated = _restated(text, next_line + 1 + indent, text[start:end])
                     if restated:
                         yield restated[0], restated[1], "ENDPOINT"
+                    else:
+                        # ``DFS was measured from ...``, ``FACT-B is used for ...``: the
+                        # description names the measure it explains
+                        subject = self._ctx["report_description_subject"].match(text, next_line + 1 + indent)
+                        if subject:
+                            cut = measure_cut.search(text, subject.start(1), subject.end(1))
+                            yield subject.start(1), cut.start() if cut else subject.end(1), "ENDPOINT"
         for match in lines_found["report_time_frame"]:
             yield match.start(1), match.end(1), "TIMEFRAME"
 

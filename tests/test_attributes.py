@@ -721,7 +721,8 @@ def test_measure_title_drops_restated_time_window(nlp):
             "  FACT-B is used for assessment.\n"
             "  Time frame: Baseline, Cycle 2\n")
     assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
-        ("Change From Baseline in FACT-B Score", "ENDPOINT"), ("Baseline, Cycle 2", "TIMEFRAME"),
+        ("Change From Baseline in FACT-B Score", "ENDPOINT"), ("FACT-B", "ENDPOINT"),
+        ("Baseline, Cycle 2", "TIMEFRAME"),
     ]
 
 
@@ -779,3 +780,22 @@ def test_measure_line_opening_with_a_bare_aim_verb(nlp):
     assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
         ("first dose pharmacokinetic parameters", "ENDPOINT"), ("2 days", "TIMEFRAME"),
     ]
+
+
+def test_report_description_naming_its_measure(nlp):
+    text = ("Outcome Measurement: \n"
+            "  Between-group Differences in Patient Complete Illness Understanding at 9-months\n"
+            "  Illness understanding was measured by 4 questions regarding knowledge.\n"
+            "  Time frame: 9 months\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Between-group Differences in Patient Complete Illness Understanding", "ENDPOINT"),
+        ("Illness understanding", "ENDPOINT"), ("9 months", "TIMEFRAME"),
+    ]
+    text = ("Outcome Measurement: \n  Clinical Benefit Rate\n"
+            "  Clinical benefit (CB) for patients with solid tumors were assessed using RECIST 1.1.\n"
+            "  Time frame: 12 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Clinical Benefit Rate", "ENDPOINT"), ("Clinical benefit (CB)", "ENDPOINT")]
+    # a population or a vague word opening the description is not a measure
+    text = ("Outcome Measurement: \n  Number of Participants With Adverse Events\n"
+            "  Participants were assessed at each visit.\n  Time frame: 12 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Number of Participants With Adverse Events", "ENDPOINT")]
