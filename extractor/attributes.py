@@ -243,6 +243,11 @@ class AttributeTagger:
                 lead = self._ctx["endpoint_lead"].match(text, start, end)
                 if lead and lead.end() < end:
                     start = lead.end()
+                    # an aim, no measure: ``Prove superiority to placebo``; in prose
+                    # also ``evaluate the tolerance`` (a measure field names its measure)
+                    if self._ctx["endpoint_aim_claim"].match(text, start, end) or (
+                            priority < 3 and self._ctx["endpoint_aim_vague"].match(text, start, end)):
+                        continue
             tokens = view.contract(start, end)  # = doc.char_span(..., alignment_mode="contract")
             if tokens is not None and view.has_alnum(tokens[0], tokens[1]):  # never a bare ")"
                 items.append((priority, tokens[0], tokens[1], label))

@@ -799,3 +799,13 @@ def test_report_description_naming_its_measure(nlp):
     text = ("Outcome Measurement: \n  Number of Participants With Adverse Events\n"
             "  Participants were assessed at each visit.\n  Time frame: 12 months\n")
     assert ents(nlp, text, ("ENDPOINT",)) == [("Number of Participants With Adverse Events", "ENDPOINT")]
+
+
+def test_measure_field_that_states_a_claim_is_not_an_endpoint(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: tadalafil|DRUG: placebo\n"
+            "Prove superiority to placebo by measuring question 3 of the SEP diary, 6-10 and 24 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("question 3 of the SEP diary", "ENDPOINT"), ("6-10 and 24 weeks", "TIMEFRAME"),
+    ]
+    text = "To evaluate the tolerance, safety, and effectiveness of Viramune."
+    assert ents(nlp, text, ("ENDPOINT",)) == []
