@@ -809,3 +809,14 @@ def test_measure_field_that_states_a_claim_is_not_an_endpoint(nlp):
     ]
     text = "To evaluate the tolerance, safety, and effectiveness of Viramune."
     assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_measure_keeps_the_scale_a_change_is_measured_in(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Avanafil\n"
+            "Measuring the degree of improvement in the IIEF-5 score, Assessed by the investigator, "
+            "After 4 weeks treatment|Number of responders in the avanafil group, Responders counted, 4 weeks|"
+            "Penile colour Doppler ultrasonography combined with prostaglandin-E1 injection, 12 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("degree of improvement in the IIEF-5 score", "ENDPOINT"), ("Number of responders", "ENDPOINT"),
+        ("Penile colour Doppler ultrasonography", "ENDPOINT"),
+    ]
