@@ -625,6 +625,9 @@ class AttributeTagger:
         measure_cut = self._ctx["measure_cut"]
         for start, end in measures:
             lead = len(text[start:end]) - len(text[start:end].lstrip())
+            cut = measure_cut.search(text, start + lead + 1, end)
+            if cut:
+                end = cut.start()  # a measure alone keeps no method clause or window either
             stripped = text[start + lead:end].rstrip(" \t\r;:")
             if stripped:
                 yield start + lead, start + lead + len(stripped), "ENDPOINT"

@@ -820,3 +820,12 @@ def test_measure_keeps_the_scale_a_change_is_measured_in(nlp):
         ("degree of improvement in the IIEF-5 score", "ENDPOINT"), ("Number of responders", "ENDPOINT"),
         ("Penile colour Doppler ultrasonography", "ENDPOINT"),
     ]
+
+
+def test_measure_alone_drops_its_window_clause(nlp):
+    text = ("Title\nSummary.\nAtherosclerosis\nDRUG: Vitamin E\n"
+            "rate of change in average common carotid artery intima-media thickness (measured over 24 months)\n"
+            "BACKGROUND: Evidence suggests ...\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("rate of change in average common carotid artery intima-media thickness", "ENDPOINT"),
+    ]
