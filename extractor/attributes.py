@@ -228,6 +228,8 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._object_endpoints(text, view):
             candidates.append((start, end, "ENDPOINT", 0))
+        for start, end in self._passive_endpoints(text, view, blocked):
+            candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
         # candidates as token ranges: a ``Span`` is made only for the few that
@@ -614,6 +616,43 @@ class AttributeTagger:
                         or (len(words) == 1 and reject.match(words[0])):
                     continue
                 found.append((piece_start, piece_end))
+        return found
+
+    def _passive_endpoints(self, text: str, view: "_DocView", blocked: "_Intervals") -> list[tuple[int, int]]:
+        """The subject of a sentence that says it is measured (``Quality of
+        life is assessed several times``, ``Alcohol levels using a
+        breathalyzer will be measured``): the phrase from the sentence start
+        to the verb, cut by ``measure_cut``, unless it is a population, a
+        sample or a vague word."""
+        ctx = self._ctx
+        opening = ctx["passive_sentence_open"]
+        reject = ctx["passive_subject_reject"]
+        found = []
+        for match in ctx["passive_measured"].finditer(text):
+            end = match.start()
+            base = max(0, end - 90)
+            prefix = "\n" if base == 0 else ""  # the document's start opens a sentence
+            head = None
+            for head in opening.finditer(prefix + text[base:end]):
+                pass  # the last sentence opening before the verb
+            if head is None:
+                continue
+            start = base + head.end() - len(prefix)
+            phrase = text[start:end]
+            words = phrase.split()
+            if not words or len(words) > 10 or not words[0][:1].isupper() or reject.match(phrase) or "," in phrase \
+                    or ctx["passive_subject_reject_end"].search(phrase):
+                continue  # a comma: an adverbial opening (``In addition, a blood sample ...``)
+            cut = ctx["measure_cut"].search(text, start + 1, end)
+            if cut:
+                end = cut.start()
+            if view.section_at(start) in ELIGIBILITY_SECTIONS or view.drug_in(start, end) or blocked.overlaps(start, end):
+                continue
+            pair = ctx["passive_word_pair"].fullmatch(text, start, end)
+            if pair:
+                found.extend([pair.span(1), pair.span(2)])  # ``Temperature and symptoms``
+                continue
+            found.append((start, end))
         return found
 
     # -- registry outcome lines --------------------------------------------

@@ -829,3 +829,16 @@ def test_measure_alone_drops_its_window_clause(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == [
         ("rate of change in average common carotid artery intima-media thickness", "ENDPOINT"),
     ]
+
+
+def test_subject_of_a_sentence_saying_it_is_measured(nlp):
+    text = ("Patients receive one injection. Temperature and symptoms should be recorded by the volunteer each day. "
+            "Physical activity was measured by questionnaire. Alcohol levels using a breathalyzer will be measured.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Temperature", "ENDPOINT"), ("symptoms", "ENDPOINT"), ("Physical activity", "ENDPOINT"),
+        ("Alcohol levels", "ENDPOINT"),
+    ]
+    # populations, samples, records and adverbial openings are not measures
+    text = ("Patients will be monitored every three months. Outcome data were obtained from hospital charts. "
+            "In addition, a blood sample will be obtained. Blood samples are obtained weekly.")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
