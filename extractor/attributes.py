@@ -227,7 +227,7 @@ class AttributeTagger:
         for start, end in self._effect_endpoints(text, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._object_endpoints(text, view):
-            candidates.append((start, end, "ENDPOINT", 0))
+            candidates.append((start, end, "ENDPOINT", 1))  # the whole named quantity over a name inside it
         for start, end in self._passive_endpoints(text, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
@@ -604,6 +604,8 @@ class AttributeTagger:
             position = start
             pieces = []
             for joint in split.finditer(text, start, end):
+                if ctx["endpoint_object_modifier"].fullmatch(text, position, joint.start()):
+                    continue  # ``complete and partial response rate``: one measure
                 pieces.append((position, joint.start()))
                 position = joint.end()
             pieces.append((position, end))

@@ -842,3 +842,14 @@ def test_subject_of_a_sentence_saying_it_is_measured(nlp):
     text = ("Patients will be monitored every three months. Outcome data were obtained from hospital charts. "
             "In addition, a blood sample will be obtained. Blood samples are obtained weekly.")
     assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_coordinated_modifiers_stay_in_one_named_quantity(nlp):
+    text = ("OBJECTIVES: I. Evaluate oral topotecan and paclitaxel in terms of toxicity and complete and "
+            "partial response rate in patients with cancer.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("toxicity", "ENDPOINT"), ("complete and partial response rate", "ENDPOINT"),
+    ]
+    text = ("COPD\n\n      In daily practice the expiratory flow limitation is measured by body plethysmography. "
+            "Answers are recorded as Yes or No.")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
