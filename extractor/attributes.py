@@ -111,6 +111,8 @@ class AttributeTagger:
         self._endpoint_regexes: list[re.Pattern[str]] = []
         self._scan: ScannerSet | None = None  # the patterns, then the endpoint names
         self._objective_scan: Scanner | None = None
+        self._object_scan: Scanner | None = None  # endpoint_object_lead
+        self._passive_scan: Scanner | None = None  # passive_measured
         self._line_scan: ScannerSet | None = None  # LINE_EXPRESSIONS
         self._ctx: dict[str, re.Pattern[str]] = {}
 
@@ -159,6 +161,8 @@ class AttributeTagger:
         # matches as its finditer), those that share a lookbehind together
         self._scan = ScannerSet([regex for _label, _entry, regex in self._compiled] + self._endpoint_regexes)
         self._objective_scan = Scanner(self._ctx["endpoint_objective"])
+        self._object_scan = Scanner(self._ctx["endpoint_object_lead"])
+        self._passive_scan = Scanner(self._ctx["passive_measured"])
         self._line_scan = ScannerSet([self._ctx[key] for key in LINE_EXPRESSIONS])
 
     def to_disk(self, path, exclude=tuple()):
@@ -226,9 +230,9 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._effect_endpoints(text, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
-        for start, end in self._object_endpoints(text, view):
+        for start, end in self._object_endpoints(text, lowered, view):
             candidates.append((start, end, "ENDPOINT", 1))  # the whole named quantity over a name inside it
-        for start, end in self._passive_endpoints(text, view, blocked):
+        for start, end in self._passive_endpoints(text, lowered, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
@@ -580,7 +584,7 @@ class AttributeTagger:
             found.append((start, end))
         return found
 
-    def _object_endpoints(self, text: str, view: "_DocView") -> list[tuple[int, int]]:
+    def _object_endpoints(self, text: str, lowered: str | None, view: "_DocView") -> list[tuple[int, int]]:
         """The quantity named after ``in terms of``, ``by measuring``, ``with
         respect to`` or a comparison's ``regarding``: each coordinated noun
         phrase up to the first clause, population or window
@@ -593,7 +597,7 @@ class AttributeTagger:
         split = ctx["endpoint_object_split"]
         reject = ctx["endpoint_object_reject"]
         found = []
-        for match in ctx["endpoint_object_lead"].finditer(text):
+        for match in self._object_scan.finditer(text, lowered):
             start = match.end()
             cut = stop.search(text, start, min(len(text), start + 160))
             if cut is None:
@@ -620,7 +624,8 @@ class AttributeTagger:
                 found.append((piece_start, piece_end))
         return found
 
-    def _passive_endpoints(self, text: str, view: "_DocView", blocked: "_Intervals") -> list[tuple[int, int]]:
+    def _passive_endpoints(self, text: str, lowered: str | None, view: "_DocView",
+                           blocked: "_Intervals") -> list[tuple[int, int]]:
         """The subject of a sentence that says it is measured (``Quality of
         life is assessed several times``, ``Alcohol levels using a
         breathalyzer will be measured``): the phrase from the sentence start
@@ -630,7 +635,7 @@ class AttributeTagger:
         opening = ctx["passive_sentence_open"]
         reject = ctx["passive_subject_reject"]
         found = []
-        for match in ctx["passive_measured"].finditer(text):
+        for match in self._passive_scan.finditer(text, lowered):
             end = match.start()
             base = max(0, end - 90)
             prefix = "\n" if base == 0 else ""  # the document's start opens a sentence
