@@ -115,6 +115,8 @@ class AttributeTagger:
         self._scan: ScannerSet | None = None  # the patterns, then the endpoint names
         self._objective_scan: Scanner | None = None
         self._effect_scan: Scanner | None = None
+        self._object_scan: Scanner | None = None  # endpoint_object_lead
+        self._passive_scan: Scanner | None = None  # passive_measured
         self._line_scan: ScannerSet | None = None  # LINE_EXPRESSIONS
         self._ctx: dict[str, re.Pattern[str]] = {}
 
@@ -165,6 +167,8 @@ class AttributeTagger:
         self._scan = ScannerSet([regex for _label, _entry, regex in self._compiled] + self._endpoint_regexes)
         self._objective_scan = Scanner(self._ctx["endpoint_objective"])
         self._effect_scan = Scanner(self._ctx["endpoint_effect_on"])
+        self._object_scan = Scanner(self._ctx["endpoint_object_lead"])
+        self._passive_scan = Scanner(self._ctx["passive_measured"])
         self._line_scan = ScannerSet([self._ctx[key] for key in LINE_EXPRESSIONS])
 
     def to_disk(self, path, exclude=tuple()):
@@ -232,6 +236,10 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._effect_endpoints(text, lowered, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
+        for start, end in self._object_endpoints(text, lowered, view):
+            candidates.append((start, end, "ENDPOINT", 1))  # the whole named quantity over a name inside it
+        for start, end in self._passive_endpoints(text, lowered, view, blocked):
+            candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
         # candidates as token ranges: a ``Span`` is made only for the few that
@@ -247,6 +255,11 @@ class AttributeTagger:
                 lead = self._ctx["endpoint_lead"].match(text, start, end)
                 if lead and lead.end() < end:
                     start = lead.end()
+                    # an aim, no measure: ``Prove superiority to placebo``; in prose
+                    # also ``evaluate the tolerance`` (a measure field names its measure)
+                    if self._ctx["endpoint_aim_claim"].match(text, start, end) or (
+                            priority < 3 and self._ctx["endpoint_aim_vague"].match(text, start, end)):
+                        continue
             tokens = view.contract(start, end)  # = doc.char_span(..., alignment_mode="contract")
             if tokens is not None and view.has_alnum(tokens[0], tokens[1]):  # never a bare ")"
                 items.append((priority, tokens[0], tokens[1], label))
@@ -495,7 +508,8 @@ class AttributeTagger:
                 before = text[max(0, start - BEFORE):start]
                 if ctx["endpoint_block_before"].search(before):
                     continue  # a stopping rule, a count of events, a defined category
-                if ctx["endpoint_weak_block_before"].search(before) and not text[start:end].endswith((")", "）")):
+                if ctx["endpoint_weak_block_before"].search(before) and not text[start:end].endswith((")", "）")) \
+                        and not ctx["endpoint_weak_unblock_after"].match(text, end, min(len(text), end + AFTER)):
                     continue  # ``at the MTD`` is a dose level; ``until the MTD (MTD)`` still names it
                 if ctx["endpoint_block_after"].match(text, end, min(len(text), end + AFTER)):
                     continue
@@ -595,6 +609,84 @@ class AttributeTagger:
             found.append((start, end))
         return found
 
+    def _object_endpoints(self, text: str, lowered: str | None, view: "_DocView") -> list[tuple[int, int]]:
+        """The quantity named after ``in terms of``, ``by measuring``, ``with
+        respect to`` or a comparison's ``regarding``: each coordinated noun
+        phrase up to the first clause, population or window
+        (``regarding post-treatment NO serum levels and percentage of change
+        from baseline``). Inside outcome lines too: a measure field that is
+        an aim (``Comparing avanafil with placebo regarding ...``) names its
+        measures there; the measure fields themselves win where they overlap."""
+        ctx = self._ctx
+        stop = ctx["endpoint_object_stop"]
+        split = ctx["endpoint_object_split"]
+        reject = ctx["endpoint_object_reject"]
+        found = []
+        for match in self._object_scan.finditer(text, lowered):
+            start = match.end()
+            cut = stop.search(text, start, min(len(text), start + 160))
+            if cut is None:
+                continue  # runs on: not a short named quantity
+            end = start + len(text[start:cut.start()].rstrip(" \t\r\n,"))
+            if view.section_at(start) in ELIGIBILITY_SECTIONS or view.drug_in(start, end):
+                continue
+            position = start
+            pieces = []
+            for joint in split.finditer(text, start, end):
+                if ctx["endpoint_object_modifier"].fullmatch(text, position, joint.start()):
+                    continue  # ``complete and partial response rate``: one measure
+                pieces.append((position, joint.start()))
+                position = joint.end()
+            pieces.append((position, end))
+            for piece_start, piece_end in pieces:
+                piece = text[piece_start:piece_end]
+                if piece.count("(") > piece.count(")"):
+                    piece_end = piece_start + len(piece[:piece.rfind("(")].rstrip())  # ``drug resistance (i.e.``
+                words = text[piece_start:piece_end].split()
+                if not words or len(words) > 12 or reject.fullmatch(words[0]) \
+                        or (len(words) == 1 and reject.match(words[0])):
+                    continue
+                found.append((piece_start, piece_end))
+        return found
+
+    def _passive_endpoints(self, text: str, lowered: str | None, view: "_DocView",
+                           blocked: "_Intervals") -> list[tuple[int, int]]:
+        """The subject of a sentence that says it is measured (``Quality of
+        life is assessed several times``, ``Alcohol levels using a
+        breathalyzer will be measured``): the phrase from the sentence start
+        to the verb, cut by ``measure_cut``, unless it is a population, a
+        sample or a vague word."""
+        ctx = self._ctx
+        opening = ctx["passive_sentence_open"]
+        reject = ctx["passive_subject_reject"]
+        found = []
+        for match in self._passive_scan.finditer(text, lowered):
+            end = match.start()
+            base = max(0, end - 90)
+            prefix = "\n" if base == 0 else ""  # the document's start opens a sentence
+            head = None
+            for head in opening.finditer(prefix + text[base:end]):
+                pass  # the last sentence opening before the verb
+            if head is None:
+                continue
+            start = base + head.end() - len(prefix)
+            phrase = text[start:end]
+            words = phrase.split()
+            if not words or len(words) > 10 or not words[0][:1].isupper() or reject.match(phrase) or "," in phrase \
+                    or ctx["passive_subject_reject_end"].search(phrase):
+                continue  # a comma: an adverbial opening (``In addition, a blood sample ...``)
+            cut = ctx["measure_cut"].search(text, start + 1, end)
+            if cut:
+                end = cut.start()
+            if view.section_at(start) in ELIGIBILITY_SECTIONS or view.drug_in(start, end) or blocked.overlaps(start, end):
+                continue
+            pair = ctx["passive_word_pair"].fullmatch(text, start, end)
+            if pair:
+                found.extend([pair.span(1), pair.span(2)])  # ``Temperature and symptoms``
+                continue
+            found.append((start, end))
+        return found
+
     # -- registry outcome lines --------------------------------------------
     def _outcome_entities(self, text: str, lines: list[tuple[int, int]], measures: list[tuple[int, int]],
                           registry: set[tuple[int, int]], view: "_DocView | None" = None) -> Iterable[tuple[int, int, str]]:
@@ -604,6 +696,9 @@ class AttributeTagger:
         measure_cut = self._ctx["measure_cut"]
         for start, end in measures:
             lead = len(text[start:end]) - len(text[start:end].lstrip())
+            cut = measure_cut.search(text, start + lead + 1, end)
+            if cut:
+                end = cut.start()  # a measure alone keeps no method clause or window either
             stripped = text[start + lead:end].rstrip(" \t\r;:")
             if stripped:
                 yield start + lead, start + lead + len(stripped), "ENDPOINT"
@@ -612,13 +707,15 @@ class AttributeTagger:
             line = text[line_start:line_end]
             item_offset = line_start
             for item in line.split("|"):
-                tf_start = _timeframe_start(item, timeframe_start, continuation) if ", " in item else None
+                tf_start = (_timeframe_start(item, timeframe_start, continuation, self._ctx["timeframe_lead_point"])
+                            if ", " in item else None)
                 if tf_start is not None and not item.rstrip().endswith(":") and (
                     (line_start, line_end) in registry or field_end.match(item[tf_start:].rstrip(" ."))
                 ):
                     for start, end, label in _outcome_item(item, item_offset, timeframe_start, continuation,
                                                            measure_cut, self._ctx["outcome_list_part"],
-                                                           self._ctx["outcome_list_object"]):
+                                                           self._ctx["outcome_list_object"],
+                                                           self._ctx["timeframe_lead_point"]):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -842,16 +939,23 @@ class AttributeTagger:
                     restated = _restated(text, next_line + 1 + indent, text[start:end])
                     if restated:
                         yield restated[0], restated[1], "ENDPOINT"
+                    else:
+                        # ``DFS was measured from ...``, ``FACT-B is used for ...``: the
+                        # description names the measure it explains
+                        subject = self._ctx["report_description_subject"].match(text, next_line + 1 + indent)
+                        if subject:
+                            cut = measure_cut.search(text, subject.start(1), subject.end(1))
+                            yield subject.start(1), cut.start() if cut else subject.end(1), "ENDPOINT"
         for match in lines_found["report_time_frame"]:
             yield match.start(1), match.end(1), "TIMEFRAME"
 
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
-                  list_object=None):
+                  list_object=None, lead_point=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
-    tf_start = _timeframe_start(item, timeframe_start, continuation)
+    tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point)
     clause = measure_cut.search(parts[0])
     if clause and clause.group(0).strip() in (":", ";"):
         clause = None  # ``Pharmacokinetic parameters: AUC, Cmax, ...`` still lists measures
@@ -953,7 +1057,7 @@ def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:
     return None
 
 
-def _timeframe_start(item: str, timeframe_start, continuation) -> int | None:
+def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None) -> int | None:
     """Start of the time-frame field: the last ``, `` after the description's
     last full stop that is followed by a time-frame word, stepping back over
     continuations (``, up to approximately 2 years``) of an earlier one."""
@@ -975,8 +1079,10 @@ def _timeframe_start(item: str, timeframe_start, continuation) -> int | None:
     for position in reversed(candidates[:-1]):
         segment_end = item.find(", ", chosen)
         segment = item[chosen:segment_end if segment_end != -1 else len(item)].rstrip(" .")
-        if not continuation.fullmatch(segment):
-            break
+        earlier_end = item.find(", ", position)
+        opens = lead_point is not None and earlier_end + 2 == chosen and lead_point.fullmatch(item[position:earlier_end])
+        if not continuation.fullmatch(segment) and not opens:
+            break  # ``Baseline, 12 weeks``: a bare start point opens the field
         chosen = position
     return chosen
 

@@ -843,3 +843,150 @@ def test_cycle_day_references_and_periods_per_month(nlp):
     assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("Postoperatively", "SCHEDULE"), ("10 courses", "DURATION")]
     # ``from week N`` alone is no schedule
     assert ents(nlp, "Patients were seen from week 1 to 12.", ("SCHEDULE",)) == []
+
+
+def test_measure_title_drops_restated_time_window(nlp):
+    # the window belongs to the time-frame field, not to the measure's name
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Avanafil\n"
+            "The percentage of change of NO serum level from baseline to 4 weeks, NO measured in serum, "
+            "After 4 weeks treatment\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("percentage of change of NO serum level", "ENDPOINT"), ("After 4 weeks treatment", "TIMEFRAME"),
+    ]
+    text = ("Outcome Measurement: \n"
+            "  Change From Baseline in FACT-B Score at Cycle 2\n"
+            "  FACT-B is used for assessment.\n"
+            "  Time frame: Baseline, Cycle 2\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Change From Baseline in FACT-B Score", "ENDPOINT"), ("FACT-B", "ENDPOINT"),
+        ("Baseline, Cycle 2", "TIMEFRAME"),
+    ]
+
+
+def test_time_frame_field_opening_with_baseline(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Vardenafil\n"
+            "Change in SEP question 3, Data presented as mean change from baseline, Baseline, 12 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Change in SEP question 3", "ENDPOINT"), ("Baseline, 12 weeks", "TIMEFRAME"),
+    ]
+
+
+def test_objective_phrase_opening_with_a_conjunction_is_not_an_endpoint(nlp):
+    text = "OBJECTIVES: To evaluate and estimate the safety and efficacy of the combination of fluconazole plus flucytosine."
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+    text = "To determine in healthy volunteers the safety of two immunizations."
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_maximum_tolerated_dose_being_determined_is_an_endpoint(nlp):
+    text = "Patients receive escalating doses of VIP until the maximum tolerated dose is determined."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("maximum tolerated dose", "ENDPOINT")]
+    text = "Patients receive escalating doses until the maximum tolerated dose is reached."
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_immunogenicity_and_immune_responses_are_named_measures(nlp):
+    text = ("A Trial to Evaluate the Safety and Immunogenicity of a Vaccine. "
+            "Boosting resulted in humoral and cellular immune responses of greater duration.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Immunogenicity", "ENDPOINT"), ("humoral and cellular immune responses", "ENDPOINT"),
+    ]
+
+
+def test_quantities_named_after_in_terms_of_or_regarding_are_endpoints(nlp):
+    text = ("OBJECTIVES: Compare the efficacy of these regimens in terms of response rate, toxicity, "
+            "and overall survival in patients with advanced cancer.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("response rate", "ENDPOINT"), ("toxicity", "ENDPOINT"), ("overall survival", "ENDPOINT"),
+    ]
+    # a measure field that is an aim names its measures after ``regarding``
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Avanafil\n"
+            "Comparing avanafil with placebo group regarding post-treatment NO serum levels and percentage of "
+            "change from baseline., After 4 weeks treatment\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("post-treatment NO serum levels", "ENDPOINT"), ("percentage of change from baseline", "ENDPOINT"),
+        ("After 4 weeks treatment", "TIMEFRAME"),
+    ]
+    text = "Tolerance is assessed by measuring serum cortisol levels and adjusting the dose accordingly."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("serum cortisol levels", "ENDPOINT")]
+
+
+def test_measure_line_opening_with_a_bare_aim_verb(nlp):
+    text = ("Title\nSummary.\nAsthma\nDRUG: Montelukast\n"
+            "Estimate the first dose pharmacokinetic parameters of Montelukast, 2 days\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("first dose pharmacokinetic parameters", "ENDPOINT"), ("2 days", "TIMEFRAME"),
+    ]
+
+
+def test_report_description_naming_its_measure(nlp):
+    text = ("Outcome Measurement: \n"
+            "  Between-group Differences in Patient Complete Illness Understanding at 9-months\n"
+            "  Illness understanding was measured by 4 questions regarding knowledge.\n"
+            "  Time frame: 9 months\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Between-group Differences in Patient Complete Illness Understanding", "ENDPOINT"),
+        ("Illness understanding", "ENDPOINT"), ("9 months", "TIMEFRAME"),
+    ]
+    text = ("Outcome Measurement: \n  Clinical Benefit Rate\n"
+            "  Clinical benefit (CB) for patients with solid tumors were assessed using RECIST 1.1.\n"
+            "  Time frame: 12 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Clinical Benefit Rate", "ENDPOINT"), ("Clinical benefit (CB)", "ENDPOINT")]
+    # a population or a vague word opening the description is not a measure
+    text = ("Outcome Measurement: \n  Number of Participants With Adverse Events\n"
+            "  Participants were assessed at each visit.\n  Time frame: 12 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Number of Participants With Adverse Events", "ENDPOINT")]
+
+
+def test_measure_field_that_states_a_claim_is_not_an_endpoint(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: tadalafil|DRUG: placebo\n"
+            "Prove superiority to placebo by measuring question 3 of the SEP diary, 6-10 and 24 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("question 3 of the SEP diary", "ENDPOINT"), ("6-10 and 24 weeks", "TIMEFRAME"),
+    ]
+    text = "To evaluate the tolerance, safety, and effectiveness of Viramune."
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_measure_keeps_the_scale_a_change_is_measured_in(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Avanafil\n"
+            "Measuring the degree of improvement in the IIEF-5 score, Assessed by the investigator, "
+            "After 4 weeks treatment|Number of responders in the avanafil group, Responders counted, 4 weeks|"
+            "Penile colour Doppler ultrasonography combined with prostaglandin-E1 injection, 12 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("degree of improvement in the IIEF-5 score", "ENDPOINT"), ("Number of responders", "ENDPOINT"),
+        ("Penile colour Doppler ultrasonography", "ENDPOINT"),
+    ]
+
+
+def test_measure_alone_drops_its_window_clause(nlp):
+    text = ("Title\nSummary.\nAtherosclerosis\nDRUG: Vitamin E\n"
+            "rate of change in average common carotid artery intima-media thickness (measured over 24 months)\n"
+            "BACKGROUND: Evidence suggests ...\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("rate of change in average common carotid artery intima-media thickness", "ENDPOINT"),
+    ]
+
+
+def test_subject_of_a_sentence_saying_it_is_measured(nlp):
+    text = ("Patients receive one injection. Temperature and symptoms should be recorded by the volunteer each day. "
+            "Physical activity was measured by questionnaire. Alcohol levels using a breathalyzer will be measured.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Temperature", "ENDPOINT"), ("symptoms", "ENDPOINT"), ("Physical activity", "ENDPOINT"),
+        ("Alcohol levels", "ENDPOINT"),
+    ]
+    # populations, samples, records and adverbial openings are not measures
+    text = ("Patients will be monitored every three months. Outcome data were obtained from hospital charts. "
+            "In addition, a blood sample will be obtained. Blood samples are obtained weekly.")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_coordinated_modifiers_stay_in_one_named_quantity(nlp):
+    text = ("OBJECTIVES: I. Evaluate oral topotecan and paclitaxel in terms of toxicity and complete and "
+            "partial response rate in patients with cancer.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("toxicity", "ENDPOINT"), ("complete and partial response rate", "ENDPOINT"),
+    ]
+    text = ("COPD\n\n      In daily practice the expiratory flow limitation is measured by body plethysmography. "
+            "Answers are recorded as Yes or No.")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
