@@ -620,6 +620,403 @@ def _label_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], tuple
     return result
 
 
+# -- fast scoring ------------------------------------------------------------
+# ``pair_features`` + ``RelationScorer.probabilities`` spell every feature of
+# every pair as a string twice (with and without its label prefix) and look
+# each up in both stages' weights.  At run time :class:`_FastScorer` gives the
+# same probabilities with less work: the strings of the count features come
+# from tables built once, each unprefixed feature is looked up once in a
+# per-label table holding the sum of its prefixed and unprefixed weights for
+# both stages, and the words between a pair are read as the distinct
+# characters of a one-character-per-token code string.  ``pair_features``
+# stays the definition (training uses it); a test checks the two agree.
+
+_PUNCTS = (";", ":", "(", ")", ".", ",", "|")
+_DIRECTIONS = ("hb", "ha")
+
+
+def _table(edges: tuple, make) -> list[str]:
+    """``make(_bucket(v, edges))`` for ``v`` in ``0 .. edges[-1] + 1`` (index
+    with ``min(v, edges[-1] + 1)``)."""
+    return [make(_bucket(v, edges)) for v in range(edges[-1] + 2)]
+
+
+class _Tables:
+    """Feature strings of the count features, by direction and clipped value."""
+
+    def __init__(self):
+        self.dir = {d: f"dir={d}" for d in _DIRECTIONS}
+        self.dist = {d: _table((0, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80), lambda b, d=d: f"dist={d}{b}")
+                     for d in _DIRECTIONS}
+        self.rank = {d: [f"rank={d}{n}" for n in range(5)] for d in _DIRECTIONS}
+        self.same = {d: [f"same_between={d}{n}" for n in range(4)] for d in _DIRECTIONS}
+        self.other = _table((0, 1, 2, 4), lambda b: f"other_attr_between={b}")
+        self.sentences = _table((0, 1, 2, 3, 5), lambda b: f"sentences={b}")
+        self.newlines = _table((0, 1, 2, 4), lambda b: f"newlines={b}")
+        self.pipes = [f"pipes={n}" for n in range(3)]
+        self.paragraphs = [f"paragraphs={n}" for n in range(3)]
+        self.same_section = {b: f"same_section={b}" for b in (True, False)}
+        self.ssr = {d: [f"same_sentence_rank={d}{n}" for n in range(4)] for d in _DIRECTIONS}
+        self.combo = {
+            (d, r, s, t, n): f"combo={d}|rank={r}|same={s}|sent={t}|lines={n}"
+            for d in _DIRECTIONS for r in range(3) for s in range(3) for t in range(3) for n in range(2)
+        }
+        self.combo_dist = {
+            (d, r): _table((2, 5, 10, 20, 40), lambda b, d=d, r=r: f"combo_dist={d}|rank={r}|{b}")
+            for d in _DIRECTIONS for r in range(3)
+        }
+        self.alone = {d: _table((0, 1, 2), lambda b, d=d: f"head_alone_on_line={d}|lines={b}") for d in _DIRECTIONS}
+        self.has_drug = {b: f"attr_sentence_has_drug={b}" for b in (True, False)}
+        self.rule_link = {b: f"rule_link={b}" for b in (True, False)}
+        self.head_before = {b: f"sentence_head_before={b}" for b in (True, False)}
+        self.same_item = {b: f"endpoint_same_item={b}" for b in (True, False)}
+        self.own_line = {d: f"other_line_while_own_line_has_drug={d}" for d in _DIRECTIONS}
+        self.same_name = {d: f"same_name_between={d}" for d in _DIRECTIONS}
+        self.drugless = {
+            (d, after, last, para, prev, sent, same): [
+                f"drugless_sentence|{d}|after_previous_same={after}",
+                f"drugless_sentence|{d}|last_of_name={last}|paragraphs={para}",
+                f"drugless_sentence|{d}",
+                f"drugless_sentence|previous_drug_sentence={prev}|{d}",
+                f"drugless_sentence|previous_drug_sentence={prev}|paragraphs={para}",
+                sent,
+                f"drugless_sentence|same_between={same}|{d}",
+            ]
+            for d in _DIRECTIONS for after in (True, False) for last in (True, False) for para in range(2)
+            for prev in (True, False) for sent in _table((1, 2, 3, 5), lambda b: f"drugless_sentence|sentences={b}")
+            for same in range(3)
+        }
+        self.drugless_sentences = _table((1, 2, 3, 5), lambda b: f"drugless_sentence|sentences={b}")
+        # one character per distinct word of interest; "_" for any other word
+        words = sorted(set(_PUNCTS) | CUE_WORDS)
+        self.code = {w: chr(0x100 + i) for i, w in enumerate(words)}
+        self.near_words = {}
+        self.far_words = {}
+        for word, char in self.code.items():
+            has = [f"between_has={word}"] if word in _PUNCTS else []
+            self.near_words[char] = has + ([f"between_word={word}"] if word in CUE_WORDS else [])
+            self.far_words[char] = has + ([f"between_cue_far={word}"] if word in _FAR_CUE_WORDS else [])
+        self.near_words["_"] = self.far_words["_"] = []
+        self.edge_words: dict[str, str] = {}
+        self.features: dict[tuple[str, str], str] = {}
+
+    def feature(self, name: str, value: str) -> str:
+        """``name + value``, one string object per distinct feature."""
+        key = (name, value)
+        feature = self.features.get(key)
+        if feature is None:
+            feature = self.features[key] = name + value
+        return feature
+
+    def edge(self, side: str, word: str) -> str:
+        key = side + word
+        feature = self.edge_words.get(key)
+        if feature is None:
+            if len(self.edge_words) > 100_000:
+                self.edge_words.clear()
+            value = word if word in CUE_WORDS or not word.isalnum() else "W"
+            feature = self.edge_words[key] = f"{side}_between={value}"
+        return feature
+
+    def codes(self, lowers: list) -> str:
+        """One character per token: a space for whitespace, the word's code
+        for the words that make features, ``_`` for the others."""
+        code = self.code
+        return "".join(" " if w is None else code.get(w, "_") for w in lowers)
+
+
+_TABLES: _Tables | None = None
+
+
+def _tables() -> _Tables:
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = _Tables()
+    return _TABLES
+
+
+class _FastScorer:
+    """A :class:`RelationScorer`'s weights folded per label: for each
+    unprefixed feature ``f`` of a pair of label ``L``, the first stage's
+    ``w[L|f] + w[f]`` and the second stage's, in one lookup."""
+
+    def __init__(self, scorer: "RelationScorer"):
+        self.scorer = scorer
+        w1, w2 = scorer.weights, scorer.weights2
+        names = {f.split("|", 1)[1] for f in list(w1) + list(w2) if "|" in f and f.split("|", 1)[0] in
+                 RELATION_FOR_ATTRIBUTE}
+        names |= {f for f in list(w1) + list(w2)}
+        self.stage1: dict[str, dict[str, tuple[float, float]]] = {}
+        self.stage2: dict[str, dict[str, float]] = {}
+        for label in RELATION_FOR_ATTRIBUTE:
+            prefix = label + "|"
+            folded = {}
+            for name in names:
+                if name == "bias":
+                    one, two = w1.get(prefix + name, 0.0), w2.get(prefix + name, 0.0)
+                else:
+                    one = w1.get(prefix + name, 0.0) + w1.get(name, 0.0)
+                    two = w2.get(prefix + name, 0.0) + w2.get(name, 0.0)
+                if one or two:
+                    folded[name] = (one, two)
+            self.stage1[label] = folded
+            self.stage2[label] = {name: two for name, (_one, two) in folded.items() if two}
+
+    def probabilities(self, ctx: "_DocContext", pairs: list[tuple[Span, Span]]) -> list[float]:
+        scorer = self.scorer
+        sigmoid = scorer._sigmoid
+        tables = _tables()
+        codes = tables.codes(ctx.lowers)
+        first, second = [], []
+        bias = scorer.bias
+        for attr, head in pairs:
+            label = attr.label_
+            folded = self.stage1[label]
+            z1 = bias
+            z2 = 0.0
+            for feature in _fast_features(ctx, tables, codes, attr, head, label):
+                weights = folded.get(feature)
+                if weights is not None:
+                    z1 += weights[0]
+                    z2 += weights[1]
+            first.append(sigmoid(z1))
+            second.append(z2)
+        if not scorer.weights2:
+            return first
+        return self._stage_two(pairs, first, second)
+
+    def _stage_two(self, pairs, first: list[float], partial: list[float]) -> list[float]:
+        by_attr: dict[tuple, list[int]] = {}
+        by_head: dict[tuple, list[int]] = {}
+        labels = []
+        for index, (attr, head) in enumerate(pairs):
+            label = attr.label_
+            labels.append(label)
+            by_attr.setdefault((attr.start, attr.end), []).append(index)
+            by_head.setdefault((head.start, head.end, label), []).append(index)
+        attr_group = [None] * len(pairs)
+        head_group = [None] * len(pairs)
+        for group in by_attr.values():
+            for index in group:
+                attr_group[index] = group
+        for group in by_head.values():
+            for index in group:
+                head_group[index] = group
+        sigmoid = self.scorer._sigmoid
+        bias2 = self.scorer.bias2
+        s2 = _stage_two_strings()
+        result = []
+        for index, p in enumerate(first):
+            attr_rank = above_half = 0
+            best_rival = None
+            for i in attr_group[index]:
+                if i != index:
+                    q = first[i]
+                    if q > p:
+                        attr_rank += 1
+                    if q >= 0.5:
+                        above_half += 1
+                    if best_rival is None or q > best_rival:
+                        best_rival = q
+            if best_rival is None:
+                best_rival = 0.0
+            head_rank = 0
+            for i in head_group[index]:
+                if i != index and first[i] > p:
+                    head_rank += 1
+            folded = self.stage2[labels[index]]
+            z = bias2 + partial[index]
+            for feature in (
+                s2.p[min(max(int(p * 10), -1), 10)],
+                s2.attr_rank[min(attr_rank, 3)],
+                s2.head_rank[min(head_rank, 3)],
+                s2.gap[min(max(int((p - best_rival) * 10), -7), 7)],
+                s2.above_half[min(above_half, 3)],
+            ):
+                z += folded.get(feature, 0.0)
+            result.append(sigmoid(z))
+        return result
+
+
+class _StageTwoStrings:
+    def __init__(self):
+        # index -1 (values below the first edge) is the last element
+        self.p = [f"s2|p={_bucket(v, (0, 1, 2, 3, 4, 5, 6, 7, 8, 9))}" for v in range(0, 11)] + [
+            f"s2|p={_bucket(-1, (0, 1, 2, 3, 4, 5, 6, 7, 8, 9))}"]
+        gaps = {v: f"s2|gap={_bucket(v, (-6, -3, -1, 0, 1, 3, 6))}" for v in range(-7, 8)}
+        self.gap = [gaps[v] for v in range(0, 8)] + [gaps[v] for v in range(-7, 0)]
+        self.attr_rank = [f"s2|attr_rank={n}" for n in range(4)]
+        self.head_rank = [f"s2|head_rank={n}" for n in range(4)]
+        self.above_half = [f"s2|rivals_above_half={n}" for n in range(4)]
+
+
+_S2: _StageTwoStrings | None = None
+
+
+def _stage_two_strings() -> _StageTwoStrings:
+    global _S2
+    if _S2 is None:
+        _S2 = _StageTwoStrings()
+    return _S2
+
+
+def _fast_features(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head: Span, label: str) -> list[str]:
+    """The features of :func:`pair_features` without their label-prefixed
+    copies (``bias`` first), in any order."""
+    attr_start, attr_end, head_start, head_end = attr.start, attr.end, head.start, head.end
+    head_before = head_end <= attr_start
+    if head_before:
+        direction = "hb"
+        gap_start, gap_end = head_end, attr_start
+        char_start, char_end = head.end_char, attr.start_char
+    else:
+        direction = "ha"
+        gap_start, gap_end = attr_end, head_start
+        char_start, char_end = attr.end_char, head.start_char
+    token_distance = gap_end - gap_start
+    if token_distance < 0:
+        token_distance = 0
+    # entities within the gap
+    starts, labelled = ctx.starts, ctx.labelled
+    i = bisect.bisect_left(starts, gap_start)
+    n_starts = len(starts)
+    timeframe = label == "TIMEFRAME"
+    heads_between = []
+    same_between = []
+    attrs_between = []
+    n_other = 0
+    while i < n_starts and starts[i] < gap_end:
+        span, other = labelled[i]
+        if span.end <= gap_end:
+            if other in DRUG_LABELS:
+                if not timeframe:
+                    heads_between.append(span)
+            elif other == "ENDPOINT":
+                if timeframe:
+                    heads_between.append(span)
+                else:
+                    attrs_between.append(span)
+            else:
+                attrs_between.append(span)
+                if other == label:
+                    same_between.append(span)
+                else:
+                    n_other += 1
+        i += 1
+    sent_of = ctx.sent_of
+    attr_sent = sent_of[attr_start]
+    sentences_between = abs(attr_sent - sent_of[head_start])
+    count = bisect.bisect_left
+    newlines_pos = ctx.newlines
+    newlines = count(newlines_pos, char_end) - count(newlines_pos, char_start)
+    pipes = count(ctx.pipes, char_end) - count(ctx.pipes, char_start)
+    breaks = ctx.paragraph_breaks
+    paragraphs = count(breaks, char_end) - count(breaks, char_start)
+    n_heads, n_same = len(heads_between), len(same_between)
+    n_heads2 = n_heads if n_heads < 2 else 2
+    feats = [
+        "bias",
+        t.dir[direction],
+        t.dist[direction][token_distance if token_distance < 81 else 81],
+        t.rank[direction][n_heads if n_heads < 4 else 4],
+        t.same[direction][n_same if n_same < 3 else 3],
+        t.other[n_other if n_other < 5 else 5],
+        t.sentences[sentences_between if sentences_between < 6 else 6],
+        t.newlines[newlines if newlines < 5 else 5],
+        t.pipes[pipes if pipes < 2 else 2],
+        t.paragraphs[paragraphs if paragraphs < 2 else 2],
+        t.same_section[ctx.section_index[attr_start] == ctx.section_index[head_start]],
+        t.feature("section=", ctx.section_of[attr_start] or "none"),
+        t.feature("head_label=", head.label_),
+        t.combo[direction, n_heads2, n_same if n_same < 2 else 2, sentences_between if sentences_between < 2 else 2,
+                1 if newlines else 0],
+        t.combo_dist[direction, n_heads2][token_distance if token_distance < 41 else 41],
+    ]
+    if sentences_between == 0:
+        feats.append(t.ssr[direction][n_heads if n_heads < 3 else 3])
+    gap = codes[gap_start:gap_end]
+    if token_distance <= 12:
+        words = t.near_words
+        for char in set(gap):
+            if char != " ":
+                feats.extend(words[char])
+    else:
+        words = t.far_words
+        for char in set(gap):
+            if char != " ":
+                feats.extend(words[char])
+    lowers = ctx.lowers
+    first = gap_start
+    while first < gap_end and lowers[first] is None:
+        first += 1
+    if first < gap_end:
+        last = gap_end - 1
+        while lowers[last] is None:
+            last -= 1
+        feats.append(t.edge("first", lowers[first]))
+        feats.append(t.edge("last", lowers[last]))
+    if not timeframe:
+        has_drug = attr_sent in ctx.sent_has_head
+        feats.append(t.has_drug[has_drug])
+        role, acronym, named_again, alone, name = ctx.head_facts(head)
+        feats.append(role)
+        if acronym:
+            feats.append("head_acronym")
+        if named_again is not None:
+            feats.append(t.feature(f"head_colon={direction}|", named_again))
+        if alone:
+            feats.append(t.alone[direction][newlines if newlines < 3 else 3])
+        if newlines and ctx.line_of(attr.start_char) in ctx.lines_with_head:
+            feats.append(t.own_line[direction])
+        named_between = False
+        if heads_between:
+            name_of = ctx.name
+            for h in heads_between:
+                if name_of(h) == name:
+                    named_between = True
+                    break
+        if not has_drug:
+            previous = ctx.previous_head_sentence(attr_sent)
+            cut = ctx.previous_drugless_end(attr)
+            in_previous = previous is not None and sent_of[head_start] == previous
+            feats.extend(t.drugless[
+                direction, head.start_char >= cut, not named_between, 1 if paragraphs else 0, in_previous,
+                t.drugless_sentences[sentences_between if sentences_between < 6 else 6], n_same if n_same < 2 else 2
+            ])
+        if named_between:
+            feats.append(t.same_name[direction])
+        if head_before:
+            if heads_between:
+                coordinated = ctx.coordinated
+                a = head
+                for b in heads_between:
+                    if b.start - a.end > 4 or not coordinated(a.end, b.start):
+                        break
+                    a = b
+                else:
+                    feats.append("coordinated_chain")
+        else:
+            if same_between:
+                coordinated = ctx.coordinated
+                a_end = attr_end
+                ok = True
+                for b in attrs_between:
+                    if not coordinated(a_end, b.start):
+                        ok = False
+                        break
+                    a_end = b.end
+                if ok and coordinated(a_end, head_start):
+                    feats.append("coordinated_attributes_before_head")
+            feats.append(t.head_before[ctx.first_head_end.get(attr_sent, attr_start + 1) <= attr_start])
+    else:
+        feats.append(t.same_item[pipes == 0 and newlines == 0])
+        if _TIME_FRAME_LINE.match(_line_before(ctx.text, attr.start_char)):
+            block = not _OUTCOME_HEADER.search(ctx.text, char_start, char_end)
+            feats.append(f"report_time_frame|{direction}|same_block={block}")
+    feats.append(t.rule_link[(attr_start, attr_end, head_start, head_end) in ctx.rule_links])
+    return feats
+
+
 class RelationScorer:
     """Two stacked logistic regressions over binary features, as plain data:
     the first scores each pair alone, the second adds how the pair ranks
@@ -697,6 +1094,7 @@ class RelationLinker:
         self.name = name
         self.threshold_override = threshold
         self.scorer: RelationScorer | None = None
+        self._fast: _FastScorer | None = None
         ensure_extensions()
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, model: str | None = None):
@@ -718,8 +1116,11 @@ class RelationLinker:
             self.initialize()
         ctx = _DocContext(doc, ents)
         pairs = candidate_pairs(doc, ents, self.scorer.max_distance)
-        features = [pair_features(ctx, attr, head) for attr, head in pairs]
-        probabilities = self.scorer.probabilities(pairs, features)
+        fast = self._fast
+        if fast is None or fast.scorer is not self.scorer:
+            fast = self._fast = _FastScorer(self.scorer)
+        # the probabilities of pair_features + RelationScorer.probabilities, faster
+        probabilities = fast.probabilities(ctx, pairs)
         return ctx, [(attr, head, p) for (attr, head), p in zip(pairs, probabilities)]
 
     def __call__(self, doc: Doc) -> Doc:

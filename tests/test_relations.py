@@ -205,3 +205,43 @@ def test_cli_gold_entities_scores_relations_only(tmp_path):
     relations = scores["relations"]["strict"]["per_label"]
     assert relations["Timeframe-Endpoint"]["tp"] == 7 and relations["Timeframe-Endpoint"]["fp"] == 0
     assert relations["Schedule-Drug"]["tp"] == 5 and relations["Duration-Drug"]["tp"] == 5
+
+
+def _reference_and_fast(linker, doc):
+    """Per candidate pair of ``doc``: the features of ``pair_features`` (label
+    prefixes stripped) and of the run-time ``_fast_features``, and both
+    paths' probabilities."""
+    from extractor.extensions import get_entities
+    from extractor.relations import _DocContext, _fast_features, _tables, candidate_pairs, pair_features
+
+    ents = get_entities(doc)
+    ctx = _DocContext(doc, ents)
+    pairs = candidate_pairs(doc, ents, linker.scorer.max_distance)
+    features = [pair_features(ctx, attr, head) for attr, head in pairs]
+    reference = linker.scorer.probabilities(pairs, features)
+    codes = _tables().codes(ctx.lowers)
+    rows = []
+    for (attr, head), feats in zip(pairs, features):
+        unprefixed = [f.split("|", 1)[1] for f in feats[:(len(feats) + 1) // 2]]
+        rows.append((sorted(unprefixed), sorted(_fast_features(ctx, _tables(), codes, attr, head, attr.label_))))
+    _ctx, scored = linker._score(doc, ents)
+    return rows, reference, [p for _a, _h, p in scored]
+
+
+def test_fast_scoring_matches_the_feature_definition(nlp):
+    """The run-time scorer makes exactly the features ``pair_features`` (which
+    training uses) makes, and the same probabilities, on train documents
+    with the pipeline's entities and with the gold ones."""
+    from extractor.corpus import load_split
+
+    linker = nlp.get_pipe("extractor_relations")
+    documents = load_split(ANNOTATIONS, "train")[:12]
+    docs = [nlp(d.text) for d in documents] + [doc_with_gold_entities(nlp, d)[0] for d in documents]
+    n_pairs = 0
+    for doc in docs:
+        rows, reference, fast = _reference_and_fast(linker, doc)
+        for expected, got in rows:
+            assert got == expected
+        assert fast == pytest.approx(reference, abs=1e-12)
+        n_pairs += len(rows)
+    assert n_pairs > 500
