@@ -697,6 +697,11 @@ class _Tables:
             self.near_words[char] = has + ([f"between_word={word}"] if word in CUE_WORDS else [])
             self.far_words[char] = has + ([f"between_cue_far={word}"] if word in _FAR_CUE_WORDS else [])
         self.near_words["_"] = self.far_words["_"] = []
+        self.code[None] = " "
+        # token distances that no distance feature tells apart, as one value:
+        # the least bucket edge at or above the distance (81 above 80)
+        edges = sorted({0, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80} | {2, 5, 10, 20, 40})
+        self.distance_class = [next((e for e in edges if d <= e), 81) for d in range(82)]
         self.edge_words: dict[str, str] = {}
         self.features: dict[tuple[str, str], str] = {}
 
@@ -707,6 +712,44 @@ class _Tables:
         if feature is None:
             feature = self.features[key] = name + value
         return feature
+
+    def key_features(self, key: tuple) -> list[str]:
+        """The count features (and the others that depend on the pair's
+        numbers alone) that a :func:`_fast_parts` key stands for."""
+        (label, direction, distance, n_heads, n_same, n_other, sentences, newlines, pipes, paragraphs,
+         same_section, section, head_label, rule_link, own) = key
+        n_heads2 = min(n_heads, 2)
+        feats = [
+            "bias",
+            self.dir[direction],
+            self.dist[direction][distance],
+            self.rank[direction][n_heads],
+            self.same[direction][n_same],
+            self.other[n_other],
+            self.sentences[sentences],
+            self.newlines[newlines],
+            self.pipes[pipes],
+            self.paragraphs[paragraphs],
+            self.same_section[same_section],
+            section,
+            head_label,
+            self.combo[direction, n_heads2, min(n_same, 2), min(sentences, 2), min(newlines, 1)],
+            self.combo_dist[direction, n_heads2][min(distance, 41)],
+            self.rule_link[rule_link],
+        ]
+        if sentences == 0:
+            feats.append(self.ssr[direction][min(n_heads, 3)])
+        if label == "TIMEFRAME":
+            feats.append(self.same_item[own[0]])
+        else:
+            has_drug, role, acronym, alone = own
+            feats.append(self.has_drug[has_drug])
+            feats.append(role)
+            if acronym:
+                feats.append("head_acronym")
+            if alone:
+                feats.append(self.alone[direction][min(newlines, 3)])
+        return feats
 
     def edge(self, side: str, word: str) -> str:
         key = side + word
@@ -721,8 +764,7 @@ class _Tables:
     def codes(self, lowers: list) -> str:
         """One character per token: a space for whitespace, the word's code
         for the words that make features, ``_`` for the others."""
-        code = self.code
-        return "".join(" " if w is None else code.get(w, "_") for w in lowers)
+        return "".join(map(self.code.get, lowers, repeat("_")))
 
 
 _TABLES: _Tables | None = None
@@ -733,6 +775,19 @@ def _tables() -> _Tables:
     if _TABLES is None:
         _TABLES = _Tables()
     return _TABLES
+
+
+_ZERO = (0.0, 0.0)
+
+
+def _weigh(table, folded: dict):
+    """``table`` (feature strings in lists and dicts) with each string
+    replaced by its folded weights."""
+    if isinstance(table, str):
+        return folded.get(table, _ZERO)
+    if isinstance(table, dict):
+        return {key: _weigh(value, folded) for key, value in table.items()}
+    return [_weigh(value, folded) for value in table]
 
 
 class _FastScorer:
@@ -761,6 +816,20 @@ class _FastScorer:
                     folded[name] = (one, two)
             self.stage1[label] = folded
             self.stage2[label] = {name: two for name, (_one, two) in folded.items() if two}
+        # the weights of the words between a pair, by word code; and of
+        # whole count-feature keys, as they are met
+        tables = _tables()
+        self.near = {label: {char: self._sum(self.stage1[label], feats) for char, feats in tables.near_words.items()}
+                     for label in RELATION_FOR_ATTRIBUTE}
+        self.far = {label: {char: self._sum(self.stage1[label], feats) for char, feats in tables.far_words.items()}
+                    for label in RELATION_FOR_ATTRIBUTE}
+        names = ("dir", "dist", "rank", "same", "other", "sentences", "newlines", "pipes", "paragraphs",
+                 "same_section", "combo", "combo_dist", "rule_link", "ssr", "same_item", "has_drug", "alone")
+        self.keyed: dict[tuple, tuple[float, float]] = {}
+        self.weight_tables = {
+            label: {name: _weigh(getattr(tables, name), self.stage1[label]) for name in names}
+            for label in RELATION_FOR_ATTRIBUTE
+        }
 
     def probabilities(self, ctx: "_DocContext", pairs: list[tuple[Span, Span]]) -> list[float]:
         scorer = self.scorer
@@ -769,12 +838,25 @@ class _FastScorer:
         codes = tables.codes(ctx.lowers)
         first, second = [], []
         bias = scorer.bias
+        keyed = self.keyed  # the weights of each key met so far (many pairs share one)
+        if len(keyed) > 100_000:
+            keyed.clear()
         for attr, head in pairs:
             label = attr.label_
             folded = self.stage1[label]
-            z1 = bias
-            z2 = 0.0
-            for feature in _fast_features(ctx, tables, codes, attr, head, label):
+            key, chars, near, extra = _fast_parts(ctx, tables, codes, attr, head, label)
+            weights = keyed.get(key)
+            if weights is None:
+                weights = keyed[key] = self._key_weights(key, folded)
+            z1 = bias + weights[0]
+            z2 = weights[1]
+            words = (self.near if near else self.far)[label]
+            for char in chars:
+                weights = words.get(char)
+                if weights is not None:
+                    z1 += weights[0]
+                    z2 += weights[1]
+            for feature in extra:
                 weights = folded.get(feature)
                 if weights is not None:
                     z1 += weights[0]
@@ -785,7 +867,63 @@ class _FastScorer:
             return first
         return self._stage_two(pairs, first, second)
 
+    def _key_weights(self, key: tuple, folded: dict) -> tuple[float, float]:
+        """Both stages' weights of :meth:`_Tables.key_features` of ``key``,
+        read from the tables of weights."""
+        (label, direction, distance, n_heads, n_same, n_other, sentences, newlines, pipes, paragraphs,
+         same_section, section, head_label, rule_link, own) = key
+        w = self.weight_tables[label]
+        n_heads2 = n_heads if n_heads < 2 else 2
+        parts = [
+            folded.get("bias", _ZERO),
+            w["dir"][direction],
+            w["dist"][direction][distance],
+            w["rank"][direction][n_heads],
+            w["same"][direction][n_same],
+            w["other"][n_other],
+            w["sentences"][sentences],
+            w["newlines"][newlines],
+            w["pipes"][pipes],
+            w["paragraphs"][paragraphs],
+            w["same_section"][same_section],
+            folded.get(section, _ZERO),
+            folded.get(head_label, _ZERO),
+            w["combo"][direction, n_heads2, n_same if n_same < 2 else 2, sentences if sentences < 2 else 2,
+                        1 if newlines else 0],
+            w["combo_dist"][direction, n_heads2][distance if distance < 41 else 41],
+            w["rule_link"][rule_link],
+        ]
+        if sentences == 0:
+            parts.append(w["ssr"][direction][n_heads if n_heads < 3 else 3])
+        if label == "TIMEFRAME":
+            parts.append(w["same_item"][own[0]])
+        else:
+            has_drug, role, acronym, alone = own
+            parts.append(w["has_drug"][has_drug])
+            parts.append(folded.get(role, _ZERO))
+            if acronym:
+                parts.append(folded.get("head_acronym", _ZERO))
+            if alone:
+                parts.append(w["alone"][direction][newlines if newlines < 3 else 3])
+        one = two = 0.0
+        for a, b in parts:
+            one += a
+            two += b
+        return one, two
+
+    @staticmethod
+    def _sum(folded: dict, features: list[str]) -> tuple[float, float]:
+        one = two = 0.0
+        for feature in features:
+            weights = folded.get(feature)
+            if weights is not None:
+                one += weights[0]
+                two += weights[1]
+        return one, two
+
     def _stage_two(self, pairs, first: list[float], partial: list[float]) -> list[float]:
+        """:func:`stage_two_features` scored, from each pair's first-stage
+        probability and its second-stage sum over the first-stage features."""
         by_attr: dict[tuple, list[int]] = {}
         by_head: dict[tuple, list[int]] = {}
         labels = []
@@ -794,46 +932,38 @@ class _FastScorer:
             labels.append(label)
             by_attr.setdefault((attr.start, attr.end), []).append(index)
             by_head.setdefault((head.start, head.end, label), []).append(index)
-        attr_group = [None] * len(pairs)
-        head_group = [None] * len(pairs)
+        attr_rank = [0] * len(pairs)
+        above_half = [0] * len(pairs)
+        best_rival = [0.0] * len(pairs)
         for group in by_attr.values():
+            if len(group) == 1:
+                continue
             for index in group:
-                attr_group[index] = group
+                p = first[index]
+                rivals = [first[i] for i in group if i != index]
+                attr_rank[index] = sum(q > p for q in rivals)
+                above_half[index] = sum(q >= 0.5 for q in rivals)
+                best_rival[index] = max(rivals)
+        head_rank = [0] * len(pairs)
         for group in by_head.values():
+            if len(group) == 1:
+                continue
             for index in group:
-                head_group[index] = group
+                p = first[index]
+                head_rank[index] = sum(first[i] > p for i in group if i != index)
         sigmoid = self.scorer._sigmoid
         bias2 = self.scorer.bias2
         s2 = _stage_two_strings()
+        stage2 = self.stage2
         result = []
         for index, p in enumerate(first):
-            attr_rank = above_half = 0
-            best_rival = None
-            for i in attr_group[index]:
-                if i != index:
-                    q = first[i]
-                    if q > p:
-                        attr_rank += 1
-                    if q >= 0.5:
-                        above_half += 1
-                    if best_rival is None or q > best_rival:
-                        best_rival = q
-            if best_rival is None:
-                best_rival = 0.0
-            head_rank = 0
-            for i in head_group[index]:
-                if i != index and first[i] > p:
-                    head_rank += 1
-            folded = self.stage2[labels[index]]
-            z = bias2 + partial[index]
-            for feature in (
-                s2.p[min(max(int(p * 10), -1), 10)],
-                s2.attr_rank[min(attr_rank, 3)],
-                s2.head_rank[min(head_rank, 3)],
-                s2.gap[min(max(int((p - best_rival) * 10), -7), 7)],
-                s2.above_half[min(above_half, 3)],
-            ):
-                z += folded.get(feature, 0.0)
+            get = stage2[labels[index]].get
+            gap = int((p - best_rival[index]) * 10)
+            rank, rank2, half = attr_rank[index], head_rank[index], above_half[index]
+            z = (bias2 + partial[index] + get(s2.p[int(p * 10)], 0.0) + get(s2.attr_rank[rank if rank < 3 else 3], 0.0)
+                 + get(s2.head_rank[rank2 if rank2 < 3 else 3], 0.0)
+                 + get(s2.gap[gap if -7 <= gap <= 7 else (7 if gap > 0 else -7)], 0.0)
+                 + get(s2.above_half[half if half < 3 else 3], 0.0))
             result.append(sigmoid(z))
         return result
 
@@ -860,9 +990,13 @@ def _stage_two_strings() -> _StageTwoStrings:
     return _S2
 
 
-def _fast_features(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head: Span, label: str) -> list[str]:
+def _fast_parts(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head: Span,
+                label: str) -> tuple[tuple, set, bool, list[str]]:
     """The features of :func:`pair_features` without their label-prefixed
-    copies (``bias`` first), in any order."""
+    copies, in four parts: a key of the values behind the count features
+    (spelled out by :meth:`_Tables.key_features`), the codes of the distinct
+    words between the pair, whether the pair is near (12 tokens or less: all
+    cue words count, else only the far ones), and the other features."""
     attr_start, attr_end, head_start, head_end = attr.start, attr.end, head.start, head.end
     head_before = head_end <= attr_start
     if head_before:
@@ -913,38 +1047,9 @@ def _fast_features(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head:
     breaks = ctx.paragraph_breaks
     paragraphs = count(breaks, char_end) - count(breaks, char_start)
     n_heads, n_same = len(heads_between), len(same_between)
-    n_heads2 = n_heads if n_heads < 2 else 2
-    feats = [
-        "bias",
-        t.dir[direction],
-        t.dist[direction][token_distance if token_distance < 81 else 81],
-        t.rank[direction][n_heads if n_heads < 4 else 4],
-        t.same[direction][n_same if n_same < 3 else 3],
-        t.other[n_other if n_other < 5 else 5],
-        t.sentences[sentences_between if sentences_between < 6 else 6],
-        t.newlines[newlines if newlines < 5 else 5],
-        t.pipes[pipes if pipes < 2 else 2],
-        t.paragraphs[paragraphs if paragraphs < 2 else 2],
-        t.same_section[ctx.section_index[attr_start] == ctx.section_index[head_start]],
-        t.feature("section=", ctx.section_of[attr_start] or "none"),
-        t.feature("head_label=", head.label_),
-        t.combo[direction, n_heads2, n_same if n_same < 2 else 2, sentences_between if sentences_between < 2 else 2,
-                1 if newlines else 0],
-        t.combo_dist[direction, n_heads2][token_distance if token_distance < 41 else 41],
-    ]
-    if sentences_between == 0:
-        feats.append(t.ssr[direction][n_heads if n_heads < 3 else 3])
-    gap = codes[gap_start:gap_end]
-    if token_distance <= 12:
-        words = t.near_words
-        for char in set(gap):
-            if char != " ":
-                feats.extend(words[char])
-    else:
-        words = t.far_words
-        for char in set(gap):
-            if char != " ":
-                feats.extend(words[char])
+    chars = set(codes[gap_start:gap_end])
+    chars.discard(" ")
+    extra = []
     lowers = ctx.lowers
     first = gap_start
     while first < gap_end and lowers[first] is None:
@@ -953,21 +1058,16 @@ def _fast_features(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head:
         last = gap_end - 1
         while lowers[last] is None:
             last -= 1
-        feats.append(t.edge("first", lowers[first]))
-        feats.append(t.edge("last", lowers[last]))
+        extra.append(t.edge("first", lowers[first]))
+        extra.append(t.edge("last", lowers[last]))
+    rule_link = (attr_start, attr_end, head_start, head_end) in ctx.rule_links
     if not timeframe:
         has_drug = attr_sent in ctx.sent_has_head
-        feats.append(t.has_drug[has_drug])
         role, acronym, named_again, alone, name = ctx.head_facts(head)
-        feats.append(role)
-        if acronym:
-            feats.append("head_acronym")
         if named_again is not None:
-            feats.append(t.feature(f"head_colon={direction}|", named_again))
-        if alone:
-            feats.append(t.alone[direction][newlines if newlines < 3 else 3])
+            extra.append(t.feature(f"head_colon={direction}|", named_again))
         if newlines and ctx.line_of(attr.start_char) in ctx.lines_with_head:
-            feats.append(t.own_line[direction])
+            extra.append(t.own_line[direction])
         named_between = False
         if heads_between:
             name_of = ctx.name
@@ -979,12 +1079,12 @@ def _fast_features(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head:
             previous = ctx.previous_head_sentence(attr_sent)
             cut = ctx.previous_drugless_end(attr)
             in_previous = previous is not None and sent_of[head_start] == previous
-            feats.extend(t.drugless[
+            extra.extend(t.drugless[
                 direction, head.start_char >= cut, not named_between, 1 if paragraphs else 0, in_previous,
                 t.drugless_sentences[sentences_between if sentences_between < 6 else 6], n_same if n_same < 2 else 2
             ])
         if named_between:
-            feats.append(t.same_name[direction])
+            extra.append(t.same_name[direction])
         if head_before:
             if heads_between:
                 coordinated = ctx.coordinated
@@ -994,7 +1094,7 @@ def _fast_features(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head:
                         break
                     a = b
                 else:
-                    feats.append("coordinated_chain")
+                    extra.append("coordinated_chain")
         else:
             if same_between:
                 coordinated = ctx.coordinated
@@ -1006,16 +1106,30 @@ def _fast_features(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head:
                         break
                     a_end = b.end
                 if ok and coordinated(a_end, head_start):
-                    feats.append("coordinated_attributes_before_head")
-            feats.append(t.head_before[ctx.first_head_end.get(attr_sent, attr_start + 1) <= attr_start])
+                    extra.append("coordinated_attributes_before_head")
+            extra.append(t.head_before[ctx.first_head_end.get(attr_sent, attr_start + 1) <= attr_start])
+        own = (has_drug, role, acronym, alone)
     else:
-        feats.append(t.same_item[pipes == 0 and newlines == 0])
+        own = (pipes == 0 and newlines == 0,)
         if _TIME_FRAME_LINE.match(_line_before(ctx.text, attr.start_char)):
             block = not _OUTCOME_HEADER.search(ctx.text, char_start, char_end)
-            feats.append(f"report_time_frame|{direction}|same_block={block}")
-    feats.append(t.rule_link[(attr_start, attr_end, head_start, head_end) in ctx.rule_links])
-    return feats
+            extra.append(f"report_time_frame|{direction}|same_block={block}")
+    key = (
+        label, direction, t.distance_class[token_distance if token_distance < 81 else 81], n_heads if n_heads < 4 else 4,
+        n_same if n_same < 3 else 3, n_other if n_other < 5 else 5, sentences_between if sentences_between < 6 else 6,
+        newlines if newlines < 5 else 5, pipes if pipes < 2 else 2, paragraphs if paragraphs < 2 else 2,
+        ctx.section_index[attr_start] == ctx.section_index[head_start],
+        t.feature("section=", ctx.section_of[attr_start] or "none"), t.feature("head_label=", head.label_), rule_link,
+        own,
+    )
+    return key, chars, token_distance <= 12, extra
 
+
+def _fast_features(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head: Span, label: str) -> list[str]:
+    """All the features of :func:`_fast_parts` as strings (for tests)."""
+    key, chars, near, extra = _fast_parts(ctx, t, codes, attr, head, label)
+    words = t.near_words if near else t.far_words
+    return t.key_features(key) + [f for char in chars for f in words[char]] + extra
 
 class RelationScorer:
     """Two stacked logistic regressions over binary features, as plain data:
