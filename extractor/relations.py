@@ -832,6 +832,17 @@ class _FastScorer:
         }
 
     def probabilities(self, ctx: "_DocContext", pairs: list[tuple[Span, Span]]) -> list[float]:
+        """Final probabilities of ``pairs``, as :meth:`RelationScorer.probabilities`
+        gives them from :func:`pair_features` (up to the order of additions)."""
+        first, second = self.first_stage(ctx, pairs)
+        if not self.scorer.weights2:
+            return first
+        return self._stage_two(pairs, first, second)
+
+    def first_stage(self, ctx: "_DocContext", pairs: list[tuple[Span, Span]]) -> tuple[list[float], list[float]]:
+        """Each pair's first-stage probability, and the second stage's sum of
+        weights over the first stage's features.  Sums run in an order fixed by
+        the features alone, so pairs with the same features tie exactly."""
         scorer = self.scorer
         sigmoid = scorer._sigmoid
         tables = _tables()
@@ -851,7 +862,7 @@ class _FastScorer:
             z1 = bias + weights[0]
             z2 = weights[1]
             words = (self.near if near else self.far)[label]
-            for char in chars:
+            for char in sorted(chars):
                 weights = words.get(char)
                 if weights is not None:
                     z1 += weights[0]
@@ -863,9 +874,7 @@ class _FastScorer:
                     z2 += weights[1]
             first.append(sigmoid(z1))
             second.append(z2)
-        if not scorer.weights2:
-            return first
-        return self._stage_two(pairs, first, second)
+        return first, second
 
     def _key_weights(self, key: tuple, folded: dict) -> tuple[float, float]:
         """Both stages' weights of :meth:`_Tables.key_features` of ``key``,
