@@ -128,7 +128,7 @@ class _DocContext:
         self.names = {}
         self.roles = {}
         self._drugless_ends = None
-        self.rule_links = rule_links(doc, ents, self.sentence_starts, text)
+        self.rule_links = rule_links(doc, ents, self.sentence_starts, text, self.lowers)
         self.heads = [e for e in ents if e.label_ in DRUG_LABELS]
         self.endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
         self.sent_has_head = set(self.sent_of[h.start] for h in self.heads)
@@ -409,7 +409,7 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
 
 
 def rule_links(doc: Doc, ents: list[Span], starts: list[int] | None = None,
-               text: str | None = None) -> set[tuple[int, int, int, int]]:
+               text: str | None = None, lowers: list | None = None) -> set[tuple[int, int, int, int]]:
     """The first release's hand rules, kept as one feature of the scorer:
     (attribute start, end, head start, end) token offsets they would link.
 
@@ -420,6 +420,7 @@ def rule_links(doc: Doc, ents: list[Span], starts: list[int] | None = None,
     section; a TIMEFRAME goes to the endpoints of its line item or sentence."""
     text = doc_text(doc) if text is None else text
     starts = sentence_starts(doc) if starts is None else starts
+    lowers = _lowers(doc) if lowers is None else lowers
     sections = list(doc.spans.get(SECTIONS_KEY, []))
     heads = [e for e in ents if e.label_ in DRUG_LABELS]
     endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
@@ -430,14 +431,14 @@ def rule_links(doc: Doc, ents: list[Span], starts: list[int] | None = None,
     for ent in ents:
         if ent.label_ not in RELATION_FOR_ATTRIBUTE:
             continue
-        sent = doc[slice(*sentence_bounds(starts, len(doc), ent.start, ent.end))] if starts is not None else doc[:]
+        sent = sentence_bounds(starts, len(doc), ent.start, ent.end) if starts is not None else (0, len(doc))
         if ent.label_ == "TIMEFRAME":
             line_start = max(text.rfind("\n", 0, ent.start_char), text.rfind("|", 0, ent.start_char)) + 1
             found = _in_range(endpoints, endpoint_chars, line_start, ent.start_char)
             if not found:
-                found = _in_range(endpoints, endpoint_starts, sent.start, sent.end)
+                found = _in_range(endpoints, endpoint_starts, *sent)
         else:
-            found = _rule_drugs(doc, ent, sent, heads, ents, sections, head_starts)
+            found = _rule_drugs(lowers, ent, sent, heads, sections, head_starts)
         links.update((ent.start, ent.end, h.start, h.end) for h in found)
     return links
 
@@ -447,9 +448,11 @@ def _in_range(spans: list[Span], keys: list[int], low: int, high: int) -> list[S
     return spans[bisect.bisect_left(keys, low):bisect.bisect_left(keys, high)]
 
 
-def _rule_drugs(doc, ent, sent, heads, ents, sections, head_starts=None) -> list[Span]:
+def _rule_drugs(lowers, ent, sent, heads, sections, head_starts=None) -> list[Span]:
+    """``sent``: the (start, end) tokens of ``ent``'s sentence; ``lowers``:
+    :func:`_lowers` of the doc."""
     head_starts = [d.start for d in heads] if head_starts is None else head_starts
-    drugs = _in_range(heads, head_starts, sent.start, sent.end)
+    drugs = _in_range(heads, head_starts, *sent)
     if not drugs:
         if ent.label_ not in ("SCHEDULE", "DURATION"):
             return []
@@ -465,8 +468,8 @@ def _rule_drugs(doc, ent, sent, heads, ents, sections, head_starts=None) -> list
         index = drugs.index(nearest)
         while index > 0:
             previous = drugs[index - 1]
-            between = doc[previous.end:group[0].start]
-            if len(between) <= 3 and all(t.lower_ in COORDINATORS or t.is_space for t in between):
+            between = lowers[previous.end:group[0].start]
+            if len(between) <= 3 and all(w is None or w in COORDINATORS for w in between):
                 group.insert(0, previous)
                 index -= 1
             else:
