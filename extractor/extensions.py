@@ -58,6 +58,20 @@ def span_data(span: Span) -> dict:
     return {key: getattr(underscore, name) for key, name in zip(SPAN_ATTRIBUTES, _SPAN_NAMES)}
 
 
+def span_reader(doc: Doc, name: str):
+    """A function giving ``span._.extractor_<name>`` for spans of ``doc``,
+    read from ``doc.user_data`` where spaCy keeps it (by the span's character
+    offsets) without building the ``span._`` accessor each time; through the
+    accessor when the extension was re-registered with a getter or method."""
+    ensure_extensions()
+    attribute = f"extractor_{name}"
+    default, method, getter, _setter = Span.get_extension(attribute)
+    if getter is not None or method is not None or isinstance(default, (list, dict, set)):
+        return lambda span: getattr(span._, attribute)
+    get = doc.user_data.get
+    return lambda span: get(("._.", attribute, span.start_char, span.end_char), default)
+
+
 def get_entities(doc: Doc, labels: Iterable[str] | None = None) -> list[Span]:
     """The extractor's entities, sorted, optionally only those of ``labels``."""
     spans = list(doc.spans[ENTITIES_KEY]) if ENTITIES_KEY in doc.spans else []

@@ -67,10 +67,13 @@ import re
 import srsly
 from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from .extensions import doc_text, ensure_extensions, get_entities, get_fields, sentence_bounds, sentence_starts
+from .extensions import (
+    doc_text, ensure_extensions, get_entities, get_fields, sentence_bounds, sentence_starts, span_reader,
+)
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -78,6 +81,8 @@ MARKERS_FILE = "regimen_markers.json"
 ATTRIBUTE_KEYS = {"DOSE": "doses", "ROUTE": "routes", "SCHEDULE": "schedules", "DURATION": "durations"}
 GROUP_KINDS = ("SCHEDULE", "DURATION")
 OUTCOME_KINDS = ("primary", "secondary", "other")
+_CLOSE_PAREN = get_string_id(")")  # ORTH id of ")"
+_UNREAD = object()
 
 
 def _clean(text: str) -> str:
@@ -113,6 +118,7 @@ class RegimenBuilder:
         self._arm_res: list[re.Pattern] = []
         self._phase_header: re.Pattern | None = None
         self._phase_word: re.Pattern | None = None
+        self._is_phase_word: dict[int, bool] = {}
         ensure_extensions()
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, markers: dict | None = None):
@@ -126,6 +132,7 @@ class RegimenBuilder:
         self._arm_res = [re.compile(p, re.MULTILINE) for p in markers["arm"]]
         self._phase_header = re.compile(markers["phase_header"], re.MULTILINE | re.IGNORECASE)
         self._phase_word = re.compile(markers["phase_word"], re.IGNORECASE)
+        self._is_phase_word: dict[int, bool] = {}  # by token ORTH id (a hash: the same in every vocab)
 
     # -- where each mention belongs -------------------------------------------------
 
@@ -154,12 +161,19 @@ class RegimenBuilder:
         """A phase word right before the mention or after it (past a ``)``);
         ``orths``: ``doc.to_array(ORTH)``, to read token texts without making
         tokens."""
-        orths = doc.to_array(ORTH) if orths is None else orths
+        orths = doc.to_array(ORTH).tolist() if orths is None else orths
         strings = doc.vocab.strings
+        is_phase = self._is_phase_word
         before = [span.start - 1] if span.start > 0 else []
-        after = [i for i in range(span.end, min(span.end + 2, len(doc))) if strings[int(orths[i])] != ")"]
+        after = [i for i in range(span.end, min(span.end + 2, len(doc))) if orths[i] != _CLOSE_PAREN]
         for i in before + after[:1]:
-            if self._phase_word.match(strings[int(orths[i])]):
+            orth = orths[i]
+            found = is_phase.get(orth)
+            if found is None:
+                if len(is_phase) > 100_000:
+                    is_phase.clear()
+                found = is_phase[orth] = bool(self._phase_word.match(strings[orth]))
+            if found:
                 return doc[i].lower_
         return None
 
@@ -170,11 +184,12 @@ class RegimenBuilder:
         if self.markers is None:
             self.initialize()
         ents = get_entities(doc)
-        doc._.extractor_regimens = self.regimens(doc, ents)
-        doc._.extractor_endpoints = self.endpoints(doc, ents)
+        sections = list(doc.spans.get(SECTIONS_KEY, []))  # (iterating a span group makes its spans anew)
+        doc._.extractor_regimens = self.regimens(doc, ents, sections=sections)
+        doc._.extractor_endpoints = self.endpoints(doc, ents, sections=sections)
         return doc
 
-    def regimens(self, doc: Doc, ents: list[Span] | None = None) -> list[dict]:
+    def regimens(self, doc: Doc, ents: list[Span] | None = None, *, sections: list[Span] | None = None) -> list[dict]:
         text = doc_text(doc)
         ents = get_entities(doc) if ents is None else ents
         by_offsets = {(e.start_char, e.end_char): e for e in ents}
@@ -185,8 +200,10 @@ class RegimenBuilder:
                 attributes.setdefault(tuple(rel["arg2"]), []).append(attr)
         arms = self.arm_markers(text)
         phases = self.phase_headers(text)
-        orths = doc.to_array(ORTH)
-        sections = list(doc.spans.get(SECTIONS_KEY, []))
+        orths = doc.to_array(ORTH).tolist()
+        if sections is None:
+            sections = list(doc.spans.get(SECTIONS_KEY, []))
+        sections = [(s.start_char, s.end_char) for s in sections]
         fields = get_fields(doc)
         # a registry arm-group line ("label: description") is one arm
         field_arms = []
@@ -197,9 +214,9 @@ class RegimenBuilder:
 
         def section_start(char: int) -> int:
             floor = 0
-            for section in sections:
-                if section.start_char <= char < section.end_char:
-                    floor = section.start_char
+            for section_start_char, section_end_char in sections:
+                if section_start_char <= char < section_end_char:
+                    floor = section_start_char
                     break
             for _name, start, end in fields:  # markers of another record field don't reach here
                 if start <= char < end:
@@ -208,8 +225,10 @@ class RegimenBuilder:
 
         groups: dict[tuple, dict] = {}
         order: list[tuple] = []
+        role_of = span_reader(doc, "role")
+        normalized_of = span_reader(doc, "normalized")
         for span in ents:
-            if span.label_ not in ("DRUG", "DRUG_CLASS") or getattr(span._, "extractor_role", None) != "study":
+            if span.label_ not in ("DRUG", "DRUG_CLASS") or role_of(span) != "study":
                 continue
             start = span.start_char
             floor = section_start(start)
@@ -226,7 +245,8 @@ class RegimenBuilder:
             if key not in groups:
                 groups[key] = {"arm": arm, "phase": phase, "entries": {}, "group_attrs": []}
                 order.append(key)
-            self._add_mention(groups[key], span, attributes.get((span.start_char, span.end_char), []))
+            self._add_mention(groups[key], span, attributes.get((span.start_char, span.end_char), []),
+                              normalized_of(span))
 
         labelled = [k for k in order if k != (None, None)]
         result = []
@@ -242,8 +262,9 @@ class RegimenBuilder:
             result.append(self._finish(doc, group, sentences))
         return result
 
-    def _add_mention(self, group: dict, span: Span, attrs: list[Span]) -> None:
-        normalized = getattr(span._, "extractor_normalized", None)
+    def _add_mention(self, group: dict, span: Span, attrs: list[Span], normalized=_UNREAD) -> None:
+        if normalized is _UNREAD:
+            normalized = getattr(span._, "extractor_normalized", None)
         if span.label_ == "DRUG" and normalized and normalized != "unknown":
             names = normalized.split("+")
         else:
@@ -296,7 +317,7 @@ class RegimenBuilder:
             (drugs if entry["label"] == "DRUG" else classes).append(item)
         return {"arm": group["arm"], "phase": group["phase"], "drugs": drugs, "classes": classes}
 
-    def endpoints(self, doc: Doc, ents: list[Span] | None = None) -> list[dict]:
+    def endpoints(self, doc: Doc, ents: list[Span] | None = None, *, sections: list[Span] | None = None) -> list[dict]:
         ents = get_entities(doc) if ents is None else ents
         by_offsets = {(e.start_char, e.end_char): e for e in ents}
         frames: dict[tuple[int, int], list[Span]] = {}
@@ -304,7 +325,9 @@ class RegimenBuilder:
             attr = by_offsets.get(tuple(rel["arg1"]))
             if attr is not None and attr.label_ == "TIMEFRAME":
                 frames.setdefault(tuple(rel["arg2"]), []).append(attr)
-        sections = [s for s in doc.spans.get(SECTIONS_KEY, []) if s.label_ == "outcomes"]
+        if sections is None:
+            sections = list(doc.spans.get(SECTIONS_KEY, []))
+        sections = [s for s in sections if s.label_ == "outcomes"]
         result: dict[str, dict] = {}
         for span in ents:
             if span.label_ != "ENDPOINT":

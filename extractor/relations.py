@@ -128,7 +128,7 @@ class _DocContext:
         self.names = {}
         self.roles = {}
         self._drugless_ends = None
-        self.rule_links = rule_links(doc, ents, self.sentence_starts, text)
+        self.rule_links = rule_links(doc, ents, self.sentence_starts, text, self.lowers)
         self.heads = [e for e in ents if e.label_ in DRUG_LABELS]
         self.endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
         self.sent_has_head = set(self.sent_of[h.start] for h in self.heads)
@@ -409,7 +409,7 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
 
 
 def rule_links(doc: Doc, ents: list[Span], starts: list[int] | None = None,
-               text: str | None = None) -> set[tuple[int, int, int, int]]:
+               text: str | None = None, lowers: list | None = None) -> set[tuple[int, int, int, int]]:
     """The first release's hand rules, kept as one feature of the scorer:
     (attribute start, end, head start, end) token offsets they would link.
 
@@ -420,6 +420,7 @@ def rule_links(doc: Doc, ents: list[Span], starts: list[int] | None = None,
     section; a TIMEFRAME goes to the endpoints of its line item or sentence."""
     text = doc_text(doc) if text is None else text
     starts = sentence_starts(doc) if starts is None else starts
+    lowers = _lowers(doc) if lowers is None else lowers
     sections = list(doc.spans.get(SECTIONS_KEY, []))
     heads = [e for e in ents if e.label_ in DRUG_LABELS]
     endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
@@ -430,14 +431,14 @@ def rule_links(doc: Doc, ents: list[Span], starts: list[int] | None = None,
     for ent in ents:
         if ent.label_ not in RELATION_FOR_ATTRIBUTE:
             continue
-        sent = doc[slice(*sentence_bounds(starts, len(doc), ent.start, ent.end))] if starts is not None else doc[:]
+        sent = sentence_bounds(starts, len(doc), ent.start, ent.end) if starts is not None else (0, len(doc))
         if ent.label_ == "TIMEFRAME":
             line_start = max(text.rfind("\n", 0, ent.start_char), text.rfind("|", 0, ent.start_char)) + 1
             found = _in_range(endpoints, endpoint_chars, line_start, ent.start_char)
             if not found:
-                found = _in_range(endpoints, endpoint_starts, sent.start, sent.end)
+                found = _in_range(endpoints, endpoint_starts, *sent)
         else:
-            found = _rule_drugs(doc, ent, sent, heads, ents, sections, head_starts)
+            found = _rule_drugs(lowers, ent, sent, heads, sections, head_starts)
         links.update((ent.start, ent.end, h.start, h.end) for h in found)
     return links
 
@@ -447,9 +448,11 @@ def _in_range(spans: list[Span], keys: list[int], low: int, high: int) -> list[S
     return spans[bisect.bisect_left(keys, low):bisect.bisect_left(keys, high)]
 
 
-def _rule_drugs(doc, ent, sent, heads, ents, sections, head_starts=None) -> list[Span]:
+def _rule_drugs(lowers, ent, sent, heads, sections, head_starts=None) -> list[Span]:
+    """``sent``: the (start, end) tokens of ``ent``'s sentence; ``lowers``:
+    :func:`_lowers` of the doc."""
     head_starts = [d.start for d in heads] if head_starts is None else head_starts
-    drugs = _in_range(heads, head_starts, sent.start, sent.end)
+    drugs = _in_range(heads, head_starts, *sent)
     if not drugs:
         if ent.label_ not in ("SCHEDULE", "DURATION"):
             return []
@@ -465,8 +468,8 @@ def _rule_drugs(doc, ent, sent, heads, ents, sections, head_starts=None) -> list
         index = drugs.index(nearest)
         while index > 0:
             previous = drugs[index - 1]
-            between = doc[previous.end:group[0].start]
-            if len(between) <= 3 and all(t.lower_ in COORDINATORS or t.is_space for t in between):
+            between = lowers[previous.end:group[0].start]
+            if len(between) <= 3 and all(w is None or w in COORDINATORS for w in between):
                 group.insert(0, previous)
                 index -= 1
             else:
@@ -620,6 +623,526 @@ def _label_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], tuple
     return result
 
 
+# -- fast scoring ------------------------------------------------------------
+# ``pair_features`` + ``RelationScorer.probabilities`` spell every feature of
+# every pair as a string twice (with and without its label prefix) and look
+# each up in both stages' weights.  At run time :class:`_FastScorer` gives the
+# same probabilities with less work: the strings of the count features come
+# from tables built once, each unprefixed feature is looked up once in a
+# per-label table holding the sum of its prefixed and unprefixed weights for
+# both stages, and the words between a pair are read as the distinct
+# characters of a one-character-per-token code string.  ``pair_features``
+# stays the definition (training uses it); a test checks the two agree.
+
+_PUNCTS = (";", ":", "(", ")", ".", ",", "|")
+_DIRECTIONS = ("hb", "ha")
+
+
+def _table(edges: tuple, make) -> list[str]:
+    """``make(_bucket(v, edges))`` for ``v`` in ``0 .. edges[-1] + 1`` (index
+    with ``min(v, edges[-1] + 1)``)."""
+    return [make(_bucket(v, edges)) for v in range(edges[-1] + 2)]
+
+
+class _Tables:
+    """Feature strings of the count features, by direction and clipped value."""
+
+    def __init__(self):
+        self.dir = {d: f"dir={d}" for d in _DIRECTIONS}
+        self.dist = {d: _table((0, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80), lambda b, d=d: f"dist={d}{b}")
+                     for d in _DIRECTIONS}
+        self.rank = {d: [f"rank={d}{n}" for n in range(5)] for d in _DIRECTIONS}
+        self.same = {d: [f"same_between={d}{n}" for n in range(4)] for d in _DIRECTIONS}
+        self.other = _table((0, 1, 2, 4), lambda b: f"other_attr_between={b}")
+        self.sentences = _table((0, 1, 2, 3, 5), lambda b: f"sentences={b}")
+        self.newlines = _table((0, 1, 2, 4), lambda b: f"newlines={b}")
+        self.pipes = [f"pipes={n}" for n in range(3)]
+        self.paragraphs = [f"paragraphs={n}" for n in range(3)]
+        self.same_section = {b: f"same_section={b}" for b in (True, False)}
+        self.ssr = {d: [f"same_sentence_rank={d}{n}" for n in range(4)] for d in _DIRECTIONS}
+        self.combo = {
+            (d, r, s, t, n): f"combo={d}|rank={r}|same={s}|sent={t}|lines={n}"
+            for d in _DIRECTIONS for r in range(3) for s in range(3) for t in range(3) for n in range(2)
+        }
+        self.combo_dist = {
+            (d, r): _table((2, 5, 10, 20, 40), lambda b, d=d, r=r: f"combo_dist={d}|rank={r}|{b}")
+            for d in _DIRECTIONS for r in range(3)
+        }
+        self.alone = {d: _table((0, 1, 2), lambda b, d=d: f"head_alone_on_line={d}|lines={b}") for d in _DIRECTIONS}
+        self.has_drug = {b: f"attr_sentence_has_drug={b}" for b in (True, False)}
+        self.rule_link = {b: f"rule_link={b}" for b in (True, False)}
+        self.head_before = {b: f"sentence_head_before={b}" for b in (True, False)}
+        self.same_item = {b: f"endpoint_same_item={b}" for b in (True, False)}
+        self.own_line = {d: f"other_line_while_own_line_has_drug={d}" for d in _DIRECTIONS}
+        self.same_name = {d: f"same_name_between={d}" for d in _DIRECTIONS}
+        self.drugless = {
+            (d, after, last, para, prev, sent, same): [
+                f"drugless_sentence|{d}|after_previous_same={after}",
+                f"drugless_sentence|{d}|last_of_name={last}|paragraphs={para}",
+                f"drugless_sentence|{d}",
+                f"drugless_sentence|previous_drug_sentence={prev}|{d}",
+                f"drugless_sentence|previous_drug_sentence={prev}|paragraphs={para}",
+                sent,
+                f"drugless_sentence|same_between={same}|{d}",
+            ]
+            for d in _DIRECTIONS for after in (True, False) for last in (True, False) for para in range(2)
+            for prev in (True, False) for sent in _table((1, 2, 3, 5), lambda b: f"drugless_sentence|sentences={b}")
+            for same in range(3)
+        }
+        self.drugless_sentences = _table((1, 2, 3, 5), lambda b: f"drugless_sentence|sentences={b}")
+        # one character per distinct word of interest; "_" for any other word
+        words = sorted(set(_PUNCTS) | CUE_WORDS)
+        self.code = {w: chr(0x100 + i) for i, w in enumerate(words)}
+        self.near_words = {}
+        self.far_words = {}
+        for word, char in self.code.items():
+            has = [f"between_has={word}"] if word in _PUNCTS else []
+            self.near_words[char] = has + ([f"between_word={word}"] if word in CUE_WORDS else [])
+            self.far_words[char] = has + ([f"between_cue_far={word}"] if word in _FAR_CUE_WORDS else [])
+        self.near_words["_"] = self.far_words["_"] = []
+        self.code[None] = " "
+        # token distances that no distance feature tells apart, as one value:
+        # the least bucket edge at or above the distance (81 above 80)
+        edges = sorted({0, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80} | {2, 5, 10, 20, 40})
+        self.distance_class = [next((e for e in edges if d <= e), 81) for d in range(82)]
+        self.edge_words: dict[str, str] = {}
+        self.features: dict[tuple[str, str], str] = {}
+
+    def feature(self, name: str, value: str) -> str:
+        """``name + value``, one string object per distinct feature."""
+        key = (name, value)
+        feature = self.features.get(key)
+        if feature is None:
+            feature = self.features[key] = name + value
+        return feature
+
+    def key_features(self, key: tuple) -> list[str]:
+        """The count features (and the others that depend on the pair's
+        numbers alone) that a :func:`_fast_parts` key stands for."""
+        (label, direction, distance, n_heads, n_same, n_other, sentences, newlines, pipes, paragraphs,
+         same_section, section, head_label, rule_link, own) = key
+        n_heads2 = min(n_heads, 2)
+        feats = [
+            "bias",
+            self.dir[direction],
+            self.dist[direction][distance],
+            self.rank[direction][n_heads],
+            self.same[direction][n_same],
+            self.other[n_other],
+            self.sentences[sentences],
+            self.newlines[newlines],
+            self.pipes[pipes],
+            self.paragraphs[paragraphs],
+            self.same_section[same_section],
+            section,
+            head_label,
+            self.combo[direction, n_heads2, min(n_same, 2), min(sentences, 2), min(newlines, 1)],
+            self.combo_dist[direction, n_heads2][min(distance, 41)],
+            self.rule_link[rule_link],
+        ]
+        if sentences == 0:
+            feats.append(self.ssr[direction][min(n_heads, 3)])
+        if label == "TIMEFRAME":
+            feats.append(self.same_item[own[0]])
+        else:
+            has_drug, role, acronym, alone = own
+            feats.append(self.has_drug[has_drug])
+            feats.append(role)
+            if acronym:
+                feats.append("head_acronym")
+            if alone:
+                feats.append(self.alone[direction][min(newlines, 3)])
+        return feats
+
+    def edge(self, side: str, word: str) -> str:
+        key = side + word
+        feature = self.edge_words.get(key)
+        if feature is None:
+            if len(self.edge_words) > 100_000:
+                self.edge_words.clear()
+            value = word if word in CUE_WORDS or not word.isalnum() else "W"
+            feature = self.edge_words[key] = f"{side}_between={value}"
+        return feature
+
+    def codes(self, lowers: list) -> str:
+        """One character per token: a space for whitespace, the word's code
+        for the words that make features, ``_`` for the others."""
+        return "".join(map(self.code.get, lowers, repeat("_")))
+
+
+_TABLES: _Tables | None = None
+
+
+def _tables() -> _Tables:
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = _Tables()
+    return _TABLES
+
+
+_ZERO = (0.0, 0.0)
+
+
+def _weigh(table, folded: dict):
+    """``table`` (feature strings in lists and dicts) with each string
+    replaced by its folded weights."""
+    if isinstance(table, str):
+        return folded.get(table, _ZERO)
+    if isinstance(table, dict):
+        return {key: _weigh(value, folded) for key, value in table.items()}
+    return [_weigh(value, folded) for value in table]
+
+
+class _FastScorer:
+    """A :class:`RelationScorer`'s weights folded per label: for each
+    unprefixed feature ``f`` of a pair of label ``L``, the first stage's
+    ``w[L|f] + w[f]`` and the second stage's, in one lookup."""
+
+    def __init__(self, scorer: "RelationScorer"):
+        self.scorer = scorer
+        w1, w2 = scorer.weights, scorer.weights2
+        names = {f.split("|", 1)[1] for f in list(w1) + list(w2) if "|" in f and f.split("|", 1)[0] in
+                 RELATION_FOR_ATTRIBUTE}
+        names |= {f for f in list(w1) + list(w2)}
+        self.stage1: dict[str, dict[str, tuple[float, float]]] = {}
+        self.stage2: dict[str, dict[str, float]] = {}
+        for label in RELATION_FOR_ATTRIBUTE:
+            prefix = label + "|"
+            folded = {}
+            for name in names:
+                if name == "bias":
+                    one, two = w1.get(prefix + name, 0.0), w2.get(prefix + name, 0.0)
+                else:
+                    one = w1.get(prefix + name, 0.0) + w1.get(name, 0.0)
+                    two = w2.get(prefix + name, 0.0) + w2.get(name, 0.0)
+                if one or two:
+                    folded[name] = (one, two)
+            self.stage1[label] = folded
+            self.stage2[label] = {name: two for name, (_one, two) in folded.items() if two}
+        # the weights of the words between a pair, by word code; and of
+        # whole count-feature keys, as they are met
+        tables = _tables()
+        self.near = {label: {char: self._sum(self.stage1[label], feats) for char, feats in tables.near_words.items()}
+                     for label in RELATION_FOR_ATTRIBUTE}
+        self.far = {label: {char: self._sum(self.stage1[label], feats) for char, feats in tables.far_words.items()}
+                    for label in RELATION_FOR_ATTRIBUTE}
+        names = ("dir", "dist", "rank", "same", "other", "sentences", "newlines", "pipes", "paragraphs",
+                 "same_section", "combo", "combo_dist", "rule_link", "ssr", "same_item", "has_drug", "alone")
+        self.keyed: dict[tuple, tuple[float, float]] = {}
+        self.weight_tables = {
+            label: {name: _weigh(getattr(tables, name), self.stage1[label]) for name in names}
+            for label in RELATION_FOR_ATTRIBUTE
+        }
+
+    def probabilities(self, ctx: "_DocContext", pairs: list[tuple[Span, Span]]) -> list[float]:
+        """Final probabilities of ``pairs``, as :meth:`RelationScorer.probabilities`
+        gives them from :func:`pair_features` (up to the order of additions)."""
+        first, second = self.first_stage(ctx, pairs)
+        if not self.scorer.weights2:
+            return first
+        return self._stage_two(pairs, first, second)
+
+    def first_stage(self, ctx: "_DocContext", pairs: list[tuple[Span, Span]]) -> tuple[list[float], list[float]]:
+        """Each pair's first-stage probability, and the second stage's sum of
+        weights over the first stage's features.  Sums run in an order fixed by
+        the features alone, so pairs with the same features tie exactly."""
+        scorer = self.scorer
+        sigmoid = scorer._sigmoid
+        tables = _tables()
+        codes = tables.codes(ctx.lowers)
+        first, second = [], []
+        bias = scorer.bias
+        keyed = self.keyed  # the weights of each key met so far (many pairs share one)
+        if len(keyed) > 100_000:
+            keyed.clear()
+        for attr, head in pairs:
+            label = attr.label_
+            folded = self.stage1[label]
+            key, chars, near, extra = _fast_parts(ctx, tables, codes, attr, head, label)
+            weights = keyed.get(key)
+            if weights is None:
+                weights = keyed[key] = self._key_weights(key, folded)
+            z1 = bias + weights[0]
+            z2 = weights[1]
+            words = (self.near if near else self.far)[label]
+            for char in sorted(chars):
+                weights = words.get(char)
+                if weights is not None:
+                    z1 += weights[0]
+                    z2 += weights[1]
+            for feature in extra:
+                weights = folded.get(feature)
+                if weights is not None:
+                    z1 += weights[0]
+                    z2 += weights[1]
+            first.append(sigmoid(z1))
+            second.append(z2)
+        return first, second
+
+    def _key_weights(self, key: tuple, folded: dict) -> tuple[float, float]:
+        """Both stages' weights of :meth:`_Tables.key_features` of ``key``,
+        read from the tables of weights."""
+        (label, direction, distance, n_heads, n_same, n_other, sentences, newlines, pipes, paragraphs,
+         same_section, section, head_label, rule_link, own) = key
+        w = self.weight_tables[label]
+        n_heads2 = n_heads if n_heads < 2 else 2
+        parts = [
+            folded.get("bias", _ZERO),
+            w["dir"][direction],
+            w["dist"][direction][distance],
+            w["rank"][direction][n_heads],
+            w["same"][direction][n_same],
+            w["other"][n_other],
+            w["sentences"][sentences],
+            w["newlines"][newlines],
+            w["pipes"][pipes],
+            w["paragraphs"][paragraphs],
+            w["same_section"][same_section],
+            folded.get(section, _ZERO),
+            folded.get(head_label, _ZERO),
+            w["combo"][direction, n_heads2, n_same if n_same < 2 else 2, sentences if sentences < 2 else 2,
+                        1 if newlines else 0],
+            w["combo_dist"][direction, n_heads2][distance if distance < 41 else 41],
+            w["rule_link"][rule_link],
+        ]
+        if sentences == 0:
+            parts.append(w["ssr"][direction][n_heads if n_heads < 3 else 3])
+        if label == "TIMEFRAME":
+            parts.append(w["same_item"][own[0]])
+        else:
+            has_drug, role, acronym, alone = own
+            parts.append(w["has_drug"][has_drug])
+            parts.append(folded.get(role, _ZERO))
+            if acronym:
+                parts.append(folded.get("head_acronym", _ZERO))
+            if alone:
+                parts.append(w["alone"][direction][newlines if newlines < 3 else 3])
+        one = two = 0.0
+        for a, b in parts:
+            one += a
+            two += b
+        return one, two
+
+    @staticmethod
+    def _sum(folded: dict, features: list[str]) -> tuple[float, float]:
+        one = two = 0.0
+        for feature in features:
+            weights = folded.get(feature)
+            if weights is not None:
+                one += weights[0]
+                two += weights[1]
+        return one, two
+
+    def _stage_two(self, pairs, first: list[float], partial: list[float]) -> list[float]:
+        """:func:`stage_two_features` scored, from each pair's first-stage
+        probability and its second-stage sum over the first-stage features."""
+        by_attr: dict[tuple, list[int]] = {}
+        by_head: dict[tuple, list[int]] = {}
+        labels = []
+        for index, (attr, head) in enumerate(pairs):
+            label = attr.label_
+            labels.append(label)
+            by_attr.setdefault((attr.start, attr.end), []).append(index)
+            by_head.setdefault((head.start, head.end, label), []).append(index)
+        attr_rank = [0] * len(pairs)
+        above_half = [0] * len(pairs)
+        best_rival = [0.0] * len(pairs)
+        for group in by_attr.values():
+            if len(group) == 1:
+                continue
+            for index in group:
+                p = first[index]
+                rivals = [first[i] for i in group if i != index]
+                attr_rank[index] = sum(q > p for q in rivals)
+                above_half[index] = sum(q >= 0.5 for q in rivals)
+                best_rival[index] = max(rivals)
+        head_rank = [0] * len(pairs)
+        for group in by_head.values():
+            if len(group) == 1:
+                continue
+            for index in group:
+                p = first[index]
+                head_rank[index] = sum(first[i] > p for i in group if i != index)
+        sigmoid = self.scorer._sigmoid
+        bias2 = self.scorer.bias2
+        s2 = _stage_two_strings()
+        stage2 = self.stage2
+        result = []
+        for index, p in enumerate(first):
+            get = stage2[labels[index]].get
+            gap = int((p - best_rival[index]) * 10)
+            rank, rank2, half = attr_rank[index], head_rank[index], above_half[index]
+            z = (bias2 + partial[index] + get(s2.p[int(p * 10)], 0.0) + get(s2.attr_rank[rank if rank < 3 else 3], 0.0)
+                 + get(s2.head_rank[rank2 if rank2 < 3 else 3], 0.0)
+                 + get(s2.gap[gap if -7 <= gap <= 7 else (7 if gap > 0 else -7)], 0.0)
+                 + get(s2.above_half[half if half < 3 else 3], 0.0))
+            result.append(sigmoid(z))
+        return result
+
+
+class _StageTwoStrings:
+    def __init__(self):
+        # index -1 (values below the first edge) is the last element
+        self.p = [f"s2|p={_bucket(v, (0, 1, 2, 3, 4, 5, 6, 7, 8, 9))}" for v in range(0, 11)] + [
+            f"s2|p={_bucket(-1, (0, 1, 2, 3, 4, 5, 6, 7, 8, 9))}"]
+        gaps = {v: f"s2|gap={_bucket(v, (-6, -3, -1, 0, 1, 3, 6))}" for v in range(-7, 8)}
+        self.gap = [gaps[v] for v in range(0, 8)] + [gaps[v] for v in range(-7, 0)]
+        self.attr_rank = [f"s2|attr_rank={n}" for n in range(4)]
+        self.head_rank = [f"s2|head_rank={n}" for n in range(4)]
+        self.above_half = [f"s2|rivals_above_half={n}" for n in range(4)]
+
+
+_S2: _StageTwoStrings | None = None
+
+
+def _stage_two_strings() -> _StageTwoStrings:
+    global _S2
+    if _S2 is None:
+        _S2 = _StageTwoStrings()
+    return _S2
+
+
+def _fast_parts(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head: Span,
+                label: str) -> tuple[tuple, set, bool, list[str]]:
+    """The features of :func:`pair_features` without their label-prefixed
+    copies, in four parts: a key of the values behind the count features
+    (spelled out by :meth:`_Tables.key_features`), the codes of the distinct
+    words between the pair, whether the pair is near (12 tokens or less: all
+    cue words count, else only the far ones), and the other features."""
+    attr_start, attr_end, head_start, head_end = attr.start, attr.end, head.start, head.end
+    head_before = head_end <= attr_start
+    if head_before:
+        direction = "hb"
+        gap_start, gap_end = head_end, attr_start
+        char_start, char_end = head.end_char, attr.start_char
+    else:
+        direction = "ha"
+        gap_start, gap_end = attr_end, head_start
+        char_start, char_end = attr.end_char, head.start_char
+    token_distance = gap_end - gap_start
+    if token_distance < 0:
+        token_distance = 0
+    # entities within the gap
+    starts, labelled = ctx.starts, ctx.labelled
+    i = bisect.bisect_left(starts, gap_start)
+    n_starts = len(starts)
+    timeframe = label == "TIMEFRAME"
+    heads_between = []
+    same_between = []
+    attrs_between = []
+    n_other = 0
+    while i < n_starts and starts[i] < gap_end:
+        span, other = labelled[i]
+        if span.end <= gap_end:
+            if other in DRUG_LABELS:
+                if not timeframe:
+                    heads_between.append(span)
+            elif other == "ENDPOINT":
+                if timeframe:
+                    heads_between.append(span)
+                else:
+                    attrs_between.append(span)
+            else:
+                attrs_between.append(span)
+                if other == label:
+                    same_between.append(span)
+                else:
+                    n_other += 1
+        i += 1
+    sent_of = ctx.sent_of
+    attr_sent = sent_of[attr_start]
+    sentences_between = abs(attr_sent - sent_of[head_start])
+    count = bisect.bisect_left
+    newlines_pos = ctx.newlines
+    newlines = count(newlines_pos, char_end) - count(newlines_pos, char_start)
+    pipes = count(ctx.pipes, char_end) - count(ctx.pipes, char_start)
+    breaks = ctx.paragraph_breaks
+    paragraphs = count(breaks, char_end) - count(breaks, char_start)
+    n_heads, n_same = len(heads_between), len(same_between)
+    chars = set(codes[gap_start:gap_end])
+    chars.discard(" ")
+    extra = []
+    lowers = ctx.lowers
+    first = gap_start
+    while first < gap_end and lowers[first] is None:
+        first += 1
+    if first < gap_end:
+        last = gap_end - 1
+        while lowers[last] is None:
+            last -= 1
+        extra.append(t.edge("first", lowers[first]))
+        extra.append(t.edge("last", lowers[last]))
+    rule_link = (attr_start, attr_end, head_start, head_end) in ctx.rule_links
+    if not timeframe:
+        has_drug = attr_sent in ctx.sent_has_head
+        role, acronym, named_again, alone, name = ctx.head_facts(head)
+        if named_again is not None:
+            extra.append(t.feature(f"head_colon={direction}|", named_again))
+        if newlines and ctx.line_of(attr.start_char) in ctx.lines_with_head:
+            extra.append(t.own_line[direction])
+        named_between = False
+        if heads_between:
+            name_of = ctx.name
+            for h in heads_between:
+                if name_of(h) == name:
+                    named_between = True
+                    break
+        if not has_drug:
+            previous = ctx.previous_head_sentence(attr_sent)
+            cut = ctx.previous_drugless_end(attr)
+            in_previous = previous is not None and sent_of[head_start] == previous
+            extra.extend(t.drugless[
+                direction, head.start_char >= cut, not named_between, 1 if paragraphs else 0, in_previous,
+                t.drugless_sentences[sentences_between if sentences_between < 6 else 6], n_same if n_same < 2 else 2
+            ])
+        if named_between:
+            extra.append(t.same_name[direction])
+        if head_before:
+            if heads_between:
+                coordinated = ctx.coordinated
+                a = head
+                for b in heads_between:
+                    if b.start - a.end > 4 or not coordinated(a.end, b.start):
+                        break
+                    a = b
+                else:
+                    extra.append("coordinated_chain")
+        else:
+            if same_between:
+                coordinated = ctx.coordinated
+                a_end = attr_end
+                ok = True
+                for b in attrs_between:
+                    if not coordinated(a_end, b.start):
+                        ok = False
+                        break
+                    a_end = b.end
+                if ok and coordinated(a_end, head_start):
+                    extra.append("coordinated_attributes_before_head")
+            extra.append(t.head_before[ctx.first_head_end.get(attr_sent, attr_start + 1) <= attr_start])
+        own = (has_drug, role, acronym, alone)
+    else:
+        own = (pipes == 0 and newlines == 0,)
+        if _TIME_FRAME_LINE.match(_line_before(ctx.text, attr.start_char)):
+            block = not _OUTCOME_HEADER.search(ctx.text, char_start, char_end)
+            extra.append(f"report_time_frame|{direction}|same_block={block}")
+    key = (
+        label, direction, t.distance_class[token_distance if token_distance < 81 else 81], n_heads if n_heads < 4 else 4,
+        n_same if n_same < 3 else 3, n_other if n_other < 5 else 5, sentences_between if sentences_between < 6 else 6,
+        newlines if newlines < 5 else 5, pipes if pipes < 2 else 2, paragraphs if paragraphs < 2 else 2,
+        ctx.section_index[attr_start] == ctx.section_index[head_start],
+        t.feature("section=", ctx.section_of[attr_start] or "none"), t.feature("head_label=", head.label_), rule_link,
+        own,
+    )
+    return key, chars, token_distance <= 12, extra
+
+
+def _fast_features(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head: Span, label: str) -> list[str]:
+    """All the features of :func:`_fast_parts` as strings (for tests)."""
+    key, chars, near, extra = _fast_parts(ctx, t, codes, attr, head, label)
+    words = t.near_words if near else t.far_words
+    return t.key_features(key) + [f for char in chars for f in words[char]] + extra
+
 class RelationScorer:
     """Two stacked logistic regressions over binary features, as plain data:
     the first scores each pair alone, the second adds how the pair ranks
@@ -697,6 +1220,7 @@ class RelationLinker:
         self.name = name
         self.threshold_override = threshold
         self.scorer: RelationScorer | None = None
+        self._fast: _FastScorer | None = None
         ensure_extensions()
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, model: str | None = None):
@@ -718,8 +1242,11 @@ class RelationLinker:
             self.initialize()
         ctx = _DocContext(doc, ents)
         pairs = candidate_pairs(doc, ents, self.scorer.max_distance)
-        features = [pair_features(ctx, attr, head) for attr, head in pairs]
-        probabilities = self.scorer.probabilities(pairs, features)
+        fast = self._fast
+        if fast is None or fast.scorer is not self.scorer:
+            fast = self._fast = _FastScorer(self.scorer)
+        # the probabilities of pair_features + RelationScorer.probabilities, faster
+        probabilities = fast.probabilities(ctx, pairs)
         return ctx, [(attr, head, p) for (attr, head), p in zip(pairs, probabilities)]
 
     def __call__(self, doc: Doc) -> Doc:
