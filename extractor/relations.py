@@ -532,6 +532,68 @@ def _share_drugless_timing(ctx: "_DocContext", scored: list, threshold: float, g
     return shared
 
 
+def _fill_drugless_gaps(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A SCHEDULE or DURATION in a sentence without a drug (``Courses repeat
+    every 21 days``, ``* Treatment continues ... up to 24 months``) that the
+    model links to two or more drugs of its section also links to the study
+    drugs between them: the guide links such a sentence to every drug of its
+    paragraph or arm, and a skipped mention in the middle of the linked ones
+    is a scorer miss, not a convention."""
+    sent_of = ctx.sent_of
+    linked: dict[tuple[int, int], list[int]] = {}
+    for attr, head, probability in scored:
+        key = (attr.start, attr.end)
+        if (attr.label_ in ("SCHEDULE", "DURATION") and probability >= threshold and key not in given
+                and sent_of[attr.start] not in ctx.sent_has_head):
+            linked.setdefault(key, []).append(head.start)
+    spans = {key: (min(starts), max(starts)) for key, starts in linked.items() if len(starts) > 1}
+    if not spans:
+        return scored
+    filled = []
+    for attr, head, probability in scored:
+        bounds = spans.get((attr.start, attr.end))
+        if (probability < threshold and bounds is not None and bounds[0] < head.start < bounds[1]
+                and ctx.section_index[head.start] == ctx.section_index[attr.start] and ctx.role(head) != "other"):
+            probability = threshold
+        filled.append((attr, head, probability))
+    return filled
+
+
+_TIMING_JOINERS = frozenset({"for", "of", "and", ",", "up", "to", "a", "total", "over", "x"})
+
+
+def _share_adjacent_timing(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A SCHEDULE and a DURATION written one after the other (``every 21 days
+    for 4 courses``, ``on a 21-day cycle for four cycles``) are stated for the
+    same drugs: each gets the drugs the model links to the other (the link
+    sets of such pairs agree in 44 of 47 train cases)."""
+    ents = [e for e in ctx.ents if e.label_ in DRUG_ATTRIBUTES or e.label_ in DRUG_LABELS or e.label_ == "ENDPOINT"]
+    partner: dict[tuple[int, int], tuple[int, int]] = {}
+    for first, second in zip(ents, ents[1:]):
+        if {first.label_, second.label_} != {"SCHEDULE", "DURATION"}:
+            continue
+        words = [w for w in ctx.lowers[first.end:second.start] if w is not None]
+        if len(words) > 3 or not all(w in _TIMING_JOINERS for w in words):
+            continue
+        a, b = (first.start, first.end), (second.start, second.end)
+        if a in given or b in given:
+            continue
+        partner[a], partner[b] = b, a
+    if not partner:
+        return scored
+    heads: dict[tuple[int, int], set[tuple[int, int]]] = {}
+    for attr, head, probability in scored:
+        if probability >= threshold and (attr.start, attr.end) in partner:
+            heads.setdefault((attr.start, attr.end), set()).add((head.start, head.end))
+    shared = []
+    for attr, head, probability in scored:
+        other = partner.get((attr.start, attr.end))
+        if probability < threshold and other is not None and (head.start, head.end) in heads.get(other, ()):
+            probability = threshold
+        shared.append((attr, head, probability))
+    return shared
+
+
 def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple[Span, Span]]:
     """(attribute, head) pairs worth scoring: same section, within ``max_distance`` tokens."""
     sections = list(doc.spans.get(SECTIONS_KEY, []))
@@ -730,6 +792,8 @@ class RelationLinker:
         given = {**_label_line_heads(doc, ents), **_given_line_heads(doc, ents)}
         ctx, scored = self._score(doc, ents)
         scored = _share_drugless_timing(ctx, scored, threshold, given)
+        scored = _share_adjacent_timing(ctx, scored, threshold, given)
+        scored = _fill_drugless_gaps(ctx, scored, threshold, given)
         for attr, head, probability in scored:
             key = (attr.start, attr.end)
             if key in given:
