@@ -29,7 +29,7 @@ from extractor.evaluate import doc_with_gold_entities  # noqa: E402
 from extractor.extensions import get_entities  # noqa: E402
 from extractor.relations import (  # noqa: E402
     MODEL_FILE, RelationScorer, _DocContext, _fill_drugless_gaps, _given_line_heads, _label_line_heads,
-    _share_adjacent_timing, _share_drugless_timing, candidate_pairs, pair_features, stage_two_features,
+    _share_drugless_timing, candidate_pairs, pair_features, stage_two_features,
 )
 from extractor.schema import RELATION_FOR_ATTRIBUTE  # noqa: E402
 
@@ -97,7 +97,6 @@ def per_type_f1(nlp, documents, rows, probabilities, threshold=0.5):
         ctx = _DocContext(doc, ents)
         scored = [(attr, head, p) for (attr, head), p in zip(pairs, probs)]
         scored = _share_drugless_timing(ctx, scored, threshold, given)
-        scored = _share_adjacent_timing(ctx, scored, threshold, given)
         scored = _fill_drugless_gaps(ctx, scored, threshold, given)
         predicted = set()
         for (_, _, key), (attr, head, p) in zip(examples, scored):
