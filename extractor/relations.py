@@ -535,6 +535,33 @@ def _share_drugless_timing(ctx: "_DocContext", scored: list, threshold: float, g
     return shared
 
 
+def _fill_drugless_gaps(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A SCHEDULE or DURATION in a sentence without a drug (``Courses repeat
+    every 21 days``, ``* Treatment continues ... up to 24 months``) that the
+    model links to two or more drugs of its section also links to the study
+    drugs between them: the guide links such a sentence to every drug of its
+    paragraph or arm, and a skipped mention in the middle of the linked ones
+    is a scorer miss, not a convention."""
+    sent_of = ctx.sent_of
+    linked: dict[tuple[int, int], list[int]] = {}
+    for attr, head, probability in scored:
+        key = (attr.start, attr.end)
+        if (attr.label_ in ("SCHEDULE", "DURATION") and probability >= threshold and key not in given
+                and sent_of[attr.start] not in ctx.sent_has_head):
+            linked.setdefault(key, []).append(head.start)
+    spans = {key: (min(starts), max(starts)) for key, starts in linked.items() if len(starts) > 1}
+    if not spans:
+        return scored
+    filled = []
+    for attr, head, probability in scored:
+        bounds = spans.get((attr.start, attr.end))
+        if (probability < threshold and bounds is not None and bounds[0] < head.start < bounds[1]
+                and ctx.section_index[head.start] == ctx.section_index[attr.start] and ctx.role(head) != "other"):
+            probability = threshold
+        filled.append((attr, head, probability))
+    return filled
+
+
 def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple[Span, Span]]:
     """(attribute, head) pairs worth scoring: same section, within ``max_distance`` tokens."""
     sections = list(doc.spans.get(SECTIONS_KEY, []))
@@ -1257,6 +1284,7 @@ class RelationLinker:
         given = {**_label_line_heads(doc, ents), **_given_line_heads(doc, ents)}
         ctx, scored = self._score(doc, ents)
         scored = _share_drugless_timing(ctx, scored, threshold, given)
+        scored = _fill_drugless_gaps(ctx, scored, threshold, given)
         for attr, head, probability in scored:
             key = (attr.start, attr.end)
             if key in given:
