@@ -39,6 +39,7 @@ end], "arg2": [start, end], "score"}`` with character offsets (plain data);
 """
 
 import bisect
+import functools
 import json
 import math
 import re
@@ -797,14 +798,10 @@ class _Tables:
         return "".join(map(self.code.get, lowers, repeat("_")))
 
 
-_TABLES: _Tables | None = None
-
-
+@functools.cache
 def _tables() -> _Tables:
-    global _TABLES
-    if _TABLES is None:
-        _TABLES = _Tables()
-    return _TABLES
+    """Built on first use, not at import."""
+    return _Tables()
 
 
 _ZERO = (0.0, 0.0)
@@ -1019,14 +1016,10 @@ class _StageTwoStrings:
         self.above_half = [f"s2|rivals_above_half={n}" for n in range(4)]
 
 
-_S2: _StageTwoStrings | None = None
-
-
+@functools.cache
 def _stage_two_strings() -> _StageTwoStrings:
-    global _S2
-    if _S2 is None:
-        _S2 = _StageTwoStrings()
-    return _S2
+    """Built on first use, not at import."""
+    return _StageTwoStrings()
 
 
 def _fast_parts(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head: Span,
