@@ -92,8 +92,17 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
         rf"(?<=[{ALPHA_LOWER}]{{3}})\((?=[{ALPHA_UPPER}0-9])",
         # a closing bracket before a "|" (Decitabine (DAC)|DRUG) and an opening one
         # between a code and a word (SK3530(PDE5 inhibitor)) are tokens
-        r"[)\]](?=\|)",
+        r"[)\]](?=\.?\|)",
         rf"(?<=[0-9])\((?=[{ALPHA}])",
+        # a sentence-final period before a "|" field separator: treatment).|Baseline
+        rf"\.(?<=[{ALPHA})\]]\.)(?=\|)",
+        # a comma glued between a word and a number: Undecanoate,1000mg
+        rf",(?<=[{ALPHA}]{{2}},)(?=[0-9])",
+        # a closing bracket glued to a hyphen or slash: Ketoconazole)-topical, IU(s.c.)/week
+        rf"[)\]](?=[-/])(?<=[{ALPHA}0-9.][)\]])",
+        # a parenthesis glued after a word (OS(median, IU(s.c.)), except plural
+        # markers: cycle(s)
+        rf"\((?<=[{ALPHA}]{{2}}\()(?!(?:s|es|S|ES)(?:\)|$))(?=[{ALPHA}0-9])",
         # zero-width split between a number and its unit: 1200mg -> 1200 | mg
         rf"(?<=[0-9])(?=(?:{'|'.join(units)})(?![{ALPHA}]))",
     ]
@@ -103,7 +112,9 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
                                               rf"-(?=[{ALPHA_UPPER}][{ALPHA_LOWER}]{{2}})"]
     suffixes = list(nlp.Defaults.suffixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", rf"(?<=[{ALPHA}]{{2}})\+", r"\\",
                                               # a sentence ends after a mixed-case name: "with ddI."
-                                              rf"(?<=[{ALPHA_LOWER}]{{2}}[{ALPHA_UPPER}])\.",
+                                              rf"(?<=[{ALPHA_LOWER}][{ALPHA_UPPER}])\.",
+                                              # ... or after a one-letter name part: "amphotericin B."
+                                              rf"\.(?<=^[{ALPHA_UPPER}]\.)",
                                               # a sentence ends after a schedule code: "D1-14, Q3W."
                                               rf"(?<=[0-9][{ALPHA}])\."]
     special_cases = dict(nlp.Defaults.tokenizer_exceptions)
