@@ -990,3 +990,29 @@ def test_coordinated_modifiers_stay_in_one_named_quantity(nlp):
     text = ("COPD\n\n      In daily practice the expiratory flow limitation is measured by body plethysmography. "
             "Answers are recorded as Yes or No.")
     assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_outcome_time_frame_lists_keep_their_commas(nlp):
+    # a time-frame field that lists time points is one TIMEFRAME, not its last point
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Vardenafil\n"
+            "The Global Assessment Question, At 4, 8, 12 weeks after start of study drug administration|"
+            "IIEF scores, visits 3, 4 and 5|"
+            "AUClast, Pre-dose(0h), 0.5, 1, 1.5, 2, 72 hours post-dose|"
+            "Viral load, Baseline, 6 wks, 3 months, Annually thereafter\n")
+    assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == [
+        ("At 4, 8, 12 weeks after start of study drug administration", "TIMEFRAME"),
+        ("visits 3, 4 and 5", "TIMEFRAME"),
+        ("Pre-dose(0h), 0.5, 1, 1.5, 2, 72 hours post-dose", "TIMEFRAME"),
+        ("Baseline, 6 wks, 3 months, Annually thereafter", "TIMEFRAME"),
+    ]
+
+
+def test_outcome_description_lists_stay_out_of_the_time_frame(nlp):
+    # a description that ends in its own list of time points (closed by ``and``),
+    # or a measure that ends in a bare number, is not part of the field
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: MED3000\n"
+            "Change from baseline in all domains of the IIEF, The efficacy of MED3000 in patients at weeks 4, 8 and 12, "
+            "12 weeks|Disease Activity Score at d 0, 28, within the first 28 days\n")
+    assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == [
+        ("12 weeks", "TIMEFRAME"), ("within the first 28 days", "TIMEFRAME"),
+    ]
