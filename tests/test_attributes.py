@@ -1016,3 +1016,19 @@ def test_outcome_description_lists_stay_out_of_the_time_frame(nlp):
     assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == [
         ("12 weeks", "TIMEFRAME"), ("within the first 28 days", "TIMEFRAME"),
     ]
+
+
+def test_outcome_measure_leaves_out_population_restated_time_and_derivation(nlp):
+    # population (``in ED patients``), a restated time (``at Study End``, ``after one
+    # year``) and a derivation clause (``induced by``) are not part of the measure
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Sildenafil\n"
+            "Dyadic Adjustment Scale (DAS) in female partners, Week 8 and Week 12|"
+            "Percentage of Patients Achieving a Target of Fasting LDL-C of <2mmol/l at Study End, 6 Weeks|"
+            "Deaths after one year, 12 months|"
+            "Increase of CD4 cell count induced by HAART, at 6 months and 1 year\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Dyadic Adjustment Scale (DAS)", "ENDPOINT"),
+        ("Percentage of Patients Achieving a Target of Fasting LDL-C of <2mmol/l", "ENDPOINT"),
+        ("Deaths", "ENDPOINT"),
+        ("Increase of CD4 cell count", "ENDPOINT"),
+    ]
