@@ -1032,3 +1032,19 @@ def test_outcome_measure_leaves_out_population_restated_time_and_derivation(nlp)
         ("Deaths", "ENDPOINT"),
         ("Increase of CD4 cell count", "ENDPOINT"),
     ]
+
+
+def test_outcome_measure_leaves_out_worded_time_and_defining_sentence(nlp):
+    text = ("Title\nSummary.\nHIV Infections\nDRUG: Nevirapine\n"
+            "Viral load measure (Virological failure will be defined after 2 consecutive measures), 3, 6 and 12 months|"
+            "Rate of ovarian failure at two years, 2 years\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Viral load measure", "ENDPOINT"), ("3, 6 and 12 months", "TIMEFRAME"),
+        ("Rate of ovarian failure", "ENDPOINT"), ("2 years", "TIMEFRAME"),
+    ]
+
+
+def test_visit_schedule_in_prose_is_not_a_time_frame(nlp):
+    text = "Check-in visits, which include a genital exam, are performed at Weeks 1, 2, 4, 5, and 7."
+    assert ents(nlp, text, ("TIMEFRAME",)) == []
+    assert ents(nlp, "Blood pressure was measured at weeks 4 and 8.", ("TIMEFRAME",)) == [("weeks 4 and 8", "TIMEFRAME")]
