@@ -707,8 +707,7 @@ class AttributeTagger:
             line = text[line_start:line_end]
             item_offset = line_start
             for item in line.split("|"):
-                tf_start = (_timeframe_start(item, timeframe_start, continuation, self._ctx["timeframe_lead_point"],
-                                             self._ctx.get("timeframe_list_item"))
+                tf_start = (_timeframe_start(item, timeframe_start, continuation, self._ctx["timeframe_lead_point"])
                             if ", " in item else None)
                 if tf_start is not None and not item.rstrip().endswith(":") and (
                     (line_start, line_end) in registry or field_end.match(item[tf_start:].rstrip(" ."))

@@ -1048,3 +1048,13 @@ def test_visit_schedule_in_prose_is_not_a_time_frame(nlp):
     text = "Check-in visits, which include a genital exam, are performed at Weeks 1, 2, 4, 5, and 7."
     assert ents(nlp, text, ("TIMEFRAME",)) == []
     assert ents(nlp, "Blood pressure was measured at weeks 4 and 8.", ("TIMEFRAME",)) == [("weeks 4 and 8", "TIMEFRAME")]
+
+
+def test_outcome_time_frame_lists_of_cycle_days_and_operation_points(nlp):
+    text = ("Title\nSummary.\nColorectal Cancer\nDRUG: Fluorouracil\n"
+            "Cmax, Predose, 1, 2, 4 hours postdose on Cycle 1 Day 1, Cycle 2 Day 1|"
+            "Visual acuity, 1 month preop, at 12 and 24 weeks postop\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("Predose, 1, 2, 4 hours postdose on Cycle 1 Day 1, Cycle 2 Day 1", "TIMEFRAME"),
+        ("1 month preop, at 12 and 24 weeks postop", "TIMEFRAME"),
+    ]
