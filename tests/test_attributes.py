@@ -1058,3 +1058,12 @@ def test_outcome_time_frame_lists_of_cycle_days_and_operation_points(nlp):
         ("Predose, 1, 2, 4 hours postdose on Cycle 1 Day 1, Cycle 2 Day 1", "TIMEFRAME"),
         ("1 month preop, at 12 and 24 weeks postop", "TIMEFRAME"),
     ]
+
+
+def test_outcome_measure_cut_at_a_new_sentence_but_not_an_abbreviation(nlp):
+    text = ("Title\nSummary.\nLyme Disease\nDRUG: Ceftriaxone\n"
+            "Overall survival time. Time from randomization to death, 5 years|"
+            "Biological markers of B. burgdorferi infection, 12 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Overall survival time", "ENDPOINT"), ("Biological markers of B. burgdorferi infection", "ENDPOINT"),
+    ]
