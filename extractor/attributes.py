@@ -715,7 +715,8 @@ class AttributeTagger:
                     for start, end, label in _outcome_item(item, item_offset, timeframe_start, continuation,
                                                            measure_cut, self._ctx["outcome_list_part"],
                                                            self._ctx["outcome_list_object"],
-                                                           self._ctx["timeframe_lead_point"]):
+                                                           self._ctx["timeframe_lead_point"],
+                                                           self._ctx.get("timeframe_list_item")):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -951,11 +952,11 @@ class AttributeTagger:
 
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
-                  list_object=None, lead_point=None):
+                  list_object=None, lead_point=None, list_item=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
-    tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point)
+    tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point, list_item)
     clause = measure_cut.search(parts[0])
     if clause and clause.group(0).strip() in (":", ";"):
         clause = None  # ``Pharmacokinetic parameters: AUC, Cmax, ...`` still lists measures
@@ -1057,10 +1058,11 @@ def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:
     return None
 
 
-def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None) -> int | None:
+def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, list_item=None) -> int | None:
     """Start of the time-frame field: the last ``, `` after the description's
     last full stop that is followed by a time-frame word, stepping back over
-    continuations (``, up to approximately 2 years``) of an earlier one."""
+    continuations (``, up to approximately 2 years``) of an earlier one and
+    over the earlier points of a list of time points (``At 4, 8, 12 weeks``)."""
     first_comma = item.find(", ")
     if first_comma == -1:
         return None
@@ -1074,7 +1076,9 @@ def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None) 
         position = item.find(", ", position + 2)
     if not candidates:
         parts = item.split(", ")
-        return len(item) - len(parts[-1]) if len(parts) >= 2 else None
+        if len(parts) < 2:
+            return None
+        return _timeframe_list_start(item, len(item) - len(parts[-1]), max(first_comma, last_stop), list_item)
     chosen = candidates[-1]
     for position in reversed(candidates[:-1]):
         segment_end = item.find(", ", chosen)
@@ -1084,7 +1088,31 @@ def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None) 
         if not continuation.fullmatch(segment) and not opens:
             break  # ``Baseline, 12 weeks``: a bare start point opens the field
         chosen = position
+    return _timeframe_list_start(item, chosen, search_from, list_item)
+
+
+def _timeframe_list_start(item: str, chosen: int, first_comma: int, list_item) -> int:
+    """Step back from the chosen field start over the ``, ``-separated
+    segments before it that are time points or timings themselves
+    (``At 4, 8, 12 weeks``, ``visits 2, 3, 4``, ``Baseline, Day 8``,
+    ``every 3 months for 2 years, every 6 months ...``): a list of time
+    points is one field. Never into the measure (before ``first_comma``)."""
+    if list_item is None:
+        return chosen
+    while chosen - 2 > first_comma:
+        comma = item.rfind(", ", first_comma, chosen - 2)
+        if comma == -1 or not list_item.fullmatch(item, comma + 2, chosen - 2):
+            break
+        segment = item[comma + 2:chosen - 2]
+        if _LIST_CLOSED.search(segment):
+            break  # ``at weeks 4, 8 and 12, 12 weeks``: the description's own list ended
+        if segment.replace(".", "").isdigit() and not item[chosen:chosen + 1].isdigit():
+            break  # a bare number only before another number (``3, 6 and 12 months``)
+        chosen = comma + 2
     return chosen
+
+
+_LIST_CLOSED = re.compile(r"\s(?:and|or)\s|&")
 
 
 def _is_abbreviation(name: str) -> bool:

@@ -990,3 +990,80 @@ def test_coordinated_modifiers_stay_in_one_named_quantity(nlp):
     text = ("COPD\n\n      In daily practice the expiratory flow limitation is measured by body plethysmography. "
             "Answers are recorded as Yes or No.")
     assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_outcome_time_frame_lists_keep_their_commas(nlp):
+    # a time-frame field that lists time points is one TIMEFRAME, not its last point
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Vardenafil\n"
+            "The Global Assessment Question, At 4, 8, 12 weeks after start of study drug administration|"
+            "IIEF scores, visits 3, 4 and 5|"
+            "AUClast, Pre-dose(0h), 0.5, 1, 1.5, 2, 72 hours post-dose|"
+            "Viral load, Baseline, 6 wks, 3 months, Annually thereafter\n")
+    assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == [
+        ("At 4, 8, 12 weeks after start of study drug administration", "TIMEFRAME"),
+        ("visits 3, 4 and 5", "TIMEFRAME"),
+        ("Pre-dose(0h), 0.5, 1, 1.5, 2, 72 hours post-dose", "TIMEFRAME"),
+        ("Baseline, 6 wks, 3 months, Annually thereafter", "TIMEFRAME"),
+    ]
+
+
+def test_outcome_description_lists_stay_out_of_the_time_frame(nlp):
+    # a description that ends in its own list of time points (closed by ``and``),
+    # or a measure that ends in a bare number, is not part of the field
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: MED3000\n"
+            "Change from baseline in all domains of the IIEF, The efficacy of MED3000 in patients at weeks 4, 8 and 12, "
+            "12 weeks|Disease Activity Score at d 0, 28, within the first 28 days\n")
+    assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == [
+        ("12 weeks", "TIMEFRAME"), ("within the first 28 days", "TIMEFRAME"),
+    ]
+
+
+def test_outcome_measure_leaves_out_population_restated_time_and_derivation(nlp):
+    # population (``in ED patients``), a restated time (``at Study End``, ``after one
+    # year``) and a derivation clause (``induced by``) are not part of the measure
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Sildenafil\n"
+            "Dyadic Adjustment Scale (DAS) in female partners, Week 8 and Week 12|"
+            "Percentage of Patients Achieving a Target of Fasting LDL-C of <2mmol/l at Study End, 6 Weeks|"
+            "Deaths after one year, 12 months|"
+            "Increase of CD4 cell count induced by HAART, at 6 months and 1 year\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Dyadic Adjustment Scale (DAS)", "ENDPOINT"),
+        ("Percentage of Patients Achieving a Target of Fasting LDL-C of <2mmol/l", "ENDPOINT"),
+        ("Deaths", "ENDPOINT"),
+        ("Increase of CD4 cell count", "ENDPOINT"),
+    ]
+
+
+def test_outcome_measure_leaves_out_worded_time_and_defining_sentence(nlp):
+    text = ("Title\nSummary.\nHIV Infections\nDRUG: Nevirapine\n"
+            "Viral load measure (Virological failure will be defined after 2 consecutive measures), 3, 6 and 12 months|"
+            "Rate of ovarian failure at two years, 2 years\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Viral load measure", "ENDPOINT"), ("3, 6 and 12 months", "TIMEFRAME"),
+        ("Rate of ovarian failure", "ENDPOINT"), ("2 years", "TIMEFRAME"),
+    ]
+
+
+def test_visit_schedule_in_prose_is_not_a_time_frame(nlp):
+    text = "Check-in visits, which include a genital exam, are performed at Weeks 1, 2, 4, 5, and 7."
+    assert ents(nlp, text, ("TIMEFRAME",)) == []
+    assert ents(nlp, "Blood pressure was measured at weeks 4 and 8.", ("TIMEFRAME",)) == [("weeks 4 and 8", "TIMEFRAME")]
+
+
+def test_outcome_time_frame_lists_of_cycle_days_and_operation_points(nlp):
+    text = ("Title\nSummary.\nColorectal Cancer\nDRUG: Fluorouracil\n"
+            "Cmax, Predose, 1, 2, 4 hours postdose on Cycle 1 Day 1, Cycle 2 Day 1|"
+            "Visual acuity, 1 month preop, at 12 and 24 weeks postop\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("Predose, 1, 2, 4 hours postdose on Cycle 1 Day 1, Cycle 2 Day 1", "TIMEFRAME"),
+        ("1 month preop, at 12 and 24 weeks postop", "TIMEFRAME"),
+    ]
+
+
+def test_outcome_measure_cut_at_a_new_sentence_but_not_an_abbreviation(nlp):
+    text = ("Title\nSummary.\nLyme Disease\nDRUG: Ceftriaxone\n"
+            "Overall survival time. Time from randomization to death, 5 years|"
+            "Biological markers of B. burgdorferi infection, 12 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Overall survival time", "ENDPOINT"), ("Biological markers of B. burgdorferi infection", "ENDPOINT"),
+    ]
