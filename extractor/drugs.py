@@ -685,7 +685,7 @@ class DrugRecognizer:
         by_end = {s.end: s for s in drugs}
         definitions: dict[str, str] = {}
         for token in _tokens_with_orth(doc, "("):
-            if token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
+            if token.i + 2 >= len(doc) or doc[token.i + 2].text not in (")", ";"):
                 continue
             acronym = doc[token.i + 1]
             if not (acronym.is_upper and acronym.is_alpha and 2 <= len(acronym) <= 8):
@@ -705,6 +705,7 @@ class DrugRecognizer:
                 definitions[acronym.text] = "+".join(sorted(names))
             elif len(names) == 1 and not definitions.get(acronym.text):
                 definitions[acronym.text] = names[0]  # "filgrastim (G-CSF)"
+        self._letter_short_forms(doc, by_end, info)
         if not definitions:
             return
         for token in _tokens_with_orth(doc, *definitions):
@@ -727,6 +728,28 @@ class DrugRecognizer:
                     if len(chosen) == len(text) and not any(s <= token.i < e for s, e in info):
                         info[(token.i, token.i + 1)] = ("DRUG", "+".join(chosen), "acronym", 0.7)
                         break
+
+    @staticmethod
+    def _letter_short_forms(doc: Doc, by_end: dict, info: dict) -> None:
+        """``Ethambutol (E) Isoniazid (H)``: one-letter short forms given in
+        parentheses after drug names are drugs where they are defined, when
+        the document defines at least two of them (a list of short forms, not
+        an item letter like ``arm (A)``).  Other one-letter mentions are left
+        alone: a lone capital is too ambiguous."""
+        found = []
+        for token in _tokens_with_orth(doc, "("):
+            i = token.i
+            if i not in by_end or i + 2 >= len(doc) or doc[i + 2].text not in (")", "]"):
+                continue
+            letter = doc[i + 1]
+            span = by_end[i]
+            value = info.get((span.start, span.end))
+            if (len(letter) == 1 and letter.is_upper and value and value[0] == "DRUG" and value[1]
+                    and (i + 1, i + 2) not in info):
+                found.append((i + 1, value[1]))
+        if len({doc[i].text for i, _ in found}) >= 2:
+            for i, inn in found:
+                info[(i, i + 1)] = ("DRUG", inn, "acronym", 0.7)
 
     def _parenthesized_brands(self, doc: Doc, info: dict) -> None:
         """``diazepam (Valium)``: a title-case word the text gives in
@@ -1544,7 +1567,8 @@ def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) 
     (company names, unnamed cell products), a name plus dosage-form words
     (``placebo oral tablet``: forms are never tagged, GUIDE_ISSUES 8) and two
     names of different drugs joined by a hyphen
-    (``sulfamethoxazole-trimethoprim``: two mentions, GUIDE_ISSUES 11)."""
+    (``sulfamethoxazole-trimethoprim``: two mentions, GUIDE_ISSUES 11), and
+    names with a registry label before them (``comparator: atorvastatin``)."""
     kept = {}
     for name, inn in names.items():
         if name in stoplist:
@@ -1554,6 +1578,8 @@ def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) 
         while len(rest) > 1 and rest[-1] in forms:
             rest = rest[:-1]
         if len(rest) < len(words) and (" ".join(rest) in names or _base(" ".join(rest)) in names):
+            continue
+        if ": " in name:  # a registry label before the name ("comparator: atorvastatin")
             continue
         parts = name.split("-")
         if (len(parts) == 2 and len(words) == 1 and all(len(p) >= 5 and p in names for p in parts)
