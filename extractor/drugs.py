@@ -230,6 +230,7 @@ class DrugRecognizer:
         self._regimen_matcher.add("DRUG", [make(r) for r in self.regimens])
         self._inns = sorted({inn for inn in self.lexicon.values() if " " not in inn and "+" not in inn})
         self._class_regex = _class_regex(self.class_grammar)
+        self._mechanism_heads = frozenset(self.class_grammar.get("mechanism_heads", ()))
         head_keys = ("heads", "of_heads", "bare_heads", "word_heads")  # every class phrase holds one of these
         self._class_search = _RunSearch(
             self._class_regex, [word for key in head_keys for word in self.class_grammar.get(key, ())])
@@ -336,6 +337,8 @@ class DrugRecognizer:
         self._intervention_slots(doc, info, others)
         self._code_slots(doc, info, others)
         self._define_acronyms(doc, kept_drugs, info)
+        self._class_acronyms(doc, info)
+        self._containing_classes(doc, info)
         self._parenthesized_brands(doc, info)
         self._fill_slots(doc, info)
         self._merge_placebos(doc, info)
@@ -395,8 +398,9 @@ class DrugRecognizer:
         spans = []
         for match in self._class_search.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
-            if span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon:
-                continue  # a drug's therapy (AZT therapy) is the drug
+            if (span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon
+                    and span[-1].lower_ not in self._mechanism_heads):
+                continue  # a drug's therapy (AZT therapy) is the drug; LHRH agonists are a class
             if span is not None and len(span):
                 spans.append((span.start, span.end))
         return spans
@@ -712,6 +716,9 @@ class DrugRecognizer:
             if (token.i, token.i + 1) not in info:
                 if not any(s <= token.i < e for s, e in info):
                     info[(token.i, token.i + 1)] = ("DRUG", definitions[token.text], "acronym", 0.85)
+            elif info[(token.i, token.i + 1)][1] == token.lower_ and definitions[token.text]:
+                # a short form the lexicon knows only as itself ("rmp") names the drug defined here
+                info[(token.i, token.i + 1)] = ("DRUG", definitions[token.text], "acronym", 0.85)
         # a sub-acronym (AB) of a defined one (ABCE) with its drugs in the text:
         # uppercase alphabetic tokens of 2 to 6 characters (from the doc's arrays)
         flags = doc.to_array([IS_UPPER, IS_ALPHA, LENGTH])
@@ -728,6 +735,54 @@ class DrugRecognizer:
                     if len(chosen) == len(text) and not any(s <= token.i < e for s, e in info):
                         info[(token.i, token.i + 1)] = ("DRUG", "+".join(chosen), "acronym", 0.7)
                         break
+
+    def _containing_classes(self, doc: Doc, info: dict) -> None:
+        """``cyclophosphamide-containing chemotherapy``, ``platinum-containing
+        regimens``: a drug or class, a hyphen, ``containing`` and a therapy
+        word make one class mention (the drug inside is not tagged alone)."""
+        heads = frozenset(self.class_grammar.get("containing_heads", ()))
+        if not heads:
+            return
+        starts = {s: e for s, e in info}
+        for token in _tokens_with_orth(doc, "containing"):
+            i = token.i
+            if i < 2 or i + 1 >= len(doc) or doc[i - 1].text != "-" or doc[i + 1].lower_ not in heads:
+                continue
+            before = [(s, e) for s, e in info if e == i - 1]
+            if not before:
+                continue
+            start = before[0][0]
+            end = starts.get(i + 1, i + 2)
+            if any(s < end and start < e and not (start <= s and e <= end) for s, e in info):
+                continue  # a mention crossing the phrase's edges
+            for key in [k for k in info if start <= k[0] and k[1] <= end]:
+                del info[key]
+            info[(start, end)] = ("DRUG_CLASS", None, "pattern", 0.7)
+
+    @staticmethod
+    def _class_acronyms(doc: Doc, info: dict) -> None:
+        """``Anti Retroviral Therapy (ART)``: a short form given in parentheses
+        right after a class phrase names that class in the rest of the
+        document."""
+        ends = {e: s for (s, e), v in info.items() if v[0] == "DRUG_CLASS"}
+        if not ends:
+            return
+        covered = {i for s, e in info for i in range(s, e)}
+        defined = set()
+        for token in _tokens_with_orth(doc, "("):
+            i = token.i
+            if i not in ends or i + 2 >= len(doc) or doc[i + 2].text not in (")", ";") or i + 1 in covered:
+                continue
+            word = doc[i + 1].text
+            initials = "".join(w[0] for w in re.split(r"[\s-]+", doc[ends[i]:i].text.lower()) if w)
+            capitals = "".join(c for c in word if c.isupper()).lower()
+            if word.isalpha() and 2 <= len(word) <= 8 and len(capitals) >= 2 and capitals == initials:
+                defined.add(word)  # the short form spells the whole phrase (not HAIC for chemotherapy)
+        if not defined:
+            return
+        for token in _tokens_with_orth(doc, *defined):
+            if token.i not in covered:
+                info[(token.i, token.i + 1)] = ("DRUG_CLASS", None, "acronym", 0.7)
 
     @staticmethod
     def _letter_short_forms(doc: Doc, by_end: dict, info: dict) -> None:
