@@ -339,6 +339,7 @@ class DrugRecognizer:
         self._define_acronyms(doc, kept_drugs, info)
         self._class_acronyms(doc, info)
         self._containing_classes(doc, info)
+        self._drop_measured_classes(doc, info)
         self._parenthesized_brands(doc, info)
         self._fill_slots(doc, info)
         self._merge_placebos(doc, info)
@@ -735,6 +736,15 @@ class DrugRecognizer:
                     if len(chosen) == len(text) and not any(s <= token.i < e for s, e in info):
                         info[(token.i, token.i + 1)] = ("DRUG", "+".join(chosen), "acronym", 0.7)
                         break
+
+    def _drop_measured_classes(self, doc: Doc, info: dict) -> None:
+        """A listed class name before a word of what is measured or found
+        (``immunoglobulin levels``) is not a therapy: the grammar's
+        ``excluded_heads_after`` rule, for listed names."""
+        after = frozenset(self.class_grammar.get("excluded_heads_after", ()))
+        for (start, end), value in list(info.items()):
+            if value[0] == "DRUG_CLASS" and value[2] == "exact" and end < len(doc) and doc[end].lower_ in after:
+                del info[(start, end)]
 
     def _containing_classes(self, doc: Doc, info: dict) -> None:
         """``cyclophosphamide-containing chemotherapy``, ``platinum-containing
