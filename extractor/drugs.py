@@ -79,6 +79,7 @@ NOT_DRUG_WORDS = frozenset({"chemotherapy", "placebo", "radiotherapy", "surgery"
 LIST_WORDS = frozenset({"or", "and", "plus", "+", "/", ",", "versus", "vs", "vs.", "with", "("})
 ARM_TITLE = re.compile(r"(?:Arm/Group Title|INTERVENTION \d+):[ \t]+(?:Phase \d+[^:\n]{0,20}:\s*)?([^\n]+?)(?=[ \t]{2,}|\n|$)")
 ARM_PARTS = re.compile(r"[^/+]+?(?=\s*(?:/|\+|\band\b|\bwith\b|\bin combination with\b|\bplus\b|$))", re.I)
+CODE_SPACING = re.compile(r"[\s\-\u2010\u2011]+")  # spellings of one code: "BAY 38-9456", "BAY38-9456"
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
 SALT_WORDS = frozenset(
     "hydrochloride hcl sodium potassium citrate mesylate maleate tartrate sulfate sulphate phosphate acetate "
@@ -337,6 +338,7 @@ class DrugRecognizer:
         self._intervention_slots(doc, info, others)
         self._code_slots(doc, info, others)
         self._define_acronyms(doc, kept_drugs, info)
+        self._code_spellings(doc, info, others)
         self._class_acronyms(doc, info)
         self._containing_classes(doc, info)
         self._drop_measured_classes(doc, info)
@@ -736,6 +738,36 @@ class DrugRecognizer:
                     if len(chosen) == len(text) and not any(s <= token.i < e for s, e in info):
                         info[(token.i, token.i + 1)] = ("DRUG", "+".join(chosen), "acronym", 0.7)
                         break
+
+    @staticmethod
+    def _code_spellings(doc: Doc, info: dict, others: list[Span]) -> None:
+        """A coded drug the document names (``DRUG: WR 279396``, ``Vardenafil,
+        BAY38-9456``) is the same drug where another mention spaces or
+        hyphenates its code differently (``WR279396``, ``BAY 38-9456``)."""
+        keys: dict[str, str | None] = {}
+        for (start, end), value in info.items():
+            text = doc[start:end].text
+            if value[0] != "DRUG" or end - start > 3 or not any(c.isdigit() for c in text):
+                continue
+            key = CODE_SPACING.sub("", text.lower())
+            if len(key) >= 5 and any(c.isalpha() for c in key):
+                keys.setdefault(key, value[1])
+        if not keys:
+            return
+        heads = {key[:2] for key in keys}
+        covered = {i for s, e in info for i in range(s, e)} | {i for o in others for i in range(o.start, o.end)}
+        for token in doc:
+            i = token.i
+            if i in covered or token.lower_[:2] not in heads:
+                continue
+            for end in range(i + 1, min(i + 4, len(doc)) + 1):
+                if end - 1 in covered or doc[end - 1].is_space:
+                    break
+                key = CODE_SPACING.sub("", doc[i:end].text.lower())
+                if key in keys:
+                    info[(i, end)] = ("DRUG", keys[key], "synonym", 0.7)
+                    covered.update(range(i, end))
+                    break
 
     def _drop_measured_classes(self, doc: Doc, info: dict) -> None:
         """A listed class name before a word of what is measured or found

@@ -685,3 +685,11 @@ def test_drug_containing_therapy_is_one_class_and_mechanism_heads(nlp):
 def test_listed_class_before_a_measured_word_is_dropped(nlp):
     text = "Effects on immunoglobulin levels. Blood products or immunoglobulin within 6 months. Factor VIII inhibitors."
     assert [(t, l) for t, l, *_ in drugs(nlp, text)] == [("immunoglobulin", "DRUG_CLASS")]
+
+
+def test_other_spellings_of_a_named_code(nlp):
+    text = ("Levitra (Vardenafil, BAY38-9456): 5 mg. Later BAY 38-9456 was given. "
+            "Patients (n=20) had 3-4 events.")
+    found = [(t, n) for t, _, n, _, _ in drugs(nlp, text)]
+    assert found == [("Levitra", "vardenafil"), ("Vardenafil", "vardenafil"), ("BAY38-9456", "vardenafil"),
+                     ("BAY 38-9456", "vardenafil")]
