@@ -48,7 +48,7 @@ from typing import Iterable, Iterator
 import numpy
 import srsly
 from rapidfuzz import fuzz, process
-from spacy.attrs import IDX, IS_ALPHA, IS_UPPER, LENGTH, ORTH
+from spacy.attrs import IDX, IS_ALPHA, IS_UPPER, LENGTH, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -203,6 +203,7 @@ class DrugRecognizer:
         # one hop: a name whose canonical is itself renamed (apap -> acetaminophen -> paracetamol)
         self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
         self.regimens = {entry["name"]: sorted(entry["components"]) for entry in regimens}
+        self._set_spelling_variants()
         # adjacent words of multi-word names: {second word: {first words}}
         # (a hard line wrap may fall between them: _wrapped_names)
         self._wrap_pairs: dict[str, set[str]] = {}
@@ -322,6 +323,7 @@ class DrugRecognizer:
             resolution = "exact" if _base(surface) == inn else "synonym"
             found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
         self._wrapped_names(doc, found)
+        self._spelled_variants(doc, found)
         found = self._extend_forms(doc, found)
         for start, end in self._class_phrases(doc):
             found[(start, end)] = ("DRUG_CLASS", None, "pattern", 0.7)
@@ -372,6 +374,33 @@ class DrugRecognizer:
                     role = self.role_model.predict(features)
             set_span_data(span, normalized=inn, resolution=resolution, confidence=confidence, role=role)
         return doc
+
+    def _set_spelling_variants(self) -> None:
+        """European spellings of one-word INNs, with a final ``e`` dropped or
+        added (``Pyrazinamid``, ``cyclophosphamid``, ``doxorubicine``): the
+        lower-case hashes to look for and the name each stands for."""
+        variants = {}
+        for name, inn in self.lexicon.items():
+            if inn != name or len(name) < 7 or not name.isalpha():
+                continue
+            variant = name[:-1] if name.endswith("e") else name + "e"
+            if variant not in self.lexicon and variant not in self.stoplist:
+                variants[self.nlp.vocab.strings.add(variant)] = name
+        self._variants = variants
+        self._variant_hashes = numpy.array(sorted(variants), dtype=numpy.uint64)
+
+    def _spelled_variants(self, doc: Doc, found: dict) -> None:
+        """Mentions spelled as in ``_set_spelling_variants`` that no name
+        matched."""
+        if not len(doc) or not len(self._variant_hashes):
+            return
+        hits = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self._variant_hashes)).tolist()
+        if not hits:
+            return
+        covered = {i for s, e in found for i in range(s, e)}
+        for i in hits:
+            if i not in covered:
+                found[(i, i + 1)] = ("DRUG", self.lexicon[self._variants[doc[i].lower]], "fuzzy", 0.8)
 
     def role_features(self, doc: Doc, span: Span, inn, study: set[str], rule_role: str, resolution: str,
                       in_listing: bool) -> dict[str, float]:

@@ -693,3 +693,9 @@ def test_other_spellings_of_a_named_code(nlp):
     found = [(t, n) for t, _, n, _, _ in drugs(nlp, text)]
     assert found == [("Levitra", "vardenafil"), ("Vardenafil", "vardenafil"), ("BAY38-9456", "vardenafil"),
                      ("BAY 38-9456", "vardenafil")]
+
+
+def test_european_spellings_of_an_inn(nlp):
+    text = "Patients receive doxorubicine and cyclophosphamid. Routine care is given."
+    assert [(t, n, r) for t, _, n, r, _ in drugs(nlp, text)] == [("doxorubicine", "doxorubicin", "fuzzy"),
+                                                                  ("cyclophosphamid", "cyclophosphamide", "fuzzy")]
