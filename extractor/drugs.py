@@ -394,7 +394,10 @@ class DrugRecognizer:
         matched."""
         if not len(doc) or not len(self._variant_hashes):
             return
-        hits = numpy.flatnonzero(numpy.isin(doc.to_array(LOWER), self._variant_hashes)).tolist()
+        lowers = doc.to_array(LOWER)
+        where = numpy.searchsorted(self._variant_hashes, lowers)
+        where[where == len(self._variant_hashes)] = 0
+        hits = numpy.flatnonzero(self._variant_hashes[where] == lowers).tolist()
         if not hits:
             return
         covered = {i for s, e in found for i in range(s, e)}
@@ -774,29 +777,30 @@ class DrugRecognizer:
         BAY38-9456``) is the same drug where another mention spaces or
         hyphenates its code differently (``WR279396``, ``BAY 38-9456``)."""
         keys: dict[str, str | None] = {}
+        forms: set[str] = set()
         for (start, end), value in info.items():
             text = doc[start:end].text
             if value[0] != "DRUG" or end - start > 3 or not any(c.isdigit() for c in text):
                 continue
-            key = CODE_SPACING.sub("", text.lower())
-            if len(key) >= 5 and any(c.isalpha() for c in key):
-                keys.setdefault(key, value[1])
+            surface = " ".join(text.lower().split())
+            key = CODE_SPACING.sub("", surface)
+            cut = re.match(r"[a-z]*", key).end()
+            if len(key) < 5 or not 0 < cut < len(key):
+                continue
+            keys.setdefault(key, value[1])
+            letters = re.match(r"[a-z]*", surface).group()
+            for digits in {surface[len(letters):].lstrip(" -"), key[cut:]}:
+                forms.update(letters + gap + digits for gap in ("", " ", "-"))
         if not keys:
             return
-        heads = {key[:2] for key in keys}
         covered = {i for s, e in info for i in range(s, e)} | {i for o in others for i in range(o.start, o.end)}
-        for token in doc:
-            i = token.i
-            if i in covered or token.lower_[:2] not in heads:
+        pattern = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        for match in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", doc_text(doc), re.I):
+            span = doc.char_span(match.start(), match.end())
+            if span is None or any(t.i in covered for t in span):
                 continue
-            for end in range(i + 1, min(i + 4, len(doc)) + 1):
-                if end - 1 in covered or doc[end - 1].is_space:
-                    break
-                key = CODE_SPACING.sub("", doc[i:end].text.lower())
-                if key in keys:
-                    info[(i, end)] = ("DRUG", keys[key], "synonym", 0.7)
-                    covered.update(range(i, end))
-                    break
+            info[(span.start, span.end)] = ("DRUG", keys[CODE_SPACING.sub("", match.group().lower())], "synonym", 0.7)
+            covered.update(range(span.start, span.end))
 
     def _drop_measured_classes(self, doc: Doc, info: dict) -> None:
         """A listed class name before a word of what is measured or found
