@@ -48,7 +48,7 @@ from typing import Iterable, Iterator
 import numpy
 import srsly
 from rapidfuzz import fuzz, process
-from spacy.attrs import IDX, IS_ALPHA, IS_UPPER, LENGTH, ORTH
+from spacy.attrs import IDX, IS_ALPHA, IS_UPPER, LENGTH, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -79,6 +79,7 @@ NOT_DRUG_WORDS = frozenset({"chemotherapy", "placebo", "radiotherapy", "surgery"
 LIST_WORDS = frozenset({"or", "and", "plus", "+", "/", ",", "versus", "vs", "vs.", "with", "("})
 ARM_TITLE = re.compile(r"(?:Arm/Group Title|INTERVENTION \d+):[ \t]+(?:Phase \d+[^:\n]{0,20}:\s*)?([^\n]+?)(?=[ \t]{2,}|\n|$)")
 ARM_PARTS = re.compile(r"[^/+]+?(?=\s*(?:/|\+|\band\b|\bwith\b|\bin combination with\b|\bplus\b|$))", re.I)
+CODE_SPACING = re.compile(r"[\s\-\u2010\u2011]+")  # spellings of one code: "BAY 38-9456", "BAY38-9456"
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
 SALT_WORDS = frozenset(
     "hydrochloride hcl sodium potassium citrate mesylate maleate tartrate sulfate sulphate phosphate acetate "
@@ -202,6 +203,7 @@ class DrugRecognizer:
         # one hop: a name whose canonical is itself renamed (apap -> acetaminophen -> paracetamol)
         self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
         self.regimens = {entry["name"]: sorted(entry["components"]) for entry in regimens}
+        self._set_spelling_variants()
         # adjacent words of multi-word names: {second word: {first words}}
         # (a hard line wrap may fall between them: _wrapped_names)
         self._wrap_pairs: dict[str, set[str]] = {}
@@ -230,6 +232,7 @@ class DrugRecognizer:
         self._regimen_matcher.add("DRUG", [make(r) for r in self.regimens])
         self._inns = sorted({inn for inn in self.lexicon.values() if " " not in inn and "+" not in inn})
         self._class_regex = _class_regex(self.class_grammar)
+        self._mechanism_heads = frozenset(self.class_grammar.get("mechanism_heads", ()))
         head_keys = ("heads", "of_heads", "bare_heads", "word_heads")  # every class phrase holds one of these
         self._class_search = _RunSearch(
             self._class_regex, [word for key in head_keys for word in self.class_grammar.get(key, ())])
@@ -320,6 +323,7 @@ class DrugRecognizer:
             resolution = "exact" if _base(surface) == inn else "synonym"
             found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
         self._wrapped_names(doc, found)
+        self._spelled_variants(doc, found)
         found = self._extend_forms(doc, found)
         for start, end in self._class_phrases(doc):
             found[(start, end)] = ("DRUG_CLASS", None, "pattern", 0.7)
@@ -336,6 +340,10 @@ class DrugRecognizer:
         self._intervention_slots(doc, info, others)
         self._code_slots(doc, info, others)
         self._define_acronyms(doc, kept_drugs, info)
+        self._code_spellings(doc, info, others)
+        self._class_acronyms(doc, info)
+        self._containing_classes(doc, info)
+        self._drop_measured_classes(doc, info)
         self._parenthesized_brands(doc, info)
         self._fill_slots(doc, info)
         self._merge_placebos(doc, info)
@@ -367,6 +375,36 @@ class DrugRecognizer:
             set_span_data(span, normalized=inn, resolution=resolution, confidence=confidence, role=role)
         return doc
 
+    def _set_spelling_variants(self) -> None:
+        """European spellings of one-word INNs, with a final ``e`` dropped or
+        added (``Pyrazinamid``, ``cyclophosphamid``, ``doxorubicine``): the
+        lower-case hashes to look for and the name each stands for."""
+        variants = {}
+        for name, inn in self.lexicon.items():
+            if inn != name or len(name) < 7 or not name.isalpha():
+                continue
+            variant = name[:-1] if name.endswith("e") else name + "e"
+            if variant not in self.lexicon and variant not in self.stoplist:
+                variants[self.nlp.vocab.strings.add(variant)] = name
+        self._variants = variants
+        self._variant_hashes = numpy.array(sorted(variants), dtype=numpy.uint64)
+
+    def _spelled_variants(self, doc: Doc, found: dict) -> None:
+        """Mentions spelled as in ``_set_spelling_variants`` that no name
+        matched."""
+        if not len(doc) or not len(self._variant_hashes):
+            return
+        lowers = doc.to_array(LOWER)
+        where = numpy.searchsorted(self._variant_hashes, lowers)
+        where[where == len(self._variant_hashes)] = 0
+        hits = numpy.flatnonzero(self._variant_hashes[where] == lowers).tolist()
+        if not hits:
+            return
+        covered = {i for s, e in found for i in range(s, e)}
+        for i in hits:
+            if i not in covered:
+                found[(i, i + 1)] = ("DRUG", self.lexicon[self._variants[doc[i].lower]], "fuzzy", 0.8)
+
     def role_features(self, doc: Doc, span: Span, inn, study: set[str], rule_role: str, resolution: str,
                       in_listing: bool) -> dict[str, float]:
         """Sparse features of a mention for the learned role model."""
@@ -395,8 +433,9 @@ class DrugRecognizer:
         spans = []
         for match in self._class_search.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
-            if span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon:
-                continue  # a drug's therapy (AZT therapy) is the drug
+            if (span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon
+                    and span[-1].lower_ not in self._mechanism_heads):
+                continue  # a drug's therapy (AZT therapy) is the drug; LHRH agonists are a class
             if span is not None and len(span):
                 spans.append((span.start, span.end))
         return spans
@@ -685,7 +724,7 @@ class DrugRecognizer:
         by_end = {s.end: s for s in drugs}
         definitions: dict[str, str] = {}
         for token in _tokens_with_orth(doc, "("):
-            if token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
+            if token.i + 2 >= len(doc) or doc[token.i + 2].text not in (")", ";"):
                 continue
             acronym = doc[token.i + 1]
             if not (acronym.is_upper and acronym.is_alpha and 2 <= len(acronym) <= 8):
@@ -705,12 +744,16 @@ class DrugRecognizer:
                 definitions[acronym.text] = "+".join(sorted(names))
             elif len(names) == 1 and not definitions.get(acronym.text):
                 definitions[acronym.text] = names[0]  # "filgrastim (G-CSF)"
+        self._letter_short_forms(doc, by_end, info)
         if not definitions:
             return
         for token in _tokens_with_orth(doc, *definitions):
             if (token.i, token.i + 1) not in info:
                 if not any(s <= token.i < e for s, e in info):
                     info[(token.i, token.i + 1)] = ("DRUG", definitions[token.text], "acronym", 0.85)
+            elif info[(token.i, token.i + 1)][1] == token.lower_ and definitions[token.text]:
+                # a short form the lexicon knows only as itself ("rmp") names the drug defined here
+                info[(token.i, token.i + 1)] = ("DRUG", definitions[token.text], "acronym", 0.85)
         # a sub-acronym (AB) of a defined one (ABCE) with its drugs in the text:
         # uppercase alphabetic tokens of 2 to 6 characters (from the doc's arrays)
         flags = doc.to_array([IS_UPPER, IS_ALPHA, LENGTH])
@@ -727,6 +770,116 @@ class DrugRecognizer:
                     if len(chosen) == len(text) and not any(s <= token.i < e for s, e in info):
                         info[(token.i, token.i + 1)] = ("DRUG", "+".join(chosen), "acronym", 0.7)
                         break
+
+    @staticmethod
+    def _code_spellings(doc: Doc, info: dict, others: list[Span]) -> None:
+        """A coded drug the document names (``DRUG: WR 279396``, ``Vardenafil,
+        BAY38-9456``) is the same drug where another mention spaces or
+        hyphenates its code differently (``WR279396``, ``BAY 38-9456``)."""
+        keys: dict[str, str | None] = {}
+        forms: set[str] = set()
+        for (start, end), value in info.items():
+            text = doc[start:end].text
+            if value[0] != "DRUG" or end - start > 3 or not any(c.isdigit() for c in text):
+                continue
+            surface = " ".join(text.lower().split())
+            key = CODE_SPACING.sub("", surface)
+            cut = re.match(r"[a-z]*", key).end()
+            if len(key) < 5 or not 0 < cut < len(key):
+                continue
+            keys.setdefault(key, value[1])
+            letters = re.match(r"[a-z]*", surface).group()
+            for digits in {surface[len(letters):].lstrip(" -"), key[cut:]}:
+                forms.update(letters + gap + digits for gap in ("", " ", "-"))
+        if not keys:
+            return
+        covered = {i for s, e in info for i in range(s, e)} | {i for o in others for i in range(o.start, o.end)}
+        pattern = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        for match in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", doc_text(doc), re.I):
+            span = doc.char_span(match.start(), match.end())
+            if span is None or any(t.i in covered for t in span):
+                continue
+            info[(span.start, span.end)] = ("DRUG", keys[CODE_SPACING.sub("", match.group().lower())], "synonym", 0.7)
+            covered.update(range(span.start, span.end))
+
+    def _drop_measured_classes(self, doc: Doc, info: dict) -> None:
+        """A listed class name before a word of what is measured or found
+        (``immunoglobulin levels``) is not a therapy: the grammar's
+        ``excluded_heads_after`` rule, for listed names."""
+        after = frozenset(self.class_grammar.get("excluded_heads_after", ()))
+        for (start, end), value in list(info.items()):
+            if value[0] == "DRUG_CLASS" and value[2] == "exact" and end < len(doc) and doc[end].lower_ in after:
+                del info[(start, end)]
+
+    def _containing_classes(self, doc: Doc, info: dict) -> None:
+        """``cyclophosphamide-containing chemotherapy``, ``platinum-containing
+        regimens``: a drug or class, a hyphen, ``containing`` and a therapy
+        word make one class mention (the drug inside is not tagged alone)."""
+        heads = frozenset(self.class_grammar.get("containing_heads", ()))
+        if not heads:
+            return
+        starts = {s: e for s, e in info}
+        for token in _tokens_with_orth(doc, "containing"):
+            i = token.i
+            if i < 2 or i + 1 >= len(doc) or doc[i - 1].text != "-" or doc[i + 1].lower_ not in heads:
+                continue
+            before = [(s, e) for s, e in info if e == i - 1]
+            if not before:
+                continue
+            start = before[0][0]
+            end = starts.get(i + 1, i + 2)
+            if any(s < end and start < e and not (start <= s and e <= end) for s, e in info):
+                continue  # a mention crossing the phrase's edges
+            for key in [k for k in info if start <= k[0] and k[1] <= end]:
+                del info[key]
+            info[(start, end)] = ("DRUG_CLASS", None, "pattern", 0.7)
+
+    @staticmethod
+    def _class_acronyms(doc: Doc, info: dict) -> None:
+        """``Anti Retroviral Therapy (ART)``: a short form given in parentheses
+        right after a class phrase names that class in the rest of the
+        document."""
+        ends = {e: s for (s, e), v in info.items() if v[0] == "DRUG_CLASS"}
+        if not ends:
+            return
+        covered = {i for s, e in info for i in range(s, e)}
+        defined = set()
+        for token in _tokens_with_orth(doc, "("):
+            i = token.i
+            if i not in ends or i + 2 >= len(doc) or doc[i + 2].text not in (")", ";") or i + 1 in covered:
+                continue
+            word = doc[i + 1].text
+            initials = "".join(w[0] for w in re.split(r"[\s-]+", doc[ends[i]:i].text.lower()) if w)
+            capitals = "".join(c for c in word if c.isupper()).lower()
+            if word.isalpha() and 2 <= len(word) <= 8 and len(capitals) >= 2 and capitals == initials:
+                defined.add(word)  # the short form spells the whole phrase (not HAIC for chemotherapy)
+        if not defined:
+            return
+        for token in _tokens_with_orth(doc, *defined):
+            if token.i not in covered:
+                info[(token.i, token.i + 1)] = ("DRUG_CLASS", None, "acronym", 0.7)
+
+    @staticmethod
+    def _letter_short_forms(doc: Doc, by_end: dict, info: dict) -> None:
+        """``Ethambutol (E) Isoniazid (H)``: one-letter short forms given in
+        parentheses after drug names are drugs where they are defined, when
+        the document defines at least two of them (a list of short forms, not
+        an item letter like ``arm (A)``).  Other one-letter mentions are left
+        alone: a lone capital is too ambiguous."""
+        found = []
+        for token in _tokens_with_orth(doc, "("):
+            i = token.i
+            if i not in by_end or i + 2 >= len(doc) or doc[i + 2].text not in (")", "]"):
+                continue
+            letter = doc[i + 1]
+            span = by_end[i]
+            value = info.get((span.start, span.end))
+            if (len(letter) == 1 and letter.is_upper and value and value[0] == "DRUG" and value[1]
+                    and (i + 1, i + 2) not in info):
+                found.append((i + 1, value[1]))
+        if len({doc[i].text for i, _ in found}) >= 2:
+            for i, inn in found:
+                info[(i, i + 1)] = ("DRUG", inn, "acronym", 0.7)
 
     def _parenthesized_brands(self, doc: Doc, info: dict) -> None:
         """``diazepam (Valium)``: a title-case word the text gives in
@@ -1544,7 +1697,8 @@ def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) 
     (company names, unnamed cell products), a name plus dosage-form words
     (``placebo oral tablet``: forms are never tagged, GUIDE_ISSUES 8) and two
     names of different drugs joined by a hyphen
-    (``sulfamethoxazole-trimethoprim``: two mentions, GUIDE_ISSUES 11)."""
+    (``sulfamethoxazole-trimethoprim``: two mentions, GUIDE_ISSUES 11), and
+    names with a registry label before them (``comparator: atorvastatin``)."""
     kept = {}
     for name, inn in names.items():
         if name in stoplist:
@@ -1554,6 +1708,8 @@ def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) 
         while len(rest) > 1 and rest[-1] in forms:
             rest = rest[:-1]
         if len(rest) < len(words) and (" ".join(rest) in names or _base(" ".join(rest)) in names):
+            continue
+        if ": " in name:  # a registry label before the name ("comparator: atorvastatin")
             continue
         parts = name.split("-")
         if (len(parts) == 2 and len(words) == 1 and all(len(p) >= 5 and p in names for p in parts)

@@ -634,3 +634,68 @@ def test_title_case_word_in_parentheses_after_a_drug_is_its_brand(nlp):
     found = [(t, n) for t, _, n, _, _ in drugs(nlp, text)]
     assert found == [("gefitinib", "gefitinib"), ("Qulenta", "gefitinib"), ("QULENTA", "gefitinib"),
                      ("Cisplatin", "cisplatin")]
+
+
+def test_one_letter_short_forms_in_a_list_of_definitions(nlp):
+    text = "DRUG: Rifampicin (RMP) Ethambutol (E) Isoniazid (H) Pyrazinamide (Z) Viral load measure"
+    found = [(t, n) for t, _, n, _, _ in drugs(nlp, text)]
+    assert found == [("Rifampicin", "rifampicin"), ("RMP", "rifampicin"), ("Ethambutol", "ethambutol"),
+                     ("E", "ethambutol"), ("Isoniazid", "isoniazid"), ("H", "isoniazid"),
+                     ("Pyrazinamide", "pyrazinamide"), ("Z", "pyrazinamide")]
+
+
+def test_a_single_letter_after_one_drug_is_not_a_short_form(nlp):
+    found = [t for t, *_ in drugs(nlp, "Patients in group (A) receive gemcitabine (G) on day 1.")]
+    assert found == ["gemcitabine"]
+
+
+def test_acronym_defined_before_a_semicolon_and_registry_labels(nlp):
+    text = ("Delavirdine Mesylate (DLV; U-90,152S) is studied. DLV is given orally. "
+            "DRUG: ezetimibe (+) simvastatin|DRUG: Comparator: atorvastatin")
+    found = [(t, n) for t, _, n, _, _ in drugs(nlp, text)]
+    assert ("DLV", "delavirdine") in found and found.count(("DLV", "delavirdine")) == 2
+    assert ("atorvastatin", "atorvastatin") in found
+
+
+def test_atc_groups_and_who_inn_spellings(nlp):
+    text = "Excluded: - Terfenadine. - Astemizole. - Loratadine. - Trifluoperazine. - Piperazine citrate. - thioguanine"
+    found = [(t, n) for t, _, n, _, _ in drugs(nlp, text)]
+    assert found == [("Terfenadine", "terfenadine"), ("Astemizole", "astemizole"), ("Loratadine", "loratadine"),
+                     ("Trifluoperazine", "trifluoperazine"), ("Piperazine citrate", "piperazine"),
+                     ("thioguanine", "tioguanine")]
+
+
+def test_class_short_form_spelling_the_phrase(nlp):
+    text = ("Anti Retroviral Therapy (ART) reduces TB incidence. WHO recommends delaying ART. "
+            "Bevacizumab and hepatic arterial infusion chemotherapy (HAIC) are given; adding HAIC helps.")
+    found = [(t, l) for t, l, *_ in drugs(nlp, text) if l == "DRUG_CLASS"]
+    assert found == [("Anti Retroviral Therapy", "DRUG_CLASS"), ("ART", "DRUG_CLASS"), ("ART", "DRUG_CLASS"),
+                     ("chemotherapy", "DRUG_CLASS")]
+
+
+def test_drug_containing_therapy_is_one_class_and_mechanism_heads(nlp):
+    text = ("Patients receive cyclophosphamide-containing chemotherapy alone. "
+            "No concurrent hormonal therapy except LHRH agonists. AZT therapy is given.")
+    found = [(t, l) for t, l, *_ in drugs(nlp, text)]
+    assert ("cyclophosphamide-containing chemotherapy", "DRUG_CLASS") in found
+    assert ("LHRH agonists", "DRUG_CLASS") in found and ("AZT", "DRUG") in found
+    assert not any(t == "cyclophosphamide" for t, _ in found)
+
+
+def test_listed_class_before_a_measured_word_is_dropped(nlp):
+    text = "Effects on immunoglobulin levels. Blood products or immunoglobulin within 6 months. Factor VIII inhibitors."
+    assert [(t, l) for t, l, *_ in drugs(nlp, text)] == [("immunoglobulin", "DRUG_CLASS")]
+
+
+def test_other_spellings_of_a_named_code(nlp):
+    text = ("Levitra (Vardenafil, BAY38-9456): 5 mg. Later BAY 38-9456 was given. "
+            "Patients (n=20) had 3-4 events.")
+    found = [(t, n) for t, _, n, _, _ in drugs(nlp, text)]
+    assert found == [("Levitra", "vardenafil"), ("Vardenafil", "vardenafil"), ("BAY38-9456", "vardenafil"),
+                     ("BAY 38-9456", "vardenafil")]
+
+
+def test_european_spellings_of_an_inn(nlp):
+    text = "Patients receive doxorubicine and cyclophosphamid. Routine care is given."
+    assert [(t, n, r) for t, _, n, r, _ in drugs(nlp, text)] == [("doxorubicine", "doxorubicin", "fuzzy"),
+                                                                  ("cyclophosphamid", "cyclophosphamide", "fuzzy")]

@@ -36,6 +36,11 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   biosimilar codes and brands under the reference product's INN (``SB3``,
   ``CT-P13``, ``Zirabev``: from the EMA and FDA approvals), and WHO INN
   spellings of US names (``glibenclamide``, ``pethidine``, ``sirolimus``).
+  A fourth part completes whole WHO ATC groups the corpus lacks: systemic
+  antihistamines (R06A), antipsychotics (N05A), anthelmintics (P02), the
+  CYP3A4/QT-interacting drugs protocols exclude (``cisapride``,
+  ``triazolam``), and some anxiolytics/antiepileptics, each INN with its
+  brand names from the FDA/EMA labels.
   Curated entries win over built ones.  The component leaves out of the
   lexicon stoplisted names (company names, unnamed cell products), a name
   followed by dosage-form words (``drug_code_slots.json``) when the rest is
