@@ -100,6 +100,10 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
         rf",(?<=[{ALPHA}]{{2}},)(?=[0-9])",
         # a closing bracket glued to a hyphen or slash: Ketoconazole)-topical, IU(s.c.)/week
         rf"[)\]](?=[-/])(?<=[{ALPHA}0-9.][)\]])",
+        # ... and the hyphen after it: (NVP)-lamivudine -> ) | - | lamivudine
+        rf"-(?<=[)\]]-)(?=[{ALPHA}])",
+        # a square bracket glued after a word: score[intercourse satisfaction]
+        rf"\[(?<=[{ALPHA}]{{2}}\[)(?=[{ALPHA}])",
         # a parenthesis glued after a word (OS(median, IU(s.c.)), except plural
         # markers: cycle(s)
         rf"\((?<=[{ALPHA}]{{2}}\()(?!(?:s|es|S|ES)(?:\)|$))(?=[{ALPHA}0-9])",
@@ -116,8 +120,12 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
                                               # ... or after a one-letter name part: "amphotericin B."
                                               rf"\.(?<=^[{ALPHA_UPPER}]\.)",
                                               # a sentence ends after a schedule code: "D1-14, Q3W."
-                                              rf"(?<=[0-9][{ALPHA}])\."]
-    special_cases = dict(nlp.Defaults.tokenizer_exceptions)
+                                              rf"(?<=[0-9][{ALPHA}])\.",
+                                              # a suspended hyphen: "platinum- and paclitaxel-resistant"
+                                              rf"(?<=[{ALPHA_LOWER}]{{3}})-"]
+    # emoticons such as "):" glue a closing bracket to a colon: (FePEDS-Q): ...
+    special_cases = {key: value for key, value in nlp.Defaults.tokenizer_exceptions.items()
+                     if any(ch.isalnum() for ch in key) or not any(ch in "()[]" for ch in key)}
     for case in rules["special_cases"]:
         special_cases[case] = [{"ORTH": case}]
     return TrialTokenizer(

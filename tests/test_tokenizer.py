@@ -43,7 +43,12 @@ from tests.conftest import ANNOTATIONS
         ("Testosterone Undecanoate,1000mg", ["Testosterone", "Undecanoate", ",", "1000", "mg"]),
         ("1,250 mg/m2", ["1,250", "mg", "/", "m2"]),
         # a closing bracket glued to a hyphen or a slash
-        ("and Ketoconazole)-topical", ["and", "Ketoconazole", ")", "-topical"]),
+        ("and Ketoconazole)-topical", ["and", "Ketoconazole", ")", "-", "topical"]),
+        ("(NVP)-lamivudine-stavudine", ["(", "NVP", ")", "-", "lamivudine", "-", "stavudine"]),
+        # a suspended hyphen; a square bracket glued after a word; an emoticon-like "):"
+        ("platinum- and paclitaxel-resistant", ["platinum", "-", "and", "paclitaxel", "-", "resistant"]),
+        ("EF domain score[intercourse", ["EF", "domain", "score", "[", "intercourse"]),
+        ("Questionnaire (FePEDS-Q): Over", ["Questionnaire", "(", "FePEDS-Q", ")", ":", "Over"]),
         ("6000IU(s.c.)/week", ["6000", "IU", "(", "s.c.", ")", "/week"]),
         ("25μg(s.c.)/2weeks", ["25", "μg", "(", "s.c.", ")", "/2", "weeks"]),
         # a parenthesis glued after a word, except plural markers
