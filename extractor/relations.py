@@ -562,6 +562,85 @@ def _fill_drugless_gaps(ctx: "_DocContext", scored: list, threshold: float, give
     return filled
 
 
+_COORDINATION_GAP = re.compile(r"[\s,]*(?:(?P<word>and\s*/\s*or|and|or|plus)\s+)?")
+_GAP_FILLERS = re.compile(
+    r"\([^()]{0,60}\)|\bover\s+(?:a\s+)?\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?\s*-?\s*(?:minutes?|mins?|hours?|hrs?|h)\b",
+    re.IGNORECASE)
+_SHARED_AFTER_COORDINATION = ("SCHEDULE", "DURATION", "ROUTE")
+
+
+def _coordination_gap(ctx: "_DocContext", left: Span, right: Span) -> tuple[set[str], str] | None:
+    """The attribute labels between two drugs joined only by a comma or a
+    conjunction (``cytarabine IV over 3 hours, and oral thioguanine``) and the
+    conjunction, or None when something else stands between them."""
+    text = ctx.text
+    start, end = left.end_char, right.start_char
+    if end - start > 160:
+        return None
+    chars = list(text[start:end])
+    labels = set()
+    for ent in ctx.ents:
+        if ent.end_char <= start or ent.start_char >= end:
+            continue
+        if ent.start_char < start or ent.end_char > end:
+            return None
+        if ent.label_ in DRUG_LABELS:
+            # a parenthesised short form (``trastuzumab (Herceptin)``) is removed with its brackets below
+            if not (text.rfind("(", start, ent.start_char) > text.rfind(")", start, ent.start_char)):
+                return None
+        else:
+            labels.add(ent.label_)
+        chars[ent.start_char - start:ent.end_char - start] = " " * (ent.end_char - ent.start_char)
+    joined = _COORDINATION_GAP.fullmatch(_GAP_FILLERS.sub(" ", "".join(chars)))
+    if joined is None:
+        return None
+    return labels, re.sub(r"\s+", "", (joined.group("word") or ",").lower())
+
+
+def _share_after_coordination(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A schedule, duration or route after the last of coordinated drugs
+    (``cytarabine IV, hydrocortisone IT, and methotrexate IT on days 0, 7,
+    and 14``; ``AZT every 4 hours and/or SMX/TMP every 8 hours by mouth for 4
+    days``) that the model links to that last drug also holds for the drugs
+    before it in the coordination that state no attribute of that label of
+    their own. A duration stays with the schedule it ends (``3TC twice daily
+    plus Viramune once daily for 2 weeks``) unless the drugs are
+    alternatives (``and/or``, ``or``); a route written before the next drug
+    (``oral calcineurin inhibitors``) is that drug's."""
+    sent_of = ctx.sent_of
+    heads = ctx.heads
+    position = {(h.start, h.end): i for i, h in enumerate(heads)}
+    extra: set[tuple[int, int, int]] = set()
+    for attr, head, probability in scored:
+        if (attr.label_ not in _SHARED_AFTER_COORDINATION or probability < threshold
+                or (attr.start, attr.end) in given or head.end > attr.start
+                or sent_of[head.start] != sent_of[attr.start]):
+            continue
+        if any(h.start >= head.end and h.end <= attr.start for h in heads):
+            continue  # the attribute follows a later drug
+        if attr.label_ == "ROUTE" and any(0 <= h.start_char - attr.end_char <= 2 for h in heads):
+            continue
+        index = position[(head.start, head.end)]
+        right = head
+        while index > 0:
+            left = heads[index - 1]
+            if sent_of[left.start] != sent_of[head.start]:
+                break
+            joined = _coordination_gap(ctx, left, right)
+            if joined is None:
+                break
+            labels, word = joined
+            if attr.label_ == "DURATION" and "SCHEDULE" in labels and word not in ("or", "and/or"):
+                labels = labels | {"DURATION"}
+            if attr.label_ not in labels and ctx.role(left) == ctx.role(head):
+                extra.add((attr.start, attr.end, left.start))
+            right, index = left, index - 1
+    if not extra:
+        return scored
+    return [(attr, head, threshold if probability < threshold and (attr.start, attr.end, head.start) in extra
+             else probability) for attr, head, probability in scored]
+
+
 def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple[Span, Span]]:
     """(attribute, head) pairs worth scoring: same section, within ``max_distance`` tokens."""
     sections = list(doc.spans.get(SECTIONS_KEY, []))
@@ -1285,6 +1364,7 @@ class RelationLinker:
         ctx, scored = self._score(doc, ents)
         scored = _share_drugless_timing(ctx, scored, threshold, given)
         scored = _fill_drugless_gaps(ctx, scored, threshold, given)
+        scored = _share_after_coordination(ctx, scored, threshold, given)
         for attr, head, probability in scored:
             key = (attr.start, attr.end)
             if key in given:

@@ -990,3 +990,36 @@ def test_coordinated_modifiers_stay_in_one_named_quantity(nlp):
     text = ("COPD\n\n      In daily practice the expiratory flow limitation is measured by body plethysmography. "
             "Answers are recorded as Yes or No.")
     assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_dose_lists_sharing_one_unit(nlp):
+    text = "Vardenafil 5/10/20mg vs placebo. Ezetimibe/simvastatin 10/40mg or atorvastatin 40mg daily."
+    assert ents(nlp, text, ("DOSE",)) == [("5/10/20mg", "DOSE"), ("10/40mg", "DOSE"), ("40mg", "DOSE")]
+    text = "Patients take 5, 10, or 20 mg vardenafil tablets orally; others take chlorthalidone 12.5 or 25 mg/day."
+    assert ents(nlp, text, ("DOSE",)) == [("5, 10, or 20 mg", "DOSE"), ("12.5 or 25 mg", "DOSE")]
+    # a titration stated week by week is one dose per week, not a list
+    text = "Patients take risperidone 2 mg per day during week 2, 3 mg per day during week 3, and 4 mg per day."
+    doses = [span for span, _ in ents(nlp, text, ("DOSE",))]
+    assert "2 mg" in doses and not any("," in span or " and " in span for span in doses)
+
+
+def test_schedules_with_rest_days_and_start_relative_to_an_event(nlp):
+    text = "Patients receive IV arsenic trioxide over 2-3 hours for 5 consecutive days with 2 days of rest."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("5 consecutive days with 2 days of rest", "SCHEDULE")]
+    text = "Patients receive cytarabine IV on days 0-4. Treatment repeats at least every 2 weeks for up to 4 courses."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
+        ("days 0-4", "SCHEDULE"), ("at least every 2 weeks", "SCHEDULE"), ("up to 4 courses", "DURATION"),
+    ]
+    text = ("DTC 101 is given once every 4 weeks for 2 courses, beginning 4 weeks after\r\n      the last induction dose. "
+            "A third dose of DTC 101 may be given 2 weeks following the second dose.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
+        ("once every 4 weeks", "SCHEDULE"), ("2 courses", "DURATION"),
+        ("beginning 4 weeks after\r\n      the last induction dose", "SCHEDULE"),
+        ("2 weeks following the second dose", "SCHEDULE"),
+    ]
+
+
+def test_joined_schedule_naming_a_drug_keeps_its_leading_part(nlp):
+    text = ("Patients receive goserelin subcutaneously once every 4 weeks beginning 1 week before start of "
+            "cyclophosphamide-containing chemotherapy.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once every 4 weeks", "SCHEDULE")]
