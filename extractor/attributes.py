@@ -1005,8 +1005,10 @@ def _schedule_fallbacks(atoms: list[tuple[int, int, str]], merged: list[tuple[in
     drug stays (``once every 4 weeks``)."""
     pieces = []
     atoms = sorted(atoms)
+    atom_starts = [s for s, _, _ in atoms]
     for m_start, m_end in merged:
-        inside = [(s, e, n) for s, e, n in atoms if m_start <= s and e <= m_end]
+        inside = [(s, e, n) for s, e, n in atoms[bisect_left(atom_starts, m_start):bisect_left(atom_starts, m_end)]
+                  if e <= m_end]
         if len(inside) < 2:
             continue
         reach, free = m_start, False

@@ -562,27 +562,29 @@ def _fill_drugless_gaps(ctx: "_DocContext", scored: list, threshold: float, give
     return filled
 
 
-_COORDINATION_GAP = re.compile(r"[\s,]*(?:(?P<word>and\s*/\s*or|and|or|plus)\s+)?")
+_COORDINATION_GAP = re.compile(r"[\s,]*(?:(?P<word>and\s*/\s*or|and|or|plus)\s+|(?P<slash>/))?")
 _GAP_FILLERS = re.compile(
     r"\([^()]{0,60}\)|\bover\s+(?:a\s+)?\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?\s*-?\s*(?:minutes?|mins?|hours?|hrs?|h)\b",
     re.IGNORECASE)
 _SHARED_AFTER_COORDINATION = ("SCHEDULE", "DURATION", "ROUTE")
+_COORDINATION_STEPS = 12  # drugs followed along one coordination
 
 
-def _coordination_gap(ctx: "_DocContext", left: Span, right: Span) -> tuple[set[str], str] | None:
+def _coordination_gap(ctx: "_DocContext", left: Span, right: Span, ents: list[Span],
+                      ent_starts: list[int]) -> tuple[set[str], str] | None:
     """The attribute labels between two drugs joined only by a comma or a
     conjunction (``cytarabine IV over 3 hours, and oral thioguanine``) and the
-    conjunction, or None when something else stands between them."""
+    conjunction, or None when something else stands between them. ``ents``
+    are sorted by their start character, ``ent_starts`` their starts."""
     text = ctx.text
     start, end = left.end_char, right.start_char
     if end - start > 160:
         return None
     chars = list(text[start:end])
     labels = set()
-    for ent in ctx.ents:
-        if ent.end_char <= start or ent.start_char >= end:
-            continue
-        if ent.start_char < start or ent.end_char > end:
+    for index in range(bisect.bisect_left(ent_starts, start), bisect.bisect_left(ent_starts, end)):
+        ent = ents[index]
+        if ent.end_char > end:
             return None
         if ent.label_ in DRUG_LABELS:
             # a parenthesised short form (``trastuzumab (Herceptin)``) is removed with its brackets below
@@ -592,9 +594,21 @@ def _coordination_gap(ctx: "_DocContext", left: Span, right: Span) -> tuple[set[
             labels.add(ent.label_)
         chars[ent.start_char - start:ent.end_char - start] = " " * (ent.end_char - ent.start_char)
     joined = _COORDINATION_GAP.fullmatch(_GAP_FILLERS.sub(" ", "".join(chars)))
-    if joined is None:
-        return None
+    if joined is None or (joined.group("word") is None and not joined.group("slash") and "," not in joined.group(0)):
+        return None  # adjacent mentions (``4mg IV Zoledronic acid``) are not a coordination
     return labels, re.sub(r"\s+", "", (joined.group("word") or ",").lower())
+
+
+def _own_attribute(attr: Span, joined: tuple[set[str], str] | None) -> bool:
+    """Whether the earlier of two coordinated drugs states its own attribute
+    of ``attr``'s kind (None: not a coordination). A duration stays with the
+    schedule it ends unless the drugs are alternatives (``and/or``, ``or``)."""
+    if joined is None:
+        return True
+    labels, word = joined
+    if attr.label_ in labels:
+        return True
+    return attr.label_ == "DURATION" and "SCHEDULE" in labels and word not in ("or", "and/or")
 
 
 def _share_after_coordination(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
@@ -608,31 +622,47 @@ def _share_after_coordination(ctx: "_DocContext", scored: list, threshold: float
     alternatives (``and/or``, ``or``); a route written before the next drug
     (``oral calcineurin inhibitors``) is that drug's."""
     sent_of = ctx.sent_of
-    heads = ctx.heads
+    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    head_chars = [h.start_char for h in heads]
     position = {(h.start, h.end): i for i, h in enumerate(heads)}
+    ents: list[Span] | None = None
+    ent_starts: list[int] = []
     extra: set[tuple[int, int, int]] = set()
     for attr, head, probability in scored:
         if (attr.label_ not in _SHARED_AFTER_COORDINATION or probability < threshold
                 or (attr.start, attr.end) in given or head.end > attr.start
                 or sent_of[head.start] != sent_of[attr.start]):
             continue
-        if any(h.start >= head.end and h.end <= attr.start for h in heads):
-            continue  # the attribute follows a later drug
-        if attr.label_ == "ROUTE" and any(0 <= h.start_char - attr.end_char <= 2 for h in heads):
+        index = position.get((head.start, head.end))
+        if index is None:
             continue
-        index = position[(head.start, head.end)]
-        right = head
-        while index > 0:
+        if attr.label_ == "ROUTE":
+            after = bisect.bisect_left(head_chars, attr.end_char)
+            if after < len(heads) and head_chars[after] - attr.end_char <= 2:
+                continue  # ``oral calcineurin inhibitors``: the route of the next drug
+        if ents is None:
+            ents = sorted(ctx.ents, key=lambda e: e.start_char)
+            ent_starts = [e.start_char for e in ents]
+        last = index  # later drugs joined to the linked one before the attribute (``SMX/TMP ... by mouth``)
+        while (last + 1 < len(heads) and last - index < _COORDINATION_STEPS and heads[last + 1].start >= heads[last].end
+               and heads[last + 1].end <= attr.start):
+            if _own_attribute(attr, _coordination_gap(ctx, heads[last], heads[last + 1], ents, ent_starts)):
+                break
+            last += 1
+        if last + 1 < len(heads) and heads[last + 1].start >= heads[last].end and heads[last + 1].end <= attr.start:
+            continue  # the attribute follows a later drug
+        for later in heads[index + 1:last + 1]:
+            if ctx.role(later) == ctx.role(head):
+                extra.add((attr.start, attr.end, later.start))
+        right, first = head, index
+        while index > 0 and first - index < _COORDINATION_STEPS:
             left = heads[index - 1]
             if sent_of[left.start] != sent_of[head.start]:
                 break
-            joined = _coordination_gap(ctx, left, right)
+            joined = _coordination_gap(ctx, left, right, ents, ent_starts)
             if joined is None:
                 break
-            labels, word = joined
-            if attr.label_ == "DURATION" and "SCHEDULE" in labels and word not in ("or", "and/or"):
-                labels = labels | {"DURATION"}
-            if attr.label_ not in labels and ctx.role(left) == ctx.role(head):
+            if not _own_attribute(attr, joined) and ctx.role(left) == ctx.role(head):
                 extra.add((attr.start, attr.end, left.start))
             right, index = left, index - 1
     if not extra:

@@ -320,3 +320,37 @@ def test_drugless_gap_filling_skips_drugs_of_role_other(nlp):
     kept = sorted(h.text for a, h, p in _fill_drugless_gaps(_DocContext(doc, ents), scored, 0.5, {}) if p >= 0.5)
     assert kept == ["gemcitabine", "paclitaxel"]
 
+
+
+COORDINATION_CASES = [
+    ("Patients receive cytarabine IT, hydrocortisone IT, and methotrexate IT on days 0, 7, and 14.",
+     [("DRUG", "cytarabine", 0), ("ROUTE", "IT", 0), ("DRUG", "hydrocortisone", 0), ("ROUTE", "IT", 1),
+      ("DRUG", "methotrexate", 0), ("ROUTE", "IT", 2), ("SCHEDULE", "days 0, 7, and 14", 0)]),
+    ("Patients take AZT every 4 hours and/or SMX/TMP every 8 hours by mouth for 4 days as outpatients.",
+     [("DRUG", "AZT", 0), ("SCHEDULE", "every 4 hours", 0), ("DRUG", "SMX", 0), ("DRUG", "TMP", 0),
+      ("SCHEDULE", "every 8 hours", 0), ("ROUTE", "by mouth", 0), ("DURATION", "4 days", 0)]),
+    ("Patients receive 3TC twice daily plus nevirapine once daily for 2 weeks.",
+     [("DRUG", "3TC", 0), ("SCHEDULE", "twice daily", 0), ("DRUG", "nevirapine", 0),
+      ("SCHEDULE", "once daily", 0), ("DURATION", "2 weeks", 0)]),
+]
+
+
+def test_attributes_after_coordinated_drugs_hold_for_the_earlier_ones(nlp):
+    got = linked(nlp, *COORDINATION_CASES[0])
+    assert [r for r in got if r[0] == "Schedule-Drug"] == [
+        ("Schedule-Drug", "days 0, 7, and 14", "cytarabine"),
+        ("Schedule-Drug", "days 0, 7, and 14", "hydrocortisone"),
+        ("Schedule-Drug", "days 0, 7, and 14", "methotrexate"),
+    ]
+    got = linked(nlp, *COORDINATION_CASES[1])
+    assert [r for r in got if r[0] in ("Route-Drug", "Duration-Drug")] == [
+        ("Duration-Drug", "4 days", "AZT"), ("Duration-Drug", "4 days", "SMX"), ("Duration-Drug", "4 days", "TMP"),
+        ("Route-Drug", "by mouth", "AZT"), ("Route-Drug", "by mouth", "SMX"), ("Route-Drug", "by mouth", "TMP"),
+    ]
+    # AZT states its own schedule: the later one is not shared
+    assert ("Schedule-Drug", "every 8 hours", "AZT") not in got
+
+
+def test_duration_of_a_drug_with_its_own_schedule_is_not_shared(nlp):
+    got = linked(nlp, *COORDINATION_CASES[2])
+    assert [r for r in got if r[0] == "Duration-Drug"] == [("Duration-Drug", "2 weeks", "nevirapine")]
