@@ -1023,3 +1023,10 @@ def test_joined_schedule_naming_a_drug_keeps_its_leading_part(nlp):
     text = ("Patients receive goserelin subcutaneously once every 4 weeks beginning 1 week before start of "
             "cyclophosphamide-containing chemotherapy.")
     assert ents(nlp, text, ("SCHEDULE",)) == [("once every 4 weeks", "SCHEDULE")]
+
+
+def test_approximate_treatment_length_after_for(nlp):
+    text = "Participants will take flibanserin 100mg orally every night for approximately 3 months."
+    assert ents(nlp, text, ("DURATION",)) == [("approximately 3 months", "DURATION")]
+    # a study length without a drug stays untagged
+    assert ents(nlp, "Study participation lasts for approximately 48 weeks.", ("DURATION",)) == []
