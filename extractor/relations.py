@@ -671,6 +671,39 @@ def _share_after_coordination(ctx: "_DocContext", scored: list, threshold: float
              else probability) for attr, head, probability in scored]
 
 
+_SLASH_DOSE = re.compile(r"\d(?:\.\d+)?\s*/\s*\d")
+_SLASH_JOIN = re.compile(r"\s*(?:/|\(\+\)|\+)\s*")
+
+
+def _share_slash_doses(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A dose written as one amount per drug (``ezetimibe/simvastatin
+    10/40mg``) that the model links to the last of drugs joined by a slash or
+    a plus also links to the drugs joined before it, as many as the dose has
+    amounts."""
+    text = ctx.text
+    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    position = {(h.start, h.end): i for i, h in enumerate(heads)}
+    extra: set[tuple[int, int, int]] = set()
+    for attr, head, probability in scored:
+        if attr.label_ != "DOSE" or probability < threshold or (attr.start, attr.end) in given:
+            continue
+        amounts = text[attr.start_char:attr.end_char]
+        if not _SLASH_DOSE.search(amounts):
+            continue
+        index = position.get((head.start, head.end))
+        wanted = amounts.count("/") - (1 if re.search(r"/\s*(?:kg|m\^?2|m²|dose)", amounts, re.IGNORECASE) else 0)
+        while index and wanted > 0:
+            left = heads[index - 1]
+            if not _SLASH_JOIN.fullmatch(text, left.end_char, heads[index].start_char):
+                break
+            extra.add((attr.start, attr.end, left.start))
+            index, wanted = index - 1, wanted - 1
+    if not extra:
+        return scored
+    return [(attr, head, threshold if probability < threshold and (attr.start, attr.end, head.start) in extra
+             else probability) for attr, head, probability in scored]
+
+
 def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple[Span, Span]]:
     """(attribute, head) pairs worth scoring: same section, within ``max_distance`` tokens."""
     sections = list(doc.spans.get(SECTIONS_KEY, []))
@@ -1395,6 +1428,7 @@ class RelationLinker:
         scored = _share_drugless_timing(ctx, scored, threshold, given)
         scored = _fill_drugless_gaps(ctx, scored, threshold, given)
         scored = _share_after_coordination(ctx, scored, threshold, given)
+        scored = _share_slash_doses(ctx, scored, threshold, given)
         for attr, head, probability in scored:
             key = (attr.start, attr.end)
             if key in given:

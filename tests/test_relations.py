@@ -354,3 +354,15 @@ def test_attributes_after_coordinated_drugs_hold_for_the_earlier_ones(nlp):
 def test_duration_of_a_drug_with_its_own_schedule_is_not_shared(nlp):
     got = linked(nlp, *COORDINATION_CASES[2])
     assert [r for r in got if r[0] == "Duration-Drug"] == [("Duration-Drug", "2 weeks", "nevirapine")]
+
+
+def test_one_amount_per_slash_joined_drug(nlp):
+    got = linked(nlp, "Patients take ezetimibe/simvastatin 10/40mg once daily.",
+                 [("DRUG", "ezetimibe", 0), ("DRUG", "simvastatin", 0), ("DOSE", "10/40mg", 0), ("SCHEDULE", "once daily", 0)])
+    assert [r for r in got if r[0] == "Dose-Drug"] == [
+        ("Dose-Drug", "10/40mg", "ezetimibe"), ("Dose-Drug", "10/40mg", "simvastatin"),
+    ]
+    # a per-area dose is one amount: it stays with its drug
+    got = linked(nlp, "Patients take carboplatin/paclitaxel 175 mg/m2 on day 1.",
+                 [("DRUG", "carboplatin", 0), ("DRUG", "paclitaxel", 0), ("DOSE", "175 mg/m2", 0), ("SCHEDULE", "day 1", 0)])
+    assert [r for r in got if r[0] == "Dose-Drug"] == [("Dose-Drug", "175 mg/m2", "paclitaxel")]
