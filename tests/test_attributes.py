@@ -1030,3 +1030,18 @@ def test_approximate_treatment_length_after_for(nlp):
     assert ents(nlp, text, ("DURATION",)) == [("approximately 3 months", "DURATION")]
     # a study length without a drug stays untagged
     assert ents(nlp, "Study participation lasts for approximately 48 weeks.", ("DURATION",)) == []
+
+
+def test_schedule_continues_with_its_starting_point(nlp):
+    text = ("Patients apply curcumin-based gel topically TID approximately every 4-6 hours beginning on the first day "
+            "of radiation therapy and continuing until 1 week after completion of radiation therapy.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [(
+        "TID approximately every 4-6 hours beginning on the first day of radiation therapy and continuing until "
+        "1 week after completion of radiation therapy", "SCHEDULE")]
+    text = ("Methotrexate is given intrathecally monthly,\r\n      beginning on the second month through the eighth "
+            "month of treatment.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [(
+        "monthly,\r\n      beginning on the second month through the eighth month of treatment", "SCHEDULE")]
+    # a starting dose level is not a time
+    text = "Azithromycin is given at doses starting at the lowest dose for the first cohort."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
