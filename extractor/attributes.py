@@ -228,8 +228,11 @@ class AttributeTagger:
                     # ``priority`` lets a whole count of cycles (``five 3-week
                     # cycles``) win over the cycle-length SCHEDULE inside it
                     candidates.append((start, end, label, entry.get("priority", 1)))
-        for start, end in self._merge_schedules(text, schedule_atoms):
+        merged_schedules = self._merge_schedules(text, schedule_atoms)
+        for start, end in merged_schedules:
             candidates.append((start, end, "SCHEDULE", 2))
+        for start, end in _schedule_fallbacks(schedule_atoms, merged_schedules):
+            candidates.append((start, end, "SCHEDULE", 1))
         for start, end in self._prose_endpoints(text, endpoint_matches, view, blocked):
             candidates.append((start, end, "ENDPOINT", 1))
         for start, end in self._objective_endpoints(text, lowered, view, blocked):
@@ -994,6 +997,28 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
         tail = item[tf_start:].rstrip(" \t\r.")
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _schedule_fallbacks(atoms: list[tuple[int, int, str]], merged: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Leading parts of a joined schedule, tried when the whole loses to a
+    drug it names (``once every 4 weeks beginning 1 week before start of
+    cyclophosphamide-containing chemotherapy``): the longest part before the
+    drug stays (``once every 4 weeks``)."""
+    pieces = []
+    atoms = sorted(atoms)
+    atom_starts = [s for s, _, _ in atoms]
+    for m_start, m_end in merged:
+        inside = [(s, e, n) for s, e, n in atoms[bisect_left(atom_starts, m_start):bisect_left(atom_starts, m_end)]
+                  if e <= m_end]
+        if len(inside) < 2:
+            continue
+        reach, free = m_start, False
+        for s, e, name in inside[:-1]:
+            reach = max(reach, e)
+            free = free or name not in ATTACHED_SCHEDULE
+            if free and reach < m_end:
+                pieces.append((m_start, reach))
+    return pieces
 
 
 def _schedule_not_drug(ctx: dict, view: "_DocView", start: int, end: int) -> bool:

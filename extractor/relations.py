@@ -563,6 +563,148 @@ def _fill_drugless_gaps(ctx: "_DocContext", scored: list, threshold: float, give
     return filled
 
 
+_COORDINATION_GAP = re.compile(r"[\s,]*(?:(?P<word>and\s*/\s*or|and|or|plus)\s+|(?P<slash>/))?")
+_GAP_FILLERS = re.compile(
+    r"\([^()]{0,60}\)|\bover\s+(?:a\s+)?\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?\s*-?\s*(?:minutes?|mins?|hours?|hrs?|h)\b",
+    re.IGNORECASE)
+_SHARED_AFTER_COORDINATION = ("SCHEDULE", "DURATION", "ROUTE")
+_COORDINATION_STEPS = 12  # drugs followed along one coordination
+
+
+def _coordination_gap(ctx: "_DocContext", left: Span, right: Span, ents: list[Span],
+                      ent_starts: list[int]) -> tuple[set[str], str] | None:
+    """The attribute labels between two drugs joined only by a comma or a
+    conjunction (``cytarabine IV over 3 hours, and oral thioguanine``) and the
+    conjunction, or None when something else stands between them. ``ents``
+    are sorted by their start character, ``ent_starts`` their starts."""
+    text = ctx.text
+    start, end = left.end_char, right.start_char
+    if end - start > 160:
+        return None
+    chars = list(text[start:end])
+    labels = set()
+    for index in range(bisect.bisect_left(ent_starts, start), bisect.bisect_left(ent_starts, end)):
+        ent = ents[index]
+        if ent.end_char > end:
+            return None
+        if ent.label_ in DRUG_LABELS:
+            # a parenthesised short form (``trastuzumab (Herceptin)``) is removed with its brackets below
+            if not (text.rfind("(", start, ent.start_char) > text.rfind(")", start, ent.start_char)):
+                return None
+        else:
+            labels.add(ent.label_)
+        chars[ent.start_char - start:ent.end_char - start] = " " * (ent.end_char - ent.start_char)
+    joined = _COORDINATION_GAP.fullmatch(_GAP_FILLERS.sub(" ", "".join(chars)))
+    if joined is None or (joined.group("word") is None and not joined.group("slash") and "," not in joined.group(0)):
+        return None  # adjacent mentions (``4mg IV Zoledronic acid``) are not a coordination
+    return labels, re.sub(r"\s+", "", (joined.group("word") or ",").lower())
+
+
+def _own_attribute(attr: Span, joined: tuple[set[str], str] | None) -> bool:
+    """Whether the earlier of two coordinated drugs states its own attribute
+    of ``attr``'s kind (None: not a coordination). A duration stays with the
+    schedule it ends unless the drugs are alternatives (``and/or``, ``or``)."""
+    if joined is None:
+        return True
+    labels, word = joined
+    if attr.label_ in labels:
+        return True
+    return attr.label_ == "DURATION" and "SCHEDULE" in labels and word not in ("or", "and/or")
+
+
+def _share_after_coordination(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A schedule, duration or route after the last of coordinated drugs
+    (``cytarabine IV, hydrocortisone IT, and methotrexate IT on days 0, 7,
+    and 14``; ``AZT every 4 hours and/or SMX/TMP every 8 hours by mouth for 4
+    days``) that the model links to that last drug also holds for the drugs
+    before it in the coordination that state no attribute of that label of
+    their own. A duration stays with the schedule it ends (``3TC twice daily
+    plus Viramune once daily for 2 weeks``) unless the drugs are
+    alternatives (``and/or``, ``or``); a route written before the next drug
+    (``oral calcineurin inhibitors``) is that drug's."""
+    sent_of = ctx.sent_of
+    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    head_chars = [h.start_char for h in heads]
+    position = {(h.start, h.end): i for i, h in enumerate(heads)}
+    ents: list[Span] | None = None
+    ent_starts: list[int] = []
+    extra: set[tuple[int, int, int]] = set()
+    for attr, head, probability in scored:
+        if (attr.label_ not in _SHARED_AFTER_COORDINATION or probability < threshold
+                or (attr.start, attr.end) in given or head.end > attr.start
+                or sent_of[head.start] != sent_of[attr.start]):
+            continue
+        index = position.get((head.start, head.end))
+        if index is None:
+            continue
+        if attr.label_ == "ROUTE":
+            after = bisect.bisect_left(head_chars, attr.end_char)
+            if after < len(heads) and head_chars[after] - attr.end_char <= 2:
+                continue  # ``oral calcineurin inhibitors``: the route of the next drug
+        if ents is None:
+            ents = sorted(ctx.ents, key=lambda e: e.start_char)
+            ent_starts = [e.start_char for e in ents]
+        last = index  # later drugs joined to the linked one before the attribute (``SMX/TMP ... by mouth``)
+        while (last + 1 < len(heads) and last - index < _COORDINATION_STEPS and heads[last + 1].start >= heads[last].end
+               and heads[last + 1].end <= attr.start):
+            if _own_attribute(attr, _coordination_gap(ctx, heads[last], heads[last + 1], ents, ent_starts)):
+                break
+            last += 1
+        if last + 1 < len(heads) and heads[last + 1].start >= heads[last].end and heads[last + 1].end <= attr.start:
+            continue  # the attribute follows a later drug
+        for later in heads[index + 1:last + 1]:
+            if ctx.role(later) == ctx.role(head):
+                extra.add((attr.start, attr.end, later.start))
+        right, first = head, index
+        while index > 0 and first - index < _COORDINATION_STEPS:
+            left = heads[index - 1]
+            if sent_of[left.start] != sent_of[head.start]:
+                break
+            joined = _coordination_gap(ctx, left, right, ents, ent_starts)
+            if joined is None:
+                break
+            if not _own_attribute(attr, joined) and ctx.role(left) == ctx.role(head):
+                extra.add((attr.start, attr.end, left.start))
+            right, index = left, index - 1
+    if not extra:
+        return scored
+    return [(attr, head, threshold if probability < threshold and (attr.start, attr.end, head.start) in extra
+             else probability) for attr, head, probability in scored]
+
+
+_SLASH_DOSE = re.compile(r"\d(?:\.\d+)?\s*/\s*\d")
+_SLASH_JOIN = re.compile(r"\s*(?:/|\(\+\)|\+)\s*")
+
+
+def _share_slash_doses(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A dose written as one amount per drug (``ezetimibe/simvastatin
+    10/40mg``) that the model links to the last of drugs joined by a slash or
+    a plus also links to the drugs joined before it, as many as the dose has
+    amounts."""
+    text = ctx.text
+    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    position = {(h.start, h.end): i for i, h in enumerate(heads)}
+    extra: set[tuple[int, int, int]] = set()
+    for attr, head, probability in scored:
+        if attr.label_ != "DOSE" or probability < threshold or (attr.start, attr.end) in given:
+            continue
+        amounts = text[attr.start_char:attr.end_char]
+        if not _SLASH_DOSE.search(amounts):
+            continue
+        index = position.get((head.start, head.end))
+        wanted = amounts.count("/") - (1 if re.search(r"/\s*(?:kg|m\^?2|m²|dose)", amounts, re.IGNORECASE) else 0)
+        while index and wanted > 0:
+            left = heads[index - 1]
+            if not _SLASH_JOIN.fullmatch(text, left.end_char, heads[index].start_char):
+                break
+            extra.add((attr.start, attr.end, left.start))
+            index, wanted = index - 1, wanted - 1
+    if not extra:
+        return scored
+    return [(attr, head, threshold if probability < threshold and (attr.start, attr.end, head.start) in extra
+             else probability) for attr, head, probability in scored]
+
+
 def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple[Span, Span]]:
     """(attribute, head) pairs worth scoring: same section, within ``max_distance`` tokens."""
     sections = list(doc.spans.get(SECTIONS_KEY, []))
@@ -1278,6 +1420,8 @@ class RelationLinker:
         ctx, scored = self._score(doc, ents)
         scored = _share_drugless_timing(ctx, scored, threshold, given)
         scored = _fill_drugless_gaps(ctx, scored, threshold, given)
+        scored = _share_after_coordination(ctx, scored, threshold, given)
+        scored = _share_slash_doses(ctx, scored, threshold, given)
         for attr, head, probability in scored:
             key = (attr.start, attr.end)
             if key in given:

@@ -1067,3 +1067,58 @@ def test_outcome_measure_cut_at_a_new_sentence_but_not_an_abbreviation(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == [
         ("Overall survival time", "ENDPOINT"), ("Biological markers of B. burgdorferi infection", "ENDPOINT"),
     ]
+
+
+def test_dose_lists_sharing_one_unit(nlp):
+    text = "Vardenafil 5/10/20mg vs placebo. Ezetimibe/simvastatin 10/40mg or atorvastatin 40mg daily."
+    assert ents(nlp, text, ("DOSE",)) == [("5/10/20mg", "DOSE"), ("10/40mg", "DOSE"), ("40mg", "DOSE")]
+    text = "Patients take 5, 10, or 20 mg vardenafil tablets orally; others take chlorthalidone 12.5 or 25 mg/day."
+    assert ents(nlp, text, ("DOSE",)) == [("5, 10, or 20 mg", "DOSE"), ("12.5 or 25 mg", "DOSE")]
+    # a titration stated week by week is one dose per week, not a list
+    text = "Patients take risperidone 2 mg per day during week 2, 3 mg per day during week 3, and 4 mg per day."
+    doses = [span for span, _ in ents(nlp, text, ("DOSE",))]
+    assert "2 mg" in doses and not any("," in span or " and " in span for span in doses)
+
+
+def test_schedules_with_rest_days_and_start_relative_to_an_event(nlp):
+    text = "Patients receive IV arsenic trioxide over 2-3 hours for 5 consecutive days with 2 days of rest."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("5 consecutive days with 2 days of rest", "SCHEDULE")]
+    text = "Patients receive cytarabine IV on days 0-4. Treatment repeats at least every 2 weeks for up to 4 courses."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
+        ("days 0-4", "SCHEDULE"), ("at least every 2 weeks", "SCHEDULE"), ("up to 4 courses", "DURATION"),
+    ]
+    text = ("DTC 101 is given once every 4 weeks for 2 courses, beginning 4 weeks after\r\n      the last induction dose. "
+            "A third dose of DTC 101 may be given 2 weeks following the second dose.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
+        ("once every 4 weeks", "SCHEDULE"), ("2 courses", "DURATION"),
+        ("beginning 4 weeks after\r\n      the last induction dose", "SCHEDULE"),
+        ("2 weeks following the second dose", "SCHEDULE"),
+    ]
+
+
+def test_joined_schedule_naming_a_drug_keeps_its_leading_part(nlp):
+    text = ("Patients receive goserelin subcutaneously once every 4 weeks beginning 1 week before start of "
+            "cyclophosphamide-containing chemotherapy.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once every 4 weeks", "SCHEDULE")]
+
+
+def test_approximate_treatment_length_after_for(nlp):
+    text = "Participants will take flibanserin 100mg orally every night for approximately 3 months."
+    assert ents(nlp, text, ("DURATION",)) == [("approximately 3 months", "DURATION")]
+    # a study length without a drug stays untagged
+    assert ents(nlp, "Study participation lasts for approximately 48 weeks.", ("DURATION",)) == []
+
+
+def test_schedule_continues_with_its_starting_point(nlp):
+    text = ("Patients apply curcumin-based gel topically TID approximately every 4-6 hours beginning on the first day "
+            "of radiation therapy and continuing until 1 week after completion of radiation therapy.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [(
+        "TID approximately every 4-6 hours beginning on the first day of radiation therapy and continuing until "
+        "1 week after completion of radiation therapy", "SCHEDULE")]
+    text = ("Methotrexate is given intrathecally monthly,\r\n      beginning on the second month through the eighth "
+            "month of treatment.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [(
+        "monthly,\r\n      beginning on the second month through the eighth month of treatment", "SCHEDULE")]
+    # a starting dose level is not a time
+    text = "Azithromycin is given at doses starting at the lowest dose for the first cohort."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
