@@ -202,6 +202,13 @@ class DrugRecognizer:
         names = _usable_names(names, self.stoplist, frozenset(self.code_slots.get("dosage_forms", ())))
         # one hop: a name whose canonical is itself renamed (apap -> acetaminophen -> paracetamol)
         self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
+        # listed codes by their letters and digits alone ("BAY 38-9456" is the
+        # listed "bay38-9456"); a key two drugs share names neither
+        code_inns: dict[str, set[str]] = {}
+        for name, inn in self.lexicon.items():
+            if any(c.isdigit() for c in name) and any(c.isalpha() for c in name):
+                code_inns.setdefault(CODE_SPACING.sub("", name), set()).add(inn)
+        self._code_inns = {key: next(iter(inns)) for key, inns in code_inns.items() if len(inns) == 1}
         self.regimens = {entry["name"]: sorted(entry["components"]) for entry in regimens}
         self._set_spelling_variants()
         # adjacent words of multi-word names: {second word: {first words}}
@@ -360,6 +367,10 @@ class DrugRecognizer:
             if span.label_ not in ("DRUG", "DRUG_CLASS"):
                 continue
             label, inn, resolution, confidence = info[(span.start, span.end)]
+            if label == "DRUG" and inn and inn not in self.lexicon and any(c.isdigit() for c in inn):
+                listed_code = self._code_inns.get(CODE_SPACING.sub("", inn))
+                if listed_code and listed_code != inn:  # a listed code spaced or hyphenated otherwise
+                    inn, resolution, confidence = listed_code, "synonym", 0.8
             in_listing = any(s <= span.start_char < e for s, e in listed)
             role = "other" if in_listing else self._role(doc, span, inn, study, layout, study_parts)
             if role == "study" and blocks is None:

@@ -699,3 +699,13 @@ def test_european_spellings_of_an_inn(nlp):
     text = "Patients receive doxorubicine and cyclophosphamid. Routine care is given."
     assert [(t, n, r) for t, _, n, r, _ in drugs(nlp, text)] == [("doxorubicine", "doxorubicin", "fuzzy"),
                                                                   ("cyclophosphamid", "cyclophosphamide", "fuzzy")]
+
+
+def test_listed_code_spaced_otherwise_takes_its_inn(nlp):
+    # registry prose spaces codes the lexicon lists hyphenated or joined
+    found = drugs(nlp, "Patients receive ZD 1839 250 mg daily; BAY 38-9456 10 mg on demand.")
+    assert [(text, inn, resolution) for text, _, inn, resolution, _ in found] == [
+        ("ZD 1839", "gefitinib", "synonym"), ("BAY 38-9456", "vardenafil", "synonym"),
+    ]
+    # an unlisted code stays itself
+    assert [inn for _, _, inn, _, _ in drugs(nlp, "Patients receive XQ 4521 twice daily.")] == ["xq 4521"]
