@@ -563,6 +563,63 @@ def _fill_drugless_gaps(ctx: "_DocContext", scored: list, threshold: float, give
     return filled
 
 
+@functools.lru_cache(maxsize=1)
+def _phase_pattern() -> "re.Pattern":
+    """``<duration> of intensification therapy``: a duration followed by the
+    treatment phase it counts (words from data/relation_phases.json)."""
+    data = json.loads(resources.files("extractor").joinpath("data", "relation_phases.json").read_text(encoding="utf-8"))
+    phases = "|".join(re.escape(p) for p in sorted(data["phases"], key=len, reverse=True))
+    nouns = "|".join(re.escape(n) for n in data["nouns"])
+    return re.compile(rf"\s*(?:of|in|during)\s+(?:the\s+|an?\s+)?(?P<phase>{phases})\s+(?:{nouns})\b", re.IGNORECASE)
+
+
+def _phase_own_timing(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A sentence without a drug that counts the courses or time of a named
+    treatment phase (``Patients who achieve remission after induction therapy
+    receive 2 courses of intensification therapy, for approximately 4
+    months. During the first course, patients receive cytarabine ...``)
+    states the length of that phase: when the model links its durations to
+    drugs of a later sentence (the phase's own drugs), they do not also link
+    to the drugs of an earlier sentence (the induction drugs) unless that
+    sentence names the same phase. With no later drugs (``receive a second
+    28 day course of consolidation therapy``) the earlier drugs keep it. The guide links an attribute to the mentions it is
+    stated for, in the arm or outline paragraph it belongs to."""
+    sent_of = ctx.sent_of
+    pattern = _phase_pattern()
+    text = ctx.text
+    phase_of: dict[int, str] = {}
+    for attr, head, probability in scored:
+        sentence = sent_of[attr.start]
+        if (attr.label_ == "DURATION" and sentence not in ctx.sent_has_head and sentence not in phase_of
+                and (attr.start, attr.end) not in given):
+            found = pattern.match(text, attr.end_char)
+            if found:
+                phase_of[sentence] = found.group("phase").lower()
+    if not phase_of:
+        return scored
+    starts = ctx.sentence_starts or [0]
+    bounds = starts + [len(ctx.doc)]
+
+    def names_phase(sentence: int, phase: str) -> bool:
+        span = ctx.doc[bounds[sentence]:bounds[sentence + 1]]
+        return re.search(rf"\b{re.escape(phase)}\b", text[span.start_char:span.end_char], re.IGNORECASE) is not None
+
+    later: set[tuple[int, int]] = set()  # durations also linked to drugs of a later sentence (the phase's own)
+    for attr, head, probability in scored:
+        if (probability >= threshold and sent_of[attr.start] in phase_of and attr.label_ == "DURATION"
+                and sent_of[head.start] > sent_of[attr.start]):
+            later.add((attr.start, attr.end))
+    result = []
+    for attr, head, probability in scored:
+        phase = phase_of.get(sent_of[attr.start])
+        if (phase is not None and attr.label_ == "DURATION" and probability >= threshold
+                and (attr.start, attr.end) in later and sent_of[head.start] < sent_of[attr.start]
+                and not names_phase(sent_of[head.start], phase)):
+            probability = min(probability, threshold / 2)
+        result.append((attr, head, probability))
+    return result
+
+
 _COORDINATION_GAP = re.compile(r"[\s,]*(?:(?P<word>and\s*/\s*or|and|or|plus)\s+|(?P<slash>/))?")
 _GAP_FILLERS = re.compile(
     r"\([^()]{0,60}\)|\bover\s+(?:a\s+)?\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?\s*-?\s*(?:minutes?|mins?|hours?|hrs?|h)\b",
@@ -1422,6 +1479,7 @@ class RelationLinker:
         scored = _fill_drugless_gaps(ctx, scored, threshold, given)
         scored = _share_after_coordination(ctx, scored, threshold, given)
         scored = _share_slash_doses(ctx, scored, threshold, given)
+        scored = _phase_own_timing(ctx, scored, threshold, given)
         for attr, head, probability in scored:
             key = (attr.start, attr.end)
             if key in given:

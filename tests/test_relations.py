@@ -380,3 +380,37 @@ def test_one_amount_per_slash_joined_drug(nlp):
     got = linked(nlp, "Patients take carboplatin/paclitaxel 175 mg/m2 on day 1.",
                  [("DRUG", "carboplatin", 0), ("DRUG", "paclitaxel", 0), ("DOSE", "175 mg/m2", 0), ("SCHEDULE", "day 1", 0)])
     assert [r for r in got if r[0] == "Dose-Drug"] == [("Dose-Drug", "175 mg/m2", "paclitaxel")]
+
+
+def _phase_scores(nlp, text, spans):
+    from extractor.relations import _DocContext, candidate_pairs
+
+    entities = [Entity(f"T{i + 1}", label, text.index(s), text.index(s) + len(s), s, role=role)
+                for i, (label, s, role) in enumerate(spans)]
+    doc, _ = doc_with_gold_entities(nlp, BratDocument("t", text, entities), relations=False)
+    ents = get_entities(doc)
+    # every duration linked to every drug, as the model may score them
+    scored = [(a, h, 0.9 if a.label_ == "DURATION" else 0.1) for a, h in candidate_pairs(doc, ents, 120)]
+    kept = relations_module._phase_own_timing(_DocContext(doc, ents), scored, 0.5, {})
+    return sorted((a.text, h.text) for a, h, p in kept if p >= 0.5)
+
+
+def test_duration_of_a_named_phase_leaves_the_earlier_drugs(nlp):
+    text = ("Patients receive methotrexate IT twice weekly beginning on day 10. Patients who achieve remission "
+            "after induction therapy receive 2 courses of intensification therapy, for approximately 4 months. "
+            "During the first course, patients receive cytarabine IV over 3 hours twice daily on days 0, 1, 7, and 8.")
+    spans = [("DRUG", "methotrexate", "study"), ("DURATION", "2 courses", None),
+             ("DURATION", "approximately 4 months", None), ("DRUG", "cytarabine", "study")]
+    assert _phase_scores(nlp, text, spans) == [("2 courses", "cytarabine"), ("approximately 4 months", "cytarabine")]
+    # the earlier sentence names the phase: its drug keeps the duration
+    named = text.replace("Patients receive methotrexate", "During intensification therapy, patients receive methotrexate")
+    assert _phase_scores(nlp, named, spans) == [
+        ("2 courses", "cytarabine"), ("2 courses", "methotrexate"),
+        ("approximately 4 months", "cytarabine"), ("approximately 4 months", "methotrexate")]
+
+
+def test_duration_of_a_named_phase_without_later_drugs_stays(nlp):
+    text = ("Patients receive arsenic trioxide IV over 2-3 hours daily. Patients exhibiting complete response "
+            "receive a second 28 day course of consolidation therapy while in remission. Patients are followed monthly.")
+    spans = [("DRUG", "arsenic trioxide", "study"), ("DURATION", "28 day course", None)]
+    assert _phase_scores(nlp, text, spans) == [("28 day course", "arsenic trioxide")]
