@@ -620,6 +620,43 @@ def _phase_own_timing(ctx: "_DocContext", scored: list, threshold: float, given:
     return result
 
 
+@functools.lru_cache(maxsize=1)
+def _next_phase_pattern() -> "re.Pattern":
+    data = json.loads(resources.files("extractor").joinpath("data", "relation_phases.json").read_text(encoding="utf-8"))
+    cues = "|".join(r"\s+".join(re.escape(w) for w in cue.split()) for cue in data["next_phase"])
+    return re.compile(rf"\b(?:{cues})\s+(?:(?:a|an|another)\s+)?$", re.IGNORECASE)
+
+
+def _next_phase_timing(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A drug linked to a duration of its own (``vardenafil or placebo for 4
+    weeks``) does not also get a later duration of its sentence written after
+    ``followed by`` (``... followed by an 8 week period when the dose of
+    vardenafil may be reduced``, ``... followed by 13 weeks of
+    observation``): that duration is the next phase's, stated for what is
+    given in it, not a second length of the first phase. Only a duration
+    right after the cue: ``followed by 32 mg/day for 4 weeks`` or ``followed
+    by maintenance for 22 weeks`` continue the drug and keep their links."""
+    sent_of = ctx.sent_of
+    own: dict[tuple[int, int], list[Span]] = {}
+    for attr, head, probability in scored:
+        if attr.label_ == "DURATION" and probability >= threshold and head.end <= attr.start:
+            own.setdefault((head.start, head.end), []).append(attr)
+    if not any(len(durations) > 1 for durations in own.values()):
+        return scored
+    pattern = _next_phase_pattern()
+    text = ctx.text
+    result = []
+    for attr, head, probability in scored:
+        if (attr.label_ == "DURATION" and probability >= threshold and (attr.start, attr.end) not in given
+                and head.end <= attr.start and sent_of[head.start] == sent_of[attr.start]
+                and pattern.search(text, max(0, attr.start_char - 40), attr.start_char)
+                and any(head.end <= first.start and first.end <= attr.start
+                        for first in own.get((head.start, head.end), ()))):
+            probability = min(probability, threshold / 2)
+        result.append((attr, head, probability))
+    return result
+
+
 _COORDINATION_GAP = re.compile(r"[\s,]*(?:(?P<word>and\s*/\s*or|and|or|plus)\s+|(?P<slash>/))?")
 _GAP_FILLERS = re.compile(
     r"\([^()]{0,60}\)|\bover\s+(?:a\s+)?\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?\s*-?\s*(?:minutes?|mins?|hours?|hrs?|h)\b",
@@ -1480,6 +1517,7 @@ class RelationLinker:
         scored = _share_after_coordination(ctx, scored, threshold, given)
         scored = _share_slash_doses(ctx, scored, threshold, given)
         scored = _phase_own_timing(ctx, scored, threshold, given)
+        scored = _next_phase_timing(ctx, scored, threshold, given)
         for attr, head, probability in scored:
             key = (attr.start, attr.end)
             if key in given:

@@ -414,3 +414,40 @@ def test_duration_of_a_named_phase_without_later_drugs_stays(nlp):
             "receive a second 28 day course of consolidation therapy while in remission. Patients are followed monthly.")
     spans = [("DRUG", "arsenic trioxide", "study"), ("DURATION", "28 day course", None)]
     assert _phase_scores(nlp, text, spans) == [("28 day course", "arsenic trioxide")]
+
+
+def _next_phase_links(nlp, text, spans):
+    from extractor.relations import _DocContext, candidate_pairs
+
+    entities = [Entity(f"T{i + 1}", label, text.index(s), text.index(s) + len(s), s, role=role)
+                for i, (label, s, role) in enumerate(spans)]
+    doc, _ = doc_with_gold_entities(nlp, BratDocument("t", text, entities), relations=False)
+    ents = get_entities(doc)
+    scored = [(a, h, 0.9 if a.label_ == "DURATION" else 0.1) for a, h in candidate_pairs(doc, ents, 120)]
+    kept = relations_module._next_phase_timing(_DocContext(doc, ents), scored, 0.5, {})
+    return sorted((a.text, h.text) for a, h, p in kept if p >= 0.5)
+
+
+def test_duration_after_followed_by_is_the_next_phase(nlp):
+    text = "Patients are randomized to receive prednisone or placebo for 11 weeks, followed by 13 weeks of observation."
+    spans = [("DRUG", "prednisone", "study"), ("DRUG", "placebo", "study"), ("DURATION", "11 weeks", None),
+             ("DURATION", "13 weeks", None)]
+    assert _next_phase_links(nlp, text, spans) == [("11 weeks", "placebo"), ("11 weeks", "prednisone")]
+    text = ("Subjects will receive 10mg vardenafil or placebo for 4 weeks followed by an 8 week period when the dose "
+            "of vardenafil may be reduced to 5mg.")
+    spans = [("DRUG", "vardenafil", "study"), ("DRUG", "placebo", "study"), ("DURATION", "4 weeks", None),
+             ("DURATION", "8 week period", None)]
+    assert ("8 week period", "placebo") not in _next_phase_links(nlp, text, spans)
+    assert ("8 week period", "vardenafil") not in _next_phase_links(nlp, text, spans)
+
+
+def test_duration_of_a_continued_drug_after_followed_by_stays(nlp):
+    # a new dose (or a named phase word) before the duration: the same drug goes on
+    text = "Patients receive candesartan, 16 mg/day for 2 weeks followed by 32 mg/day for 4 weeks."
+    spans = [("DRUG", "candesartan", "study"), ("DOSE", "16 mg/day", None), ("DURATION", "2 weeks", None),
+             ("DOSE", "32 mg/day", None), ("DURATION", "4 weeks", None)]
+    assert _next_phase_links(nlp, text, spans) == [("2 weeks", "candesartan"), ("4 weeks", "candesartan")]
+    # no earlier duration of its own: the drug keeps the duration
+    text = "Patients receive placebo daily followed by 13 weeks of observation."
+    spans = [("DRUG", "placebo", "study"), ("SCHEDULE", "daily", None), ("DURATION", "13 weeks", None)]
+    assert _next_phase_links(nlp, text, spans) == [("13 weeks", "placebo")]
