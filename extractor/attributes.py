@@ -751,6 +751,7 @@ class AttributeTagger:
                 while end > line_start and text[end - 1] in " .\r":
                     end -= 1
                 lines.append((line_start, end))
+        lines = _drop_description_lines(text, lines, items + measures, self._ctx["interventions_line"])
         # the registry items and measures first: they are finer than whole
         # lines of the outcomes section, which only fill the gaps
         registry = _Intervals(items + measures)
@@ -1187,6 +1188,40 @@ def _token_arrays(doc: Doc) -> tuple[list[int], list[int], list[int] | None]:
     else:
         sentences = [starts[0]] + idx[numpy.flatnonzero(values[1:, 2] == 1) + 1].tolist()
     return starts, (idx + values[:, 1]).tolist(), sentences
+
+
+def _drop_description_lines(text: str, lines: list[tuple[int, int]], registry: list[tuple[int, int]],
+                            interventions: "re.Pattern[str]") -> list[tuple[int, int]]:
+    """Cut the outcome lines at the first intervention description.
+
+    The rendered layout puts ``name: description`` lines of the listed
+    interventions after the outcome fields (and the arm lines), so a line
+    after the registry items whose label is the name of an intervention of
+    the ``TYPE: name|...`` line, and every line after it, is no outcome item
+    (``Levitra (Vardenafil, BAY38-9456): 5, 10, or 20 mg ... orally``)."""
+    match = interventions.search(text)
+    if not match or not registry:
+        return lines
+    names = set()
+    for item in match.group().split("|"):
+        type_end = item.find(": ")
+        name = " ".join(item[type_end + 2:].split()).lower() if type_end != -1 else ""
+        if name:
+            names.add(name)
+    last = max(match.end(), max(end for _, end in registry))
+    cut = None
+    position = text.find("\n", last)
+    while position != -1:
+        colon = text.find(": ", position + 1, position + 160)
+        line_end = text.find("\n", position + 1)
+        if colon != -1 and (line_end == -1 or colon < line_end):
+            if " ".join(text[position + 1:colon].split()).lower() in names:
+                cut = position + 1
+                break
+        position = line_end
+    if cut is None:
+        return lines
+    return [(start, end) for start, end in lines if start < cut]
 
 
 class _DocView:

@@ -1122,3 +1122,52 @@ def test_schedule_continues_with_its_starting_point(nlp):
     # a starting dose level is not a time
     text = "Azithromycin is given at doses starting at the lowest dose for the first cohort."
     assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+VARDENAFIL_RECORD = (
+    "BAY38-9456, 5/10/20mg, vs.Placebo in Erectile Dysfunction\n"
+    "Purpose of the study is:- To assess the efficacy and tolerability of vardenafil in male subjects "
+    "suffering from erectile dysfunction as compared to placebo\n"
+    "Erectile Dysfunction\n"
+    "DRUG: Levitra (Vardenafil, BAY38-9456)|DRUG: Placebo\n"
+    "LOCF improved compared to baseline GAQ results at the end of the study, baseline versus visit 2 visit 5 "
+    "or premature termination visit\n"
+    "IIEF scores, visits 3, 4 and 5|SSES-E scores, visits 2 and 5 or premature termination visit\n"
+    "Levitra (Vardenafil, BAY38-9456): 5, 10, or 20 mg Vardenafil tablets orally prior to sexual activity\n"
+    "Placebo: Matching placebo tablets orally prior to sexual activity\n"
+    "Inclusion Criteria:\n\n* Men with heterosexual relationships aged 18 - 64 years suffering from ED for more "
+    "than 6 months."
+)
+
+
+def test_intervention_description_after_outcome_lines_is_no_outcome_item(nlp):
+    # the sections' outcome block runs on over the ``name: description`` line
+    # of an intervention of the interventions line: no TIMEFRAME over it, and
+    # its dose, route and schedule are tagged as in any description
+    doc = nlp(VARDENAFIL_RECORD)
+    line_start = VARDENAFIL_RECORD.index("Levitra (Vardenafil, BAY38-9456): ")
+    line_end = VARDENAFIL_RECORD.index("\n", line_start)
+    found = [(e.text, e.label_) for e in doc.ents if line_start <= e.start_char < line_end and e.label_ in LABELS]
+    assert found == [("5, 10, or 20 mg", "DOSE"), ("orally", "ROUTE"), ("prior to sexual activity", "SCHEDULE")]
+    outcome_end = VARDENAFIL_RECORD.index("Levitra (Vardenafil, BAY38-9456): ")
+    timeframes = [e.text for e in doc.ents if e.label_ == "TIMEFRAME"]
+    assert all(e.end_char <= outcome_end for e in doc.ents if e.label_ in ("TIMEFRAME", "ENDPOINT"))
+    assert timeframes == ["baseline versus visit 2 visit 5 or premature termination visit", "visits 3, 4 and 5",
+                          "visits 2 and 5 or premature termination visit"]
+
+
+def test_label_line_without_intervention_name_stays_an_outcome_line(nlp):
+    # a ``Label: ...`` line whose label names no listed intervention is kept
+    text = (
+        "Study of Drug X in Asthma\n"
+        "A trial.\n"
+        "Asthma\n"
+        "DRUG: Budesonide\n"
+        "FEV1, Week 12\n"
+        "Safety: number of participants with adverse events, Up to 26 weeks\n"
+        "Budesonide: 200 mcg inhaled twice daily for 12 weeks\n"
+    )
+    doc = nlp(text)
+    timeframes = [e.text for e in doc.ents if e.label_ == "TIMEFRAME"]
+    assert timeframes == ["Week 12", "Up to 26 weeks"]
+    assert not [e for e in doc.ents if e.label_ in ("TIMEFRAME", "ENDPOINT") and e.start_char >= text.index("Budesonide:")]
