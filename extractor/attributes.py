@@ -751,7 +751,12 @@ class AttributeTagger:
                 while end > line_start and text[end - 1] in " .\r":
                     end -= 1
                 lines.append((line_start, end))
-        lines = _drop_description_lines(text, lines, items + measures, self._ctx["interventions_line"])
+        cut = _description_block_start(text, items + measures, self._ctx["interventions_line"],
+                                       self._ctx["description_label_line"], self._ctx["timeframe_field"])
+        if cut is not None:
+            lines = [(start, end) for start, end in lines if start < cut and end <= cut]
+            items = [(start, end) for start, end in items if end <= cut]
+            measures = [(start, end) for start, end in measures if end <= cut]
         # the registry items and measures first: they are finer than whole
         # lines of the outcomes section, which only fill the gaps
         registry = _Intervals(items + measures)
@@ -1190,18 +1195,23 @@ def _token_arrays(doc: Doc) -> tuple[list[int], list[int], list[int] | None]:
     return starts, (idx + values[:, 1]).tolist(), sentences
 
 
-def _drop_description_lines(text: str, lines: list[tuple[int, int]], registry: list[tuple[int, int]],
-                            interventions: "re.Pattern[str]") -> list[tuple[int, int]]:
-    """Cut the outcome lines at the first intervention description.
+def _description_block_start(text: str, registry: list[tuple[int, int]], interventions: "re.Pattern[str]",
+                             label_line: "re.Pattern[str] | None" = None,
+                             field_end: "re.Pattern[str] | None" = None) -> int | None:
+    """Offset of the first arm or intervention description line after the
+    registry outcome items, or None.
 
     The rendered layout puts ``name: description`` lines of the listed
-    interventions after the outcome fields (and the arm lines), so a line
-    after the registry items whose label is the name of an intervention of
-    the ``TYPE: name|...`` line, and every line after it, is no outcome item
-    (``Levitra (Vardenafil, BAY38-9456): 5, 10, or 20 mg ... orally``)."""
+    interventions after the outcome fields and the arm lines, so the first
+    line after the registry items whose label is the name of an intervention
+    of the ``TYPE: name|...`` line (``Levitra (Vardenafil, BAY38-9456): 5,
+    10, or 20 mg ...``) starts the descriptions, and so do the one-line
+    ``label: description`` arm lines right before it.  A ``label: ...`` line that ends in a
+    ``, time frame`` field (``Safety: adverse events, Up to 26 weeks``) may be
+    an outcome line and stops the walk back over arm lines."""
     match = interventions.search(text)
     if not match or not registry:
-        return lines
+        return None
     names = set()
     for item in match.group().split("|"):
         type_end = item.find(": ")
@@ -1219,9 +1229,18 @@ def _drop_description_lines(text: str, lines: list[tuple[int, int]], registry: l
                 cut = position + 1
                 break
         position = line_end
-    if cut is None:
-        return lines
-    return [(start, end) for start, end in lines if start < cut]
+    if cut is None or label_line is None:
+        return cut
+    while cut > match.end() + 1:
+        start = text.rfind("\n", 0, cut - 1) + 1
+        line = text[start:cut - 1]
+        if start <= match.end() or "|" in line or not label_line.match(line) or any(
+            s < start < e for s, e in registry
+        ) or (field_end is not None and ", " in line
+              and field_end.match(line[line.rfind(", ") + 2:].rstrip(" .\r"))):
+            break  # (a line inside a multi-line outcome item is none)
+        cut = start  # an arm line (``Arm label: description``) before the intervention descriptions
+    return cut
 
 
 class _DocView:

@@ -1171,3 +1171,41 @@ def test_label_line_without_intervention_name_stays_an_outcome_line(nlp):
     timeframes = [e.text for e in doc.ents if e.label_ == "TIMEFRAME"]
     assert timeframes == ["Week 12", "Up to 26 weeks"]
     assert not [e for e in doc.ents if e.label_ in ("TIMEFRAME", "ENDPOINT") and e.start_char >= text.index("Budesonide:")]
+
+
+def test_arm_lines_before_intervention_descriptions_are_no_outcome_items(nlp):
+    # NCT00000451: a measure-only outcome line, then two ``label: description``
+    # arm lines and the intervention descriptions
+    text = (
+        "Drug Therapy for Alcohol Dependence in Alaska Natives (Naltrexone/Sertraline)\n"
+        "This study will assess the ability of naltrexone (Revia) to reduce the risk of relapse.\n"
+        "Alcoholism|Alcohol Dependence\n"
+        "DRUG: sertraline|DRUG: naltrexone\n"
+        "Days abstinent\n"
+        "1: Naltrexone plus Sertraline\n"
+        "2: Naltrexone alone\n"
+        "sertraline: 16 week outpatient study\n"
+        "naltrexone: 16 week outpatient study\n"
+    )
+    doc = nlp(text)
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ in ("ENDPOINT", "TIMEFRAME")] == [("Days abstinent", "ENDPOINT")]
+
+
+def test_multi_line_outcome_item_before_arm_lines_is_kept(nlp):
+    # NCT05366842: a bulleted ``domains: ...`` line inside the last outcome
+    # item is no arm line; the item keeps its time frame
+    text = (
+        "Stravix in Nerve Sparing Prostatectomy\n"
+        "A trial.\n"
+        "Prostate Cancer\n"
+        "DEVICE: Stravix\n"
+        "Change in erectile function, IIEF-5 score., 1, 3, 6 and 18 months post-surgery\n"
+        "Change in quality of life (EPIC score), Questionnaires are combined.\n\n"
+        "* The MUSIC questionnaire assesses four domains: urinary, bowel, sexual and hormonal., "
+        "1, 3, 6, 9, 12 and 18 months post-surgery\n"
+        "Stravix: Direct placement of LPT over the spared neurovascular bundles.\n"
+    )
+    doc = nlp(text)
+    assert [e.text for e in doc.ents if e.label_ == "TIMEFRAME"] == [
+        "1, 3, 6 and 18 months post-surgery", "1, 3, 6, 9, 12 and 18 months post-surgery",
+    ]
