@@ -751,6 +751,12 @@ class AttributeTagger:
                 while end > line_start and text[end - 1] in " .\r":
                     end -= 1
                 lines.append((line_start, end))
+        cut = _description_block_start(text, items + measures, self._ctx["interventions_line"],
+                                       self._ctx["description_label_line"], self._ctx["timeframe_field"])
+        if cut is not None:
+            lines = [(start, end) for start, end in lines if start < cut and end <= cut]
+            items = [(start, end) for start, end in items if end <= cut]
+            measures = [(start, end) for start, end in measures if end <= cut]
         # the registry items and measures first: they are finer than whole
         # lines of the outcomes section, which only fill the gaps
         registry = _Intervals(items + measures)
@@ -1187,6 +1193,54 @@ def _token_arrays(doc: Doc) -> tuple[list[int], list[int], list[int] | None]:
     else:
         sentences = [starts[0]] + idx[numpy.flatnonzero(values[1:, 2] == 1) + 1].tolist()
     return starts, (idx + values[:, 1]).tolist(), sentences
+
+
+def _description_block_start(text: str, registry: list[tuple[int, int]], interventions: "re.Pattern[str]",
+                             label_line: "re.Pattern[str] | None" = None,
+                             field_end: "re.Pattern[str] | None" = None) -> int | None:
+    """Offset of the first arm or intervention description line after the
+    registry outcome items, or None.
+
+    The rendered layout puts ``name: description`` lines of the listed
+    interventions after the outcome fields and the arm lines, so the first
+    line after the registry items whose label is the name of an intervention
+    of the ``TYPE: name|...`` line (``Levitra (Vardenafil, BAY38-9456): 5,
+    10, or 20 mg ...``) starts the descriptions, and so do the one-line
+    ``label: description`` arm lines right before it.  A ``label: ...`` line that ends in a
+    ``, time frame`` field (``Safety: adverse events, Up to 26 weeks``) may be
+    an outcome line and stops the walk back over arm lines."""
+    match = interventions.search(text)
+    if not match or not registry:
+        return None
+    names = set()
+    for item in match.group().split("|"):
+        type_end = item.find(": ")
+        name = " ".join(item[type_end + 2:].split()).lower() if type_end != -1 else ""
+        if name:
+            names.add(name)
+    last = max(match.end(), max(end for _, end in registry))
+    cut = None
+    position = text.find("\n", last)
+    while position != -1:
+        colon = text.find(": ", position + 1, position + 160)
+        line_end = text.find("\n", position + 1)
+        if colon != -1 and (line_end == -1 or colon < line_end):
+            if " ".join(text[position + 1:colon].split()).lower() in names:
+                cut = position + 1
+                break
+        position = line_end
+    if cut is None or label_line is None:
+        return cut
+    while cut > match.end() + 1:
+        start = text.rfind("\n", 0, cut - 1) + 1
+        line = text[start:cut - 1]
+        if start <= match.end() or "|" in line or not label_line.match(line) or any(
+            s < start < e for s, e in registry
+        ) or (field_end is not None and ", " in line
+              and field_end.match(line[line.rfind(", ") + 2:].rstrip(" .\r"))):
+            break  # (a line inside a multi-line outcome item is none)
+        cut = start  # an arm line (``Arm label: description``) before the intervention descriptions
+    return cut
 
 
 class _DocView:

@@ -1122,3 +1122,90 @@ def test_schedule_continues_with_its_starting_point(nlp):
     # a starting dose level is not a time
     text = "Azithromycin is given at doses starting at the lowest dose for the first cohort."
     assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+VARDENAFIL_RECORD = (
+    "BAY38-9456, 5/10/20mg, vs.Placebo in Erectile Dysfunction\n"
+    "Purpose of the study is:- To assess the efficacy and tolerability of vardenafil in male subjects "
+    "suffering from erectile dysfunction as compared to placebo\n"
+    "Erectile Dysfunction\n"
+    "DRUG: Levitra (Vardenafil, BAY38-9456)|DRUG: Placebo\n"
+    "LOCF improved compared to baseline GAQ results at the end of the study, baseline versus visit 2 visit 5 "
+    "or premature termination visit\n"
+    "IIEF scores, visits 3, 4 and 5|SSES-E scores, visits 2 and 5 or premature termination visit\n"
+    "Levitra (Vardenafil, BAY38-9456): 5, 10, or 20 mg Vardenafil tablets orally prior to sexual activity\n"
+    "Placebo: Matching placebo tablets orally prior to sexual activity\n"
+    "Inclusion Criteria:\n\n* Men with heterosexual relationships aged 18 - 64 years suffering from ED for more "
+    "than 6 months."
+)
+
+
+def test_intervention_description_after_outcome_lines_is_no_outcome_item(nlp):
+    # the sections' outcome block runs on over the ``name: description`` line
+    # of an intervention of the interventions line: no TIMEFRAME over it, and
+    # its dose, route and schedule are tagged as in any description
+    doc = nlp(VARDENAFIL_RECORD)
+    line_start = VARDENAFIL_RECORD.index("Levitra (Vardenafil, BAY38-9456): ")
+    line_end = VARDENAFIL_RECORD.index("\n", line_start)
+    found = [(e.text, e.label_) for e in doc.ents if line_start <= e.start_char < line_end and e.label_ in LABELS]
+    assert found == [("5, 10, or 20 mg", "DOSE"), ("orally", "ROUTE"), ("prior to sexual activity", "SCHEDULE")]
+    outcome_end = VARDENAFIL_RECORD.index("Levitra (Vardenafil, BAY38-9456): ")
+    timeframes = [e.text for e in doc.ents if e.label_ == "TIMEFRAME"]
+    assert all(e.end_char <= outcome_end for e in doc.ents if e.label_ in ("TIMEFRAME", "ENDPOINT"))
+    assert timeframes == ["baseline versus visit 2 visit 5 or premature termination visit", "visits 3, 4 and 5",
+                          "visits 2 and 5 or premature termination visit"]
+
+
+def test_label_line_without_intervention_name_stays_an_outcome_line(nlp):
+    # a ``Label: ...`` line whose label names no listed intervention is kept
+    text = (
+        "Study of Drug X in Asthma\n"
+        "A trial.\n"
+        "Asthma\n"
+        "DRUG: Budesonide\n"
+        "FEV1, Week 12\n"
+        "Safety: number of participants with adverse events, Up to 26 weeks\n"
+        "Budesonide: 200 mcg inhaled twice daily for 12 weeks\n"
+    )
+    doc = nlp(text)
+    timeframes = [e.text for e in doc.ents if e.label_ == "TIMEFRAME"]
+    assert timeframes == ["Week 12", "Up to 26 weeks"]
+    assert not [e for e in doc.ents if e.label_ in ("TIMEFRAME", "ENDPOINT") and e.start_char >= text.index("Budesonide:")]
+
+
+def test_arm_lines_before_intervention_descriptions_are_no_outcome_items(nlp):
+    # NCT00000451: a measure-only outcome line, then two ``label: description``
+    # arm lines and the intervention descriptions
+    text = (
+        "Drug Therapy for Alcohol Dependence in Alaska Natives (Naltrexone/Sertraline)\n"
+        "This study will assess the ability of naltrexone (Revia) to reduce the risk of relapse.\n"
+        "Alcoholism|Alcohol Dependence\n"
+        "DRUG: sertraline|DRUG: naltrexone\n"
+        "Days abstinent\n"
+        "1: Naltrexone plus Sertraline\n"
+        "2: Naltrexone alone\n"
+        "sertraline: 16 week outpatient study\n"
+        "naltrexone: 16 week outpatient study\n"
+    )
+    doc = nlp(text)
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ in ("ENDPOINT", "TIMEFRAME")] == [("Days abstinent", "ENDPOINT")]
+
+
+def test_multi_line_outcome_item_before_arm_lines_is_kept(nlp):
+    # NCT05366842: a bulleted ``domains: ...`` line inside the last outcome
+    # item is no arm line; the item keeps its time frame
+    text = (
+        "Stravix in Nerve Sparing Prostatectomy\n"
+        "A trial.\n"
+        "Prostate Cancer\n"
+        "DEVICE: Stravix\n"
+        "Change in erectile function, IIEF-5 score., 1, 3, 6 and 18 months post-surgery\n"
+        "Change in quality of life (EPIC score), Questionnaires are combined.\n\n"
+        "* The MUSIC questionnaire assesses four domains: urinary, bowel, sexual and hormonal., "
+        "1, 3, 6, 9, 12 and 18 months post-surgery\n"
+        "Stravix: Direct placement of LPT over the spared neurovascular bundles.\n"
+    )
+    doc = nlp(text)
+    assert [e.text for e in doc.ents if e.label_ == "TIMEFRAME"] == [
+        "1, 3, 6 and 18 months post-surgery", "1, 3, 6, 9, 12 and 18 months post-surgery",
+    ]
