@@ -382,17 +382,22 @@ def test_one_amount_per_slash_joined_drug(nlp):
     assert [r for r in got if r[0] == "Dose-Drug"] == [("Dose-Drug", "175 mg/m2", "paclitaxel")]
 
 
-def _phase_scores(nlp, text, spans):
+def _rule_links(nlp, rule, text, spans):
+    """The links ``rule`` keeps when every duration is scored linked to every
+    drug (as the model may score them) and nothing else is."""
     from extractor.relations import _DocContext, candidate_pairs
 
     entities = [Entity(f"T{i + 1}", label, text.index(s), text.index(s) + len(s), s, role=role)
                 for i, (label, s, role) in enumerate(spans)]
     doc, _ = doc_with_gold_entities(nlp, BratDocument("t", text, entities), relations=False)
     ents = get_entities(doc)
-    # every duration linked to every drug, as the model may score them
     scored = [(a, h, 0.9 if a.label_ == "DURATION" else 0.1) for a, h in candidate_pairs(doc, ents, 120)]
-    kept = relations_module._phase_own_timing(_DocContext(doc, ents), scored, 0.5, {})
+    kept = rule(_DocContext(doc, ents), scored, 0.5, {})
     return sorted((a.text, h.text) for a, h, p in kept if p >= 0.5)
+
+
+def _phase_scores(nlp, text, spans):
+    return _rule_links(nlp, relations_module._phase_own_timing, text, spans)
 
 
 def test_duration_of_a_named_phase_leaves_the_earlier_drugs(nlp):
@@ -417,15 +422,7 @@ def test_duration_of_a_named_phase_without_later_drugs_stays(nlp):
 
 
 def _next_phase_links(nlp, text, spans):
-    from extractor.relations import _DocContext, candidate_pairs
-
-    entities = [Entity(f"T{i + 1}", label, text.index(s), text.index(s) + len(s), s, role=role)
-                for i, (label, s, role) in enumerate(spans)]
-    doc, _ = doc_with_gold_entities(nlp, BratDocument("t", text, entities), relations=False)
-    ents = get_entities(doc)
-    scored = [(a, h, 0.9 if a.label_ == "DURATION" else 0.1) for a, h in candidate_pairs(doc, ents, 120)]
-    kept = relations_module._next_phase_timing(_DocContext(doc, ents), scored, 0.5, {})
-    return sorted((a.text, h.text) for a, h, p in kept if p >= 0.5)
+    return _rule_links(nlp, relations_module._next_phase_timing, text, spans)
 
 
 def test_duration_after_followed_by_is_the_next_phase(nlp):
