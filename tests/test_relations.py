@@ -350,21 +350,15 @@ def test_attributes_after_coordinated_drugs_hold_for_the_earlier_ones(nlp):
 
 
 def test_duration_of_a_drug_with_its_own_schedule_is_not_shared(nlp):
-    # the rule alone, on model scores where only nevirapine holds "2 weeks":
-    # 3TC states its own schedule, so the duration is not shared with it
+    # the rule alone, on scores where each drug holds its own schedule and only
+    # nevirapine holds "2 weeks": 3TC states its own schedule, so the duration
+    # is not shared with it
     text, spans = COORDINATION_CASES[2]
-    entities = []
-    for index, (label, surface, _) in enumerate(spans):
-        start = text.index(surface)
-        entities.append(Entity(f"T{index + 1}", label, start, start + len(surface), surface,
-                               role="study" if label == "DRUG" else None))
-    doc, _ = doc_with_gold_entities(nlp, BratDocument("t", text, entities), relations=False)
-    linker = nlp.get_pipe("extractor_relations")
-    ctx, scored = linker._score(doc, get_entities(doc))
-    scored = [(a, h, (0.9 if (a.text, h.text) == ("2 weeks", "nevirapine") else 0.0) if a.label_ == "DURATION" else p)
-              for a, h, p in scored]
-    shared = relations_module._share_after_coordination(ctx, scored, 0.5, {})
-    assert sorted(h.text for a, h, p in shared if a.label_ == "DURATION" and p >= 0.5) == ["nevirapine"]
+    own = {("twice daily", "3TC"), ("once daily", "nevirapine"), ("2 weeks", "nevirapine")}
+    links = _rule_links(nlp, relations_module._share_after_coordination, text,
+                        [(label, surface, "study" if label == "DRUG" else None) for label, surface, _ in spans],
+                        score=lambda attr, head: 0.9 if (attr.text, head.text) in own else 0.0)
+    assert [head for attr, head in links if attr == "2 weeks"] == ["nevirapine"]
     # ... while after "AZT ... and/or SMX/TMP ... for 4 days" it is
     text, spans = COORDINATION_CASES[1]
     assert ("Duration-Drug", "4 days", "AZT") in linked(nlp, text, spans)
@@ -382,16 +376,21 @@ def test_one_amount_per_slash_joined_drug(nlp):
     assert [r for r in got if r[0] == "Dose-Drug"] == [("Dose-Drug", "175 mg/m2", "paclitaxel")]
 
 
-def _rule_links(nlp, rule, text, spans):
-    """The links ``rule`` keeps when every duration is scored linked to every
-    drug (as the model may score them) and nothing else is."""
+def _every_duration_linked(attr, head):
+    return 0.9 if attr.label_ == "DURATION" else 0.1
+
+
+def _rule_links(nlp, rule, text, spans, score=_every_duration_linked):
+    """The (attribute, head) links ``rule`` keeps above 0.5 when the pairs are
+    scored by ``score`` (by default every duration linked to every drug, as
+    the model may score them, and nothing else)."""
     from extractor.relations import _DocContext, candidate_pairs
 
     entities = [Entity(f"T{i + 1}", label, text.index(s), text.index(s) + len(s), s, role=role)
                 for i, (label, s, role) in enumerate(spans)]
     doc, _ = doc_with_gold_entities(nlp, BratDocument("t", text, entities), relations=False)
     ents = get_entities(doc)
-    scored = [(a, h, 0.9 if a.label_ == "DURATION" else 0.1) for a, h in candidate_pairs(doc, ents, 120)]
+    scored = [(a, h, score(a, h)) for a, h in candidate_pairs(doc, ents, 120)]
     kept = rule(_DocContext(doc, ents), scored, 0.5, {})
     return sorted((a.text, h.text) for a, h, p in kept if p >= 0.5)
 
