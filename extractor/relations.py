@@ -146,6 +146,7 @@ class _DocContext:
         self._line_texts: dict[int, str] = {}
         self._bare_lines: dict[int, str] = {}
         self._head_facts: dict[tuple[int, int], tuple] = {}
+        self.codes: str | None = None  # the relation tables' token codes, made on first use
 
     def previous_drugless_end(self, attr: Span) -> int:
         """End of the previous attribute of ``attr``'s label in a sentence without
@@ -203,17 +204,6 @@ class _DocContext:
             self.names[key] = _name(span)
         return self.names[key]
 
-    def between(self, start: int, end: int) -> list[tuple[Span, str]]:
-        """Entities (with labels) lying within tokens ``start:end``."""
-        i = bisect.bisect_left(self.starts, start)
-        result = []
-        while i < len(self.starts) and self.starts[i] < end:
-            span, label = self.labelled[i]
-            if span.end <= end:
-                result.append((span, label))
-            i += 1
-        return result
-
     def line_of(self, char: int) -> int:
         return bisect.bisect_left(self.newlines, char)
 
@@ -250,10 +240,6 @@ class _DocContext:
                 return True
         return False
 
-    @staticmethod
-    def _count(positions: list[int], start: int, end: int) -> int:
-        return bisect.bisect_left(positions, end) - bisect.bisect_left(positions, start)
-
 
 # string of each LOWER hash seen (a hash names one string in every vocab);
 # 0 stands for a whitespace token
@@ -288,125 +274,15 @@ def _name(span: Span) -> str:
 
 
 def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
-    """Binary features of one (attribute, head) candidate pair."""
-    label = attr.label_
-    attr_start, head_start = attr.start, head.start
-    head_before = head.end <= attr_start
-    direction = "hb" if head_before else "ha"
-    if head_before:
-        gap_start, gap_end = head.end, attr_start
-        char_start, char_end = head.end_char, attr.start_char
-    else:
-        gap_start, gap_end = attr.end, head_start
-        char_start, char_end = attr.end_char, head.start_char
-    token_distance = max(0, gap_end - gap_start)
-    inside = ctx.between(gap_start, gap_end)
-    head_labels = ("ENDPOINT",) if label == "TIMEFRAME" else DRUG_LABELS
-    heads_between = [e for e, l in inside if l in head_labels]
-    same_between = [e for e, l in inside if l == label]
-    other_attr_between = [e for e, l in inside if l not in DRUG_LABELS and l != "ENDPOINT" and l != label]
-    sent_of = ctx.sent_of
-    attr_sent = sent_of[attr_start]
-    sentences_between = abs(attr_sent - sent_of[head_start])
-    newlines = ctx._count(ctx.newlines, char_start, char_end)
-    pipes = ctx._count(ctx.pipes, char_start, char_end)
-    paragraphs = ctx._count(ctx.paragraph_breaks, char_start, char_end)
-    same_section = ctx.section_index[attr_start] == ctx.section_index[head_start]
-    section = ctx.section_of[attr_start] or "none"
-    words = [w for w in ctx.lowers[gap_start:gap_end] if w is not None]
-    distinct = set(words)
-    n_heads, n_same = len(heads_between), len(same_between)
-    feats = [
-        "bias",
-        f"dir={direction}",
-        f"dist={direction}{_bucket(token_distance, (0, 1, 2, 3, 5, 8, 12, 20, 30, 50, 80))}",
-        f"rank={direction}{min(n_heads, 4)}",
-        f"same_between={direction}{min(n_same, 3)}",
-        f"other_attr_between={_bucket(len(other_attr_between), (0, 1, 2, 4))}",
-        f"sentences={_bucket(sentences_between, (0, 1, 2, 3, 5))}",
-        f"newlines={_bucket(newlines, (0, 1, 2, 4))}",
-        f"pipes={min(pipes, 2)}",
-        f"paragraphs={min(paragraphs, 2)}",
-        f"same_section={same_section}",
-        f"section={section}",
-        f"head_label={head.label_}",
-    ]
-    if sentences_between == 0:
-        feats.append(f"same_sentence_rank={direction}{min(n_heads, 3)}")
-    feats.append(
-        f"combo={direction}|rank={min(n_heads, 2)}|same={min(n_same, 2)}"
-        f"|sent={min(sentences_between, 2)}|lines={min(newlines, 1)}"
-    )
-    feats.append(f"combo_dist={direction}|rank={min(n_heads, 2)}|{_bucket(token_distance, (2, 5, 10, 20, 40))}")
-    for punct in (";", ":", "(", ")", ".", ",", "|"):
-        if punct in distinct:
-            feats.append(f"between_has={punct}")
-    if token_distance <= 12:
-        feats.extend(f"between_word={w}" for w in distinct if w in CUE_WORDS)
-    else:
-        feats.extend(f"between_cue_far={w}" for w in distinct if w in _FAR_CUE_WORDS)
-    if words:
-        feats.append(f"first_between={words[0] if words[0] in CUE_WORDS or not words[0].isalnum() else 'W'}")
-        feats.append(f"last_between={words[-1] if words[-1] in CUE_WORDS or not words[-1].isalnum() else 'W'}")
-    if label != "TIMEFRAME":
-        feats.append(f"attr_sentence_has_drug={attr_sent in ctx.sent_has_head}")
-        role, acronym, named_again, alone, name = ctx.head_facts(head)
-        feats.append(role)
-        if acronym:
-            feats.append("head_acronym")
-        if named_again is not None:
-            # an arm or intervention label "Drug: ..." gets the links only
-            # when its description does not name the drug again
-            feats.append(f"head_colon={direction}|{named_again}")
-        if alone:
-            feats.append(f"head_alone_on_line={direction}|lines={_bucket(newlines, (0, 1, 2))}")
-        if newlines and ctx.line_of(attr.start_char) in ctx.lines_with_head:
-            # list items and one-field lines: the attribute's own line names a drug
-            feats.append(f"other_line_while_own_line_has_drug={direction}")
-        named_between = any(ctx.name(h) == name for h in heads_between)
-        if attr_sent not in ctx.sent_has_head:
-            previous = ctx.previous_head_sentence(attr_sent)
-            in_previous = previous is not None and sent_of[head_start] == previous
-            cut = ctx.previous_drugless_end(attr)
-            feats.extend([
-                f"drugless_sentence|{direction}|after_previous_same={head.start_char >= cut}",
-                f"drugless_sentence|{direction}|last_of_name={not named_between}"
-                f"|paragraphs={min(paragraphs, 1)}",
-                f"drugless_sentence|{direction}",
-                f"drugless_sentence|previous_drug_sentence={in_previous}|{direction}",
-                f"drugless_sentence|previous_drug_sentence={in_previous}|paragraphs={min(paragraphs, 1)}",
-                f"drugless_sentence|sentences={_bucket(sentences_between, (1, 2, 3, 5))}",
-                f"drugless_sentence|same_between={min(n_same, 2)}|{direction}",
-            ])
-        if named_between:
-            feats.append(f"same_name_between={direction}")
-        # head begins a coordination of heads that ends right before the attribute
-        if head_before:
-            chain = [head] + heads_between
-            coordinated = all(
-                ctx.coordinated(a.end, b.start) and b.start - a.end <= 4
-                for a, b in zip(chain, chain[1:])
-            )
-            if coordinated and len(chain) > 1:
-                feats.append("coordinated_chain")
-        # for a head after the attribute: is there any head earlier in the same sentence?
-        else:
-            attrs_between = [e for e, l in inside if l not in DRUG_LABELS]
-            if same_between and all(
-                ctx.coordinated(a.end, b.start)
-                for a, b in zip([attr] + attrs_between, attrs_between + [head])
-            ):
-                feats.append("coordinated_attributes_before_head")
-            earlier = ctx.first_head_end.get(attr_sent, attr_start + 1) <= attr_start
-            feats.append(f"sentence_head_before={earlier}")
-    else:
-        feats.append(f"endpoint_same_item={pipes == 0 and newlines == 0}")
-        if _TIME_FRAME_LINE.match(_line_before(ctx.text, attr.start_char)):
-            block = not _OUTCOME_HEADER.search(ctx.text, char_start, char_end)
-            feats.append(f"report_time_frame|{direction}|same_block={block}")
-    feats.append(f"rule_link={(attr_start, attr.end, head_start, head.end) in ctx.rule_links}")
-    prefix = label + "|"
-    return [prefix + f for f in feats] + feats[1:]  # feats[0] is "bias"
+    """Binary features of one (attribute, head) candidate pair, as training
+    sees them: each feature of :func:`_fast_parts` once prefixed with the
+    attribute's label and once plain (the plain bias is the model's own)."""
+    tables = _tables()
+    if ctx.codes is None:
+        ctx.codes = tables.codes(ctx.lowers)
+    feats = _fast_features(ctx, tables, ctx.codes, attr, head, attr.label_)
+    prefix = attr.label_ + "|"
+    return [prefix + f for f in feats] + [f for f in feats if f != "bias"]
 
 
 def rule_links(doc: Doc, ents: list[Span], starts: list[int] | None = None,
@@ -895,8 +771,10 @@ def _label_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], tuple
 # from tables built once, each unprefixed feature is looked up once in a
 # per-label table holding the sum of its prefixed and unprefixed weights for
 # both stages, and the words between a pair are read as the distinct
-# characters of a one-character-per-token code string.  ``pair_features``
-# stays the definition (training uses it); a test checks the two agree.
+# characters of a one-character-per-token code string.  The features are
+# defined once, by :func:`_fast_parts` and :meth:`_Tables.key_features`;
+# ``pair_features`` spells them out for training, and a test checks that the
+# folded weights give the probabilities the spelled-out features give.
 
 _PUNCTS = (";", ":", "(", ")", ".", ",", "|")
 _DIRECTIONS = ("hb", "ha")

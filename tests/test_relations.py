@@ -210,28 +210,21 @@ def test_cli_gold_entities_scores_relations_only(tmp_path):
 
 
 def _reference_and_fast(linker, doc):
-    """Per candidate pair of ``doc``: the features of ``pair_features`` (label
-    prefixes stripped) and of the run-time ``_fast_features``; both paths'
-    first-stage probabilities; and the final ones, the reference's second
-    stage fed the fast first stage (the reference adds the weights in the
-    iteration order of a set, so pairs with the same features can differ in
-    the last bit and swap ranks: the second stage is compared on the same
-    ranks)."""
+    """Per candidate pair of ``doc``: the first-stage probabilities of the
+    spelled-out features (``pair_features`` + ``RelationScorer.probability``,
+    the training path) and of the run-time scorer's folded weights; and the
+    final ones, the reference's second stage fed the fast first stage (the
+    reference adds the weights in the iteration order of a set, so pairs with
+    the same features can differ in the last bit and swap ranks: the second
+    stage is compared on the same ranks)."""
     from extractor.extensions import get_entities
-    from extractor.relations import (
-        _DocContext, _fast_features, _tables, candidate_pairs, pair_features, stage_two_features,
-    )
+    from extractor.relations import _DocContext, candidate_pairs, pair_features, stage_two_features
 
     scorer = linker.scorer
     ents = get_entities(doc)
     ctx = _DocContext(doc, ents)
     pairs = candidate_pairs(doc, ents, scorer.max_distance)
     features = [pair_features(ctx, attr, head) for attr, head in pairs]
-    codes = _tables().codes(ctx.lowers)
-    rows = []
-    for (attr, head), feats in zip(pairs, features):
-        unprefixed = [f.split("|", 1)[1] for f in feats[:(len(feats) + 1) // 2]]
-        rows.append((sorted(unprefixed), sorted(_fast_features(ctx, _tables(), codes, attr, head, attr.label_))))
     linker._score(doc, ents)  # builds the fast scorer
     fast = linker._fast
     first, _partial = fast.first_stage(ctx, pairs)
@@ -239,13 +232,13 @@ def _reference_and_fast(linker, doc):
     second = stage_two_features(pairs, first)
     reference = [scorer._sigmoid(scorer.bias2 + sum(scorer.weights2.get(f, 0.0) for f in f1 + f2))
                  for f1, f2 in zip(features, second)]
-    return rows, (reference_first, first), (reference, fast.probabilities(ctx, pairs))
+    return (reference_first, first), (reference, fast.probabilities(ctx, pairs))
 
 
-def test_fast_scoring_matches_the_feature_definition(nlp):
-    """The run-time scorer makes exactly the features ``pair_features`` (which
-    training uses) makes, and the same probabilities, on train documents
-    with the pipeline's entities and with the gold ones."""
+def test_fast_scoring_matches_the_spelled_out_features(nlp):
+    """The run-time scorer's folded weights give the probabilities that the
+    model's weights give over the spelled-out features training uses, on
+    train documents with the pipeline's entities and with the gold ones."""
     from extractor.corpus import load_split
 
     linker = nlp.get_pipe("extractor_relations")
@@ -253,13 +246,30 @@ def test_fast_scoring_matches_the_feature_definition(nlp):
     docs = [nlp(d.text) for d in documents] + [doc_with_gold_entities(nlp, d)[0] for d in documents]
     n_pairs = 0
     for doc in docs:
-        rows, (reference_first, first), (reference, final) = _reference_and_fast(linker, doc)
-        for expected, got in rows:
-            assert got == expected
+        (reference_first, first), (reference, final) = _reference_and_fast(linker, doc)
         assert first == pytest.approx(reference_first, abs=1e-12)
         assert final == pytest.approx(reference, abs=1e-12)
-        n_pairs += len(rows)
+        n_pairs += len(first)
     assert n_pairs > 500
+
+
+def test_pair_features_spell_each_feature_with_and_without_its_label():
+    """Training sees every feature twice (label-prefixed and plain) and the
+    bias only prefixed: the model's own bias is the plain one."""
+    import spacy
+
+    from extractor.extensions import set_entities
+    from extractor.relations import _DocContext, pair_features
+
+    doc = spacy.blank("en")("Atezolizumab 1200 mg IV every 3 weeks .")
+    set_entities(doc, [doc.char_span(0, 12, "DRUG"), doc.char_span(13, 20, "DOSE")])
+    ents = list(doc.spans["extractor_entities"])
+    feats = pair_features(_DocContext(doc, ents), ents[1], ents[0])
+    prefixed = [f for f in feats if f.startswith("DOSE|")]
+    plain = [f for f in feats if not f.startswith("DOSE|")]
+    assert "DOSE|bias" in prefixed and "bias" not in plain
+    assert sorted("DOSE|" + f for f in plain) == sorted(f for f in prefixed if f != "DOSE|bias")
+    assert "DOSE|dir=hb" in prefixed and "DOSE|head_label=DRUG" in prefixed
 
 
 # seed_000: the schedule after a long coordination reaches its head (missed by the
