@@ -96,6 +96,8 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
         rf"(?<=[0-9])\((?=[{ALPHA}])",
         # a sentence-final period before a "|" field separator: treatment).|Baseline
         rf"\.(?<=[{ALPHA})\]]\.)(?=\|)",
+        # a semicolon glued between two words: diary response;Blood pressure
+        rf";(?<=[{ALPHA}]{{2}};)(?=[{ALPHA}])",
         # a comma glued between a word and a number: Undecanoate,1000mg
         rf",(?<=[{ALPHA}]{{2}},)(?=[0-9])",
         # a closing bracket glued to a hyphen or slash: Ketoconazole)-topical, IU(s.c.)/week

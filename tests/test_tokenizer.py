@@ -39,6 +39,9 @@ from tests.conftest import ANNOTATIONS
         ("IgA, and IgM.", ["IgA", ",", "and", "IgM", "."]),
         ("amphotericin B.", ["amphotericin", "B", "."]),
         ("with polyphenon E.", ["with", "polyphenon", "E", "."]),
+        # a semicolon glued between two words; karyotypes stay whole
+        ("diary response;Blood pressure", ["diary", "response", ";", "Blood", "pressure"]),
+        ("t(9;22)", ["t(9;22", ")"]),
         # a comma glued between a word and a number; digit grouping stays whole
         ("Testosterone Undecanoate,1000mg", ["Testosterone", "Undecanoate", ",", "1000", "mg"]),
         ("1,250 mg/m2", ["1,250", "mg", "/", "m2"]),
