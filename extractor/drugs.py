@@ -133,6 +133,12 @@ class LinearRoleModel:
         return cls({k: float(v) for k, v in data["weights"].items()}, float(data["intercept"]), data.get("meta"))
 
 
+def _adds_to_name(word: str, name: str) -> bool:
+    """``word`` is ``name`` with letters added before or after it: another
+    drug (fosamprenavir, valganciclovir, esomeprazole), not a misspelling."""
+    return len(word) >= len(name) + 2 and (word.endswith(name) or word.startswith(name))
+
+
 class DrugRecognizer:
     """Tags DRUG / DRUG_CLASS entities (``doc.spans["extractor_entities"]``,
     and ``doc.ents`` when ``write_ents``) with normalization and role."""
@@ -314,6 +320,8 @@ class DrugRecognizer:
         if len(self._fuzzy_cache) >= 50_000:
             self._fuzzy_cache.clear()
         match = process.extractOne(lower, self._inns, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+        if match and _adds_to_name(lower, match[0]):
+            match = None
         self._fuzzy_cache[lower] = match
         return match
 

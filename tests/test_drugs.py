@@ -37,6 +37,15 @@ def test_unknown_drug_from_inn_stem(nlp):
     assert found == [("zanvelitinib", "DRUG", "zanvelitinib", "stem", "study")]
 
 
+def test_a_name_with_added_letters_is_another_drug_not_a_misspelling(nlp):
+    # levoketoconazole is close to ketoconazole by spelling, but an added
+    # prefix makes another drug (fosamprenavir, valganciclovir, esomeprazole)
+    found = drugs(nlp, "Patients receive levoketoconazole 150 mg twice daily.")
+    assert found == [("levoketoconazole", "DRUG", "levoketoconazole", "stem", "study")]
+    found = drugs(nlp, "Patients receive ketaconazole 200 mg daily.")
+    assert found == [("ketaconazole", "DRUG", "ketoconazole", "fuzzy", "study")]
+
+
 def test_prior_therapy_is_other(nlp):
     text = "Exclusion Criteria:\n\n* Prior treatment with sorafenib\nDRUG: atezolizumab"
     roles = {t: role for t, _, _, _, role in drugs(nlp, text)}
