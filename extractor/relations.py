@@ -675,6 +675,63 @@ def _share_slash_doses(ctx: "_DocContext", scored: list, threshold: float, given
              else probability) for attr, head, probability in scored]
 
 
+_PRENOMINAL_GAP = re.compile(r"\s{1,3}")
+
+
+def _prenominal_routes(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A route written right before a drug (``intravenous methotrexate and
+    fluorouracil``, ``Oral trimethoprim/sulfamethoxazole``) is that drug's,
+    and also holds for the drugs coordinated after it (by a comma, ``and``,
+    ``or``, ``plus`` or a slash) that have no route of their own; it is not
+    a route of the drugs before it (``cyclophosphamide ... and intravenous
+    methotrexate``, ``tamoxifen or oral LY353381``): in the train split no
+    such route links back, but one closing a dose (``zoledronic acid 4mg IV
+    Zoledronic acid administration``), which the rule leaves to the scorer."""
+    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    if not heads:
+        return scored
+    head_chars = [h.start_char for h in heads]
+    text = ctx.text
+    ents: list[Span] | None = None
+    ent_starts: list[int] = []
+    routes: dict[tuple[int, int], set[int]] = {}  # route -> starts of the drugs it is written before
+    for attr in ctx.ents:
+        key = (attr.start, attr.end)
+        if attr.label_ != "ROUTE" or key in given:
+            continue
+        index = bisect.bisect_left(head_chars, attr.end_char)
+        if index == len(heads) or not _PRENOMINAL_GAP.fullmatch(text, attr.end_char, head_chars[index]):
+            continue
+        if ents is None:
+            ents = sorted(ctx.ents, key=lambda e: e.start_char)
+            ent_starts = [e.start_char for e in ents]
+        previous = bisect.bisect_left(ent_starts, attr.start_char) - 1
+        if (previous >= 0 and ents[previous].label_ == "DOSE"
+                and not text[ents[previous].end_char:attr.start_char].strip()):
+            continue  # ``4mg IV Zoledronic acid``: the route closes the dose before it
+        first = heads[index]
+        covered = {first.start}
+        while index + 1 < len(heads) and len(covered) <= _COORDINATION_STEPS:
+            joined = _coordination_gap(ctx, heads[index], heads[index + 1], ents, ent_starts)
+            if joined is None or "ROUTE" in joined[0] or ctx.role(heads[index + 1]) != ctx.role(first):
+                break
+            index += 1
+            covered.add(heads[index].start)
+        routes[key] = covered
+    if not routes:
+        return scored
+    result = []
+    for attr, head, probability in scored:
+        covered = routes.get((attr.start, attr.end))
+        if covered is not None:
+            if head.start in covered:
+                probability = max(probability, threshold)
+            elif head.end <= attr.start:
+                probability = min(probability, threshold / 2)
+        result.append((attr, head, probability))
+    return result
+
+
 def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple[Span, Span]]:
     """(attribute, head) pairs worth scoring: same section, within ``max_distance`` tokens."""
     sections = list(doc.spans.get(SECTIONS_KEY, []))
@@ -1394,6 +1451,7 @@ class RelationLinker:
         scored = _fill_drugless_gaps(ctx, scored, threshold, given)
         scored = _share_after_coordination(ctx, scored, threshold, given)
         scored = _share_slash_doses(ctx, scored, threshold, given)
+        scored = _prenominal_routes(ctx, scored, threshold, given)
         scored = _phase_own_timing(ctx, scored, threshold, given)
         scored = _next_phase_timing(ctx, scored, threshold, given)
         for attr, head, probability in scored:

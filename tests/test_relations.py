@@ -457,3 +457,48 @@ def test_duration_of_a_continued_drug_after_followed_by_stays(nlp):
     text = "Patients receive placebo daily followed by 13 weeks of observation."
     spans = [("DRUG", "placebo", "study"), ("SCHEDULE", "daily", None), ("DURATION", "13 weeks", None)]
     assert _next_phase_links(nlp, text, spans) == [("13 weeks", "placebo")]
+
+
+def _every_route_linked(attr, head):
+    return 0.9 if attr.label_ == "ROUTE" else 0.1
+
+
+def test_route_before_a_drug_is_its_own_and_its_coordination(nlp):
+    rule = relations_module._prenominal_routes
+    text = "Patients receive cyclophosphamide on days 1 through 14 and intravenous methotrexate and fluorouracil on days 1 and 8."
+    spans = [("DRUG", "cyclophosphamide", "study"), ("ROUTE", "intravenous", None), ("DRUG", "methotrexate", "study"),
+             ("DRUG", "fluorouracil", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=_every_route_linked) == [
+        ("intravenous", "fluorouracil"), ("intravenous", "methotrexate")]
+    # the scorer linked only the first drug: the coordinated one gets the route too
+    assert _rule_links(nlp, rule, text, spans,
+                       score=lambda attr, head: 0.9 if head.text == "methotrexate" else 0.1) == [
+        ("intravenous", "fluorouracil"), ("intravenous", "methotrexate")]
+    # a slash joins the drugs of one product
+    text = "Allowed: Oral trimethoprim/sulfamethoxazole and aerosolized pentamidine."
+    spans = [("ROUTE", "Oral", None), ("DRUG", "trimethoprim", "other"), ("DRUG", "sulfamethoxazole", "other"),
+             ("ROUTE", "aerosolized", None), ("DRUG", "pentamidine", "other")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.1) == [
+        ("Oral", "sulfamethoxazole"), ("Oral", "trimethoprim"), ("aerosolized", "pentamidine")]
+
+
+def test_route_before_a_drug_stops_at_a_drug_with_its_own_route(nlp):
+    rule = relations_module._prenominal_routes
+    text = "This study tests intravenous carboplatin and oral paclitaxel in ovarian cancer."
+    spans = [("ROUTE", "intravenous", None), ("DRUG", "carboplatin", "study"), ("ROUTE", "oral", None),
+             ("DRUG", "paclitaxel", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.1) == [
+        ("intravenous", "carboplatin"), ("oral", "paclitaxel")]
+    # the scorer's link of the second route back to the first drug is dropped
+    assert _rule_links(nlp, rule, text, spans,
+                       score=lambda attr, head: 0.9 if (attr.text, head.text) == ("oral", "carboplatin") else 0.1) == [
+        ("intravenous", "carboplatin"), ("oral", "paclitaxel")]
+
+
+def test_route_closing_a_dose_is_left_to_the_scorer(nlp):
+    text = "Standard therapy plus zoledronic acid 4mg IV Zoledronic acid administration monthly."
+    spans = [("DRUG", "zoledronic acid", "study"), ("DOSE", "4mg", None), ("ROUTE", "IV", None),
+             ("DRUG", "Zoledronic acid", "study")]
+    links = _rule_links(nlp, relations_module._prenominal_routes, text, spans,
+                        score=lambda attr, head: 0.9 if attr.label_ == "ROUTE" and head.text == "zoledronic acid" else 0.1)
+    assert links == [("IV", "zoledronic acid")]
