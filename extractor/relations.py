@@ -675,6 +675,57 @@ def _share_slash_doses(ctx: "_DocContext", scored: list, threshold: float, given
              else probability) for attr, head, probability in scored]
 
 
+_LABEL_COLON_REACH = 60  # characters from a label's last drug to its colon
+
+
+def _label_named_again(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """In a line ``Dapoxetine/Tadalafil 30/20 mg tablet: During 4-weeks
+    treatment period, patients will take one Dapoxetine/Tadalafil ...`` or
+    ``BZ371A: Single dose topical administration of 1.5 mL ... of BZ371A``
+    the attributes of the description belong to the description's mention of
+    the drug, not to the label's (the guide: the label gets the links only
+    when the description never names the drug; all 100 such attributes of the
+    train split agree). A link the scorer gives to the label moves to the
+    description's mention of the same name nearest to the attribute."""
+    text = ctx.text
+    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    head_chars = [h.start_char for h in heads]
+    moved: dict[tuple[int, int, int], Span] = {}  # (attr, label head) -> the description's mention
+    wanted: dict[tuple[int, int], list[tuple[Span, Span]]] = {}
+    for attr, head, probability in scored:
+        if probability < threshold or head.end > attr.start or (attr.start, attr.end) in given:
+            continue
+        line = ctx.line_of(head.start_char)
+        if ctx.line_of(attr.start_char) != line:
+            continue
+        line_start = ctx.newlines[line - 1] + 1 if line > 0 else 0
+        colon = text.find(":", head.end_char, min(attr.start_char, head.end_char + _LABEL_COLON_REACH))
+        if colon == -1:
+            continue
+        first = bisect.bisect_left(head_chars, line_start)
+        if first == len(heads) or text[line_start:heads[first].start_char].strip(" \t*-•") != "":
+            continue  # the line does not open with a drug
+        name = ctx.name(head)
+        again = [h for h in heads[first:] if colon < h.start_char and ctx.line_of(h.start_char) == line
+                 and ctx.name(h) == name]
+        if not again:
+            continue
+        nearest = min(again, key=lambda h: abs(h.start_char - attr.start_char))
+        moved[(attr.start, attr.end, head.start)] = nearest
+    if not moved:
+        return scored
+    targets = {(attr_start, attr_end, h.start) for (attr_start, attr_end, _), h in moved.items()}
+    result = []
+    for attr, head, probability in scored:
+        key = (attr.start, attr.end, head.start)
+        if key in moved:
+            probability = min(probability, threshold / 2)
+        elif key in targets:
+            probability = max(probability, threshold)
+        result.append((attr, head, probability))
+    return result
+
+
 _PRENOMINAL_GAP = re.compile(r"\s{1,3}")
 
 
@@ -1451,6 +1502,7 @@ class RelationLinker:
         scored = _fill_drugless_gaps(ctx, scored, threshold, given)
         scored = _share_after_coordination(ctx, scored, threshold, given)
         scored = _share_slash_doses(ctx, scored, threshold, given)
+        scored = _label_named_again(ctx, scored, threshold, given)
         scored = _prenominal_routes(ctx, scored, threshold, given)
         scored = _phase_own_timing(ctx, scored, threshold, given)
         scored = _next_phase_timing(ctx, scored, threshold, given)

@@ -502,3 +502,36 @@ def test_route_closing_a_dose_is_left_to_the_scorer(nlp):
     links = _rule_links(nlp, relations_module._prenominal_routes, text, spans,
                         score=lambda attr, head: 0.9 if attr.label_ == "ROUTE" and head.text == "zoledronic acid" else 0.1)
     assert links == [("IV", "zoledronic acid")]
+
+
+def _rule_links_nth(nlp, rule, text, spans, score):
+    """``_rule_links`` for texts naming a drug twice: spans are (label,
+    surface, occurrence) triples; the pairs are (attribute text, head start
+    character)."""
+    from extractor.relations import _DocContext, candidate_pairs
+
+    entities = []
+    for index, (label, surface, occurrence) in enumerate(spans):
+        start = -1
+        for _ in range(occurrence + 1):
+            start = text.index(surface, start + 1)
+        entities.append(Entity(f"T{index + 1}", label, start, start + len(surface), surface,
+                               role="study" if label in ("DRUG", "DRUG_CLASS") else None))
+    doc, _ = doc_with_gold_entities(nlp, BratDocument("t", text, entities), relations=False)
+    ents = get_entities(doc)
+    scored = [(a, h, score(a, h)) for a, h in candidate_pairs(doc, ents, 120)]
+    kept = rule(_DocContext(doc, ents), scored, 0.5, {})
+    return sorted((a.text, h.start_char) for a, h, p in kept if p >= 0.5)
+
+
+def test_label_named_again_gives_its_links_to_the_description(nlp):
+    rule = relations_module._label_named_again
+    text = "BZ371A: Single dose topical administration of 1.5 mL with a concentration of 5 mg/mL of BZ371A."
+    spans = [("DRUG", "BZ371A", 0), ("ROUTE", "topical", 0), ("DOSE", "1.5 mL", 0), ("DRUG", "BZ371A", 1)]
+    second = text.rindex("BZ371A")
+    label_only = lambda attr, head: 0.9 if head.start_char == 0 else 0.1  # noqa: E731
+    assert _rule_links_nth(nlp, rule, text, spans, label_only) == [("1.5 mL", second), ("topical", second)]
+    # a description that does not name the drug again leaves the label its links
+    text = "Cisplatin: 6 mg/m2 IV on days 1-4 of each course."
+    spans = [("DRUG", "Cisplatin", 0), ("DOSE", "6 mg/m2", 0), ("ROUTE", "IV", 0)]
+    assert _rule_links_nth(nlp, rule, text, spans, label_only) == [("6 mg/m2", 0), ("IV", 0)]
