@@ -535,3 +535,19 @@ def test_label_named_again_gives_its_links_to_the_description(nlp):
     text = "Cisplatin: 6 mg/m2 IV on days 1-4 of each course."
     spans = [("DRUG", "Cisplatin", 0), ("DOSE", "6 mg/m2", 0), ("ROUTE", "IV", 0)]
     assert _rule_links_nth(nlp, rule, text, spans, label_only) == [("6 mg/m2", 0), ("IV", 0)]
+
+
+def test_route_before_a_drug_is_not_shared_after_or_nor_across_a_list_line(nlp):
+    rule = relations_module._prenominal_routes
+    text = "Patients randomized to oral AZT or HIVIG are followed for 48 weeks."
+    spans = [("ROUTE", "oral", None), ("DRUG", "AZT", "study"), ("DRUG", "HIVIG", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.1) == [("oral", "AZT")]
+    # a line broken inside prose still joins the route to its drug ...
+    text = "The first group receives oral cyclophosphamide on days 1 through 14 and intravenous\n      methotrexate on days 1 and 8."
+    spans = [("DRUG", "cyclophosphamide", "study"), ("ROUTE", "intravenous", None), ("DRUG", "methotrexate", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=_every_route_linked) == [("intravenous", "methotrexate")]
+    # ... a short list line ending with the route does not
+    text = "Arm A\nAtezolizumab given IV\nCabozantinib given PO"
+    spans = [("DRUG", "Atezolizumab", "study"), ("ROUTE", "IV", None), ("DRUG", "Cabozantinib", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "Atezolizumab" else 0.1) == [
+        ("IV", "Atezolizumab")]
