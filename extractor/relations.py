@@ -675,6 +675,34 @@ def _share_slash_doses(ctx: "_DocContext", scored: list, threshold: float, given
              else probability) for attr, head, probability in scored]
 
 
+_SHORT_FORM_OPEN = re.compile(r"[ \t]*[(\[][ \t]*")
+_SHORT_FORM_CLOSE = re.compile(r"[ \t]*[)\]]")
+
+
+def _share_short_forms(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A drug and its short form in brackets (``filgrastim (G-CSF)``,
+    ``zidovudine (AZT)``) are two mentions of one drug: an attribute the
+    scorer links to one links to both (all 64 such attributes of the train
+    and dev splits link to both)."""
+    text = ctx.text
+    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    partner: dict[int, int] = {}  # head start -> its bracketed partner's start, both ways
+    for left, right in zip(heads, heads[1:]):
+        if (_SHORT_FORM_OPEN.fullmatch(text, left.end_char, right.start_char)
+                and _SHORT_FORM_CLOSE.match(text, right.end_char)):
+            partner[left.start] = right.start
+            partner[right.start] = left.start
+    if not partner:
+        return scored
+    linked = {(attr.start, attr.end, head.start) for attr, head, probability in scored
+              if probability >= threshold and head.start in partner and (attr.start, attr.end) not in given}
+    if not linked:
+        return scored
+    return [(attr, head, threshold if probability < threshold and head.start in partner
+             and (attr.start, attr.end, partner[head.start]) in linked else probability)
+            for attr, head, probability in scored]
+
+
 _LABEL_COLON_REACH = 60  # characters from a label's last drug to its colon
 
 
@@ -1518,6 +1546,7 @@ class RelationLinker:
         scored = _share_slash_doses(ctx, scored, threshold, given)
         scored = _label_named_again(ctx, scored, threshold, given)
         scored = _prenominal_routes(ctx, scored, threshold, given)
+        scored = _share_short_forms(ctx, scored, threshold, given)
         scored = _phase_own_timing(ctx, scored, threshold, given)
         scored = _next_phase_timing(ctx, scored, threshold, given)
         for attr, head, probability in scored:

@@ -551,3 +551,19 @@ def test_route_before_a_drug_is_not_shared_after_or_nor_across_a_list_line(nlp):
     spans = [("DRUG", "Atezolizumab", "study"), ("ROUTE", "IV", None), ("DRUG", "Cabozantinib", "study")]
     assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "Atezolizumab" else 0.1) == [
         ("IV", "Atezolizumab")]
+
+
+def test_a_drug_and_its_short_form_share_their_attributes(nlp):
+    rule = relations_module._share_short_forms
+    text = "Patients receive filgrastim (G-CSF) subcutaneously or IV on days 3-11, then gemcitabine (GEM) IV."
+    spans = [("DRUG", "filgrastim", "study"), ("DRUG", "G-CSF", "study"), ("ROUTE", "subcutaneously", None),
+             ("ROUTE", "IV", None), ("SCHEDULE", "days 3-11", None), ("DRUG", "gemcitabine", "study"),
+             ("DRUG", "GEM", "study")]
+    # the scorer linked the routes and the schedule to the short form only
+    links = _rule_links(nlp, rule, text, spans,
+                        score=lambda attr, head: 0.9 if head.text == "G-CSF" and attr.label_ != "DRUG" else 0.1)
+    assert [(a, h) for a, h in links if h in ("filgrastim", "G-CSF")] == [
+        ("IV", "G-CSF"), ("IV", "filgrastim"), ("days 3-11", "G-CSF"), ("days 3-11", "filgrastim"),
+        ("subcutaneously", "G-CSF"), ("subcutaneously", "filgrastim")]
+    # unlinked drugs stay unlinked
+    assert not [h for a, h in links if h in ("gemcitabine", "GEM")]
