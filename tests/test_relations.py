@@ -567,3 +567,20 @@ def test_a_drug_and_its_short_form_share_their_attributes(nlp):
         ("subcutaneously", "G-CSF"), ("subcutaneously", "filgrastim")]
     # unlinked drugs stay unlinked
     assert not [h for a, h in links if h in ("gemcitabine", "GEM")]
+
+
+def test_drugless_sentence_keeps_to_the_drugs_of_its_paragraph(nlp):
+    rule = relations_module._own_paragraph_drugs
+    text = ("Patients receive doxorubicin IV and gemcitabine IV on day 1. Treatment repeats every 2 weeks for 5 courses.\n"
+            "\n"
+            "Patients then receive paclitaxel IV and cisplatin IV on day 1. Treatment repeats every 3-4 weeks for 4 courses.")
+    spans = [("DRUG", "doxorubicin", "study"), ("DRUG", "gemcitabine", "study"), ("DURATION", "5 courses", None),
+             ("DRUG", "paclitaxel", "study"), ("DRUG", "cisplatin", "study"), ("DURATION", "4 courses", None)]
+    # scored: every duration linked to every drug before it
+    earlier = lambda attr, head: 0.9 if attr.label_ == "DURATION" and head.end <= attr.start else 0.1  # noqa: E731
+    assert _rule_links(nlp, rule, text, spans, score=earlier) == [
+        ("4 courses", "cisplatin"), ("4 courses", "paclitaxel"), ("5 courses", "doxorubicin"), ("5 courses", "gemcitabine")]
+    # a paragraph naming no drug before the sentence keeps the earlier links
+    text = "Patients receive paclitaxel IV and cisplatin IV on day 1.\n\nTreatment repeats every 3-4 weeks for 4 courses."
+    spans = [("DRUG", "paclitaxel", "study"), ("DRUG", "cisplatin", "study"), ("DURATION", "4 courses", None)]
+    assert _rule_links(nlp, rule, text, spans, score=earlier) == [("4 courses", "cisplatin"), ("4 courses", "paclitaxel")]
