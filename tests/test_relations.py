@@ -457,3 +457,130 @@ def test_duration_of_a_continued_drug_after_followed_by_stays(nlp):
     text = "Patients receive placebo daily followed by 13 weeks of observation."
     spans = [("DRUG", "placebo", "study"), ("SCHEDULE", "daily", None), ("DURATION", "13 weeks", None)]
     assert _next_phase_links(nlp, text, spans) == [("13 weeks", "placebo")]
+
+
+def _every_route_linked(attr, head):
+    return 0.9 if attr.label_ == "ROUTE" else 0.1
+
+
+def test_route_before_a_drug_is_its_own_and_its_coordination(nlp):
+    rule = relations_module._prenominal_routes
+    text = "Patients receive cyclophosphamide on days 1 through 14 and intravenous methotrexate and fluorouracil on days 1 and 8."
+    spans = [("DRUG", "cyclophosphamide", "study"), ("ROUTE", "intravenous", None), ("DRUG", "methotrexate", "study"),
+             ("DRUG", "fluorouracil", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=_every_route_linked) == [
+        ("intravenous", "fluorouracil"), ("intravenous", "methotrexate")]
+    # the scorer linked only the first drug: the coordinated one gets the route too
+    assert _rule_links(nlp, rule, text, spans,
+                       score=lambda attr, head: 0.9 if head.text == "methotrexate" else 0.1) == [
+        ("intravenous", "fluorouracil"), ("intravenous", "methotrexate")]
+    # a slash joins the drugs of one product
+    text = "Allowed: Oral trimethoprim/sulfamethoxazole and aerosolized pentamidine."
+    spans = [("ROUTE", "Oral", None), ("DRUG", "trimethoprim", "other"), ("DRUG", "sulfamethoxazole", "other"),
+             ("ROUTE", "aerosolized", None), ("DRUG", "pentamidine", "other")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.1) == [
+        ("Oral", "sulfamethoxazole"), ("Oral", "trimethoprim"), ("aerosolized", "pentamidine")]
+
+
+def test_route_before_a_drug_stops_at_a_drug_with_its_own_route(nlp):
+    rule = relations_module._prenominal_routes
+    text = "This study tests intravenous carboplatin and oral paclitaxel in ovarian cancer."
+    spans = [("ROUTE", "intravenous", None), ("DRUG", "carboplatin", "study"), ("ROUTE", "oral", None),
+             ("DRUG", "paclitaxel", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.1) == [
+        ("intravenous", "carboplatin"), ("oral", "paclitaxel")]
+    # the scorer's link of the second route back to the first drug is dropped
+    assert _rule_links(nlp, rule, text, spans,
+                       score=lambda attr, head: 0.9 if (attr.text, head.text) == ("oral", "carboplatin") else 0.1) == [
+        ("intravenous", "carboplatin"), ("oral", "paclitaxel")]
+
+
+def test_route_closing_a_dose_is_left_to_the_scorer(nlp):
+    text = "Standard therapy plus zoledronic acid 4mg IV Zoledronic acid administration monthly."
+    spans = [("DRUG", "zoledronic acid", "study"), ("DOSE", "4mg", None), ("ROUTE", "IV", None),
+             ("DRUG", "Zoledronic acid", "study")]
+    links = _rule_links(nlp, relations_module._prenominal_routes, text, spans,
+                        score=lambda attr, head: 0.9 if attr.label_ == "ROUTE" and head.text == "zoledronic acid" else 0.1)
+    assert links == [("IV", "zoledronic acid")]
+
+
+def _rule_links_nth(nlp, rule, text, spans, score):
+    """``_rule_links`` for texts naming a drug twice: spans are (label,
+    surface, occurrence) triples; the pairs are (attribute text, head start
+    character)."""
+    from extractor.relations import _DocContext, candidate_pairs
+
+    entities = []
+    for index, (label, surface, occurrence) in enumerate(spans):
+        start = -1
+        for _ in range(occurrence + 1):
+            start = text.index(surface, start + 1)
+        entities.append(Entity(f"T{index + 1}", label, start, start + len(surface), surface,
+                               role="study" if label in ("DRUG", "DRUG_CLASS") else None))
+    doc, _ = doc_with_gold_entities(nlp, BratDocument("t", text, entities), relations=False)
+    ents = get_entities(doc)
+    scored = [(a, h, score(a, h)) for a, h in candidate_pairs(doc, ents, 120)]
+    kept = rule(_DocContext(doc, ents), scored, 0.5, {})
+    return sorted((a.text, h.start_char) for a, h, p in kept if p >= 0.5)
+
+
+def test_label_named_again_gives_its_links_to_the_description(nlp):
+    rule = relations_module._label_named_again
+    text = "BZ371A: Single dose topical administration of 1.5 mL with a concentration of 5 mg/mL of BZ371A."
+    spans = [("DRUG", "BZ371A", 0), ("ROUTE", "topical", 0), ("DOSE", "1.5 mL", 0), ("DRUG", "BZ371A", 1)]
+    second = text.rindex("BZ371A")
+    label_only = lambda attr, head: 0.9 if head.start_char == 0 else 0.1  # noqa: E731
+    assert _rule_links_nth(nlp, rule, text, spans, label_only) == [("1.5 mL", second), ("topical", second)]
+    # a description that does not name the drug again leaves the label its links
+    text = "Cisplatin: 6 mg/m2 IV on days 1-4 of each course."
+    spans = [("DRUG", "Cisplatin", 0), ("DOSE", "6 mg/m2", 0), ("ROUTE", "IV", 0)]
+    assert _rule_links_nth(nlp, rule, text, spans, label_only) == [("6 mg/m2", 0), ("IV", 0)]
+
+
+def test_route_before_a_drug_is_not_shared_after_or_nor_across_a_list_line(nlp):
+    rule = relations_module._prenominal_routes
+    text = "Patients randomized to oral AZT or HIVIG are followed for 48 weeks."
+    spans = [("ROUTE", "oral", None), ("DRUG", "AZT", "study"), ("DRUG", "HIVIG", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.1) == [("oral", "AZT")]
+    # a line broken inside prose still joins the route to its drug ...
+    text = "The first group receives oral cyclophosphamide on days 1 through 14 and intravenous\n      methotrexate on days 1 and 8."
+    spans = [("DRUG", "cyclophosphamide", "study"), ("ROUTE", "intravenous", None), ("DRUG", "methotrexate", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=_every_route_linked) == [("intravenous", "methotrexate")]
+    # ... a short list line ending with the route does not
+    text = "Arm A\nAtezolizumab given IV\nCabozantinib given PO"
+    spans = [("DRUG", "Atezolizumab", "study"), ("ROUTE", "IV", None), ("DRUG", "Cabozantinib", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "Atezolizumab" else 0.1) == [
+        ("IV", "Atezolizumab")]
+
+
+def test_a_drug_and_its_short_form_share_their_attributes(nlp):
+    rule = relations_module._share_short_forms
+    text = "Patients receive filgrastim (G-CSF) subcutaneously or IV on days 3-11, then gemcitabine (GEM) IV."
+    spans = [("DRUG", "filgrastim", "study"), ("DRUG", "G-CSF", "study"), ("ROUTE", "subcutaneously", None),
+             ("ROUTE", "IV", None), ("SCHEDULE", "days 3-11", None), ("DRUG", "gemcitabine", "study"),
+             ("DRUG", "GEM", "study")]
+    # the scorer linked the routes and the schedule to the short form only
+    links = _rule_links(nlp, rule, text, spans,
+                        score=lambda attr, head: 0.9 if head.text == "G-CSF" and attr.label_ != "DRUG" else 0.1)
+    assert [(a, h) for a, h in links if h in ("filgrastim", "G-CSF")] == [
+        ("IV", "G-CSF"), ("IV", "filgrastim"), ("days 3-11", "G-CSF"), ("days 3-11", "filgrastim"),
+        ("subcutaneously", "G-CSF"), ("subcutaneously", "filgrastim")]
+    # unlinked drugs stay unlinked
+    assert not [h for a, h in links if h in ("gemcitabine", "GEM")]
+
+
+def test_drugless_sentence_keeps_to_the_drugs_of_its_paragraph(nlp):
+    rule = relations_module._own_paragraph_drugs
+    text = ("Patients receive doxorubicin IV and gemcitabine IV on day 1. Treatment repeats every 2 weeks for 5 courses.\n"
+            "\n"
+            "Patients then receive paclitaxel IV and cisplatin IV on day 1. Treatment repeats every 3-4 weeks for 4 courses.")
+    spans = [("DRUG", "doxorubicin", "study"), ("DRUG", "gemcitabine", "study"), ("DURATION", "5 courses", None),
+             ("DRUG", "paclitaxel", "study"), ("DRUG", "cisplatin", "study"), ("DURATION", "4 courses", None)]
+    # scored: every duration linked to every drug before it
+    earlier = lambda attr, head: 0.9 if attr.label_ == "DURATION" and head.end <= attr.start else 0.1  # noqa: E731
+    assert _rule_links(nlp, rule, text, spans, score=earlier) == [
+        ("4 courses", "cisplatin"), ("4 courses", "paclitaxel"), ("5 courses", "doxorubicin"), ("5 courses", "gemcitabine")]
+    # a paragraph naming no drug before the sentence keeps the earlier links
+    text = "Patients receive paclitaxel IV and cisplatin IV on day 1.\n\nTreatment repeats every 3-4 weeks for 4 courses."
+    spans = [("DRUG", "paclitaxel", "study"), ("DRUG", "cisplatin", "study"), ("DURATION", "4 courses", None)]
+    assert _rule_links(nlp, rule, text, spans, score=earlier) == [("4 courses", "cisplatin"), ("4 courses", "paclitaxel")]
