@@ -1454,6 +1454,17 @@ def _fast_features(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head:
     words = t.near_words if near else t.far_words
     return t.key_features(key) + [f for char in chars for f in words[char]] + extra
 
+def apply_layout_rules(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """``scored`` (attribute, head, probability) after the rules that read the
+    layout the scorer cannot see, in the order the linker runs them (training
+    scores its cross-validated predictions through the same chain)."""
+    for rule in (_share_drugless_timing, _fill_drugless_gaps, _share_after_coordination, _share_slash_doses,
+                 _label_named_again, _prenominal_routes, _share_short_forms, _own_paragraph_drugs,
+                 _phase_own_timing, _next_phase_timing):
+        scored = rule(ctx, scored, threshold, given)
+    return scored
+
+
 class RelationScorer:
     """Two stacked logistic regressions over binary features, as plain data:
     the first scores each pair alone, the second adds how the pair ranks
@@ -1567,16 +1578,7 @@ class RelationLinker:
         ents = get_entities(doc)
         given = {**_label_line_heads(doc, ents), **_given_line_heads(doc, ents)}
         ctx, scored = self._score(doc, ents)
-        scored = _share_drugless_timing(ctx, scored, threshold, given)
-        scored = _fill_drugless_gaps(ctx, scored, threshold, given)
-        scored = _share_after_coordination(ctx, scored, threshold, given)
-        scored = _share_slash_doses(ctx, scored, threshold, given)
-        scored = _label_named_again(ctx, scored, threshold, given)
-        scored = _prenominal_routes(ctx, scored, threshold, given)
-        scored = _share_short_forms(ctx, scored, threshold, given)
-        scored = _own_paragraph_drugs(ctx, scored, threshold, given)
-        scored = _phase_own_timing(ctx, scored, threshold, given)
-        scored = _next_phase_timing(ctx, scored, threshold, given)
+        scored = apply_layout_rules(ctx, scored, threshold, given)
         for attr, head, probability in scored:
             key = (attr.start, attr.end)
             if key in given:

@@ -28,8 +28,8 @@ from extractor.corpus import load_split  # noqa: E402
 from extractor.evaluate import doc_with_gold_entities  # noqa: E402
 from extractor.extensions import get_entities  # noqa: E402
 from extractor.relations import (  # noqa: E402
-    MODEL_FILE, RelationScorer, _DocContext, _fill_drugless_gaps, _given_line_heads, _label_line_heads,
-    _share_drugless_timing, candidate_pairs, pair_features, stage_two_features,
+    MODEL_FILE, RelationScorer, _DocContext, _given_line_heads, _label_line_heads, apply_layout_rules,
+    candidate_pairs, pair_features, stage_two_features,
 )
 from extractor.schema import RELATION_FOR_ATTRIBUTE  # noqa: E402
 
@@ -87,8 +87,7 @@ def build_examples(nlp, documents, max_distance, predicted=False):
 
 def per_type_f1(nlp, documents, rows, probabilities, threshold=0.5):
     """Strict F1 per relation type of the given (cross-validated) probabilities,
-    with the linker's layout rules and drugless-sentence rules applied as at
-    run time."""
+    with all the linker's layout rules applied as at run time."""
     counts = {}
     for document, (_, examples, gold, pairs), probs in zip(documents, rows, probabilities):
         doc, _ = doc_with_gold_entities(nlp, document, relations=False)
@@ -97,8 +96,7 @@ def per_type_f1(nlp, documents, rows, probabilities, threshold=0.5):
         owners = {key: {(h.start, h.end) for h in heads} for key, heads in given.items()}
         ctx = _DocContext(doc, ents)
         scored = [(attr, head, p) for (attr, head), p in zip(pairs, probs)]
-        scored = _share_drugless_timing(ctx, scored, threshold, given)
-        scored = _fill_drugless_gaps(ctx, scored, threshold, given)
+        scored = apply_layout_rules(ctx, scored, threshold, given)
         predicted = set()
         for (_, _, key), (attr, head, p) in zip(examples, scored):
             if (attr.start, attr.end) in owners:
