@@ -536,6 +536,35 @@ def _share_drugless_timing(ctx: "_DocContext", scored: list, threshold: float, g
     return shared
 
 
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+
+
+def _share_cycle_schedule(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A SCHEDULE in a sentence without a drug that also states a DURATION
+    (``Courses repeat every 21 days for 4 courses``) is stated for the same
+    drugs of its paragraph as that duration: the guide links both to every
+    drug of the paragraph. Only the drugs the duration is linked to get the
+    schedule (never across a blank line), so
+    a drugless schedule alone (which annotators link to fewer drugs) is left
+    to the model."""
+    sent_of = ctx.sent_of
+    duration_heads: dict[int, set[tuple[int, int]]] = {}
+    for attr, head, probability in scored:
+        if (attr.label_ == "DURATION" and probability >= threshold and (attr.start, attr.end) not in given
+                and sent_of[attr.start] not in ctx.sent_has_head):
+            duration_heads.setdefault(sent_of[attr.start], set()).add((head.start, head.end))
+    if not duration_heads:
+        return scored
+    shared = []
+    for attr, head, probability in scored:
+        if (probability < threshold and attr.label_ == "SCHEDULE" and (attr.start, attr.end) not in given
+                and (head.start, head.end) in duration_heads.get(sent_of[attr.start], ())
+                and not _BLANK_LINE.search(ctx.text, head.end_char, attr.start_char)):
+            probability = threshold
+        shared.append((attr, head, probability))
+    return shared
+
+
 def _fill_drugless_gaps(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
     """A SCHEDULE or DURATION in a sentence without a drug (``Courses repeat
     every 21 days``, ``* Treatment continues ... up to 24 months``) that the
@@ -797,6 +826,34 @@ def _share_slash_doses(ctx: "_DocContext", scored: list, threshold: float, given
         return scored
     return [(attr, head, threshold if probability < threshold and (attr.start, attr.end, head.start) in extra
              else probability) for attr, head, probability in scored]
+
+
+_NAME_SLASH = re.compile(r"\s*/\s*")
+
+
+def _share_slash_synonyms(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """Two names of one drug joined by a slash (``Amlotinib/ernesto``, the
+    guide's two DRUG mentions of anlotinib) share what either is linked to:
+    the attributes are stated for the one drug both names stand for."""
+    text = ctx.text
+    heads = sorted((h for h in ctx.heads if h.label_ == "DRUG"), key=lambda h: (h.start, h.end))
+    partner: dict[tuple[int, int], tuple[int, int]] = {}
+    for left, right in zip(heads, heads[1:]):
+        if (ctx.name(left) == ctx.name(right) and left.end_char < right.start_char
+                and _NAME_SLASH.fullmatch(text, left.end_char, right.start_char)):
+            partner[(left.start, left.end)] = (right.start, right.end)
+            partner[(right.start, right.end)] = (left.start, left.end)
+    if not partner:
+        return scored
+    linked = {(attr.start, attr.end, head.start, head.end) for attr, head, probability in scored
+              if probability >= threshold and (attr.start, attr.end) not in given}
+    shared = []
+    for attr, head, probability in scored:
+        other = partner.get((head.start, head.end))
+        if probability < threshold and other is not None and (attr.start, attr.end, *other) in linked:
+            probability = threshold
+        shared.append((attr, head, probability))
+    return shared
 
 
 def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple[Span, Span]]:
@@ -1513,9 +1570,11 @@ class RelationLinker:
         given = {**_label_line_heads(doc, ents), **_given_line_heads(doc, ents)}
         ctx, scored = self._score(doc, ents)
         scored = _share_drugless_timing(ctx, scored, threshold, given)
+        scored = _share_cycle_schedule(ctx, scored, threshold, given)
         scored = _fill_drugless_gaps(ctx, scored, threshold, given)
         scored = _share_after_coordination(ctx, scored, threshold, given)
         scored = _share_slash_doses(ctx, scored, threshold, given)
+        scored = _share_slash_synonyms(ctx, scored, threshold, given)
         scored = _phase_own_timing(ctx, scored, threshold, given)
         scored = _next_phase_timing(ctx, scored, threshold, given)
         for attr, head, probability in scored:
