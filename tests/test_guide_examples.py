@@ -181,9 +181,6 @@ def test_placebo_and_named_cell_product_are_drugs(nlp):
     assert ("Schedule-Drug", "3 times a week", "pyrimethamine") in relations
 
 
-@pytest.mark.xfail(strict=True, reason="'abl cells' is a drug lexicon entry (from a corpus intervention name); the guide "
-                                       "names `Abl Cells` as an unnamed cell product that is not tagged, but removing the "
-                                       "entry is left to the drug-lexicon owner")
 def test_unnamed_cell_products_not_tagged(nlp):
     entities, _, _ = run(nlp, "Patients receive Abl Cells IV on day 0. Autologous stem cells are reinfused on day 0.")
     assert [e for e in entities if e[0] in ("DRUG", "DRUG_CLASS")] == []
@@ -316,8 +313,6 @@ def test_salts_stay_in_span_not_in_name_and_who_spellings(nlp):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="a variant the document states (`interferon alfa-2b (IFN-A)`) does not override the "
-                                       "lexicon's name for the short form (`ifn-a` -> interferon alfa) yet")
 def test_stated_variant_applies_to_all_mentions(nlp):
     _, _, drugs = run(nlp, "Patients receive interferon alfa-2b (IFN-A) subcutaneously three times weekly. IFN-A is "
                            "continued for 12 months.")

@@ -446,3 +446,47 @@ def test_duration_of_a_continued_drug_after_followed_by_stays(nlp):
     text = "Patients receive placebo daily followed by 13 weeks of observation."
     spans = [("DRUG", "placebo", "study"), ("SCHEDULE", "daily", None), ("DURATION", "13 weeks", None)]
     assert _next_phase_links(nlp, text, spans) == [("13 weeks", "placebo")]
+
+
+def test_cycle_schedule_takes_the_drugs_of_its_sentences_duration(nlp):
+    # the model links every duration and nothing else: the drugless schedule
+    # beside the duration gets the same drugs, but not across a blank line
+    # (modelled on a corpus outline: two paragraphs, each ending "Treatment repeats ... for N courses")
+    text = ("Patients receive doxorubicin IV on day 1.\n\nPatients then receive cisplatin IV on day 1. "
+            "Treatment repeats every 3-4 weeks for 4 courses.")
+    spans = [("DRUG", "doxorubicin", "study"), ("DRUG", "cisplatin", "study"),
+             ("SCHEDULE", "every 3-4 weeks", None), ("DURATION", "4 courses", None)]
+    assert _rule_links(nlp, relations_module._share_cycle_schedule, text, spans) == [
+        ("4 courses", "cisplatin"), ("4 courses", "doxorubicin"), ("every 3-4 weeks", "cisplatin"),
+    ]
+    # a drugless schedule alone is left to the model
+    text = "Patients receive cisplatin IV on day 1. Courses repeat every 21 days."
+    spans = [("DRUG", "cisplatin", "study"), ("SCHEDULE", "every 21 days", None)]
+    assert _rule_links(nlp, relations_module._share_cycle_schedule, text, spans) == []
+
+
+def _slash_links(nlp, text, names):
+    """Links _share_slash_synonyms keeps when the model links the dose to the
+    first drug only; ``names`` gives each drug's (surface, normalized name)."""
+    from extractor.relations import _DocContext, candidate_pairs
+
+    entities = [Entity(f"T{i + 1}", "DRUG", text.index(s), text.index(s) + len(s), s, normalized=inn, role="study")
+                for i, (s, inn) in enumerate(names)]
+    start = text.index("12 mg")
+    entities.append(Entity("T9", "DOSE", start, start + 5, "12 mg"))
+    doc, _ = doc_with_gold_entities(nlp, BratDocument("t", text, entities), relations=False)
+    ents = get_entities(doc)
+    first = names[0][0]
+    scored = [(a, h, 0.9 if h.text == first else 0.1) for a, h in candidate_pairs(doc, ents, 120)]
+    kept = relations_module._share_slash_synonyms(_DocContext(doc, ents), scored, 0.5, {})
+    return sorted((a.text, h.text) for a, h, p in kept if p >= 0.5)
+
+
+def test_slash_names_of_one_drug_share_links(nlp):
+    text = "Patients receive Amlotinib/ernesto 12 mg orally once daily."
+    assert _slash_links(nlp, text, [("Amlotinib", "anlotinib"), ("ernesto", "anlotinib")]) == [
+        ("12 mg", "Amlotinib"), ("12 mg", "ernesto"),
+    ]
+    # two different drugs joined by a slash keep their own links
+    text = "Patients receive Amlotinib/docetaxel 12 mg orally once daily."
+    assert _slash_links(nlp, text, [("Amlotinib", "anlotinib"), ("docetaxel", "docetaxel")]) == [("12 mg", "Amlotinib")]
