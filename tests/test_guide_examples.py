@@ -55,6 +55,62 @@ def outcome_lines(nlp, lines):
     return entities, relations
 
 
+# ---------------------------------------------------------------- the entity table's examples in context
+
+
+def test_table_drug_class_examples(nlp):
+    _, _, drugs = run(nlp, "Prior treatment with anti-angiogenesis drugs, anti-TNF alpha agents or CD137 agonists is not "
+                           "allowed. Patients receive platinum on day 1 and chemotherapy on a 21-day cycle.")
+    assert drugs == [("anti-angiogenesis drugs", None, "other"), ("anti-TNF alpha agents", None, "other"),
+                     ("CD137 agonists", None, "other"), ("platinum", None, "study"), ("chemotherapy", None, "study")]
+    entities, _, _ = run(nlp, "Patients must not have received a PD-L1 antibody, a multi-kinase inhibitor, an immune "
+                              "checkpoint inhibitor or corticosteroids.")
+    assert entities == [("DRUG_CLASS", "PD-L1 antibody"), ("DRUG_CLASS", "multi-kinase inhibitor"),
+                        ("DRUG_CLASS", "immune checkpoint inhibitor"), ("DRUG_CLASS", "corticosteroids")]
+
+
+def test_table_dose_route_schedule_examples(nlp):
+    entities, relations, _ = run(nlp, "Patients receive paclitaxel 56.5mg/m\\^2 IV on day 1 and carboplatin AUC 5 IV on "
+                                      "days 1 of every 21-day cycle, then prednisone 60-80 mg PO QD on days 1-21.")
+    assert entities == [
+        ("DRUG", "paclitaxel"), ("DOSE", "56.5mg/m\\^2"), ("ROUTE", "IV"), ("SCHEDULE", "day 1"),
+        ("DRUG", "carboplatin"), ("DOSE", "AUC 5"), ("ROUTE", "IV"), ("SCHEDULE", "days 1 of every 21-day cycle"),
+        ("DRUG", "prednisone"), ("DOSE", "60-80 mg"), ("ROUTE", "PO"), ("SCHEDULE", "QD on days 1-21"),
+    ]
+    assert relations == [
+        ("Dose-Drug", "56.5mg/m\\^2", "paclitaxel"), ("Dose-Drug", "60-80 mg", "prednisone"),
+        ("Dose-Drug", "AUC 5", "carboplatin"),
+        ("Route-Drug", "IV", "carboplatin"), ("Route-Drug", "IV", "paclitaxel"), ("Route-Drug", "PO", "prednisone"),
+        ("Schedule-Drug", "QD on days 1-21", "prednisone"), ("Schedule-Drug", "day 1", "paclitaxel"),
+        ("Schedule-Drug", "days 1 of every 21-day cycle", "carboplatin"),
+    ]
+
+
+def test_table_drug_examples_and_regimen_short_form(nlp):
+    entities, relations, drugs = run(nlp, "Participants receive EC (carboplatin plus etoposide) every 3 weeks for Up to 6 "
+                                          "cycles. Patients take St. John's wort and entecavir orally.")
+    assert [d[:2] for d in drugs] == [("EC", "carboplatin+etoposide"), ("carboplatin", "carboplatin"),
+                                      ("etoposide", "etoposide"), ("St. John's wort", "st. john's wort"),
+                                      ("entecavir", "entecavir")]
+    assert ("DURATION", "Up to 6 cycles") in entities
+    assert ("Duration-Drug", "Up to 6 cycles", "EC") in relations and ("Schedule-Drug", "every 3 weeks", "EC") in relations
+
+
+def test_table_endpoint_examples_on_outcome_lines(nlp):
+    entities, relations = outcome_lines(nlp, (
+        "Objective Response Rate (ORR), ORR is the proportion of patients with complete or partial response, up to "
+        "approximately 24 months|Incidence of adverse events, Graded by CTCAE v5.0, up to 24 months"
+    ))
+    assert entities == [("ENDPOINT", "Objective Response Rate (ORR)"), ("ENDPOINT", "ORR"),
+                        ("TIMEFRAME", "up to approximately 24 months"), ("ENDPOINT", "Incidence of adverse events"),
+                        ("TIMEFRAME", "up to 24 months")]
+    assert relations == [
+        ("Timeframe-Endpoint", "up to 24 months", "Incidence of adverse events"),
+        ("Timeframe-Endpoint", "up to approximately 24 months", "ORR"),
+        ("Timeframe-Endpoint", "up to approximately 24 months", "Objective Response Rate (ORR)"),
+    ]
+
+
 # ---------------------------------------------------------------- boundaries
 
 
