@@ -355,6 +355,7 @@ class DrugRecognizer:
         self._intervention_slots(doc, info, others)
         self._code_slots(doc, info, others)
         self._define_acronyms(doc, kept_drugs, info)
+        self._stated_variants(doc, info)
         self._code_spellings(doc, info, others)
         self._class_acronyms(doc, info)
         self._containing_classes(doc, info)
@@ -789,6 +790,34 @@ class DrugRecognizer:
                     if len(chosen) == len(text) and not any(s <= token.i < e for s, e in info):
                         info[(token.i, token.i + 1)] = ("DRUG", "+".join(chosen), "acronym", 0.7)
                         break
+
+    @staticmethod
+    def _stated_variants(doc: Doc, info: dict) -> None:
+        """A short form defined after a named variant of its drug
+        (``interferon alfa-2b (IFN-A)``, where the lexicon knows ``IFN-A`` only
+        as interferon alfa) names that variant in all its mentions in the
+        document (the guide, version 1.1)."""
+        by_end = {end: (start, value) for (start, end), value in info.items() if value[0] == "DRUG"}
+        stated: dict[str, tuple[str, str]] = {}
+        for token in _tokens_with_orth(doc, "("):
+            before = by_end.get(token.i)
+            short = info.get((token.i + 1, token.i + 2))
+            if (before is None or short is None or short[0] != "DRUG" or token.i + 2 >= len(doc)
+                    or doc[token.i + 2].text != ")"):
+                continue
+            variant, base = before[1][1], short[1]
+            if not variant or not base or "+" in variant:
+                continue
+            base = base[len("recombinant "):] if base.startswith("recombinant ") else base
+            if variant != base and variant.startswith(base) and variant[len(base)] in "- ":
+                stated[doc[token.i + 1].text] = (short[1], variant)
+        if not stated:
+            return
+        for (start, end), value in list(info.items()):
+            if end - start == 1 and value[0] == "DRUG" and doc[start].text in stated:
+                base, variant = stated[doc[start].text]
+                if value[1] == base:
+                    info[(start, end)] = ("DRUG", variant, "acronym", value[3])
 
     @staticmethod
     def _code_spellings(doc: Doc, info: dict, others: list[Span]) -> None:

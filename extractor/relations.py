@@ -412,6 +412,35 @@ def _share_drugless_timing(ctx: "_DocContext", scored: list, threshold: float, g
     return shared
 
 
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+
+
+def _share_cycle_schedule(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A SCHEDULE in a sentence without a drug that also states a DURATION
+    (``Courses repeat every 21 days for 4 courses``) is stated for the same
+    drugs of its paragraph as that duration: the guide links both to every
+    drug of the paragraph. Only the drugs the duration is linked to get the
+    schedule (never across a blank line), so
+    a drugless schedule alone (which annotators link to fewer drugs) is left
+    to the model."""
+    sent_of = ctx.sent_of
+    duration_heads: dict[int, set[tuple[int, int]]] = {}
+    for attr, head, probability in scored:
+        if (attr.label_ == "DURATION" and probability >= threshold and (attr.start, attr.end) not in given
+                and sent_of[attr.start] not in ctx.sent_has_head):
+            duration_heads.setdefault(sent_of[attr.start], set()).add((head.start, head.end))
+    if not duration_heads:
+        return scored
+    shared = []
+    for attr, head, probability in scored:
+        if (probability < threshold and attr.label_ == "SCHEDULE" and (attr.start, attr.end) not in given
+                and (head.start, head.end) in duration_heads.get(sent_of[attr.start], ())
+                and not _BLANK_LINE.search(ctx.text, head.end_char, attr.start_char)):
+            probability = threshold
+        shared.append((attr, head, probability))
+    return shared
+
+
 def _fill_drugless_gaps(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
     """A SCHEDULE or DURATION in a sentence without a drug (``Courses repeat
     every 21 days``, ``* Treatment continues ... up to 24 months``) that the
@@ -675,9 +704,6 @@ def _share_slash_doses(ctx: "_DocContext", scored: list, threshold: float, given
              else probability) for attr, head, probability in scored]
 
 
-_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
-
-
 def _own_paragraph_drugs(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
     """An attribute in a sentence without a drug (``Treatment repeats every
     3-4 weeks for 4 courses.``) whose paragraph names drugs before it links
@@ -850,6 +876,34 @@ def _prenominal_routes(ctx: "_DocContext", scored: list, threshold: float, given
                 probability = min(probability, threshold / 2)
         result.append((attr, head, probability))
     return result
+
+
+_NAME_SLASH = re.compile(r"\s*/\s*")
+
+
+def _share_slash_synonyms(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """Two names of one drug joined by a slash (``Amlotinib/ernesto``, the
+    guide's two DRUG mentions of anlotinib) share what either is linked to:
+    the attributes are stated for the one drug both names stand for."""
+    text = ctx.text
+    heads = sorted((h for h in ctx.heads if h.label_ == "DRUG"), key=lambda h: (h.start, h.end))
+    partner: dict[tuple[int, int], tuple[int, int]] = {}
+    for left, right in zip(heads, heads[1:]):
+        if (ctx.name(left) == ctx.name(right) and left.end_char < right.start_char
+                and _NAME_SLASH.fullmatch(text, left.end_char, right.start_char)):
+            partner[(left.start, left.end)] = (right.start, right.end)
+            partner[(right.start, right.end)] = (left.start, left.end)
+    if not partner:
+        return scored
+    linked = {(attr.start, attr.end, head.start, head.end) for attr, head, probability in scored
+              if probability >= threshold and (attr.start, attr.end) not in given}
+    shared = []
+    for attr, head, probability in scored:
+        other = partner.get((head.start, head.end))
+        if probability < threshold and other is not None and (attr.start, attr.end, *other) in linked:
+            probability = threshold
+        shared.append((attr, head, probability))
+    return shared
 
 
 def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple[Span, Span]]:
@@ -1458,9 +1512,9 @@ def apply_layout_rules(ctx: "_DocContext", scored: list, threshold: float, given
     """``scored`` (attribute, head, probability) after the rules that read the
     layout the scorer cannot see, in the order the linker runs them (training
     scores its cross-validated predictions through the same chain)."""
-    for rule in (_share_drugless_timing, _fill_drugless_gaps, _share_after_coordination, _share_slash_doses,
-                 _label_named_again, _prenominal_routes, _share_short_forms, _own_paragraph_drugs,
-                 _phase_own_timing, _next_phase_timing):
+    for rule in (_share_drugless_timing, _share_cycle_schedule, _fill_drugless_gaps, _share_after_coordination,
+                 _share_slash_doses, _share_slash_synonyms, _label_named_again, _prenominal_routes,
+                 _share_short_forms, _own_paragraph_drugs, _phase_own_timing, _next_phase_timing):
         scored = rule(ctx, scored, threshold, given)
     return scored
 

@@ -1209,3 +1209,15 @@ def test_multi_line_outcome_item_before_arm_lines_is_kept(nlp):
     assert [e.text for e in doc.ents if e.label_ == "TIMEFRAME"] == [
         "1, 3, 6 and 18 months post-surgery", "1, 3, 6, 9, 12 and 18 months post-surgery",
     ]
+
+
+def test_outcome_description_naming_its_method_is_not_the_time_frame(nlp):
+    # a description "Assessed by <method>" before the time-frame field is not part of it;
+    # "assessed up to ..." still opens or continues a time frame
+    text = ("Title\nSummary.\nCancer\nDRUG: Bevacizumab\n"
+            "Incidence of adverse events, Assessed by CTCAE version 5.0, up to 24 months|"
+            "Overall Survival (OS), Measured using hospital records, assessed up to approximately 48 months\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Incidence of adverse events", "ENDPOINT"), ("up to 24 months", "TIMEFRAME"),
+        ("Overall Survival (OS)", "ENDPOINT"), ("assessed up to approximately 48 months", "TIMEFRAME"),
+    ]

@@ -718,3 +718,14 @@ def test_listed_code_spaced_otherwise_takes_its_inn(nlp):
     ]
     # an unlisted code stays itself
     assert [inn for _, _, inn, _, _ in drugs(nlp, "Patients receive XQ 4521 twice daily.")] == ["xq 4521"]
+
+
+def test_stated_variant_names_the_short_form_everywhere(nlp):
+    # corpus: "... following subcutaneous interferon alfa-2b (IFN-A) in patients with ... Determine the effects of IFN-A"
+    text = ("Patients receive sargramostim (GM-CSF) and interferon alfa-2b (IFN-A) subcutaneously. "
+            "Determine the effects of IFN-A on immune responses.")
+    found = [(t, n) for t, _, n, _, _ in drugs(nlp, text) if t == "IFN-A"]
+    assert found == [("IFN-A", "interferon alfa-2b"), ("IFN-A", "interferon alfa-2b")]
+    # a short form defined after an unnumbered name keeps the lexicon's name
+    text = "Patients receive interferon-alfa (IFN-A) subcutaneously. IFN-A is continued."
+    assert {n for t, _, n, _, _ in drugs(nlp, text) if t == "IFN-A"} == {"interferon alfa"}
