@@ -1454,14 +1454,36 @@ def _class_regex(grammar: dict) -> re.Pattern:
     gap = r"(?:[ \t]+|[ \t]*\r?\n[ \t]{0,8}(?=(?-i:[a-z])))"  # a line wrap only inside a lowercase phrase (case-sensitive look-ahead: the phrase regex ignores case)
     end = rf"(?![A-Za-z])(?!{gap}(?:{after})\b)"
     of_target = rf"(?:{gap}of{gap}(?-i:{target})(?:\s+(?-i:{target}))*)"
-    lead = rf"(?:(?:{leading}){gap})*"
-    phrase = (rf"\b{lead}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{of_target}?"
+    lead = rf"(?:(?:{leading})(?:{gap}|-))*"
+    heads = _class_head_tail(grammar, heads, end, gap)
+    phrase = (rf"\b{lead}{_coordinated_modifier(grammar, modifier, gap)}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{of_target}?"
               rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
               rf"|\b(?:(?:{leading}){gap})+(?:{alternatives(grammar['bare_heads'])}){end}")
     if grammar.get("word_heads"):  # listed modifiers only: no target code (CHOP chemotherapy)
         phrase += (rf"|\b{lead}(?:(?:{alternatives(grammar['modifiers'])})(?:{gap}|-))+"
                    rf"(?:{alternatives(grammar['word_heads'])}){end}")
     return re.compile(phrase, re.I)
+
+
+def _class_head_tail(grammar: dict, heads: str, end: str, gap: str) -> str:
+    """The head alternatives, a mechanism head optionally followed by a drug
+    word from ``tail_heads`` (``phosphodiesterase inhibitor drugs``: the head
+    noun stays in the span, GUIDE_ISSUES 4)."""
+    tail, mechanism = grammar.get("tail_heads"), grammar.get("mechanism_heads")
+    if not tail or not mechanism:
+        return heads
+    return (rf"(?:{_trie_alternatives(mechanism)}){end}{gap}(?:{_trie_alternatives(tail)})(?=\W|$)"
+            rf"|{heads}")
+
+
+def _coordinated_modifier(grammar: dict, modifier: str, gap: str) -> str:
+    """An optional adjective modifier and a conjunction before the modifiers
+    of a class phrase: ``hepatotoxic or nephrotoxic drugs`` is one mention
+    (the first adjective cannot stand alone, GUIDE_ISSUES 6)."""
+    suffixes = grammar.get("coordinable_suffixes")
+    if not suffixes:
+        return ""
+    return rf"(?:(?=[A-Za-z-]*(?:{suffixes})\b){modifier}{gap}(?:and/or|or|and){gap})?"
 
 
 def _tokens_with_orth(doc: Doc, *texts: str) -> list:
