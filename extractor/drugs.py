@@ -361,6 +361,7 @@ class DrugRecognizer:
         study = self._study_names(doc, info)
         listed = self._listed_trials(doc)
         layout = _Layout(doc)
+        layout.study_classes = self._study_classes(doc, info)
         study_parts = {n for s in study for n in s.split("+")}
         blocks = None
         for span in kept:
@@ -1107,6 +1108,15 @@ class DrugRecognizer:
         return names
 
     @staticmethod
+    def _study_classes(doc: Doc, info: dict) -> frozenset[str]:
+        """The lowercase texts of the class mentions in the trial's title,
+        interventions and arms (an outline also names excluded co-medication)."""
+        sections = [s for s in doc.spans.get(SECTIONS_KEY, []) if s.label_ in ("title", "interventions", "arms")]
+        return frozenset(
+            doc[start:end].text.lower() for (start, end), value in info.items()
+            if value[0] == "DRUG_CLASS" and any(s.start <= start < s.end for s in sections))
+
+    @staticmethod
     def _listed_trials(doc: Doc) -> list[tuple[int, int]]:
         """Lines next to a bare ``NCT01234567`` line: other trials' titles."""
         lines, offset = [], 0
@@ -1149,9 +1159,10 @@ class DrugRecognizer:
             if stop is not None:
                 after = after[:stop.start()]
                 after_end = after_start + stop.start()
+        weak_applies = not is_study or _unlisted_class(span, layout)
         for key, cue in self._cues.items():
             direction, strength = key
-            if strength == "strong" or not is_study:
+            if strength == "strong" or weak_applies:
                 if direction == "backward":
                     window, low, high = before, before_start, before_end
                 else:
@@ -1180,6 +1191,14 @@ class DrugRecognizer:
         return not study_parts.isdisjoint(inn.split("+"))
 
 
+def _unlisted_class(span: Span, layout: "_Layout") -> bool:
+    """A class mention the trial's own sections do not name
+    (``_Layout.study_classes``, when known): like a drug the trial does not
+    give, weak cues (``Concomitant therapy with NSAIDs``) make it ``other``."""
+    study_classes = layout.study_classes
+    return span.label_ == "DRUG_CLASS" and study_classes is not None and span.text.lower() not in study_classes
+
+
 class _Layout:
     """Per-document tables for the role rules: the text, sentence and
     section boundaries (``span.sent``, ``doc.text`` and ``section_at`` each
@@ -1195,6 +1214,7 @@ class _Layout:
         lower = self.text.lower()
         self.lower = lower if len(lower) == len(self.text) and not _ODD_CASE.search(self.text) else None
         self._present: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.study_classes: frozenset[str] | None = None  # set by the caller when known
 
     def may_hold(self, literals: tuple[str, ...] | None, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` may hold a match of a regex whose
