@@ -355,6 +355,7 @@ class DrugRecognizer:
         self._fill_slots(doc, info)
         self._merge_placebos(doc, info)
         self._drop_non_drug_uses(doc, info)
+        _radiolabel_prefixes(doc, info, self.code_slots.get("radionuclides", ()))
         kept = set_entities(
             doc, [Span(doc, s, e, label=v[0]) for (s, e), v in info.items()] + others, self.write_ents
         )
@@ -1189,6 +1190,28 @@ class DrugRecognizer:
         if study_parts is None:
             study_parts = {n for s in study for n in s.split("+")}
         return not study_parts.isdisjoint(inn.split("+"))
+
+
+def _radiolabel_prefixes(doc: Doc, info: dict, elements) -> None:
+    """A PDQ radiolabel before a drug name belongs to the mention: ``yttrium
+    Y 90 epratuzumab``, ``indium In 111 monoclonal antibody Lym-1`` (element
+    word, symbol, mass number).  The normalized name stays the drug's."""
+    elements = frozenset(elements)
+    if not elements:
+        return
+    covered = {i for s, e in info for i in range(s, e)}
+    for (start, end), value in list(info.items()):
+        if value[0] != "DRUG":
+            continue
+        words = [i for i in range(max(0, start - 6), start) if not doc[i].is_space][-3:]
+        if len(words) != 3 or any(i in covered for i in words):
+            continue
+        element, symbol, mass = (doc[i] for i in words)
+        if (element.lower_ not in elements or not re.fullmatch(r"[A-Z][a-z]?", symbol.text)
+                or not re.fullmatch(r"\d{1,3}m?", mass.text) or symbol.lower_ != element.lower_[:len(symbol)]):
+            continue
+        del info[(start, end)]
+        info[(words[0], end)] = value
 
 
 def _unlisted_class(span: Span, layout: "_Layout") -> bool:
