@@ -1498,8 +1498,8 @@ def _class_regex(grammar: dict) -> re.Pattern:
     end = rf"(?![A-Za-z])(?!{gap}(?:{after})\b)"
     of_target = rf"(?:{gap}of{gap}(?-i:{target})(?:\s+(?-i:{target}))*)"
     lead = rf"(?:(?:{leading})(?:{gap}|-))*"
-    heads = _class_head_tail(grammar, heads, end, gap)
-    phrase = (rf"\b{lead}{_coordinated_modifier(grammar, modifier, gap)}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{of_target}?"
+    tail = _class_head_tail(grammar, gap)
+    phrase = (rf"\b{lead}{_coordinated_modifier(grammar, modifier, gap)}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{tail}{of_target}?"
               rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
               rf"|\b(?:(?:{leading}){gap})+(?:{alternatives(grammar['bare_heads'])}){end}")
     if grammar.get("word_heads"):  # listed modifiers only: no target code (CHOP chemotherapy)
@@ -1508,15 +1508,15 @@ def _class_regex(grammar: dict) -> re.Pattern:
     return re.compile(phrase, re.I)
 
 
-def _class_head_tail(grammar: dict, heads: str, end: str, gap: str) -> str:
-    """The head alternatives, a mechanism head optionally followed by a drug
-    word from ``tail_heads`` (``phosphodiesterase inhibitor drugs``: the head
-    noun stays in the span, GUIDE_ISSUES 4)."""
+def _class_head_tail(grammar: dict, gap: str) -> str:
+    """An optional drug word from ``tail_heads`` after a mechanism head
+    (``phosphodiesterase inhibitor drugs``: the head noun stays in the span,
+    GUIDE_ISSUES 4); fixed-width lookbehinds check the head just matched."""
     tail, mechanism = grammar.get("tail_heads"), grammar.get("mechanism_heads")
     if not tail or not mechanism:
-        return heads
-    return (rf"(?:{_trie_alternatives(mechanism)}){end}{gap}(?:{_trie_alternatives(tail)})(?=\W|$)"
-            rf"|{heads}")
+        return ""
+    behind = "|".join(f"(?<={re.escape(word)})" for word in sorted(set(mechanism)))
+    return rf"(?:(?:{behind}){gap}(?:{_trie_alternatives(tail)})(?![A-Za-z]))?"
 
 
 def _coordinated_modifier(grammar: dict, modifier: str, gap: str) -> str:
@@ -1526,7 +1526,8 @@ def _coordinated_modifier(grammar: dict, modifier: str, gap: str) -> str:
     suffixes = grammar.get("coordinable_suffixes")
     if not suffixes:
         return ""
-    return rf"(?:(?=[A-Za-z-]*(?:{suffixes})\b){modifier}{gap}(?:and/or|or|and){gap})?"
+    behind = "|".join(f"(?<={ending})" for ending in suffixes.split("|"))
+    return rf"(?:{modifier}(?:{behind}){gap}(?:and/or|or|and){gap})?"
 
 
 def _tokens_with_orth(doc: Doc, *texts: str) -> list:
