@@ -1494,7 +1494,7 @@ def _class_regex(grammar: dict) -> re.Pattern:
     heads = alternatives(grammar["heads"])
     leading = alternatives(grammar["leading"])
     after = alternatives(grammar["excluded_heads_after"])
-    gap = r"(?:[ \t]+|[ \t]*\r?\n[ \t]{0,8}(?=(?-i:[a-z])))"  # a line wrap only inside a lowercase phrase (case-sensitive look-ahead: the phrase regex ignores case)
+    gap = r"(?:[ \t]+|[ \t]*\r?\n[ \t]{0,16}(?=(?-i:[a-z])))"  # a line wrap only inside a lowercase phrase (case-sensitive look-ahead: the phrase regex ignores case)
     end = rf"(?![A-Za-z])(?!{gap}(?:{after})\b)"
     of_target = rf"(?:{gap}of{gap}(?-i:{target})(?:\s+(?-i:{target}))*)"
     lead = rf"(?:(?:{leading})(?:{gap}|-))*"

@@ -760,3 +760,11 @@ def test_related_disorders_schedule_slots_and_radiolabels(nlp):
     assert found == [("Placebo", "DRUG", "placebo"), ("placebo", "DRUG", "placebo"),
                      ("yttrium Y 90 epratuzumab", "DRUG", "epratuzumab"),
                      ("CMV hyperimmune immunoglobulin", "DRUG", "cytomegalovirus immune globulin")]
+
+
+def test_class_phrase_wrapped_on_an_indented_line_and_bare_class_nouns(nlp):
+    text = ("- Symptomatic treatment such as analgesics, nonsteroidal anti-inflammatory\r\n"
+            "             agents, and antiemetics. Medications such as antidepressants, anxiolytic, antipsychotic.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["analgesics", "nonsteroidal anti-inflammatory\r\n             agents", "antiemetics",
+                       "antidepressants", "anxiolytic", "antipsychotic"]
