@@ -1527,7 +1527,7 @@ def _coordinated_modifier(grammar: dict, modifier: str, gap: str) -> str:
     if not suffixes:
         return ""
     behind = "|".join(f"(?<={ending})" for ending in suffixes.split("|"))
-    return rf"(?:{modifier}(?:{behind}){gap}(?:and/or|or|and){gap})?"
+    return rf"(?:{modifier}(?:{behind}){gap}(?:or|and){gap})?"
 
 
 def _tokens_with_orth(doc: Doc, *texts: str) -> list:
