@@ -364,12 +364,14 @@ class DrugRecognizer:
         self._fill_slots(doc, info)
         self._merge_placebos(doc, info)
         self._drop_non_drug_uses(doc, info)
+        _radiolabel_prefixes(doc, info, self.code_slots.get("radionuclides", ()))
         kept = set_entities(
             doc, [Span(doc, s, e, label=v[0]) for (s, e), v in info.items()] + others, self.write_ents
         )
         study = self._study_names(doc, info)
         listed = self._listed_trials(doc)
         layout = _Layout(doc)
+        layout.study_classes = self._study_classes(doc, info)
         study_parts = {n for s in study for n in s.split("+")}
         blocks = None
         for span in kept:
@@ -1144,6 +1146,15 @@ class DrugRecognizer:
         return names
 
     @staticmethod
+    def _study_classes(doc: Doc, info: dict) -> frozenset[str]:
+        """The lowercase texts of the class mentions in the trial's title,
+        interventions and arms (an outline also names excluded co-medication)."""
+        sections = [s for s in doc.spans.get(SECTIONS_KEY, []) if s.label_ in ("title", "interventions", "arms")]
+        return frozenset(
+            doc[start:end].text.lower() for (start, end), value in info.items()
+            if value[0] == "DRUG_CLASS" and any(s.start <= start < s.end for s in sections))
+
+    @staticmethod
     def _listed_trials(doc: Doc) -> list[tuple[int, int]]:
         """Lines next to a bare ``NCT01234567`` line: other trials' titles."""
         lines, offset = [], 0
@@ -1186,9 +1197,10 @@ class DrugRecognizer:
             if stop is not None:
                 after = after[:stop.start()]
                 after_end = after_start + stop.start()
+        weak_applies = not is_study or _unlisted_class(span, layout)
         for key, cue in self._cues.items():
             direction, strength = key
-            if strength == "strong" or not is_study:
+            if strength == "strong" or weak_applies:
                 if direction == "backward":
                     window, low, high = before, before_start, before_end
                 else:
@@ -1217,6 +1229,36 @@ class DrugRecognizer:
         return not study_parts.isdisjoint(inn.split("+"))
 
 
+def _radiolabel_prefixes(doc: Doc, info: dict, elements) -> None:
+    """A PDQ radiolabel before a drug name belongs to the mention: ``yttrium
+    Y 90 epratuzumab``, ``indium In 111 monoclonal antibody Lym-1`` (element
+    word, symbol, mass number).  The normalized name stays the drug's."""
+    elements = frozenset(elements)
+    if not elements:
+        return
+    covered = {i for s, e in info for i in range(s, e)}
+    for (start, end), value in list(info.items()):
+        if value[0] != "DRUG":
+            continue
+        words = [i for i in range(max(0, start - 6), start) if not doc[i].is_space][-3:]
+        if len(words) != 3 or any(i in covered for i in words):
+            continue
+        element, symbol, mass = (doc[i] for i in words)
+        if (element.lower_ not in elements or not re.fullmatch(r"[A-Z][a-z]?", symbol.text)
+                or not re.fullmatch(r"\d{1,3}m?", mass.text) or symbol.lower_ != element.lower_[:len(symbol)]):
+            continue
+        del info[(start, end)]
+        info[(words[0], end)] = value
+
+
+def _unlisted_class(span: Span, layout: "_Layout") -> bool:
+    """A class mention the trial's own sections do not name
+    (``_Layout.study_classes``, when known): like a drug the trial does not
+    give, weak cues (``Concomitant therapy with NSAIDs``) make it ``other``."""
+    study_classes = layout.study_classes
+    return span.label_ == "DRUG_CLASS" and study_classes is not None and span.text.lower() not in study_classes
+
+
 class _Layout:
     """Per-document tables for the role rules: the text, sentence and
     section boundaries (``span.sent``, ``doc.text`` and ``section_at`` each
@@ -1232,6 +1274,7 @@ class _Layout:
         lower = self.text.lower()
         self.lower = lower if len(lower) == len(self.text) and not _ODD_CASE.search(self.text) else None
         self._present: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.study_classes: frozenset[str] | None = None  # set by the caller when known
 
     def may_hold(self, literals: tuple[str, ...] | None, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` may hold a match of a regex whose
@@ -1488,17 +1531,40 @@ def _class_regex(grammar: dict) -> re.Pattern:
     heads = alternatives(grammar["heads"])
     leading = alternatives(grammar["leading"])
     after = alternatives(grammar["excluded_heads_after"])
-    gap = r"(?:[ \t]+|[ \t]*\r?\n[ \t]{0,8}(?=(?-i:[a-z])))"  # a line wrap only inside a lowercase phrase (case-sensitive look-ahead: the phrase regex ignores case)
+    gap = r"(?:[ \t]+|[ \t]*\r?\n[ \t]{0,16}(?=(?-i:[a-z])))"  # a line wrap only inside a lowercase phrase (case-sensitive look-ahead: the phrase regex ignores case)
     end = rf"(?![A-Za-z])(?!{gap}(?:{after})\b)"
     of_target = rf"(?:{gap}of{gap}(?-i:{target})(?:\s+(?-i:{target}))*)"
-    lead = rf"(?:(?:{leading}){gap})*"
-    phrase = (rf"\b{lead}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{of_target}?"
+    lead = rf"(?:(?:{leading})(?:{gap}|-))*"
+    tail = _class_head_tail(grammar, gap)
+    phrase = (rf"\b{lead}{_coordinated_modifier(grammar, modifier, gap)}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{tail}{of_target}?"
               rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
               rf"|\b(?:(?:{leading}){gap})+(?:{alternatives(grammar['bare_heads'])}){end}")
     if grammar.get("word_heads"):  # listed modifiers only: no target code (CHOP chemotherapy)
         phrase += (rf"|\b{lead}(?:(?:{alternatives(grammar['modifiers'])})(?:{gap}|-))+"
                    rf"(?:{alternatives(grammar['word_heads'])}){end}")
     return re.compile(phrase, re.I)
+
+
+def _class_head_tail(grammar: dict, gap: str) -> str:
+    """An optional drug word from ``tail_heads`` after a mechanism head
+    (``phosphodiesterase inhibitor drugs``: the head noun stays in the span,
+    GUIDE_ISSUES 4); fixed-width lookbehinds check the head just matched."""
+    tail, mechanism = grammar.get("tail_heads"), grammar.get("mechanism_heads")
+    if not tail or not mechanism:
+        return ""
+    behind = "|".join(f"(?<={re.escape(word)})" for word in sorted(set(mechanism)))
+    return rf"(?:(?:{behind}){gap}(?:{_trie_alternatives(tail)})(?![A-Za-z]))?"
+
+
+def _coordinated_modifier(grammar: dict, modifier: str, gap: str) -> str:
+    """An optional adjective modifier and a conjunction before the modifiers
+    of a class phrase: ``hepatotoxic or nephrotoxic drugs`` is one mention
+    (the first adjective cannot stand alone, GUIDE_ISSUES 6)."""
+    suffixes = grammar.get("coordinable_suffixes")
+    if not suffixes:
+        return ""
+    behind = "|".join(f"(?<={ending})" for ending in suffixes.split("|"))
+    return rf"(?:{modifier}(?:{behind}){gap}(?:or|and){gap})?"
 
 
 def _tokens_with_orth(doc: Doc, *texts: str) -> list:

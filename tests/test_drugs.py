@@ -729,3 +729,62 @@ def test_stated_variant_names_the_short_form_everywhere(nlp):
     # a short form defined after an unnumbered name keeps the lexicon's name
     text = "Patients receive interferon-alfa (IFN-A) subcutaneously. IFN-A is continued."
     assert {n for t, _, n, _, _ in drugs(nlp, text) if t == "IFN-A"} == {"interferon alfa"}
+
+
+def test_class_phrases_with_coordinated_adjectives_and_line_of_therapy(nlp):
+    text = ("Concomitant therapy with hepatotoxic or nephrotoxic drugs (e.g., NSAIDs) is not permitted. "
+            "Patients were treated with first-line chemotherapy. Use of tricyclic antidepressant and atypical "
+            "antipsychotic drugs, aminoglycoside antibiotics and nucleoside antiretrovirals.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["hepatotoxic or nephrotoxic drugs", "NSAIDs", "first-line chemotherapy",
+                       "tricyclic antidepressant", "atypical antipsychotic drugs", "aminoglycoside antibiotics",
+                       "nucleoside antiretrovirals"]
+
+
+def test_class_phrases_with_hyphenated_lead_target_numbers_and_drug_word_after_the_head(nlp):
+    text = ("Allergy to phosphodiesterase inhibitor drugs, Selective-norepinephrine Reuptake Inhibitor (SNRI), "
+            "phosphodiesterase 5 inhibitor or phosphodiesterase-5 inhibitors. Prior multi-kinase inhibitor therapy.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["phosphodiesterase inhibitor drugs", "Selective-norepinephrine Reuptake Inhibitor", "SNRI",
+                       "phosphodiesterase 5 inhibitor", "phosphodiesterase-5 inhibitors", "multi-kinase inhibitor"]
+
+
+def test_history_and_resistance_cues_make_drugs_other(nlp):
+    text = ("DRUG: Labetalol\nOccasional responses to either ATG or cyclosporine have been reported, but no study "
+            "has used both ATG and cyclosporine. Patients with recurrent or refractory platinum resistant ovarian "
+            "cancer. To assess the salvage rate of labetalol - failures.")
+    roles = [(t, role) for t, _, _, _, role in drugs(nlp, text)]
+    assert roles == [("Labetalol", "study"), ("ATG", "other"), ("cyclosporine", "other"), ("ATG", "other"),
+                     ("cyclosporine", "other"), ("platinum", "other"), ("labetalol", "other")]
+
+
+def test_past_tense_and_applied_drugs_are_given(nlp):
+    text = ("DRUG: Labetalol|DRUG: calcitriol\nA single dose of smoked cocaine (0.4 mg/kg) was administered. "
+            "Patients apply topical petrolatum (Vaseline) on a lesion daily.")
+    found = [(t, n, role) for t, _, n, _, role in drugs(nlp, text) if t in ("cocaine", "petrolatum", "Vaseline")]
+    assert found == [("cocaine", "cocaine", "study"), ("petrolatum", "petrolatum", "study"),
+                     ("Vaseline", "petrolatum", "study")]
+
+
+def test_weak_cues_make_a_class_the_trial_does_not_name_other(nlp):
+    text = ("DRUG: mitoxantrone\nCHEMOTHERAPY: chemotherapy\nOUTLINE: Patients receive mitoxantrone IV. "
+            "Concomitant corticosteroids are not permitted. Concomitant chemotherapy is given.")
+    roles = [(t, role) for t, label, _, _, role in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert ("corticosteroids", "other") in roles
+
+
+def test_related_disorders_schedule_slots_and_radiolabels(nlp):
+    text = ("Cocaine-Related Disorders\nPlacebo: placebo/daily for 12 weeks\n"
+            "Patients receive yttrium Y 90 epratuzumab IV and CMV hyperimmune immunoglobulin.")
+    found = [(t, label, n) for t, label, n, _, _ in drugs(nlp, text)]
+    assert found == [("Placebo", "DRUG", "placebo"), ("placebo", "DRUG", "placebo"),
+                     ("yttrium Y 90 epratuzumab", "DRUG", "epratuzumab"),
+                     ("CMV hyperimmune immunoglobulin", "DRUG", "cytomegalovirus immune globulin")]
+
+
+def test_class_phrase_wrapped_on_an_indented_line_and_bare_class_nouns(nlp):
+    text = ("- Symptomatic treatment such as analgesics, nonsteroidal anti-inflammatory\r\n"
+            "             agents, and antiemetics. Medications such as antidepressants, anxiolytic, antipsychotic.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["analgesics", "nonsteroidal anti-inflammatory\r\n             agents", "antiemetics",
+                       "antidepressants", "anxiolytic", "antipsychotic"]
