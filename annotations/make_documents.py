@@ -37,7 +37,7 @@ def _is_cancer(record: dict) -> bool:
     return any(word in blob for word in CANCER_WORDS)
 
 
-# (random seed, documents per category); batches 2 to 5 were drawn later to add
+# (random seed, documents per category); batches 2 to 6 were drawn later to add
 # training documents, from records no earlier batch had taken.
 BATCHES = {
     1: (20261121, [("modern", 14), ("outline", 14), ("report", 12), ("nononc", 11), ("elig", 12)]),
@@ -45,6 +45,7 @@ BATCHES = {
     3: (20281121, [("modern", 6), ("outline", 5), ("report", 5), ("nononc", 4), ("elig", 5)]),
     4: (20291121, [("modern", 6), ("outline", 5), ("report", 5), ("nononc", 4), ("elig", 5)]),
     5: (20301121, [("modern", 6), ("outline", 5), ("report", 5), ("nononc", 4), ("elig", 5)]),
+    6: (20311121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
 }
 
 
