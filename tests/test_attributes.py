@@ -1209,3 +1209,36 @@ def test_multi_line_outcome_item_before_arm_lines_is_kept(nlp):
     assert [e.text for e in doc.ents if e.label_ == "TIMEFRAME"] == [
         "1, 3, 6 and 18 months post-surgery", "1, 3, 6, 9, 12 and 18 months post-surgery",
     ]
+
+
+def test_outcome_description_restating_the_measure_in_other_words(nlp):
+    # guide 1.1: a measure restated in the description is its own ENDPOINT;
+    # the restatement ends before a verb, method, purpose or treatment clause
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Tadalafil\n"
+            "Physical Exam, Number of participants with abnormal physical exam findings, Baseline and 1 week|"
+            "Penile cavernosal artery peak systolic velocity (PSV), Changes in penile cavernosal artery peak systolic "
+            "velocity in \\[cm/s\\] as determined by Penile color Doppler, 1, 3, 6, 12 months|"
+            "Adverse Effects Evaluation, Adverse effect evaluation of compound use and application, Up to one week|"
+            "Duplex - Resistance index(RI), To assess penile hemodynamics - Penile vascular resistance Index, 0,16 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Physical Exam", "ENDPOINT"), ("Number of participants with abnormal physical exam findings", "ENDPOINT"),
+        ("Baseline and 1 week", "TIMEFRAME"),
+        ("Penile cavernosal artery peak systolic velocity (PSV)", "ENDPOINT"),
+        ("Changes in penile cavernosal artery peak systolic velocity", "ENDPOINT"), ("1, 3, 6, 12 months", "TIMEFRAME"),
+        ("Adverse Effects Evaluation", "ENDPOINT"), ("Adverse effect evaluation", "ENDPOINT"),
+        ("Up to one week", "TIMEFRAME"),
+        ("Duplex - Resistance index(RI)", "ENDPOINT"), ("penile hemodynamics", "ENDPOINT"), ("0,16 weeks", "TIMEFRAME"),
+    ]
+
+
+def test_outcome_description_defining_a_rate_or_naming_the_method_is_not_restated(nlp):
+    text = ("Title\nSummary.\nLung Cancer\nDRUG: Bevacizumab\n"
+            "Objective Response Rate, Percent of patients who have either complete or partial response, Up to 48 months|"
+            "Objective Response Rate, Proportion of patients with complete or partial response, Up to 48 months|"
+            "Erectile Function Score, The International Index of Erectile Function (IIEF-15) was used to assess "
+            "the outcome, 12 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Objective Response Rate", "ENDPOINT"), ("Up to 48 months", "TIMEFRAME"),
+        ("Objective Response Rate", "ENDPOINT"), ("Up to 48 months", "TIMEFRAME"),
+        ("Erectile Function Score", "ENDPOINT"), ("12 weeks", "TIMEFRAME"),
+    ]
