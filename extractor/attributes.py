@@ -577,6 +577,9 @@ class AttributeTagger:
             vague = reject.match(lowered[0]) and (len(words) == 1 or reject.match(lowered[0]).end() == len(lowered[0]))
             if len(words) >= 2 and ctx["endpoint_objective_adjective"].fullmatch(lowered[0]):
                 vague = vague or reject.match(lowered[1])
+            named = ctx.get("endpoint_objective_named_adjective")
+            if vague and len(words) >= 2 and named is not None and named.fullmatch(lowered[0]):
+                vague = reject.match(lowered[1])  # ``pharmacokinetic properties``, not ``biological effects``
             if vague or view.drug_in(start, end) or blocked.overlaps(start, end):
                 continue
             found.append((start, end))

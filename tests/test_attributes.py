@@ -1242,3 +1242,29 @@ def test_outcome_description_defining_a_rate_or_naming_the_method_is_not_restate
         ("Objective Response Rate", "ENDPOINT"), ("Up to 48 months", "TIMEFRAME"),
         ("Erectile Function Score", "ENDPOINT"), ("12 weeks", "TIMEFRAME"),
     ]
+
+
+def test_objective_adjectives_naming_the_measure_and_bare_qualified_safety(nlp):
+    text = "To determine the pharmacokinetic properties, tolerance and safety of 2 formulations of stavudine."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("pharmacokinetic properties", "ENDPOINT")]
+    # guide 1.1: bare safety/efficacy, also qualified, and a lone modifier of a coordination are not measures
+    text = ("OBJECTIVES: I. Evaluate the long term safety and efficacy of orally administered calcitriol. "
+            "II. Evaluate the immune, endocrine, and clinical effects of this regimen.")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+    assert ents(nlp, "To evaluate short-term and long-term safety and efficacy of intravenous ganciclovir.",
+                ("ENDPOINT",)) == []
+
+
+def test_measure_field_cuts_the_study_drug_of_its_safety(nlp):
+    text = ("Title\nSummary.\nPremature Ejaculation\nDRUG: Dapoxetine\n"
+            "Evaluation of safety of study drug, Number of Participants with Abnormal Laboratory Values, 4 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Evaluation of safety", "ENDPOINT"), ("Number of Participants with Abnormal Laboratory Values", "ENDPOINT"),
+        ("4 weeks", "TIMEFRAME"),
+    ]
+
+
+def test_report_time_frame_leaves_out_the_final_period(nlp):
+    text = ("Outcome Measurement: \nTumor Response\nTumor response was assessed by RECIST.\n"
+            "Time frame: Baseline to end of study drug therapy (up to 65 weeks).\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("Baseline to end of study drug therapy (up to 65 weeks)", "TIMEFRAME")]
