@@ -158,7 +158,7 @@ class AttributeTagger:
         self._endpoint_regexes = []
         if words:
             alternatives = "|".join(_name_pattern(n) for n in words)
-            self._endpoint_regexes.append(re.compile(rf"(?<!\w)(?<!\w-)(?:{alternatives})(?![\w-]){abbreviation}", re.I))
+            self._endpoint_regexes.append(re.compile(rf"(?<!\w)(?<!\w-)(?:{alternatives})s?(?![\w-]){abbreviation}", re.I))
         if exact:
             alternatives = "|".join(re.escape(n) for n in exact)
             self._endpoint_regexes.append(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"))

@@ -1268,3 +1268,11 @@ def test_report_time_frame_leaves_out_the_final_period(nlp):
     text = ("Outcome Measurement: \nTumor Response\nTumor response was assessed by RECIST.\n"
             "Time frame: Baseline to end of study drug therapy (up to 65 weeks).\n")
     assert ents(nlp, text, ("TIMEFRAME",)) == [("Baseline to end of study drug therapy (up to 65 weeks)", "TIMEFRAME")]
+
+
+def test_named_measures_in_prose_and_their_plurals(nlp):
+    # guide 1.1: named measures in prose are ENDPOINTs, also in background sentences
+    text = "To assess the salvage rate of sildenafil failures who demonstrate improved response rates over time."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("salvage rate", "ENDPOINT"), ("response rates", "ENDPOINT")]
+    text = "This modality should affect the endothelial function and improve penile hemodynamics."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("endothelial function", "ENDPOINT"), ("penile hemodynamics", "ENDPOINT")]
