@@ -1276,3 +1276,18 @@ def test_named_measures_in_prose_and_their_plurals(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == [("salvage rate", "ENDPOINT"), ("response rates", "ENDPOINT")]
     text = "This modality should affect the endothelial function and improve penile hemodynamics."
     assert ents(nlp, text, ("ENDPOINT",)) == [("endothelial function", "ENDPOINT"), ("penile hemodynamics", "ENDPOINT")]
+
+
+def test_restated_measure_ends_before_confirmation_and_observation_clauses(nlp):
+    text = ("Title\nSummary.\nProstate Cancer\nDRUG: Finasteride\n"
+            "Prostate Cancer Incidence, Prostate cancer diagnoses confirmed by medical record abstraction, Up to 13 years|"
+            "Toxicities Counts, Number of patients with grade 3 and 4 toxicities observed during cycles 1 & 2, 6 weeks|"
+            "Complete response, Complete disappearance of all measurable and evaluable disease, 8 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Prostate Cancer Incidence", "ENDPOINT"), ("Prostate cancer diagnoses", "ENDPOINT"),
+        ("Up to 13 years", "TIMEFRAME"),
+        ("Toxicities Counts", "ENDPOINT"), ("Number of patients with grade 3 and 4 toxicities", "ENDPOINT"),
+        ("6 weeks", "TIMEFRAME"),
+        # a response category defined, not a measure restated (guide 1.1)
+        ("Complete response", "ENDPOINT"), ("8 weeks", "TIMEFRAME"),
+    ]
