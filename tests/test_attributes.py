@@ -1291,3 +1291,10 @@ def test_restated_measure_ends_before_confirmation_and_observation_clauses(nlp):
         # a response category defined, not a measure restated (guide 1.1)
         ("Complete response", "ENDPOINT"), ("8 weeks", "TIMEFRAME"),
     ]
+
+
+def test_prose_window_after_compare_and_not_a_re_examination_visit(nlp):
+    text = ("To prospectively compare erectile function at 12 months, utilizing the abbreviated International Index "
+            "of Erectile Function (IIEF-5) score.")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("12 months", "TIMEFRAME")]
+    assert ents(nlp, "All patients were then re-examined at 6 weeks for quality assurance.", ("TIMEFRAME",)) == []
