@@ -158,7 +158,7 @@ class AttributeTagger:
         self._endpoint_regexes = []
         if words:
             alternatives = "|".join(_name_pattern(n) for n in words)
-            self._endpoint_regexes.append(re.compile(rf"(?<!\w)(?<!\w-)(?:{alternatives})(?![\w-]){abbreviation}", re.I))
+            self._endpoint_regexes.append(re.compile(rf"(?<!\w)(?<!\w-)(?:{alternatives})s?(?![\w-]){abbreviation}", re.I))
         if exact:
             alternatives = "|".join(re.escape(n) for n in exact)
             self._endpoint_regexes.append(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"))
@@ -204,6 +204,7 @@ class AttributeTagger:
             + list(self._report_outcomes(text, lines))
             + list(self._endpoint_lists(text, lines))
         )
+        structured += self._description_measures(text, structured)
         for start, end, label in structured:
             candidates.append((start, end, label, 3))
         blocked = _Intervals([(s, e) for s, e, _ in structured])
@@ -576,6 +577,9 @@ class AttributeTagger:
             vague = reject.match(lowered[0]) and (len(words) == 1 or reject.match(lowered[0]).end() == len(lowered[0]))
             if len(words) >= 2 and ctx["endpoint_objective_adjective"].fullmatch(lowered[0]):
                 vague = vague or reject.match(lowered[1])
+            named = ctx.get("endpoint_objective_named_adjective")
+            if vague and len(words) >= 2 and named is not None and named.fullmatch(lowered[0]):
+                vague = reject.match(lowered[1])  # ``pharmacokinetic properties``, not ``biological effects``
             if vague or view.drug_in(start, end) or blocked.overlaps(start, end):
                 continue
             found.append((start, end))
@@ -725,6 +729,76 @@ class AttributeTagger:
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
                         yield start, end, label
                 item_offset += len(item) + 1
+
+    def _description_measures(self, text: str, structured: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """An outcome description that opens by naming the measure again in
+        other words (``Physical Exam, Number of participants with abnormal
+        physical exam findings, Baseline and 1 week``; ``Maximum Flow Rate
+        (Qmax), Change of the maximum flow rate (Qmax) to assess ...``; ``T1/2,
+        Terminal half-life of BZ371A, 0 (Pre-dose) ...``) restates it (guide
+        1.1): its opening phrase, up to a verb, method, purpose or threshold
+        clause, is an ENDPOINT linked to the line's time frame. Only items whose
+        description has no ENDPOINT yet; the opening must be a measure phrase
+        (``description_measure_open``), share a content word with the measure,
+        or be the whole short description after an abbreviated measure."""
+        opening = self._ctx.get("description_measure_open")
+        stop = self._ctx.get("description_measure_stop")
+        generic = self._ctx.get("description_generic_word")
+        if opening is None or stop is None:
+            return []
+        found = []
+        endpoints: list[tuple[int, int]] = []
+        for start, end, label in sorted(structured):
+            if label == "ENDPOINT":
+                endpoints.append((start, end))
+                continue
+            inside, endpoints = [span for span in endpoints if "|" not in text[span[0]:start]], []
+            if label != "TIMEFRAME" or len(inside) != 1:
+                continue  # none, or the description already names one
+            measure_start, measure_end = inside[0]
+            comma = text.find(", ", measure_end, start)
+            if comma == -1 or start - comma > 1500 or "\n" in text[measure_end:comma]:
+                continue  # a report's title line is no ``measure, description`` item
+            position = comma + 2
+            article = _ARTICLE.match(text, position, start)
+            head = opening.match(text, position, start) or self._ctx["endpoint_lead"].match(text, position, start)
+            if head is None and article:
+                position = article.end()
+            cut = stop.search(text, position, start)
+            method = self._ctx["measure_cut"].search(text, position + 1, cut.start() if cut else start)
+            cut = method or cut  # ``in patients treated with ...``, ``as assessed by ...``
+            phrase_end = position + len(text[position:cut.start() if cut else start].rstrip(" \t\r\n.;:"))
+            phrase = text[position:phrase_end]
+            if phrase.count("(") > phrase.count(")"):
+                phrase_end = position + len(phrase[:phrase.rfind("(")].rstrip())
+                phrase = text[position:phrase_end]
+            if cut is not None and self._ctx["description_method_after"].match(text, cut.start(), start):
+                continue  # ``The IIEF-15 was used to assess ...``: the instrument is the method
+            words = phrase.split()
+            if not words or len(words) > 20 or not phrase[:1].isalpha() or phrase.count(")") > phrase.count("("):
+                continue
+            if self._ctx["description_measure_dangling"].fullmatch(words[-1]) or (
+                    head is None and self._ctx["description_measure_reject_first"].fullmatch(words[0])):
+                continue  # cut inside a clause (``Percent of patients who``); a sentence (``This table ...``)
+            if head is not None and (phrase_end <= head.end() or len(text[head.end():phrase_end].split()) > 14
+                                     or (opening.match(text, position, start) is None
+                                         and len(text[head.end():phrase_end].split()) > 8)):
+                continue  # the opener alone (``Number of participants``); an aim runs on
+            measure = text[measure_start:comma]
+            if head is not None and self._ctx["description_defined_measure"].search(measure) \
+                    and self._ctx["description_count_open"].match(text, position, start):
+                continue  # ``Objective Response Rate, Percent of patients who ...`` defines the rate
+            if head is None:
+                # the phrase's head words name the measure's thing (``Adverse Effects
+                # Evaluation, Adverse effect evaluation of ...``), not a word deep inside
+                shared = _content_words(" ".join(words[:3]), generic) & _content_words(measure, generic)
+                whole = cut is None or cut.start() >= start - 1
+                short_name = (" " not in measure.strip() and len(measure.strip()) <= 6 and whole
+                              and len(words) <= 8 and phrase[:1].isupper())
+                if not shared and not short_name:
+                    continue
+            found.append((position, phrase_end, "ENDPOINT"))
+        return found
 
     def _outcome_lines(self, text: str, view: "_DocView", lines_found: dict[str, list[re.Match[str]]]):
         """Outcome lines: those of the sectionizer's ``outcomes`` sections, up
@@ -1003,6 +1077,13 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
         tail = item[tf_start:].rstrip(" \t\r.")
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _content_words(phrase: str, generic) -> set[str]:
+    """The stems (first five letters) of a phrase's words of four or more
+    letters that are not generic measure words (``generic``)."""
+    words = re.findall(r"[A-Za-z][A-Za-z-]{3,}", phrase)
+    return {w.lower()[:5] for w in words if generic is None or not generic.fullmatch(w)}
 
 
 def _schedule_fallbacks(atoms: list[tuple[int, int, str]], merged: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1221,3 +1221,92 @@ def test_outcome_description_naming_its_method_is_not_the_time_frame(nlp):
         ("Incidence of adverse events", "ENDPOINT"), ("up to 24 months", "TIMEFRAME"),
         ("Overall Survival (OS)", "ENDPOINT"), ("assessed up to approximately 48 months", "TIMEFRAME"),
     ]
+
+
+def test_outcome_description_restating_the_measure_in_other_words(nlp):
+    # guide 1.1: a measure restated in the description is its own ENDPOINT;
+    # the restatement ends before a verb, method, purpose or treatment clause
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Tadalafil\n"
+            "Physical Exam, Number of participants with abnormal physical exam findings, Baseline and 1 week|"
+            "Penile cavernosal artery peak systolic velocity (PSV), Changes in penile cavernosal artery peak systolic "
+            "velocity in \\[cm/s\\] as determined by Penile color Doppler, 1, 3, 6, 12 months|"
+            "Adverse Effects Evaluation, Adverse effect evaluation of compound use and application, Up to one week|"
+            "Duplex - Resistance index(RI), To assess penile hemodynamics - Penile vascular resistance Index, 0,16 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Physical Exam", "ENDPOINT"), ("Number of participants with abnormal physical exam findings", "ENDPOINT"),
+        ("Baseline and 1 week", "TIMEFRAME"),
+        ("Penile cavernosal artery peak systolic velocity (PSV)", "ENDPOINT"),
+        ("Changes in penile cavernosal artery peak systolic velocity", "ENDPOINT"), ("1, 3, 6, 12 months", "TIMEFRAME"),
+        ("Adverse Effects Evaluation", "ENDPOINT"), ("Adverse effect evaluation", "ENDPOINT"),
+        ("Up to one week", "TIMEFRAME"),
+        ("Duplex - Resistance index(RI)", "ENDPOINT"), ("penile hemodynamics", "ENDPOINT"), ("0,16 weeks", "TIMEFRAME"),
+    ]
+
+
+def test_outcome_description_defining_a_rate_or_naming_the_method_is_not_restated(nlp):
+    text = ("Title\nSummary.\nLung Cancer\nDRUG: Bevacizumab\n"
+            "Objective Response Rate, Percent of patients who have either complete or partial response, Up to 48 months|"
+            "Objective Response Rate, Proportion of patients with complete or partial response, Up to 48 months|"
+            "Erectile Function Score, The International Index of Erectile Function (IIEF-15) was used to assess "
+            "the outcome, 12 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Objective Response Rate", "ENDPOINT"), ("Up to 48 months", "TIMEFRAME"),
+        ("Objective Response Rate", "ENDPOINT"), ("Up to 48 months", "TIMEFRAME"),
+        ("Erectile Function Score", "ENDPOINT"), ("12 weeks", "TIMEFRAME"),
+    ]
+
+
+def test_objective_adjectives_naming_the_measure_and_bare_qualified_safety(nlp):
+    text = "To determine the pharmacokinetic properties, tolerance and safety of 2 formulations of stavudine."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("pharmacokinetic properties", "ENDPOINT")]
+    # guide 1.1: bare safety/efficacy, also qualified, and a lone modifier of a coordination are not measures
+    text = ("OBJECTIVES: I. Evaluate the long term safety and efficacy of orally administered calcitriol. "
+            "II. Evaluate the immune, endocrine, and clinical effects of this regimen.")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+    assert ents(nlp, "To evaluate short-term and long-term safety and efficacy of intravenous ganciclovir.",
+                ("ENDPOINT",)) == []
+
+
+def test_measure_field_cuts_the_study_drug_of_its_safety(nlp):
+    text = ("Title\nSummary.\nPremature Ejaculation\nDRUG: Dapoxetine\n"
+            "Evaluation of safety of study drug, Number of Participants with Abnormal Laboratory Values, 4 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Evaluation of safety", "ENDPOINT"), ("Number of Participants with Abnormal Laboratory Values", "ENDPOINT"),
+        ("4 weeks", "TIMEFRAME"),
+    ]
+
+
+def test_report_time_frame_leaves_out_the_final_period(nlp):
+    text = ("Outcome Measurement: \nTumor Response\nTumor response was assessed by RECIST.\n"
+            "Time frame: Baseline to end of study drug therapy (up to 65 weeks).\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("Baseline to end of study drug therapy (up to 65 weeks)", "TIMEFRAME")]
+
+
+def test_named_measures_in_prose_and_their_plurals(nlp):
+    # guide 1.1: named measures in prose are ENDPOINTs, also in background sentences
+    text = "To assess the salvage rate of sildenafil failures who demonstrate improved response rates over time."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("salvage rate", "ENDPOINT"), ("response rates", "ENDPOINT")]
+    text = "This modality should affect the endothelial function and improve penile hemodynamics."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("endothelial function", "ENDPOINT"), ("penile hemodynamics", "ENDPOINT")]
+
+
+def test_restated_measure_ends_before_confirmation_and_observation_clauses(nlp):
+    text = ("Title\nSummary.\nProstate Cancer\nDRUG: Finasteride\n"
+            "Prostate Cancer Incidence, Prostate cancer diagnoses confirmed by medical record abstraction, Up to 13 years|"
+            "Toxicities Counts, Number of patients with grade 3 and 4 toxicities observed during cycles 1 & 2, 6 weeks|"
+            "Complete response, Complete disappearance of all measurable and evaluable disease, 8 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Prostate Cancer Incidence", "ENDPOINT"), ("Prostate cancer diagnoses", "ENDPOINT"),
+        ("Up to 13 years", "TIMEFRAME"),
+        ("Toxicities Counts", "ENDPOINT"), ("Number of patients with grade 3 and 4 toxicities", "ENDPOINT"),
+        ("6 weeks", "TIMEFRAME"),
+        # a response category defined, not a measure restated (guide 1.1)
+        ("Complete response", "ENDPOINT"), ("8 weeks", "TIMEFRAME"),
+    ]
+
+
+def test_prose_window_after_compare_and_not_a_re_examination_visit(nlp):
+    text = ("To prospectively compare erectile function at 12 months, utilizing the abbreviated International Index "
+            "of Erectile Function (IIEF-5) score.")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("12 months", "TIMEFRAME")]
+    assert ents(nlp, "All patients were then re-examined at 6 weeks for quality assurance.", ("TIMEFRAME",)) == []
