@@ -399,7 +399,7 @@ class AttributeTagger:
             word = text[start:end].lower()
             if word == "iv" and ctx["enumeration_before"].search(before) and after.startswith("."):
                 return False  # a roman-numbered objective: ``IV. Determine ...``
-            if word in ("oral", "topical", "intravenous", "intratumoral", "subcutaneous", "intramuscular"):
+            if ctx["route_adjective_words"].fullmatch(word):  # an adjective: of a drug, not of an organ or a device
                 if not (view.drug_starts_within(end, end + 3) or ctx["route_adjective_after"].match(after)):
                     return False
             if word in ("it", "id") and not view.drug_ends_within(start - 30, start):
@@ -414,7 +414,7 @@ class AttributeTagger:
             window = (sent_start, sent_end)
             local = text[max(sent_start, start - 60):start]
             has_drug = view.drug_in(sent_start, sent_end)
-            if label == "SCHEDULE" and name == "daily" and view.drug_starts_within(end, end + 3):
+            if label == "SCHEDULE" and name == "daily" and _drug_modified(view, text, end):
                 return True  # ``daily avanafil``: the timing word modifies the drug
             if ctx["procedure_before"].search(local) and not view.drug_in(max(sent_start, start - 60), start):
                 return False
@@ -1041,6 +1041,13 @@ def _schedule_not_drug(ctx: dict, view: "_DocView", start: int, end: int) -> boo
     if view.drug_in(sent_start, sent_end):
         return False
     return ctx["procedure_words"].search(text, sent_start, start) is not None
+
+
+def _drug_modified(view: "_DocView", text: str, end: int) -> bool:
+    """A timing word right before a drug of the same phrase (``daily
+    avanafil``), not one ending a sentence before the next names a drug
+    (``sessions per week. PDE-5 inhibitors``)."""
+    return view.drug_starts_within(end, end + 3) and not any(char in ".;:,()" for char in text[end:end + 2])
 
 
 def _follow_up_chain(ctx: dict, view: "_DocView", sent_start: int, start: int) -> bool:
