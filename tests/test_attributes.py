@@ -1209,3 +1209,61 @@ def test_multi_line_outcome_item_before_arm_lines_is_kept(nlp):
     assert [e.text for e in doc.ents if e.label_ == "TIMEFRAME"] == [
         "1, 3, 6 and 18 months post-surgery", "1, 3, 6, 9, 12 and 18 months post-surgery",
     ]
+
+
+def test_divided_dosing_and_dose_lists_with_thousands(nlp):
+    text = ("Patients are randomized to one of 3 doses of oral megestrol (800, 1,280, or 1,600 mg/day, divided qid). "
+            "The first patient cohort receives megestrol at 480 mg/day in 3 divided doses.")
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
+        ("800, 1,280, or 1,600 mg", "DOSE"), ("/day, divided qid", "SCHEDULE"),
+        ("480 mg", "DOSE"), ("/day in 3 divided doses", "SCHEDULE"),
+    ]
+
+
+def test_on_demand_tolerance_interval_and_escaped_range(nlp):
+    assert ents(nlp, "Tadalafil 20 mg on-demand", ("SCHEDULE",)) == [("on-demand", "SCHEDULE")]
+    text = "PRP: 4\\~6ml autologous platelet rich plasma injection every 14±2 days for a total of 5 injections."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE", "DURATION")) == [
+        ("4\\~6ml", "DOSE"), ("every 14±2 days", "SCHEDULE"), ("total of 5 injections", "DURATION"),
+    ]
+
+
+def test_total_daily_dose_is_not_a_dose(nlp):
+    text = ("Participants received an oral dose of 100 mg dasatinib tablet twice daily for a total daily dose "
+            "(TDD) of 200 mg.")
+    assert ents(nlp, text, ("DOSE", "ROUTE", "SCHEDULE")) == [
+        ("oral", "ROUTE"), ("100 mg", "DOSE"), ("twice daily", "SCHEDULE"),
+    ]
+
+
+def test_concentration_is_a_dose(nlp):
+    text = "BZ371A: Single dose topical administration of 1.5 mL with a concentration of 5 mg/mL of BZ371A."
+    assert ents(nlp, text, ("DOSE", "ROUTE")) == [("topical", "ROUTE"), ("1.5 mL", "DOSE"), ("5 mg/mL", "DOSE")]
+
+
+def test_route_words_before_a_drug_and_organ_adjectives(nlp):
+    text = "A single dose of smoked cocaine (0.4 mg/kg) was administered."
+    assert ents(nlp, text, ("ROUTE", "DOSE")) == [("smoked", "ROUTE"), ("0.4 mg/kg", "DOSE")]
+    assert ents(nlp, "- Oral intake of 50 mg once daily", ("ROUTE",)) == [("Oral", "ROUTE")]
+    # an organ or a device, not a way into the body
+    assert ents(nlp, "Laparoscopic surgery: Completely resected rectal tumor.", ("ROUTE",)) == []
+    assert ents(nlp, "Silk suture: used in a simple interrupted transdermal suture pattern", ("ROUTE",)) == []
+    text = "For patients undergoing HDR brachytherapy, intracavitary implants are inserted once a week for 5 weeks."
+    assert ents(nlp, text, ("ROUTE", "SCHEDULE", "DURATION")) == []
+
+
+def test_count_of_consecutive_weekly_doses_is_one_duration(nlp):
+    text = ("Patients are randomized to intravenous cidofovir at the higher dose for two consecutive weekly "
+            "induction doses, followed by the lower dose every other week.")
+    assert ents(nlp, text, ("ROUTE", "SCHEDULE", "DURATION")) == [
+        ("intravenous", "ROUTE"), ("two consecutive weekly induction doses", "DURATION"),
+        ("every other week", "SCHEDULE"),
+    ]
+    # without ``consecutive`` the schedule word stays a SCHEDULE
+    text = "The doses have been modified to one of 4 daily doses of IFN-A2 and AZT."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("daily", "SCHEDULE")]
+
+
+def test_timing_word_before_the_next_sentence_drug_is_not_kept(nlp):
+    text = "Shock wave therapy: two treatment sessions per week. PDE-5 inhibitors group: tadalafil 5 mg daily."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE")]
