@@ -807,7 +807,10 @@ def test_timing_counted_from_a_transplant_or_cell_infusion(nlp):
     text = "Patients receive tacrolimus IV beginning one day before stem cell infusion."
     assert ents(nlp, text, ("SCHEDULE",)) == [("beginning one day before stem cell infusion", "SCHEDULE")]
     text = "Patients receive filgrastim (G-CSF) IV beginning 4 hours after transplantation and continuing until blood counts recover."
-    assert ents(nlp, text, ("SCHEDULE",)) == [("beginning 4 hours after transplantation", "SCHEDULE")]
+    # the whole contiguous expression, its ``continuing until`` end included (train outline_NCT00008021)
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("beginning 4 hours after transplantation and continuing until blood counts recover", "SCHEDULE"),
+    ]
     # an eligibility window is not a schedule
     text = "No chemotherapy within 4 weeks before transplantation."
     assert ents(nlp, text, ("SCHEDULE",)) == []
@@ -1267,3 +1270,26 @@ def test_count_of_consecutive_weekly_doses_is_one_duration(nlp):
 def test_timing_word_before_the_next_sentence_drug_is_not_kept(nlp):
     text = "Shock wave therapy: two treatment sessions per week. PDE-5 inhibitors group: tadalafil 5 mg daily."
     assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE")]
+
+
+def test_event_relative_start_with_short_form_and_continuing_until(nlp):
+    text = ("Patients receive filgrastim (G-CSF) subcutaneously (SC) beginning 4 days prior\n"
+            "           to peripheral blood stem cell (PBSC) mobilization and continuing until adequate PBSC are\n"
+            "           collected.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("beginning 4 days prior\n           to peripheral blood stem cell (PBSC) mobilization and continuing "
+         "until adequate PBSC are\n           collected", "SCHEDULE"),
+    ]
+
+
+def test_route_adjective_before_a_wrapped_line_needs_a_drug(nlp):
+    text = ("For patients undergoing HDR brachytherapy, intracavitary\n"
+            "      implants are inserted once a week for 5 weeks.")
+    assert ents(nlp, text, ("ROUTE", "SCHEDULE", "DURATION")) == []
+    assert ents(nlp, "Celecoxib: 400 mg oral\nPlacebo: matching capsules", ("ROUTE",)) == [("oral", "ROUTE")]
+
+
+def test_photograph_timings_are_assessments(nlp):
+    text = ("Patients apply calcitriol daily. Lesions are photographed prior to therapy, 2-4 weeks during therapy "
+            "for the first two months, then once every 1-3 months, and then once at end of treatment.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("daily", "SCHEDULE")]
