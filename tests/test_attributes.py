@@ -1293,3 +1293,11 @@ def test_photograph_timings_are_assessments(nlp):
     text = ("Patients apply calcitriol daily. Lesions are photographed prior to therapy, 2-4 weeks during therapy "
             "for the first two months, then once every 1-3 months, and then once at end of treatment.")
     assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("daily", "SCHEDULE")]
+
+
+def test_timing_bounded_by_no_sooner_than_or_through_is_not_a_schedule(nlp):
+    text = ("Patients undergo surgery no sooner than 2 weeks after completion of chemotherapy. "
+            "Patients receive cisplatin IV on days 1 through 5.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days 1 through 5", "SCHEDULE")]
+    text = "Patients receive busulfan on day -7 and undergo transplantation, if necessary, no earlier than day 17."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day -7", "SCHEDULE")]
