@@ -1301,3 +1301,12 @@ def test_timing_bounded_by_no_sooner_than_or_through_is_not_a_schedule(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("days 1 through 5", "SCHEDULE")]
     text = "Patients receive busulfan on day -7 and undergo transplantation, if necessary, no earlier than day 17."
     assert ents(nlp, text, ("SCHEDULE",)) == [("day -7", "SCHEDULE")]
+
+
+def test_session_timings_breaks_and_end_points_are_not_treatment_lengths(nlp):
+    text = ("Shock wave therapy, 6-12 sessions, 1500 shocks per session, two sesssions per week for 3 weeks "
+            "then 3 weeks break and then 2 sessions per week for 3 weeks.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == []
+    text = ("Arm I patients continue treatment with calcitriol for at least 2 months. At the end of 2 months "
+            "of treatment, one biopsy is taken.")
+    assert ents(nlp, text, ("DURATION",)) == [("at least 2 months", "DURATION")]
