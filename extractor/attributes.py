@@ -218,6 +218,8 @@ class AttributeTagger:
                     continue  # outcome lines: only doses are regimen facts
                 if entry.get("drug_after") and not view.drug_starts_within(end, end + 3):
                     continue
+                if entry.get("drug_inside") and not view.drug_in(start, end):
+                    continue  # a timing counted from another drug's dose names that drug
                 if entry.get("name") not in ATTACHED_SCHEDULE and not self._keep(view, label, start, end, entry.get("name", "")):
                     continue  # attached pieces are judged with the piece they join
                 if label == "SCHEDULE":
@@ -320,7 +322,17 @@ class AttributeTagger:
         """A class mention inside a timing span that only names the treatment
         event (``Day 2 of the first chemotherapy cycle``)."""
         return (ent.label_ == "DRUG_CLASS" and ent.start > span.start
-                and self._ctx["schedule_event_class"].fullmatch(ent.text) is not None)
+                and self._ctx["schedule_event_class"].fullmatch(ent.text) is not None) or self._is_event_drug(ent, span)
+
+    def _is_event_drug(self, ent, span) -> bool:
+        """A drug inside a timing span after ``after``/``before``/``following``
+        (``2 hrs after labetalol or placebo treatment``, ``1 week before start
+        of cyclophosphamide-containing chemotherapy``): the other drug's dose
+        is the event the timing counts from."""
+        if ent.start <= span.start:
+            return False
+        head = doc_text(span.doc)[span.start_char:ent.start_char]
+        return self._ctx["schedule_event_drug_before"].search(head) is not None
 
     @staticmethod
     def _mentions_inside(span, drugs, starts: list[int], taken: set[int], accept=None) -> set[int]:
@@ -441,6 +453,8 @@ class AttributeTagger:
                     return False
                 if not has_drug and (name == "weeks_list" or section in ELIGIBILITY_SECTIONS):
                     return False  # assessment weeks; eligibility windows
+                if name == "relative_drug" and section in ELIGIBILITY_SECTIONS:
+                    return False  # ``No antacids ... 90 minutes after topotecan administration``: a restriction
                 return True
             if ctx["duration_block_before"].search(before) and not (
                     name == "phase_length" and ctx["duration_phase_before"].search(before)):

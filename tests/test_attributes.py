@@ -1102,7 +1102,14 @@ def test_schedules_with_rest_days_and_start_relative_to_an_event(nlp):
 def test_joined_schedule_naming_a_drug_keeps_its_leading_part(nlp):
     text = ("Patients receive goserelin subcutaneously once every 4 weeks beginning 1 week before start of "
             "cyclophosphamide-containing chemotherapy.")
-    assert ents(nlp, text, ("SCHEDULE",)) == [("once every 4 weeks", "SCHEDULE")]
+    # the drug is the event the timing counts from: the whole expression, as the
+    # train gold has it (report_NCT00068601)
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("once every 4 weeks beginning 1 week before start of cyclophosphamide-containing chemotherapy", "SCHEDULE"),
+    ]
+    # a drug the timing does not count from (not right after after/before) keeps the leading part
+    text = "Patients receive filgrastim SC daily beginning 1 day after completion of the cisplatin course."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE")]
 
 
 def test_approximate_treatment_length_after_for(nlp):
@@ -1310,3 +1317,14 @@ def test_session_timings_breaks_and_end_points_are_not_treatment_lengths(nlp):
     text = ("Arm I patients continue treatment with calcitriol for at least 2 months. At the end of 2 months "
             "of treatment, one biopsy is taken.")
     assert ents(nlp, text, ("DURATION",)) == [("at least 2 months", "DURATION")]
+
+
+def test_timing_counted_from_another_drug_keeps_that_drug_inside(nlp):
+    text = "A single dose of smoked cocaine (0.4 mg/kg) was administered 2 hrs after labetalol or placebo treatment."
+    assert [(e.text, e.label_) for e in get_entities(nlp(text))] == [
+        ("smoked", "ROUTE"), ("cocaine", "DRUG"), ("0.4 mg/kg", "DOSE"),
+        ("2 hrs after labetalol or placebo treatment", "SCHEDULE"),
+    ]
+    # the same words about sampling name no drug: not a drug's timing
+    text = "Blood is sampled at 0, 2, 4 and 12 hours after each administration."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
