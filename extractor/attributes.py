@@ -219,6 +219,8 @@ class AttributeTagger:
                     continue  # outcome lines: only doses are regimen facts
                 if entry.get("drug_after") and not view.drug_starts_within(end, end + 3):
                     continue
+                if entry.get("drug_inside") and not view.drug_in(start, end):
+                    continue  # a timing counted from another drug's dose names that drug
                 if entry.get("name") not in ATTACHED_SCHEDULE and not self._keep(view, label, start, end, entry.get("name", "")):
                     continue  # attached pieces are judged with the piece they join
                 if label == "SCHEDULE":
@@ -321,7 +323,17 @@ class AttributeTagger:
         """A class mention inside a timing span that only names the treatment
         event (``Day 2 of the first chemotherapy cycle``)."""
         return (ent.label_ == "DRUG_CLASS" and ent.start > span.start
-                and self._ctx["schedule_event_class"].fullmatch(ent.text) is not None)
+                and self._ctx["schedule_event_class"].fullmatch(ent.text) is not None) or self._is_event_drug(ent, span)
+
+    def _is_event_drug(self, ent, span) -> bool:
+        """A drug inside a timing span after ``after``/``before``/``following``
+        (``2 hrs after labetalol or placebo treatment``, ``1 week before start
+        of cyclophosphamide-containing chemotherapy``): the other drug's dose
+        is the event the timing counts from."""
+        if ent.start <= span.start:
+            return False
+        head = doc_text(span.doc)[span.start_char:ent.start_char]
+        return self._ctx["schedule_event_drug_before"].search(head) is not None
 
     @staticmethod
     def _mentions_inside(span, drugs, starts: list[int], taken: set[int], accept=None) -> set[int]:
@@ -400,7 +412,7 @@ class AttributeTagger:
             word = text[start:end].lower()
             if word == "iv" and ctx["enumeration_before"].search(before) and after.startswith("."):
                 return False  # a roman-numbered objective: ``IV. Determine ...``
-            if word in ("oral", "topical", "intravenous", "intratumoral", "subcutaneous", "intramuscular"):
+            if ctx["route_adjective_words"].fullmatch(word):  # an adjective: of a drug, not of an organ or a device
                 if not (view.drug_starts_within(end, end + 3) or ctx["route_adjective_after"].match(after)):
                     return False
             if word in ("it", "id") and not view.drug_ends_within(start - 30, start):
@@ -415,7 +427,7 @@ class AttributeTagger:
             window = (sent_start, sent_end)
             local = text[max(sent_start, start - 60):start]
             has_drug = view.drug_in(sent_start, sent_end)
-            if label == "SCHEDULE" and name == "daily" and view.drug_starts_within(end, end + 3):
+            if label == "SCHEDULE" and name == "daily" and _drug_modified(view, text, end):
                 return True  # ``daily avanafil``: the timing word modifies the drug
             if ctx["procedure_before"].search(local) and not view.drug_in(max(sent_start, start - 60), start):
                 return False
@@ -442,6 +454,8 @@ class AttributeTagger:
                     return False
                 if not has_drug and (name == "weeks_list" or section in ELIGIBILITY_SECTIONS):
                     return False  # assessment weeks; eligibility windows
+                if name == "relative_drug" and section in ELIGIBILITY_SECTIONS:
+                    return False  # ``No antacids ... 90 minutes after topotecan administration``: a restriction
                 return True
             if ctx["duration_block_before"].search(before) and not (
                     name == "phase_length" and ctx["duration_phase_before"].search(before)):
@@ -1122,6 +1136,13 @@ def _schedule_not_drug(ctx: dict, view: "_DocView", start: int, end: int) -> boo
     if view.drug_in(sent_start, sent_end):
         return False
     return ctx["procedure_words"].search(text, sent_start, start) is not None
+
+
+def _drug_modified(view: "_DocView", text: str, end: int) -> bool:
+    """A timing word right before a drug of the same phrase (``daily
+    avanafil``), not one ending a sentence before the next names a drug
+    (``sessions per week. PDE-5 inhibitors``)."""
+    return view.drug_starts_within(end, end + 3) and not any(char in ".;:,()" for char in text[end:end + 2])
 
 
 def _follow_up_chain(ctx: dict, view: "_DocView", sent_start: int, start: int) -> bool:

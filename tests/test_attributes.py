@@ -807,7 +807,10 @@ def test_timing_counted_from_a_transplant_or_cell_infusion(nlp):
     text = "Patients receive tacrolimus IV beginning one day before stem cell infusion."
     assert ents(nlp, text, ("SCHEDULE",)) == [("beginning one day before stem cell infusion", "SCHEDULE")]
     text = "Patients receive filgrastim (G-CSF) IV beginning 4 hours after transplantation and continuing until blood counts recover."
-    assert ents(nlp, text, ("SCHEDULE",)) == [("beginning 4 hours after transplantation", "SCHEDULE")]
+    # the whole contiguous expression, its ``continuing until`` end included (train outline_NCT00008021)
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("beginning 4 hours after transplantation and continuing until blood counts recover", "SCHEDULE"),
+    ]
     # an eligibility window is not a schedule
     text = "No chemotherapy within 4 weeks before transplantation."
     assert ents(nlp, text, ("SCHEDULE",)) == []
@@ -1099,7 +1102,14 @@ def test_schedules_with_rest_days_and_start_relative_to_an_event(nlp):
 def test_joined_schedule_naming_a_drug_keeps_its_leading_part(nlp):
     text = ("Patients receive goserelin subcutaneously once every 4 weeks beginning 1 week before start of "
             "cyclophosphamide-containing chemotherapy.")
-    assert ents(nlp, text, ("SCHEDULE",)) == [("once every 4 weeks", "SCHEDULE")]
+    # the drug is the event the timing counts from: the whole expression, as the
+    # train gold has it (report_NCT00068601)
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("once every 4 weeks beginning 1 week before start of cyclophosphamide-containing chemotherapy", "SCHEDULE"),
+    ]
+    # a drug the timing does not count from (not right after after/before) keeps the leading part
+    text = "Patients receive filgrastim SC daily beginning 1 day after completion of the cisplatin course."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE")]
 
 
 def test_approximate_treatment_length_after_for(nlp):
@@ -1310,3 +1320,112 @@ def test_prose_window_after_compare_and_not_a_re_examination_visit(nlp):
             "of Erectile Function (IIEF-5) score.")
     assert ents(nlp, text, ("TIMEFRAME",)) == [("12 months", "TIMEFRAME")]
     assert ents(nlp, "All patients were then re-examined at 6 weeks for quality assurance.", ("TIMEFRAME",)) == []
+
+
+def test_divided_dosing_and_dose_lists_with_thousands(nlp):
+    text = ("Patients are randomized to one of 3 doses of oral megestrol (800, 1,280, or 1,600 mg/day, divided qid). "
+            "The first patient cohort receives megestrol at 480 mg/day in 3 divided doses.")
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
+        ("800, 1,280, or 1,600 mg", "DOSE"), ("/day, divided qid", "SCHEDULE"),
+        ("480 mg", "DOSE"), ("/day in 3 divided doses", "SCHEDULE"),
+    ]
+
+
+def test_on_demand_tolerance_interval_and_escaped_range(nlp):
+    assert ents(nlp, "Tadalafil 20 mg on-demand", ("SCHEDULE",)) == [("on-demand", "SCHEDULE")]
+    text = "PRP: 4\\~6ml autologous platelet rich plasma injection every 14±2 days for a total of 5 injections."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE", "DURATION")) == [
+        ("4\\~6ml", "DOSE"), ("every 14±2 days", "SCHEDULE"), ("total of 5 injections", "DURATION"),
+    ]
+
+
+def test_total_daily_dose_is_not_a_dose(nlp):
+    text = ("Participants received an oral dose of 100 mg dasatinib tablet twice daily for a total daily dose "
+            "(TDD) of 200 mg.")
+    assert ents(nlp, text, ("DOSE", "ROUTE", "SCHEDULE")) == [
+        ("oral", "ROUTE"), ("100 mg", "DOSE"), ("twice daily", "SCHEDULE"),
+    ]
+
+
+def test_concentration_is_a_dose(nlp):
+    text = "BZ371A: Single dose topical administration of 1.5 mL with a concentration of 5 mg/mL of BZ371A."
+    assert ents(nlp, text, ("DOSE", "ROUTE")) == [("topical", "ROUTE"), ("1.5 mL", "DOSE"), ("5 mg/mL", "DOSE")]
+
+
+def test_route_words_before_a_drug_and_organ_adjectives(nlp):
+    text = "A single dose of smoked cocaine (0.4 mg/kg) was administered."
+    assert ents(nlp, text, ("ROUTE", "DOSE")) == [("smoked", "ROUTE"), ("0.4 mg/kg", "DOSE")]
+    assert ents(nlp, "- Oral intake of 50 mg once daily", ("ROUTE",)) == [("Oral", "ROUTE")]
+    # an organ or a device, not a way into the body
+    assert ents(nlp, "Laparoscopic surgery: Completely resected rectal tumor.", ("ROUTE",)) == []
+    assert ents(nlp, "Silk suture: used in a simple interrupted transdermal suture pattern", ("ROUTE",)) == []
+    text = "For patients undergoing HDR brachytherapy, intracavitary implants are inserted once a week for 5 weeks."
+    assert ents(nlp, text, ("ROUTE", "SCHEDULE", "DURATION")) == []
+
+
+def test_count_of_consecutive_weekly_doses_is_one_duration(nlp):
+    text = ("Patients are randomized to intravenous cidofovir at the higher dose for two consecutive weekly "
+            "induction doses, followed by the lower dose every other week.")
+    assert ents(nlp, text, ("ROUTE", "SCHEDULE", "DURATION")) == [
+        ("intravenous", "ROUTE"), ("two consecutive weekly induction doses", "DURATION"),
+        ("every other week", "SCHEDULE"),
+    ]
+    # without ``consecutive`` the schedule word stays a SCHEDULE
+    text = "The doses have been modified to one of 4 daily doses of IFN-A2 and AZT."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("daily", "SCHEDULE")]
+
+
+def test_timing_word_before_the_next_sentence_drug_is_not_kept(nlp):
+    text = "Shock wave therapy: two treatment sessions per week. PDE-5 inhibitors group: tadalafil 5 mg daily."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE")]
+
+
+def test_event_relative_start_with_short_form_and_continuing_until(nlp):
+    text = ("Patients receive filgrastim (G-CSF) subcutaneously (SC) beginning 4 days prior\n"
+            "           to peripheral blood stem cell (PBSC) mobilization and continuing until adequate PBSC are\n"
+            "           collected.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("beginning 4 days prior\n           to peripheral blood stem cell (PBSC) mobilization and continuing "
+         "until adequate PBSC are\n           collected", "SCHEDULE"),
+    ]
+
+
+def test_route_adjective_before_a_wrapped_line_needs_a_drug(nlp):
+    text = ("For patients undergoing HDR brachytherapy, intracavitary\n"
+            "      implants are inserted once a week for 5 weeks.")
+    assert ents(nlp, text, ("ROUTE", "SCHEDULE", "DURATION")) == []
+    assert ents(nlp, "Celecoxib: 400 mg oral\nPlacebo: matching capsules", ("ROUTE",)) == [("oral", "ROUTE")]
+
+
+def test_photograph_timings_are_assessments(nlp):
+    text = ("Patients apply calcitriol daily. Lesions are photographed prior to therapy, 2-4 weeks during therapy "
+            "for the first two months, then once every 1-3 months, and then once at end of treatment.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("daily", "SCHEDULE")]
+
+
+def test_timing_bounded_by_no_sooner_than_or_through_is_not_a_schedule(nlp):
+    text = ("Patients undergo surgery no sooner than 2 weeks after completion of chemotherapy. "
+            "Patients receive cisplatin IV on days 1 through 5.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days 1 through 5", "SCHEDULE")]
+    text = "Patients receive busulfan on day -7 and undergo transplantation, if necessary, no earlier than day 17."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day -7", "SCHEDULE")]
+
+
+def test_session_timings_breaks_and_end_points_are_not_treatment_lengths(nlp):
+    text = ("Shock wave therapy, 6-12 sessions, 1500 shocks per session, two sesssions per week for 3 weeks "
+            "then 3 weeks break and then 2 sessions per week for 3 weeks.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == []
+    text = ("Arm I patients continue treatment with calcitriol for at least 2 months. At the end of 2 months "
+            "of treatment, one biopsy is taken.")
+    assert ents(nlp, text, ("DURATION",)) == [("at least 2 months", "DURATION")]
+
+
+def test_timing_counted_from_another_drug_keeps_that_drug_inside(nlp):
+    text = "A single dose of smoked cocaine (0.4 mg/kg) was administered 2 hrs after labetalol or placebo treatment."
+    assert [(e.text, e.label_) for e in get_entities(nlp(text))] == [
+        ("smoked", "ROUTE"), ("cocaine", "DRUG"), ("0.4 mg/kg", "DOSE"),
+        ("2 hrs after labetalol or placebo treatment", "SCHEDULE"),
+    ]
+    # the same words about sampling name no drug: not a drug's timing
+    text = "Blood is sampled at 0, 2, 4 and 12 hours after each administration."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
