@@ -114,8 +114,12 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
     ]
     # markdown escapes: \>= and \[IL-2\] lose their backslashes as separate tokens
     # a list dash glued to a word: -Objective Response Rate
+    # a period glued to the next sentence's first word: proportions .Neutrophil
+    # the rest of a "+/-" glued to a drug: +/-fluconazole
     prefixes = list(nlp.Defaults.prefixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", r"\\(?=[<>=^\[\]()*_])",
-                                              rf"-(?=[{ALPHA_UPPER}][{ALPHA_LOWER}]{{2}})"]
+                                              rf"-(?=[{ALPHA_UPPER}][{ALPHA_LOWER}]{{2}})",
+                                              rf"\.(?=[{ALPHA_UPPER}][{ALPHA_LOWER}]{{2}})",
+                                              rf"/-(?=[{ALPHA}]{{3}})"]
     suffixes = list(nlp.Defaults.suffixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", rf"(?<=[{ALPHA}]{{2}})\+", r"\\",
                                               # a sentence ends after a mixed-case name: "with ddI."
                                               rf"(?<=[{ALPHA_LOWER}][{ALPHA_UPPER}])\.",

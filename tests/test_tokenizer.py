@@ -39,6 +39,9 @@ from tests.conftest import ANNOTATIONS
         ("IgA, and IgM.", ["IgA", ",", "and", "IgM", "."]),
         ("amphotericin B.", ["amphotericin", "B", "."]),
         ("with polyphenon E.", ["with", "polyphenon", "E", "."]),
+        # a period glued to the next sentence's first word; "+/-" glued to a drug
+        ("proportions .Neutrophil-to-lymphocyte", ["proportions", ".", "Neutrophil", "-", "to", "-", "lymphocyte"]),
+        ("gentamycin, +/-fluconazole)", ["gentamycin", ",", "+", "/-", "fluconazole", ")"]),
         # a semicolon glued between two words; karyotypes stay whole
         ("diary response;Blood pressure", ["diary", "response", ";", "Blood", "pressure"]),
         ("t(9;22)", ["t(9;22", ")"]),
