@@ -1758,6 +1758,7 @@ def _name_rules(code_slots: dict) -> dict:
         "leads": frozenset(code_slots.get("name_lead_words", ())),
         "keep_first": frozenset(code_slots.get("name_keep_first", ())),
         "last": frozenset(code_slots.get("name_last_words", ())),
+        "after_leads": frozenset(code_slots.get("name_after_lead_words", ())),
         "suffix": re.compile(suffix) if suffix else None,
     }
 
@@ -1784,8 +1785,11 @@ def canonical_name(name: str, names: dict[str, str], inns: frozenset, rules: dic
     if words and words[0] not in rules["keep_first"]:
         while len(words) > 1 and words[-1] in rules["salts"]:
             words.pop()
-    while len(words) > 1 and words[0] in rules["leads"]:
-        words.pop(0)
+    if len(words) > 1 and words[0] in rules["leads"]:
+        while len(words) > 1 and words[0] in rules["leads"]:
+            words.pop(0)
+        if len(words) > 1 and words[0] in rules.get("after_leads", ()):  # "recombinant human ..."
+            words.pop(0)
     rest = " ".join(words)
     if rules["suffix"] is not None:
         match = rules["suffix"].match(rest)

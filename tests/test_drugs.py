@@ -735,6 +735,9 @@ def test_canonical_name_rules():
     assert canonical_name("ab-1234", names, inns, rules) == "ab-1234"
     assert canonical_name("fluorouracil+vinorelbine tartrate", names, inns, rules) == "fluorouracil+vinorelbine"
     assert canonical_name("adefovir dipivoxil placebo", names, inns, rules) == "placebo"
+    assert canonical_name("dimethyl fumarate", names, inns, rules) == "dimethyl fumarate"  # the ester is the drug
+    assert canonical_name("recombinant human erythropoietin", names, inns, rules) == "epoetin alfa"
+    assert canonical_name("human papillomavirus vaccine", names, inns, rules) == "human papillomavirus vaccine"
 
 
 def test_salt_ester_and_lead_words_leave_the_normalized_name(nlp):

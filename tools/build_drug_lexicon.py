@@ -47,10 +47,11 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   (``valacyclovir`` -> ``valaciclovir``, ``indomethacin`` -> ``indometacin``,
   ``methimazole`` -> ``thiamazole``, ``penicillin G`` -> ``benzylpenicillin``),
   INNs of generic protein names (``erythropoietin`` -> ``epoetin alfa`` as the
-  train gold writes it, ``interleukin-12`` -> ``edodekin alfa``), published
+  train gold writes it, ``interleukin-12`` -> ``edodekin alfa``,
+  ``interleukin-11`` -> ``oprelvekin``, ``tissue plasminogen activator`` -> ``alteplase``), published
   development codes (``SCH 56592`` is posaconazole), and corrects built
   canonicals that were a brand or a wrong product (``copaxone`` ->
-  ``glatiramer``, ``trophamine`` is an amino-acid solution, not a placebo).
+  ``glatiramer``, ``avonex`` -> ``interferon beta-1a``, ``trophamine`` is an amino-acid solution, not a placebo).
   Salt, ester and formulation words are taken off every canonical name by the
   component (``name_salt_words`` and related keys of ``drug_code_slots.json``).
   Curated entries win over built ones.  The component leaves out of the
