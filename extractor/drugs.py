@@ -628,8 +628,10 @@ class DrugRecognizer:
                 names[lower] = ("DRUG_CLASS", None)
             else:
                 names[lower] = ("DRUG", _base(lower))
+        # a mention may be spaced otherwise than the entry ("Dynorphin 1 - 13" of "Dynorphin 1-13")
+        squeezed = {name.replace(" ", ""): value for name, value in names.items()}
         for start, end, surface in self._mentions_of(doc, names, "LOWER", taken):
-            label, inn = names[surface]
+            label, inn = names.get(surface) or squeezed[surface.replace(" ", "")]
             info[(start, end)] = (label, inn, "context", 0.5)
 
     def _arm_title_names(self, doc: Doc, match: re.Match, taken: set[int], names: dict) -> None:

@@ -755,3 +755,11 @@ def test_us_names_and_brands_take_the_who_inn(nlp):
     assert {("Valtrex", "valaciclovir"), ("valacyclovir", "valaciclovir"), ("indomethacin", "indometacin"),
             ("Copaxone", "glatiramer"), ("glatiramer acetate", "glatiramer")} <= found
     assert any(n == "epoetin alfa" and "erythropoietin" in t for t, n in found)
+
+
+def test_intervention_entry_spaced_otherwise_in_the_text(nlp):
+    # as in NCT00000244 ("Dynorphin 1-13" entry, "Dynorphin 1 - 13" in the summary), which crashed
+    # the component with a lexicon that lacks the name
+    text = "DRUG: Angiotensin 1-7\nPatients receive Angiotensin 1 - 7 daily."
+    found = [(t, n, r) for t, _, n, r, _ in drugs(nlp, text)]
+    assert found == [("Angiotensin 1-7", "angiotensin 1-7", "context"), ("Angiotensin 1 - 7", "angiotensin 1-7", "context")]
