@@ -271,6 +271,16 @@ def _evaluate_silver(path: Path, limit: Optional[int], json_out: Optional[Path],
         )
         for fmt, g in block["by_format"].items():
             typer.echo(f"  {fmt:<20} records {g['records']:>5}  eligible {g['eligible']:>6} of {g['names']:>6}")
+    norm = result["normalization"]
+    multi = norm["multi_form"]
+    not_inn = ", ".join(f"{reason} {n}" for reason, n in norm["not_inn"].items()) or "0"
+    typer.echo(
+        f"normalization synonym sets {norm['sets']:>5}  agreement {norm['agreement']:.3f}  "
+        f"(several names {multi['sets']}: {multi['agreement']:.3f})  mentions {norm['mentions']}  "
+        f"unknown {norm['unknown']}  not INN-like: {not_inn}"
+    )
+    if norm["split_kinds"]:
+        typer.echo("  sets with several names: " + ", ".join(f"{k} {n}" for k, n in norm["split_kinds"].items()))
     if records["failed"]:
         raise typer.Exit(1)
 

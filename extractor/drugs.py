@@ -208,6 +208,10 @@ class DrugRecognizer:
         names = _usable_names(names, self.stoplist, frozenset(self.code_slots.get("dosage_forms", ())))
         # one hop: a name whose canonical is itself renamed (apap -> acetaminophen -> paracetamol)
         self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
+        self._name_rules = _name_rules(self.code_slots)
+        self.lexicon = _canonical_lexicon(self.lexicon, self._name_rules)
+        self._canonical_inns = frozenset(self.lexicon.values())
+        self._canonical_cache: dict[str, str] = {}
         # listed codes by their letters and digits alone ("BAY 38-9456" is the
         # listed "bay38-9456"); a key two drugs share names neither
         code_inns: dict[str, set[str]] = {}
@@ -310,6 +314,19 @@ class DrugRecognizer:
             self.role_model = LinearRoleModel.from_json(srsly.read_json(path / "role_model.json"))
         return self
 
+    def _canonical_name(self, name: str) -> str:
+        """:func:`canonical_name` of a name found outside the lexicon (a
+        code or stem name with a salt word), remembered."""
+        try:
+            return self._canonical_cache[name]
+        except KeyError:
+            pass
+        if len(self._canonical_cache) >= 50_000:
+            self._canonical_cache.clear()
+        result = canonical_name(name, self.lexicon, self._canonical_inns, self._name_rules)
+        self._canonical_cache[name] = result
+        return result
+
     def _closest_inn(self, lower: str):
         """``process.extractOne`` of a lowercase word against the INNs,
         remembered (the lexicon does not change between documents)."""
@@ -382,6 +399,8 @@ class DrugRecognizer:
                 listed_code = self._code_inns.get(CODE_SPACING.sub("", inn))
                 if listed_code and listed_code != inn:  # a listed code spaced or hyphenated otherwise
                     inn, resolution, confidence = listed_code, "synonym", 0.8
+            if label == "DRUG" and inn and inn not in self._canonical_inns:
+                inn = self._canonical_name(inn)
             in_listing = any(s <= span.start_char < e for s, e in listed)
             role = "other" if in_listing else self._role(doc, span, inn, study, layout, study_parts)
             if role == "study" and blocks is None:
@@ -620,8 +639,10 @@ class DrugRecognizer:
                 names[lower] = ("DRUG_CLASS", None)
             else:
                 names[lower] = ("DRUG", _base(lower))
+        # a mention may be spaced otherwise than the entry ("Dynorphin 1 - 13" of "Dynorphin 1-13")
+        squeezed = {name.replace(" ", ""): value for name, value in names.items()}
         for start, end, surface in self._mentions_of(doc, names, "LOWER", taken):
-            label, inn = names[surface]
+            label, inn = names.get(surface) or squeezed[surface.replace(" ", "")]
             info[(start, end)] = (label, inn, "context", 0.5)
 
     def _arm_title_names(self, doc: Doc, match: re.Match, taken: set[int], names: dict) -> None:
@@ -1831,6 +1852,76 @@ def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) 
             continue
         kept[name] = inn
     return kept
+
+
+def _name_rules(code_slots: dict) -> dict:
+    """The name-cleaning words of ``drug_code_slots.json`` (see its
+    ``_comment_names``)."""
+    suffix = code_slots.get("biosimilar_suffix")
+    return {
+        "salts": frozenset(code_slots.get("name_salt_words", ())),
+        "leads": frozenset(code_slots.get("name_lead_words", ())),
+        "keep_first": frozenset(code_slots.get("name_keep_first", ())),
+        "last": frozenset(code_slots.get("name_last_words", ())),
+        "after_leads": frozenset(code_slots.get("name_after_lead_words", ())),
+        "suffix": re.compile(suffix) if suffix else None,
+    }
+
+
+def canonical_name(name: str, names: dict[str, str], inns: frozenset, rules: dict) -> str:
+    """``name`` without the salt, ester and formulation words the guide keeps
+    out of normalized names (``vinorelbine ditartrate`` -> ``vinorelbine``,
+    ``fluvastatin-sodium`` -> ``fluvastatin``, ``recombinant erythropoietin``
+    -> the lexicon's name of ``erythropoietin``), a biosimilar's suffix
+    dropped when the rest is one of ``inns`` (``pegfilgrastim-jmdb``); a
+    shortened name is looked up again in ``names``.  An inorganic salt
+    (``magnesium sulfate``) keeps its words; a name ending in a
+    ``rules["last"]`` word is that word (``tadalafil placebo`` -> ``placebo``);
+    each part of a regimen joined by ``+`` is cleaned alone."""
+    if "+" in name:
+        return "+".join(canonical_name(part, names, inns, rules) for part in name.split("+"))
+    words = name.split()
+    if len(words) > 1 and words[-1] in rules.get("last", ()):  # "tadalafil placebo" is a placebo
+        return words[-1]
+    if len(words) == 1 and "-" in name:
+        head, _, tail = name.rpartition("-")
+        if tail in rules["salts"] and head and head not in rules["keep_first"]:
+            words = [head]
+    if words and words[0] not in rules["keep_first"]:
+        while len(words) > 1 and words[-1] in rules["salts"]:
+            words.pop()
+    if len(words) > 1 and words[0] in rules["leads"]:
+        while len(words) > 1 and words[0] in rules["leads"]:
+            words.pop(0)
+        if len(words) > 1 and words[0] in rules.get("after_leads", ()):  # "recombinant human ..."
+            words.pop(0)
+    rest = " ".join(words)
+    if rules["suffix"] is not None:
+        match = rules["suffix"].match(rest)
+        if match and match.group("base") in inns:
+            rest = match.group("base")
+    if rest == name:
+        return name
+    found = names.get(rest, rest)
+    # the lexicon may name the shortened name by the salt form itself
+    return rest if found.split()[:len(words)] == words else found
+
+
+def _canonical_lexicon(lexicon: dict[str, str], rules: dict) -> dict[str, str]:
+    """``lexicon`` with each name's canonical cleaned by :func:`canonical_name`."""
+    inns = frozenset(lexicon.values())
+    cleaned: dict[str, str] = {}
+    for inn in inns:
+        cleaned[inn] = canonical_name(inn, lexicon, inns, rules)
+    result = {}
+    for name, inn in lexicon.items():
+        words = name.split()
+        # an inorganic salt named by its cation alone (potassium chloride -> potassium) is itself
+        if len(words) == 2 and words[0] in rules["keep_first"] and words[1] in rules["salts"] and inn == words[0]:
+            result[name] = name
+        else:
+            result[name] = cleaned[inn]
+    return result
 
 
 def _base(surface: str) -> str:

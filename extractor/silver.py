@@ -35,6 +35,26 @@ Shape of :func:`evaluate_silver`'s result::
 
 ``misses`` lists eligible targets not found even leniently, with the text
 around their first occurrence.
+
+``normalization`` (:func:`normalization_record`) checks names rather than
+recall: the names of one Drug or Biological intervention (``name`` and
+``other_names``) are one synonym set, so every predicted DRUG mention whose
+text equals one of them (case-insensitive) should get the same normalized
+name.  Its block::
+
+    {"sets", "agree", "agreement", "multi_form": {"sets", "agree", "agreement"},
+     "split_kinds": {KIND: count}, "mentions", "unknown", "not_inn": {REASON: count},
+     "splits": [{"record", "kind", "names": {TEXT: NORMALIZED}}],
+     "unknowns" | "not_inns": [{"record", "text", "normalized"[, "reason"]}]}
+
+``sets`` counts the sets with at least one such mention; ``multi_form`` the
+sets mentioned under two or more of their names (the ones a lexicon can get
+wrong); a set *agrees* when all its mentions share one name.  A mention
+normalized to ``unknown`` is counted in ``unknown``; one whose name is not
+INN-like in ``not_inn`` by reason: ``uppercase``, ``salt`` (a salt or
+formulation word kept in the name), ``brand`` (the name is itself a lexicon
+synonym of another name).  A set that does not agree is classed by
+:func:`split_kind`: ``regimen``, ``code``, ``several_drugs`` or ``other``.
 """
 
 from __future__ import annotations
@@ -213,12 +233,156 @@ class _MentionTally:
         return {**self._block(*total), "by_field": {f: self._block(*row) for f, row in sorted(self.counts.items())}}
 
 
+def synonym_sets(record: Mapping[str, Any]) -> list[dict]:
+    """The Drug/Biological interventions of a record as ``{"type", "names"}``:
+    ``name`` then ``other_names``, stripped, each once (case-insensitive)."""
+    sets = []
+    for item in record.get("interventions") or []:
+        type_ = str(item.get("type") or "").lower()
+        if type_ not in DRUG_TYPES:
+            continue
+        names: list[str] = []
+        for name in [item.get("name")] + list(item.get("other_names") or []):
+            if isinstance(name, str) and name.strip() and name.strip().lower() not in {n.lower() for n in names}:
+                names.append(name.strip())
+        if names:
+            sets.append({"type": type_, "names": names})
+    return sets
+
+
+def not_inn_reason(name: str | None, rules: Mapping[str, Any] | None = None,
+                   lexicon: Mapping[str, str] | None = None) -> str | None:
+    """Why a normalized name is not a lowercase INN-like name, or ``None``:
+    ``uppercase``; ``salt`` (a word of ``rules["salts"]`` after the first
+    word, or glued by a hyphen, unless the first word is one of
+    ``rules["keep_first"]``: ``magnesium sulfate`` is the drug); ``brand``
+    (the name is a ``lexicon`` synonym of another name).  Each ``+`` part of
+    a regimen is checked."""
+    if not name or name == "unknown":
+        return None
+    if name != name.lower():
+        return "uppercase"
+    salts = frozenset((rules or {}).get("salts", ()))
+    keep_first = frozenset((rules or {}).get("keep_first", ()))
+    for part in name.split("+"):
+        words = re.split(r"[\s\-]+", part)
+        if words[0] not in keep_first and any(word in salts for word in words[1:]):
+            return "salt"
+        if lexicon is not None and lexicon.get(part, part) != part:
+            return "brand"
+    return None
+
+
+def split_kind(names: Mapping[str, str], canonical: frozenset = frozenset()) -> str:
+    """What a synonym set whose mentions got several names (``{text:
+    normalized}``) shows: ``regimen`` (an acronym and its own components:
+    consistent), ``code`` (a development code named by itself while another
+    name of the set is not a code: a lexicon gap), ``several_drugs`` (each
+    name is a distinct canonical name of ``canonical``: the record lists
+    different drugs in one intervention), else ``other``."""
+    values = set(names.values())
+    regimens = [v for v in values if "+" in v]
+    if len(regimens) == 1 and all(v in regimens[0].split("+") for v in values - set(regimens)):
+        return "regimen"
+    codes = {v for v in values if any(c.isdigit() for c in v)}
+    if codes and values - codes and any(text == value for text, value in names.items() if value in codes):
+        return "code"
+    if canonical and all(v in canonical for v in values) and not codes:
+        return "several_drugs"
+    return "other"
+
+
+def normalization_record(text: str, drugs: Iterable[tuple[int, int, str | None]], sets: list[dict]) -> list[dict]:
+    """For each synonym set of :func:`synonym_sets`, the predicted DRUG
+    mentions (``(start, end, normalized)``) whose text is one of its names:
+    ``{"type", "names", "mentions": [{"start", "end", "text", "normalized"}],
+    "normalized": sorted distinct names, "forms": distinct texts (lowercase),
+    "agree"}``; sets with no such mention are left out."""
+    by_text: dict[str, list[tuple[int, int, str | None]]] = {}
+    for start, end, normalized in drugs:
+        by_text.setdefault(" ".join(text[start:end].lower().split()), []).append((start, end, normalized))
+    result = []
+    for group in sets:
+        mentions = []
+        for name in group["names"]:
+            for start, end, normalized in by_text.get(" ".join(name.lower().split()), ()):
+                mentions.append({"start": start, "end": end, "text": text[start:end], "normalized": normalized})
+        if not mentions:
+            continue
+        mentions.sort(key=lambda m: m["start"])
+        names = sorted({str(m["normalized"]) for m in mentions})
+        result.append({
+            "type": group["type"],
+            "names": group["names"],
+            "mentions": mentions,
+            "normalized": names,
+            "forms": sorted({" ".join(m["text"].lower().split()) for m in mentions}),
+            "agree": len(names) == 1,
+        })
+    return result
+
+
+class _NormTally:
+    def __init__(self, rules: Mapping[str, Any] | None = None, lexicon: Mapping[str, str] | None = None) -> None:
+        self.rules = rules
+        self.lexicon = lexicon
+        self.canonical = frozenset((lexicon or {}).values())
+        self.kinds: dict[str, int] = {}
+        self.sets = self.agree = self.multi = self.multi_agree = self.mentions = 0
+        self.not_inn: dict[str, int] = {}
+        self.splits: list[dict] = []
+        self.unknowns: list[dict] = []
+        self.not_inns: list[dict] = []
+
+    def add(self, record_id: str, checked: list[dict]) -> None:
+        for group in checked:
+            self.sets += 1
+            self.agree += group["agree"]
+            if len(group["forms"]) > 1:
+                self.multi += 1
+                self.multi_agree += group["agree"]
+            if not group["agree"]:
+                names: dict[str, str] = {}
+                for m in group["mentions"]:
+                    names.setdefault(" ".join(m["text"].lower().split()), str(m["normalized"]))
+                kind = split_kind(names, self.canonical)
+                self.kinds[kind] = self.kinds.get(kind, 0) + 1
+                self.splits.append({"record": record_id, "kind": kind, "names": names})
+            for m in group["mentions"]:
+                self.mentions += 1
+                if m["normalized"] in (None, "unknown"):
+                    self.unknowns.append({"record": record_id, "text": m["text"], "normalized": m["normalized"]})
+                    continue
+                reason = not_inn_reason(m["normalized"], self.rules, self.lexicon)
+                if reason:
+                    self.not_inn[reason] = self.not_inn.get(reason, 0) + 1
+                    self.not_inns.append({"record": record_id, "text": m["text"], "normalized": m["normalized"],
+                                          "reason": reason})
+
+    def result(self) -> dict:
+        return {
+            "sets": self.sets,
+            "agree": self.agree,
+            "agreement": self.agree / self.sets if self.sets else 0.0,
+            "multi_form": {"sets": self.multi, "agree": self.multi_agree,
+                           "agreement": self.multi_agree / self.multi if self.multi else 0.0},
+            "split_kinds": dict(sorted(self.kinds.items())),
+            "mentions": self.mentions,
+            "unknown": len(self.unknowns),
+            "not_inn": dict(sorted(self.not_inn.items())),
+            "splits": self.splits,
+            "unknowns": self.unknowns,
+            "not_inns": self.not_inns,
+        }
+
+
 class SilverAccumulator:
     """Counts of :func:`score_record` results over many records."""
 
-    def __init__(self) -> None:
+    def __init__(self, rules: Mapping[str, Any] | None = None, lexicon: Mapping[str, str] | None = None) -> None:
         self.read = self.scored = 0
         self.failures: list[dict] = []
+        self.normalization = _NormTally(rules, lexicon)
         self.totals = {kind: _Tally() for kind in KINDS}
         self.by_format = {kind: {} for kind in KINDS}
         self.by_type: dict[str, _Tally] = {}
@@ -270,6 +434,7 @@ class SilverAccumulator:
                 block["by_type"] = {t: tally.result(with_records=True) for t, tally in sorted(self.by_type.items())}
             block["mentions"] = self.mentions[kind].result()
             out[kind] = block
+        out["normalization"] = self.normalization.result()
         out["misses"] = self.misses
         return out
 
@@ -296,14 +461,15 @@ def evaluate_silver(
     records).  A record that cannot be read or rendered is counted as failed
     with a ``FILE:LINE`` message; it never stops the others.  ``records``
     (pairs as :func:`read_records` yields) replaces reading ``path``."""
-    from .extensions import get_entities
+    from .extensions import get_entities, span_data
 
-    acc = SilverAccumulator()
+    acc = SilverAccumulator(*_name_checks(nlp))
     stream = iter(records if records is not None else read_records(path, limit))
     while True:
         batch = list(islice(stream, batch_size))
         if not batch:
             break
+        record_of: dict[str, Any] = {}
         good = []
         for source, record in batch:
             try:
@@ -315,7 +481,24 @@ def evaluate_silver(
                 acc.fail(source, f"{source}: text of {len(rendered.text)} characters exceeds nlp.max_length")
                 continue
             good.append((source, rendered, targets, fmt))
+            record_of[source] = record
         for (source, rendered, targets, fmt), doc in zip(good, nlp.pipe((g[1].text for g in good), batch_size=batch_size)):
-            entities = [(e.label_, e.start_char, e.end_char) for e in get_entities(doc)]
+            found = get_entities(doc)
+            entities = [(e.label_, e.start_char, e.end_char) for e in found]
             acc.add(source, rendered.id, fmt, rendered.text, score_record(rendered, entities, targets))
+            drugs = [(e.start_char, e.end_char, span_data(e)["normalized"]) for e in found if e.label_ == "DRUG"]
+            acc.normalization.add(rendered.id, normalization_record(rendered.text, drugs, synonym_sets(record_of[source])))
     return acc.result(str(path), limit)
+
+
+def _name_checks(nlp) -> tuple[dict | None, dict | None]:
+    """The name-cleaning rules and the name lexicon of ``nlp``'s drug
+    component (``None`` when it has none) for the not-INN-like check."""
+    from .drugs import DrugRecognizer
+
+    for _, component in getattr(nlp, "pipeline", ()):
+        if isinstance(component, DrugRecognizer):
+            if not getattr(component, "_ready", False):
+                component.initialize()
+            return getattr(component, "_name_rules", None), getattr(component, "lexicon", None)
+    return None, None

@@ -788,3 +788,57 @@ def test_class_phrase_wrapped_on_an_indented_line_and_bare_class_nouns(nlp):
     classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
     assert classes == ["analgesics", "nonsteroidal anti-inflammatory\r\n             agents", "antiemetics",
                        "antidepressants", "anxiolytic", "antipsychotic"]
+
+
+# ---- normalized names: salts, esters, lead words, biosimilar suffixes ------
+
+def test_canonical_name_rules():
+    from extractor.drugs import _name_rules, canonical_name
+    from extractor.resources import read_data
+
+    rules = _name_rules(read_data("drug_code_slots.json"))
+    names = {"erythropoietin": "epoetin alfa", "metamizole": "metamizole sodium", "potassium": "potassium"}
+    inns = frozenset({"pegfilgrastim", "epoetin alfa", "vinorelbine"})
+    assert canonical_name("vinorelbine ditartrate", names, inns, rules) == "vinorelbine"
+    assert canonical_name("fluvastatin-sodium", names, inns, rules) == "fluvastatin"
+    assert canonical_name("tenofovir disoproxil fumarate", names, inns, rules) == "tenofovir"
+    assert canonical_name("recombinant erythropoietin", names, inns, rules) == "epoetin alfa"
+    assert canonical_name("autologous platelet rich plasma", names, inns, rules) == "platelet rich plasma"
+    assert canonical_name("pegfilgrastim-jmdb", names, inns, rules) == "pegfilgrastim"
+    # the lexicon names the shortened name by the salt form: the short name wins
+    assert canonical_name("metamizole sodium", names, inns, rules) == "metamizole"
+    # inorganic salts are the drug; a hyphenated name that is no biosimilar stays
+    assert canonical_name("magnesium sulfate", names, inns, rules) == "magnesium sulfate"
+    assert canonical_name("potassium chloride", names, inns, rules) == "potassium chloride"
+    assert canonical_name("alvac-hiv", names, inns, rules) == "alvac-hiv"
+    assert canonical_name("ab-1234", names, inns, rules) == "ab-1234"
+    assert canonical_name("fluorouracil+vinorelbine tartrate", names, inns, rules) == "fluorouracil+vinorelbine"
+    assert canonical_name("adefovir dipivoxil placebo", names, inns, rules) == "placebo"
+    assert canonical_name("dimethyl fumarate", names, inns, rules) == "dimethyl fumarate"  # the ester is the drug
+    assert canonical_name("recombinant human erythropoietin", names, inns, rules) == "epoetin alfa"
+    assert canonical_name("human papillomavirus vaccine", names, inns, rules) == "human papillomavirus vaccine"
+
+
+def test_salt_ester_and_lead_words_leave_the_normalized_name(nlp):
+    text = ("Patients receive vinorelbine ditartrate IV, fluvastatin-sodium orally, tenofovir disoproxil fumarate, "
+            "metamizole sodium and magnesium sulfate.")
+    found = [(t, n) for t, _, n, _, _ in drugs(nlp, text)]
+    assert found == [("vinorelbine ditartrate", "vinorelbine"), ("fluvastatin-sodium", "fluvastatin"),
+                     ("tenofovir disoproxil fumarate", "tenofovir"), ("metamizole sodium", "metamizole"),
+                     ("magnesium sulfate", "magnesium sulfate")]
+
+
+def test_us_names_and_brands_take_the_who_inn(nlp):
+    text = "Valtrex or valacyclovir, indomethacin, Copaxone (glatiramer acetate) and recombinant human erythropoietin."
+    found = {(t, n) for t, _, n, _, _ in drugs(nlp, text)}
+    assert {("Valtrex", "valaciclovir"), ("valacyclovir", "valaciclovir"), ("indomethacin", "indometacin"),
+            ("Copaxone", "glatiramer"), ("glatiramer acetate", "glatiramer")} <= found
+    assert any(n == "epoetin alfa" and "erythropoietin" in t for t, n in found)
+
+
+def test_intervention_entry_spaced_otherwise_in_the_text(nlp):
+    # as in NCT00000244 ("Dynorphin 1-13" entry, "Dynorphin 1 - 13" in the summary), which crashed
+    # the component with a lexicon that lacks the name
+    text = "DRUG: Angiotensin 1-7\nPatients receive Angiotensin 1 - 7 daily."
+    found = [(t, n, r) for t, _, n, r, _ in drugs(nlp, text)]
+    assert found == [("Angiotensin 1-7", "angiotensin 1-7", "context"), ("Angiotensin 1 - 7", "angiotensin 1-7", "context")]

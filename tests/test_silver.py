@@ -9,7 +9,17 @@ from typer.testing import CliRunner
 from extractor.cli import app
 from extractor.extensions import set_entities
 from extractor.records import render_ctgov
-from extractor.silver import evaluate_silver, occurrences, read_records, record_targets, score_record
+from extractor.silver import (
+    evaluate_silver,
+    normalization_record,
+    not_inn_reason,
+    occurrences,
+    read_records,
+    record_targets,
+    score_record,
+    split_kind,
+    synonym_sets,
+)
 from extractor.tokenizer import make_trial_tokenizer
 
 RECORD = {
@@ -178,6 +188,7 @@ def test_cli_silver_writes_json_and_report_and_fails_on_bad_records(tmp_path):
     assert result.exit_code == 1
     assert f"{path}:2: malformed JSON" in result.stderr
     assert "records: 2 read, 1 scored, 1 failed" in result.stdout
+    assert "normalization synonym sets     2  agreement 1.000" in result.stdout  # cisplatin, EC
     data = json.loads(out.read_text())
     assert data["records"]["failed"] == 1 and data["drugs"]["eligible"] == 2
     html = report.read_text(encoding="utf-8")
@@ -193,3 +204,86 @@ def test_cli_needs_exactly_one_of_gold_and_silver(tmp_path):
     assert result.exit_code == 2 and "--split, --gold-entities need --gold" in result.stderr
     result = CliRunner().invoke(app, ["evaluate", "--gold", str(tmp_path), "--limit", "3"])
     assert result.exit_code == 2 and "--limit needs --silver" in result.stderr
+
+
+# ---- normalization agreement inside synonym sets ---------------------------
+
+NAMED = {"cisplatin": "cisplatin", "cddp": "cisplatin", "platinol": "platinol", "ec": "carboplatin+etoposide"}
+
+
+@Language.component("test_silver_named_tagger")
+def named_tagger(doc):
+    from extractor.extensions import set_span_data
+
+    spans = []
+    for m in re.finditer(r"(?i)\b(?:cisplatin|CDDP|Platinol|EC)\b", doc.text):
+        span = doc.char_span(m.start(), m.end(), label="DRUG")
+        set_span_data(span, normalized=NAMED[m.group().lower()])
+        spans.append(span)
+    set_entities(doc, spans)
+    return doc
+
+
+def test_synonym_sets_are_drug_and_biological_interventions():
+    assert synonym_sets(RECORD) == [
+        {"type": "drug", "names": ["cisplatin", "CDDP", "Platinol"]},  # "Cisplatin" repeats "cisplatin"
+        {"type": "biological", "names": ["EC"]},
+    ]
+
+
+def test_normalization_record_groups_mentions_by_set():
+    text = "Cisplatin (CDDP) then Platinol; EC."
+    drugs = [(0, 9, "cisplatin"), (11, 15, "cisplatin"), (22, 30, "platinol"), (32, 34, "carboplatin+etoposide")]
+    checked = normalization_record(text, drugs, synonym_sets(RECORD))
+    assert [(c["forms"], c["normalized"], c["agree"]) for c in checked] == [
+        (["cddp", "cisplatin", "platinol"], ["cisplatin", "platinol"], False),
+        (["ec"], ["carboplatin+etoposide"], True),
+    ]
+    assert [m["text"] for m in checked[0]["mentions"]] == ["Cisplatin", "CDDP", "Platinol"]
+
+
+def test_normalization_record_leaves_out_sets_never_mentioned():
+    assert normalization_record("Docetaxel alone.", [(0, 9, "docetaxel")], synonym_sets(RECORD)) == []
+
+
+def test_not_inn_reason():
+    rules = {"salts": frozenset({"sodium", "sulfate", "hydrochloride"}), "keep_first": frozenset({"magnesium"})}
+    lexicon = {"platinol": "cisplatin", "cisplatin": "cisplatin"}
+    assert not_inn_reason("cisplatin", rules, lexicon) is None
+    assert not_inn_reason("unknown", rules, lexicon) is None
+    assert not_inn_reason("Cisplatin", rules, lexicon) == "uppercase"
+    assert not_inn_reason("doxorubicin hydrochloride", rules, lexicon) == "salt"
+    assert not_inn_reason("fluvastatin-sodium", rules, lexicon) == "salt"
+    assert not_inn_reason("magnesium sulfate", rules, lexicon) is None  # an inorganic salt is the drug
+    assert not_inn_reason("etoposide+platinol", rules, lexicon) == "brand"
+
+
+def test_split_kind():
+    canonical = frozenset({"cisplatin", "carboplatin", "posaconazole", "sch 56592"})
+    assert split_kind({"ec": "carboplatin+etoposide", "etoposide": "etoposide"}, canonical) == "regimen"
+    assert split_kind({"posaconazole": "posaconazole", "sch 56592": "sch 56592"}, canonical) == "code"
+    assert split_kind({"cisplatin": "cisplatin", "carboplatin": "carboplatin"}, canonical) == "several_drugs"
+    assert split_kind({"platinol": "platinol", "cisplatin": "cisplatin"}, canonical) == "other"
+
+
+def test_evaluate_silver_normalization_counts_by_hand(tmp_path):
+    nlp = spacy.blank("en")
+    nlp.tokenizer = make_trial_tokenizer(nlp)
+    nlp.add_pipe("test_silver_named_tagger")
+    record = dict(RECORD, brief_summary="Patients receive cisplatin (CDDP) IV, or Platinol.")
+    path = write_records(tmp_path / "r.jsonl", [json.dumps(record)])
+    norm = evaluate_silver(nlp, path)["normalization"]
+    # cisplatin x3 (title, summary, interventions line), CDDP, Platinol; EC x2 (title, interventions line)
+    assert (norm["sets"], norm["agree"], norm["mentions"], norm["unknown"]) == (2, 1, 7, 0)
+    assert norm["multi_form"] == {"sets": 1, "agree": 0, "agreement": 0.0}
+    assert norm["split_kinds"] == {"other": 1}
+    assert norm["splits"] == [{"record": "NCT00000001", "kind": "other",
+                               "names": {"cisplatin": "cisplatin", "cddp": "cisplatin", "platinol": "platinol"}}]
+
+
+def test_real_pipeline_names_a_synonym_set_once(nlp, tmp_path):
+    record = dict(RECORD, brief_summary="Patients receive cisplatin (CDDP) IV, or Platinol.")
+    path = write_records(tmp_path / "r.jsonl", [json.dumps(record)])
+    norm = evaluate_silver(nlp, path)["normalization"]
+    assert norm["splits"] == [] and norm["unknown"] == 0 and norm["not_inn"] == {}
+    assert norm["multi_form"]["sets"] == 1 and norm["multi_form"]["agree"] == 1

@@ -41,6 +41,19 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   CYP3A4/QT-interacting drugs protocols exclude (``cisapride``,
   ``triazolam``), and some anxiolytics/antiepileptics, each INN with its
   brand names from the FDA/EMA labels.
+  A fifth part (found by the silver normalization check of
+  ``extractor.silver``: mentions of one intervention's names that got
+  different names) adds WHO INNs of US adopted names from the WHO INN lists
+  (``valacyclovir`` -> ``valaciclovir``, ``indomethacin`` -> ``indometacin``,
+  ``methimazole`` -> ``thiamazole``, ``penicillin G`` -> ``benzylpenicillin``),
+  INNs of generic protein names (``erythropoietin`` -> ``epoetin alfa`` as the
+  train gold writes it, ``interleukin-12`` -> ``edodekin alfa``,
+  ``interleukin-11`` -> ``oprelvekin``, ``tissue plasminogen activator`` -> ``alteplase``), published
+  development codes (``SCH 56592`` is posaconazole), and corrects built
+  canonicals that were a brand or a wrong product (``copaxone`` ->
+  ``glatiramer``, ``avonex`` -> ``interferon beta-1a``, ``trophamine`` is an amino-acid solution, not a placebo).
+  Salt, ester and formulation words are taken off every canonical name by the
+  component (``name_salt_words`` and related keys of ``drug_code_slots.json``).
   Curated entries win over built ones.  The component leaves out of the
   lexicon stoplisted names (company names, unnamed cell products), a name
   followed by dosage-form words (``drug_code_slots.json``) when the rest is
