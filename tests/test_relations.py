@@ -379,10 +379,13 @@ def test_one_amount_per_slash_joined_drug(nlp):
     assert [r for r in got if r[0] == "Dose-Drug"] == [
         ("Dose-Drug", "10/40mg", "ezetimibe"), ("Dose-Drug", "10/40mg", "simvastatin"),
     ]
-    # a per-area dose is one amount: it stays with its drug
-    got = linked(nlp, "Patients take carboplatin/paclitaxel 175 mg/m2 on day 1.",
-                 [("DRUG", "carboplatin", 0), ("DRUG", "paclitaxel", 0), ("DOSE", "175 mg/m2", 0), ("SCHEDULE", "day 1", 0)])
-    assert [r for r in got if r[0] == "Dose-Drug"] == [("Dose-Drug", "175 mg/m2", "paclitaxel")]
+    # a per-area dose is one amount, not a slash list: the rule leaves its
+    # links to the scorer (here: the adjacent drug only)
+    text = "Patients take carboplatin/paclitaxel 175 mg/m2 on day 1."
+    spans = [("DRUG", "carboplatin", "study"), ("DRUG", "paclitaxel", "study"), ("DOSE", "175 mg/m2", None)]
+    adjacent = lambda attr, head: 0.9 if head.text == "paclitaxel" else 0.1  # noqa: E731
+    assert _rule_links(nlp, relations_module._share_slash_doses, text, spans, score=adjacent) == [
+        ("175 mg/m2", "paclitaxel")]
 
 
 def _every_duration_linked(attr, head):
