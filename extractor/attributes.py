@@ -30,7 +30,11 @@ Context decisions (see ``_keep``):
   Outcome lines follow the interventions line of the record layout, or, in
   records without one, the title, summary and conditions lines; items end at
   ``|`` or at a field break, and a time-frame field may be a sentence (``It
-  will be measured after 12 weeks``) or one word (``Ongoing``). A registry
+  will be measured after 12 weeks``) or one word (``Ongoing``). The layout
+  bounds an item: in ``\r\n``-wrapped (legacy) text a bare newline is always a
+  field break, a paragraph break inside a description does not end an item,
+  a measure is one line, and text wrapped as an indented text block or a
+  line of several sentences after the outcome lines is the description. A registry
   measure that opens with the measured drug (``Cocaine use``) is an ENDPOINT
   and the drug is not tagged, unless a treatment clause follows the drug;
 - in prose, endpoint names (with a directly following parenthesised
@@ -888,9 +892,10 @@ class AttributeTagger:
                         continue
             if (end is None and crlf_wrapped and limit <= len(text) and text[limit - 1:limit] == "\n"
                     and (bar == -1 or bar > limit) and ", " in text[position:limit - 1]
-                    and _plain_item(text, position, limit - 1) and not _prose_block(text, position, limit - 1)):
+                    and _plain_item(text, position, limit - 1)
+                    and not _prose_block(text, position, limit - 1, groups > 0 and not in_line)):
                 end = limit - 1  # the last item of a field ends at the field break
-            if end is not None and _prose_block(text, position, end):
+            if end is not None and _prose_block(text, position, end, groups > 0 and not in_line):
                 break  # a narrative field (description) begins: no outcome item
             if end is not None and not _measure_one_line(text, position, end):
                 # a measure never spans lines: the line before the first
@@ -1115,10 +1120,19 @@ def _bare_newline(text: str, start: int, end: int) -> int:
     return position
 
 
-def _prose_block(text: str, start: int, end: int) -> bool:
+def _prose_block(text: str, start: int, end: int, after_lines: bool = True) -> bool:
     """A candidate outcome item wrapped as a text block (``\\r\\n`` and an
-    indent, as legacy descriptions are; outcome fields never are)."""
-    return _TEXTBLOCK_WRAP.search(text, start, end) is not None
+    indent, as legacy descriptions are; outcome fields never are), or whose
+    measure (the text before its first ``, ``) is sentences of prose (two
+    sentence ends or more; a registry measure is a name) on a line after
+    outcome lines (``after_lines``)."""
+    if _TEXTBLOCK_WRAP.search(text, start, end) is not None:
+        return True
+    if not after_lines:
+        return False
+    comma = text.find(", ", start, end)
+    sentences = _SENTENCE_END.finditer(text, start, comma if comma != -1 else end)
+    return next(sentences, None) is not None and next(sentences, None) is not None
 
 
 def _measure_one_line(text: str, start: int, end: int) -> bool:
