@@ -31,7 +31,7 @@ Context decisions (see ``_keep``):
   records without one, the title, summary and conditions lines; items end at
   ``|`` or at a field break, and a time-frame field may be a sentence (``It
   will be measured after 12 weeks``) or one word (``Ongoing``). The layout
-  bounds an item: in ``\r\n``-wrapped (legacy) text a bare newline is always a
+  bounds an item: in ``\\r\\n``-wrapped (legacy) text a bare newline is always a
   field break, a paragraph break inside a description does not end an item,
   a measure is one line, and text wrapped as an indented text block or a
   line of several sentences after the outcome lines is the description. A registry
