@@ -30,7 +30,11 @@ Context decisions (see ``_keep``):
   Outcome lines follow the interventions line of the record layout, or, in
   records without one, the title, summary and conditions lines; items end at
   ``|`` or at a field break, and a time-frame field may be a sentence (``It
-  will be measured after 12 weeks``) or one word (``Ongoing``). A registry
+  will be measured after 12 weeks``) or one word (``Ongoing``). The layout
+  bounds an item: in ``\\r\\n``-wrapped (legacy) text a bare newline is always a
+  field break, a paragraph break inside a description does not end an item,
+  a measure is one line, and text wrapped as an indented text block or a
+  line of several sentences after the outcome lines is the description. A registry
   measure that opens with the measured drug (``Cocaine use``) is an ENDPOINT
   and the drug is not tagged, unless a treatment clause follows the drug;
 - in prose, endpoint names (with a directly following parenthesised
@@ -913,6 +917,7 @@ class AttributeTagger:
                 return [], []
         groups = 0
         in_line = False  # an item of the current line ended at ``|``
+        crlf_wrapped = "\r\n" in text  # legacy export layout: in-field breaks are ``\r\n``
 
         def items_seen_break(start: int) -> bool:
             return text[start:start + 1] in ("", "\n", " ", "\t", "\r")
@@ -926,9 +931,14 @@ class AttributeTagger:
             if label:
                 limit = label.start()
             end = None
+            if crlf_wrapped:
+                bare = _bare_newline(text, position, limit)
+                if bare != -1:
+                    limit = bare + 1  # a bare newline there is a field break: no item crosses it
             newline = text.find("\n", position, limit)
             while newline != -1 and (bar == -1 or newline < bar):
-                if text[newline - 1:newline] != "\r" and ends_in_timeframe(position, newline):
+                if (text[newline - 1:newline] != "\r" and not _paragraph_break(text, newline)
+                        and ends_in_timeframe(position, newline)):
                     end = newline
                     break
                 newline = text.find("\n", newline + 1, limit)
@@ -939,7 +949,7 @@ class AttributeTagger:
                 first_break = len(text)
             if (
                 end is None and first_break != -1 and (bar == -1 or first_break < bar)
-                and text[first_break - 1:first_break] != "\r"
+                and text[first_break - 1:first_break] != "\r" and not _paragraph_break(text, first_break)
                 and _plain_item(text, position, first_break) and sentence_timeframe(position, first_break)
             ):
                 end = first_break  # a one-line item whose time frame is a sentence
@@ -968,6 +978,27 @@ class AttributeTagger:
                         in_line = False
                         position = line_end + 1
                         continue
+            if (end is None and crlf_wrapped and limit <= len(text) and text[limit - 1:limit] == "\n"
+                    and (bar == -1 or bar > limit) and ", " in text[position:limit - 1]
+                    and _plain_item(text, position, limit - 1)
+                    and not _prose_block(text, position, limit - 1, groups > 0 and not in_line)):
+                end = limit - 1  # the last item of a field ends at the field break
+            if end is not None and _prose_block(text, position, end, groups > 0 and not in_line):
+                break  # a narrative field (description) begins: no outcome item
+            if end is not None and not _measure_one_line(text, position, end):
+                # a measure never spans lines: the line before the first
+                # break is an outcome of its own (a measure alone), unless it
+                # is a paragraph or sentences of a narrative field
+                line_end = text.find("\n", position, end)
+                if (_paragraph_break(text, line_end) or bar != -1 and bar < line_end
+                        or not _plain_item(text, position, line_end) or line_end - position > 200
+                        or _SENTENCE_END.search(text, position, line_end)):
+                    break
+                measures.append((position, line_end))
+                groups += 1
+                in_line = False
+                position = line_end + 1
+                continue
             if end is None:
                 line_end = text.find("\n", position)
                 line_end = len(text) if line_end == -1 else line_end
@@ -1176,6 +1207,53 @@ def _plain_item(text: str, start: int, end: int) -> bool:
         return False
     first = text[start]
     return not first.isspace() and first not in "|-*#>" and bool(text[start:end].strip(" \r\t.;:"))
+
+
+_TEXTBLOCK_WRAP = re.compile(r"\r\n {4}")
+_SENTENCE_END = re.compile(r"[.?!] +[A-Z]")
+
+
+def _bare_newline(text: str, start: int, end: int) -> int:
+    """First newline in ``text[start:end]`` that is not the end of a ``\\r\\n``
+    hard wrap, or -1."""
+    position = text.find("\n", start, end)
+    while position != -1 and text[position - 1:position] == "\r":
+        position = text.find("\n", position + 1, end)
+    return position
+
+
+def _prose_block(text: str, start: int, end: int, after_lines: bool = True) -> bool:
+    """A candidate outcome item wrapped as a text block (``\\r\\n`` and an
+    indent, as legacy descriptions are; outcome fields never are), or whose
+    measure (the text before its first ``, ``) is sentences of prose (two
+    sentence ends or more; a registry measure is a name) on a line after
+    outcome lines (``after_lines``)."""
+    if _TEXTBLOCK_WRAP.search(text, start, end) is not None:
+        return True
+    if not after_lines:
+        return False
+    comma = text.find(", ", start, end)
+    sentences = _SENTENCE_END.finditer(text, start, comma if comma != -1 else end)
+    return next(sentences, None) is not None and next(sentences, None) is not None
+
+
+def _measure_one_line(text: str, start: int, end: int) -> bool:
+    """The measure of a ``measure, description, time frame`` item (the text
+    before its first ``, ``) holds no line break: registry measures are
+    one line, so a break before the first ``, `` means the item runs over
+    into another field."""
+    comma = text.find(", ", start, end)
+    newline = text.find("\n", start, end)
+    return newline == -1 or (comma != -1 and comma < newline)
+
+
+def _paragraph_break(text: str, newline: int) -> bool:
+    """The newline at ``newline`` ends a paragraph inside a field: a blank
+    line and an unindented line follow (an outcome field ends at ``|`` or
+    right before the next field; an indented legacy text block opens with a
+    blank line)."""
+    following = text[newline + 1:newline + 3]
+    return following[:1] == "\n" and following[1:] not in ("", " ", "\t", "\r", "\n")
 
 
 def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:

@@ -1429,3 +1429,62 @@ def test_timing_counted_from_another_drug_keeps_that_drug_inside(nlp):
     # the same words about sampling name no drug: not a drug's timing
     text = "Blood is sampled at 0, 2, 4 and 12 hours after each administration."
     assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_legacy_outcome_items_end_at_the_field_break(nlp):
+    # NCT00006359 shape: CRLF-wrapped legacy text, so a bare newline is a field
+    # break; the primary item's time frame (``q 3 mon ...``) is not window-worded
+    # and the item must not run on into the secondary outcome line
+    text = ("Androgen Suppression Plus Radiation Therapy in Treating Patients With Prostate Cancer\n\n"
+            "      RATIONALE: Androgens can cause the growth of prostate cancer cells.\r\n    \nProstate Cancer\n"
+            "DRUG: LHRH agonist|DRUG: antiandrogen\n"
+            "Toxicity, q 3 mon for 2 yrs post tx initiation\n"
+            "Time to PSA failure, 6 years|Survival, Progression free and overall survival will be assessed, 6 years\n\n"
+            "      OBJECTIVES:\r\n\r\n        -  Determine the safety of EBRT+BT in these patients.\r\n    ")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME"))[:4] == [
+        ("Toxicity", "ENDPOINT"), ("q 3 mon for 2 yrs post tx initiation", "TIMEFRAME"),
+        ("Time to PSA failure", "ENDPOINT"), ("6 years", "TIMEFRAME"),
+    ]
+
+
+def test_outcome_description_paragraphs_stay_in_their_item(nlp):
+    # NCT05196308 shape: an API v2 description with a blank line inside; the
+    # first paragraph's last ``, measured by ...`` clause is not a time frame
+    text = ("Efficacy of Intracavernosal Xeomin as add-on Therapy to Sildenafil\n"
+            "The primary objective of this study is to investigate the efficacy of intracavernosal Xeomin.\n"
+            "Erectile Dysfunction\nDRUG: Investigational product administration Xeomin®|DRUG: Placebo administration\n"
+            "Change in the erectile function, Change in the erectile function between baseline and month 3, "
+            "measured by the International Index of Erectile Function - Erectile Function domain score (IIEF-EF).\n\n"
+            "The International Index of Erectile Function (IIEF) is a 15-item self-report instrument assessing male "
+            "sexual function., at baseline and month 3|Change in SEP2, Question providing information as whether the "
+            "erection is hard enough to penetrate (SEP2)., at baseline and month 3\n"
+            "This randomized, double-blind, placebo-controlled study will be conducted in 9 centers.\n\n"
+            "This is a standard procedure to use placebo as control in studies assessing the efficacy of treatment of ED.")
+    found = ents(nlp, text, ("ENDPOINT", "TIMEFRAME"))
+    assert [e for e in found if e[1] == "TIMEFRAME"] == [
+        ("at baseline and month 3", "TIMEFRAME"), ("at baseline and month 3", "TIMEFRAME"),
+    ]
+    assert found[0] == ("Change in the erectile function", "ENDPOINT")
+    assert ("Change in SEP2", "ENDPOINT") in found
+
+
+
+def test_prose_paragraph_after_outcome_lines_is_no_outcome_item(nlp):
+    # NCT05714891 shape: the description right after the outcome line is
+    # sentences of prose; its first ``, `` does not make it a measure
+    outcomes = "Pathological complete response rate (pCR), 3 years|Event-free survival at 2 years, 3 years\n"
+    description = (
+        "The purpose of the pre-study screening is to test for biomarkers. The testing will be done using a sample "
+        "of your tumor tissue. Each substudy will be looking at what effects a new drug has on the patients and their "
+        "lung cancer, as well as any side effects of the treatment. The purpose of each substudy is to see if the "
+        "biomarkers that were identified at screening can be used to determine treatment outcomes, like how the cancer "
+        "cells respond to treatment and whether the study drug will shrink the tumour before surgery and prevent it "
+        "from returning after surgery.")
+    head = "Neoadjuvant Platform Trial in Non-Small Cell Lung Cancer\nThis study is being done.\nNSCLC\nDRUG: JDQ443\n"
+    doc = nlp(head + outcomes + description)
+    found = [(e.text, e.label_, e.start_char) for e in doc.ents if e.label_ in ("ENDPOINT", "TIMEFRAME")]
+    assert [(text, label) for text, label, _ in found] == [
+        ("Pathological complete response rate (pCR)", "ENDPOINT"), ("3 years", "TIMEFRAME"),
+        ("Event-free survival", "ENDPOINT"), ("3 years", "TIMEFRAME"),
+    ]
+    assert all(start < len(head) + len(outcomes) for _, _, start in found)
