@@ -411,6 +411,7 @@ class AttributeTagger:
         quantity = self._ctx.get("measured_quantity_end")
         gap_words = self._ctx.get("measured_quantity_gap")
         tail_words = self._ctx.get("measured_drug_tail")
+        list_after = self._ctx.get("measured_drug_list_after")
         if quantity is None or gap_words is None or tail_words is None:
             return kept_spans, drugs
         endpoints = [span for span in kept_spans if span.label_ == "ENDPOINT"]
@@ -435,6 +436,9 @@ class AttributeTagger:
             tail = tail_words.match(text, drug.end_char)
             if tail is None:
                 continue
+            if index + 1 < len(drugs) and list_after is not None and list_after.fullmatch(
+                    text, drug.end_char, drugs[index + 1].start_char):
+                continue  # ``profiles of indinavir, ZDV (or d4T), and 3TC``: a list of treatments
             end_token = drug.end
             if tail.end() > drug.end_char:
                 extended = doc.char_span(span.start_char, tail.end(), alignment_mode="contract")
