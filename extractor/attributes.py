@@ -295,6 +295,11 @@ class AttributeTagger:
                     measured = set(range(whole.start, whole.end))
                     overridden.update(measured)
                     taken.difference_update(measured)
+                if span is not None and span is not whole:
+                    span, duration = self._cut_duration_clause(doc, text, span)
+                    if duration is not None and taken.isdisjoint(range(duration.start, duration.end)):
+                        kept_spans.append(duration)  # ``Completion Rate of 1 Year of Bevacizumab Therapy``
+                        taken.update(range(duration.start, duration.end))
                 if span is None:
                     continue
                 first, last = span.start, span.end
@@ -320,6 +325,7 @@ class AttributeTagger:
                 taken.update(range(first, last))
         if overridden:
             drugs = [d for d in drugs if overridden.isdisjoint(range(d.start, d.end))]
+        kept_spans, drugs = self._absorb_measured_drugs(doc, text, kept_spans, drugs)
         set_entities(doc, drugs + filter_spans(kept_spans), self.write_ents)
         return doc
 
@@ -395,6 +401,75 @@ class AttributeTagger:
         end_char = span.start_char + (clause.start() if clause else len(head.rstrip()))
         cut = doc.char_span(span.start_char, end_char, label="ENDPOINT", alignment_mode="contract")
         return cut if cut is not None and len(cut) else None
+
+    def _cut_duration_clause(self, doc: Doc, text: str, span):
+        """An ENDPOINT cut before a drug that still ends in the treatment's
+        length (``Completion Rate of 1 Year`` before ``of Bevacizumab
+        Therapy``): the measure ends before ``of``, the length is a DURATION."""
+        clause = self._ctx.get("endpoint_duration_clause")
+        match = clause.search(text, span.start_char, span.end_char) if clause is not None else None
+        if match is None or match.start() == span.start_char:
+            return span, None
+        cut = doc.char_span(span.start_char, match.start(), label="ENDPOINT", alignment_mode="contract")
+        duration = doc.char_span(match.start(1), match.end(1), label="DURATION", alignment_mode="contract")
+        if cut is None or not len(cut) or duration is None or not len(duration):
+            return span, None
+        return cut, duration
+
+    def _absorb_measured_drugs(self, doc: Doc, text: str, kept_spans: list, drugs: list):
+        """A drug that is the measured quantity of an ENDPOINT (``Clearance of
+        BZ371A``, ``Total Amount of Oral Prednisone Required``): the ENDPOINT
+        runs over it and the drug (and a route word before it) is not tagged.
+        Only a quantity of the drug's own (concentration, level, clearance,
+        AUC, amount, pharmacokinetic parameters ...), ``of`` then one drug, and
+        nothing of a treatment after it (a dose, a second drug, ``single
+        dose``); ``maximum tolerated dose of X`` and ``effects of X`` keep the drug."""
+        quantity = self._ctx.get("measured_quantity_end")
+        gap_words = self._ctx.get("measured_quantity_gap")
+        tail_words = self._ctx.get("measured_drug_tail")
+        list_after = self._ctx.get("measured_drug_list_after")
+        if quantity is None or gap_words is None or tail_words is None:
+            return kept_spans, drugs
+        endpoints = [span for span in kept_spans if span.label_ == "ENDPOINT"]
+        if not endpoints or not drugs:
+            return kept_spans, drugs
+        drug_starts = [d.start for d in drugs]
+        removed: set[int] = set()  # ids of dropped spans
+        replaced: dict[int, Span] = {}
+        for span in endpoints:
+            if not quantity.search(text, span.start_char, span.end_char):
+                continue
+            index = bisect_right(drug_starts, span.end - 1)
+            if index >= len(drugs) or drugs[index].label_ != "DRUG":
+                continue
+            drug = drugs[index]
+            gap = gap_words.match(text, span.end_char, drug.start_char)
+            if gap is None or gap.end() != drug.start_char:
+                continue
+            between = [s for s in kept_spans if s.start >= span.end and s.end <= drug.start]
+            if any(s.label_ != "ROUTE" for s in between):
+                continue
+            tail = tail_words.match(text, drug.end_char)
+            if tail is None:
+                continue
+            if index + 1 < len(drugs) and list_after is not None and list_after.fullmatch(
+                    text, drug.end_char, drugs[index + 1].start_char):
+                continue  # ``profiles of indinavir, ZDV (or d4T), and 3TC``: a list of treatments
+            end_token = drug.end
+            if tail.end() > drug.end_char:
+                extended = doc.char_span(span.start_char, tail.end(), alignment_mode="contract")
+                if extended is None or extended.end < drug.end:
+                    continue
+                end_token = extended.end
+            if any(s.start < end_token and s.end > drug.end for s in kept_spans):
+                continue
+            replaced[id(span)] = Span(doc, span.start, end_token, label="ENDPOINT")
+            removed.update(id(s) for s in between)
+            removed.add(id(drug))
+        if not replaced:
+            return kept_spans, drugs
+        kept = [replaced.get(id(s), s) for s in kept_spans if id(s) not in removed]
+        return kept, [d for d in drugs if id(d) not in removed]
 
     # -- context ------------------------------------------------------------
     def _keep(self, view: "_DocView", label: str, start: int, end: int, name: str) -> bool:

@@ -389,20 +389,19 @@ def test_drug_and_short_form_two_mentions_route_and_short_form_one(nlp):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="the drug-as-measured-quantity convention is not implemented: `Oral Prednisone` "
-                                       "inside an outcome measure is tagged ROUTE + DRUG and the measure is missed")
 def test_drug_as_the_measured_quantity(nlp):
     entities, _ = outcome_lines(nlp, "Total Amount of Oral Prednisone Required, Cumulative dose over the study, 12 months")
     assert entities == [("ENDPOINT", "Total Amount of Oral Prednisone Required"), ("TIMEFRAME", "12 months")]
 
 
-@pytest.mark.xfail(strict=True, reason="`Completion Rate` before a treatment clause is not recognised as an ENDPOINT; "
-                                       "the DURATION and DRUG of the clause are found")
 def test_treatment_clause_cut_off_the_measure(nlp):
     entities, _ = outcome_lines(nlp, "Completion Rate of 1 Year of Bevacizumab Therapy, Assessed at the end of treatment, "
                                      "2 years")
     assert entities == [("ENDPOINT", "Completion Rate"), ("DURATION", "1 Year"), ("DRUG", "Bevacizumab"),
                         ("TIMEFRAME", "2 years")]
+    _, relations = outcome_lines(nlp, "Completion Rate of 1 Year of Bevacizumab Therapy, Assessed at the end of "
+                                      "treatment, 2 years")
+    assert relations == [("Duration-Drug", "1 Year", "Bevacizumab"), ("Timeframe-Endpoint", "2 years", "Completion Rate")]
 
 
 def test_per_day_after_dose_and_at_least_minimum_of(nlp):
