@@ -48,8 +48,11 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   ``methimazole`` -> ``thiamazole``, ``penicillin G`` -> ``benzylpenicillin``),
   INNs of generic protein names (``erythropoietin`` -> ``epoetin alfa`` as the
   train gold writes it, ``interleukin-12`` -> ``edodekin alfa``,
-  ``interleukin-11`` -> ``oprelvekin``, ``tissue plasminogen activator`` -> ``alteplase``), published
-  development codes (``SCH 56592`` is posaconazole), and corrects built
+  ``interleukin-11`` -> ``oprelvekin``, ``interleukin-10`` -> ``ilodecakin``,
+  ``tissue plasminogen activator`` -> ``alteplase``), published development
+  codes and brands (``SCH 56592`` is posaconazole, ``SCH 52000`` ilodecakin,
+  ``ISIS 2922`` fomivirsen, ``Lexiva`` fosamprenavir, ``Lymphoseek``
+  technetium Tc 99m tilmanocept, from the FDA labels), and corrects built
   canonicals that were a brand or a wrong product (``copaxone`` ->
   ``glatiramer``, ``avonex`` -> ``interferon beta-1a``, ``trophamine`` is an amino-acid solution, not a placebo).
   Salt, ester and formulation words are taken off every canonical name by the
