@@ -644,7 +644,8 @@ class AttributeTagger:
                     continue  # ``quantitative and qualitative toxicity``, ``grades III and IV``: one measure
                 pieces.append((position, joint.start()))
                 position = joint.end()
-            pieces.append((position, end))
+            if not (pieces and ctx["endpoint_objective_list_clause"].match(text, cut.start())):
+                pieces.append((position, end))  # else the subject of a new clause (``, tumor size is measured``)
             for piece_start, piece_end in pieces:
                 piece_end, open_end = self._objective_piece_end(text, piece_start, piece_end, view)
                 trail = ctx["endpoint_objective_list_trail"].search(text, piece_start, piece_end)

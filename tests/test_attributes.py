@@ -1429,3 +1429,46 @@ def test_timing_counted_from_another_drug_keeps_that_drug_inside(nlp):
     # the same words about sampling name no drug: not a drug's timing
     text = "Blood is sampled at 0, 2, 4 and 12 hours after each administration."
     assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_objective_objects_are_endpoints_one_per_coordinated_measure(nlp):
+    # the object of an objective verb, split at its coordination, ended before
+    # the population (``in these patients``) or the treatment (``of this drug``)
+    text = "- Evaluate quality of life and performance status in these patients pre- and post-surgery."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("quality of life", "ENDPOINT"), ("performance status", "ENDPOINT")]
+    text = "IV. Determine the activity of these regimens in patients with metastatic solid tumors."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("activity", "ENDPOINT")]
+    text = "OBJECTIVES: - Define the antitumor effects of this drug in patients with advanced neuroblastoma."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("antitumor effects", "ENDPOINT")]
+    text = "- Determine the response rate and duration of response of elderly patients with advanced cancer."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("response rate", "ENDPOINT"), ("duration of response", "ENDPOINT")]
+
+
+def test_objective_object_keeps_the_complement_of_a_measure_noun(nlp):
+    text = ("- Compare the incidence of graft-versus-host disease (GVHD) grades III and IV in patients "
+            "with hematologic malignancies.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("incidence of graft-versus-host disease (GVHD) grades III and IV", "ENDPOINT")]
+    text = "- Describe the associations among change in gene expression, receptor status, and endometrial abnormality."
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("change in gene expression", "ENDPOINT"), ("receptor status", "ENDPOINT"),
+        ("endometrial abnormality", "ENDPOINT")]
+
+
+def test_correlated_quantities_are_endpoints(nlp):
+    text = "- Correlate remission rate and relapse free survival with multidrug resistance phenotype."
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("remission rate", "ENDPOINT"), ("relapse free survival", "ENDPOINT"),
+        ("multidrug resistance phenotype", "ENDPOINT")]
+
+
+def test_objective_aims_treatments_and_new_clauses_are_not_endpoints(nlp):
+    text = "To compare the effectiveness of surgery with or without chemotherapy in treating patients."
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+    text = "To investigate the relative merits of silicone oil or gas as tamponade modalities."
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+    text = ("I. Determine the feasibility of administering multiple courses of chemotherapy without excessive "
+            "dose modification or treatment delay in patients.")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+    text = "- To determine objective response, tumor size is measured utilizing MRI scans."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("objective response", "ENDPOINT")]
