@@ -635,13 +635,16 @@ class AttributeTagger:
                 joints.sort(key=lambda joint: joint.start())
             position = start
             pieces = []
-            for joint in joints:
+            for index, joint in enumerate(joints):
                 if joint.start() < position:
                     continue
                 before = text[position:joint.start()].split()
                 if not before or not text[joint.end():joint.end() + 1].islower() \
                         or ctx["endpoint_objective_list_modifier"].fullmatch(before[-1]):
                     continue  # ``quantitative and qualitative toxicity``, ``grades III and IV``: one measure
+                following = text[joint.end():joints[index + 1].start() if index + 1 < len(joints) else end].split()
+                if "of" in before and len(following) == 1 and before[-1][-1:] == "s" == following[0][-1:]:
+                    continue  # ``time to recovery of platelets and neutrophils``: inside the ``of`` phrase
                 pieces.append((position, joint.start()))
                 position = joint.end()
             if not (pieces and ctx["endpoint_objective_list_clause"].match(text, cut.start())):

@@ -1472,3 +1472,8 @@ def test_objective_aims_treatments_and_new_clauses_are_not_endpoints(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == []
     text = "- To determine objective response, tumor size is measured utilizing MRI scans."
     assert ents(nlp, text, ("ENDPOINT",)) == [("objective response", "ENDPOINT")]
+
+
+def test_objective_object_coordination_inside_its_of_phrase(nlp):
+    text = "III. Evaluate the time to recovery of platelets and neutrophils in this patient population."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("time to recovery of platelets and neutrophils", "ENDPOINT")]
