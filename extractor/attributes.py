@@ -657,7 +657,7 @@ class AttributeTagger:
                 lead = ctx["endpoint_objective_list_strip"].match(text, piece_start, piece_end)
                 if lead:
                     piece_start = lead.end()
-                piece = text[piece_start:piece_end].strip()
+                piece = text[piece_start:piece_end].strip().rstrip(" \t\r\n*")  # ``response\n*`` (a bullet)
                 words = piece.split()
                 if not words or len(words) > 10 or not words[0][:1].islower():
                     if open_end:

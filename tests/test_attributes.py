@@ -1477,3 +1477,11 @@ def test_objective_aims_treatments_and_new_clauses_are_not_endpoints(nlp):
 def test_objective_object_coordination_inside_its_of_phrase(nlp):
     text = "III. Evaluate the time to recovery of platelets and neutrophils in this patient population."
     assert ents(nlp, text, ("ENDPOINT",)) == [("time to recovery of platelets and neutrophils", "ENDPOINT")]
+
+
+def test_objective_objects_inside_whether_clauses_and_suspended_modifiers(nlp):
+    text = ("- Determine whether filgrastim (G-CSF) used in addition to standard antibiotic therapy accelerates "
+            "time to resolution of febrile neutropenia in children.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("time to resolution of febrile neutropenia", "ENDPOINT")]
+    text = "II. Compare the short- and long-term local control rates in these patients."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("short- and long-term local control rates", "ENDPOINT")]
