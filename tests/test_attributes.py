@@ -1485,3 +1485,11 @@ def test_objective_objects_inside_whether_clauses_and_suspended_modifiers(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == [("time to resolution of febrile neutropenia", "ENDPOINT")]
     text = "II. Compare the short- and long-term local control rates in these patients."
     assert ents(nlp, text, ("ENDPOINT",)) == [("short- and long-term local control rates", "ENDPOINT")]
+
+
+def test_quantities_related_inside_a_whether_clause_are_endpoints(nlp):
+    text = ("- Determine whether there is a relationship between clinical response or resistance and "
+            "differential expression of genes in the CLL cells.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("clinical response", "ENDPOINT"), ("resistance", "ENDPOINT"),
+        ("differential expression of genes", "ENDPOINT")]
