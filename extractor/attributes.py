@@ -170,6 +170,7 @@ class AttributeTagger:
         # matches as its finditer), those that share a lookbehind together
         self._scan = ScannerSet([regex for _label, _entry, regex in self._compiled] + self._endpoint_regexes)
         self._objective_scan = Scanner(self._ctx["endpoint_objective"])
+        self._objective_list_scan = Scanner(self._ctx["endpoint_objective_list"])
         self._effect_scan = Scanner(self._ctx["endpoint_effect_on"])
         self._object_scan = Scanner(self._ctx["endpoint_object_lead"])
         self._passive_scan = Scanner(self._ctx["passive_measured"])
@@ -246,6 +247,8 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._effect_endpoints(text, lowered, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
+        for start, end in self._objective_list_endpoints(text, lowered, view, blocked):
+            candidates.append((start, end, "ENDPOINT", 1))  # the whole object over a name inside it
         for start, end in self._object_endpoints(text, lowered, view):
             candidates.append((start, end, "ENDPOINT", 1))  # the whole named quantity over a name inside it
         for start, end in self._passive_endpoints(text, lowered, view, blocked):
@@ -677,6 +680,94 @@ class AttributeTagger:
                 continue
             found.append((start, end))
         return found
+
+    def _objective_list_endpoints(self, text: str, lowered: str | None, view: "_DocView",
+                                  blocked: "_Intervals") -> list[tuple[int, int]]:
+        """The objects of an objective verb (``- Evaluate quality of life and
+        performance status in these patients``, ``to assess the safety,
+        tolerance, and immunologic effects of interleukin-10``): the noun
+        phrase after the verb up to the first clause, population, method or
+        punctuation, split into its coordinated measures; each measure ends
+        before ``of`` + a treatment or population; vague aims (``safety``),
+        treatments and populations are left out. After ``the relationship
+        between`` and ``correlate`` the compared quantities are measures too."""
+        ctx = self._ctx
+        stop = ctx["endpoint_objective_list_stop"]
+        split = ctx["endpoint_objective_list_split"]
+        found = []
+        for match in self._objective_list_scan.finditer(text, lowered):
+            start = match.end()
+            if view.section_at(start) in ELIGIBILITY_SECTIONS:
+                continue
+            cut = stop.search(text, start, min(len(text), start + 200))
+            if cut is None:
+                continue  # runs on: not a list of measures
+            end = start + len(text[start:cut.start()].rstrip(" \t\r\n,"))
+            relation = ctx["endpoint_objective_list_relation"].search(text, match.start(), start) is not None
+            if not relation:
+                with_cut = ctx["endpoint_objective_list_with"].search(text, start, end)
+                if with_cut:
+                    end = with_cut.start()  # ``compare X with Y``: a treatment comparison
+            joints = list(split.finditer(text, start, end))
+            if relation:
+                joints += list(ctx["endpoint_objective_list_with"].finditer(text, start, end))
+                joints.sort(key=lambda joint: joint.start())
+            position = start
+            pieces = []
+            for index, joint in enumerate(joints):
+                if joint.start() < position:
+                    continue
+                before = text[position:joint.start()].split()
+                if not before or not text[joint.end():joint.end() + 1].islower() \
+                        or ctx["endpoint_objective_list_modifier"].fullmatch(before[-1]):
+                    continue  # ``quantitative and qualitative toxicity``, ``grades III and IV``: one measure
+                following = text[joint.end():joints[index + 1].start() if index + 1 < len(joints) else end].split()
+                if "of" in before and len(following) == 1 and before[-1][-1:] == "s" == following[0][-1:]:
+                    continue  # ``time to recovery of platelets and neutrophils``: inside the ``of`` phrase
+                pieces.append((position, joint.start()))
+                position = joint.end()
+            if not (pieces and ctx["endpoint_objective_list_clause"].match(text, cut.start())):
+                pieces.append((position, end))  # else the subject of a new clause (``, tumor size is measured``)
+            for piece_start, piece_end in pieces:
+                piece_end, open_end = self._objective_piece_end(text, piece_start, piece_end, view)
+                trail = ctx["endpoint_objective_list_trail"].search(text, piece_start, piece_end)
+                if trail:
+                    piece_end = trail.start()  # ``toxicity of and disease response to``
+                lead = ctx["endpoint_objective_list_strip"].match(text, piece_start, piece_end)
+                if lead:
+                    piece_start = lead.end()
+                piece = text[piece_start:piece_end].strip().rstrip(" \t\r\n*")  # ``response\n*`` (a bullet)
+                words = piece.split()
+                if not words or len(words) > 10 or not words[0][:1].islower():
+                    if open_end:
+                        break
+                    continue
+                flat = " ".join(words).lower()
+                if not (ctx["endpoint_objective_list_reject"].fullmatch(flat)
+                        or ctx["endpoint_objective_list_bare"].fullmatch(flat)
+                        or view.drug_in(piece_start, piece_end) or blocked.overlaps(piece_start, piece_end)):
+                    found.append((piece_start, piece_start + len(piece)))
+                if open_end:
+                    break  # the rest of the list is inside the ``of`` phrase
+        return found
+
+    def _objective_piece_end(self, text: str, start: int, end: int, view: "_DocView") -> tuple[int, bool]:
+        """Where one coordinated object ends: before ``of`` + the treatment
+        or population (``toxicity of radiotherapy``, ``duration of response of
+        elderly patients``); after a measure noun that takes a complement
+        (``quality of life``, ``incidence of graft-versus-host disease``) only
+        before a determiner, a population or a drug. The flag says the object
+        ended before a bare noun phrase (``merits of silicone oil or gas``):
+        what the list coordinates next belongs to that phrase."""
+        ctx = self._ctx
+        for of in ctx["endpoint_objective_list_of"].finditer(text, start, end):
+            word = text[start:of.start()].split()[-1:] or [""]
+            after = of.end()
+            if not ctx["endpoint_objective_list_complement"].fullmatch(word[0].lower()) \
+                    or ctx["endpoint_objective_list_cut"].match(text, after, end) \
+                    or view.drug_starts_within(after, after + 1):
+                return of.start(), ctx["endpoint_objective_list_open"].match(text, after, end) is not None
+        return end, False
 
     def _effect_endpoints(self, text: str, lowered: str | None, view: "_DocView",
                           blocked: "_Intervals") -> list[tuple[int, int]]:
