@@ -507,8 +507,9 @@ def test_attached_and_slashed_frequencies(nlp):
     # NCT00002633, NCT00000694, NCT00885755 (registry intervention and description text)
     text = "Leuprolide 22.5 mg IM Q3mos or Buserelin 9.45mg SC Q12wk."
     assert ents(nlp, text, ("SCHEDULE",)) == [("Q3mos", "SCHEDULE"), ("Q12wk", "SCHEDULE")]
+    # a parenthesised restatement joins its timing, as ``every 3 weeks (q3w)`` in the gold
     text = "AZT is given orally every 4 hours (6 times/day)."
-    assert ents(nlp, text, ("SCHEDULE",)) == [("every 4 hours", "SCHEDULE"), ("6 times/day", "SCHEDULE")]
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 4 hours (6 times/day)", "SCHEDULE")]
     text = "docetaxel 75 mg/m^2 3-weekly (if prior adjuvant docetaxel)"
     assert ents(nlp, text, ("SCHEDULE",)) == [("3-weekly", "SCHEDULE")]
 
@@ -1484,3 +1485,18 @@ def test_perioperative_adjective_of_a_drug(nlp):
 def test_at_least_over_a_line_wrap_keeps_at(nlp):
     text = "Patients receive ddI alone for at\r\n      least 2 years."
     assert ents(nlp, text, ("DURATION",)) == [("at\r\n      least 2 years", "DURATION")]
+
+
+def test_parenthesised_frequency_restatement_and_days_on_off(nlp):
+    # NCT00494299, NCT00820170
+    assert ents(nlp, "Sorafenib 400 mg orally administered bid (twice daily).", ("SCHEDULE",)) == [
+        ("bid (twice daily)", "SCHEDULE"),
+    ]
+    text = "Patients will test dasatinib given with a different schedule, 5 days on and 2 days off."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("5 days on and 2 days off", "SCHEDULE")]
+
+
+def test_rest_period_after_a_schedule_stays_inside(nlp):
+    # NCT00003564, NCT00006098
+    text = "Arm II: Oral Procarbazine once daily on days 1-14 followed by 2 weeks of rest for a total of 6 courses."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once daily on days 1-14 followed by 2 weeks of rest", "SCHEDULE")]
