@@ -1500,3 +1500,13 @@ def test_rest_period_after_a_schedule_stays_inside(nlp):
     # NCT00003564, NCT00006098
     text = "Arm II: Oral Procarbazine once daily on days 1-14 followed by 2 weeks of rest for a total of 6 courses."
     assert ents(nlp, text, ("SCHEDULE",)) == [("once daily on days 1-14 followed by 2 weeks of rest", "SCHEDULE")]
+
+
+def test_day_to_day_ranges_are_one_schedule(nlp):
+    # registry outlines: a range written with ``day`` on both ends
+    text = "Cyclosporine is administered from day -3 to day 180."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day -3 to day 180", "SCHEDULE")]
+    text = "GM-CSF administered subcutaneously on day -1 through day 2 of each cycle."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day -1 through day 2 of each cycle", "SCHEDULE")]
+    text = "Patients receive filgrastim SC daily from day 1 to day 14."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily from day 1 to day 14", "SCHEDULE")]
