@@ -4,7 +4,7 @@ All surface knowledge is data:
 
 - ``data/attribute_patterns.jsonl``: one regular expression per line
   (``label``, ``name``, ``pattern``, optional ``ignore_case`` and
-  ``drug_after``), written with the macros of the context file (``{NUM}``,
+  ``drug_after`` with ``drug_gap``, the characters the drug may start after), written with the macros of the context file (``{NUM}``,
   ``{UNIT}``, ``{_}`` for a run of white space that may cross a hard line
   wrap, ...);
 - ``data/endpoint_terms.jsonl``: endpoint names (``name``); all-capital
@@ -89,7 +89,10 @@ MAX_LAYOUT_LINES = 12
 # context expressions that find layout lines all over the document
 LINE_EXPRESSIONS = ("outcome_prose_line", "endpoint_list_header", "report_outcome_title", "report_time_frame")
 # SCHEDULE pieces that only exist attached to another (``of each cycle``, ``(q3w)``)
-ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren", "tail")
+ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren", "tail", "tolerance", "cycle_prefix")
+# pieces that open a timing expression: never joined to the piece before them
+# (``... apart\n  Cycles 1 - 8, Day 1``: a new item of a list)
+LEADING_SCHEDULE = ("cycle_prefix",)
 # how far back a list of follow-up timings may have opened with its assessment word
 FOLLOW_UP_WINDOW = 200
 
@@ -222,7 +225,7 @@ class AttributeTagger:
                     continue
                 if label != "DOSE" and in_outcome_line.overlaps(start, end):
                     continue  # outcome lines: only doses are regimen facts
-                if entry.get("drug_after") and not view.drug_starts_within(end, end + 3):
+                if entry.get("drug_after") and not view.drug_starts_within(end, end + entry.get("drug_gap", 3)):
                     continue
                 if entry.get("drug_inside") and not view.drug_in(start, end):
                     continue  # a timing counted from another drug's dose names that drug
@@ -511,6 +514,9 @@ class AttributeTagger:
             has_drug = view.drug_in(sent_start, sent_end)
             if label == "SCHEDULE" and name == "daily" and _drug_modified(view, text, end):
                 return True  # ``daily avanafil``: the timing word modifies the drug
+            if label == "SCHEDULE" and name == "periop_drug":
+                # ``Preoperative antibiotic``: the pattern made sure a drug follows
+                return view.section_at(start) not in ELIGIBILITY_SECTIONS
             if ctx["procedure_before"].search(local) and not view.drug_in(max(sent_start, start - 60), start):
                 return False
             procedure = ctx["schedule_close_procedure_before"].search(local)
@@ -536,7 +542,7 @@ class AttributeTagger:
                     return False
                 if not has_drug and (name == "weeks_list" or section in ELIGIBILITY_SECTIONS):
                     return False  # assessment weeks; eligibility windows
-                if name == "relative_drug" and section in ELIGIBILITY_SECTIONS:
+                if name in ("relative_drug", "relative_treatment") and section in ELIGIBILITY_SECTIONS:
                     return False  # ``No antacids ... 90 minutes after topotecan administration``: a restriction
                 return True
             if ctx["duration_block_before"].search(before) and not (
@@ -581,7 +587,7 @@ class AttributeTagger:
                     merged[-1][1] = end
                 merged[-1][2].append(name)
                 continue
-            if merged and connector.fullmatch(text, merged[-1][1], start):
+            if merged and name not in LEADING_SCHEDULE and connector.fullmatch(text, merged[-1][1], start):
                 merged[-1][1] = end
                 merged[-1][2].append(name)
                 continue

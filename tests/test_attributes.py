@@ -572,8 +572,9 @@ def test_attached_and_slashed_frequencies(nlp):
     # NCT00002633, NCT00000694, NCT00885755 (registry intervention and description text)
     text = "Leuprolide 22.5 mg IM Q3mos or Buserelin 9.45mg SC Q12wk."
     assert ents(nlp, text, ("SCHEDULE",)) == [("Q3mos", "SCHEDULE"), ("Q12wk", "SCHEDULE")]
+    # a parenthesised restatement joins its timing, as ``every 3 weeks (q3w)`` in the gold
     text = "AZT is given orally every 4 hours (6 times/day)."
-    assert ents(nlp, text, ("SCHEDULE",)) == [("every 4 hours", "SCHEDULE"), ("6 times/day", "SCHEDULE")]
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 4 hours (6 times/day)", "SCHEDULE")]
     text = "docetaxel 75 mg/m^2 3-weekly (if prior adjuvant docetaxel)"
     assert ents(nlp, text, ("SCHEDULE",)) == [("3-weekly", "SCHEDULE")]
 
@@ -1622,3 +1623,83 @@ def test_quantities_related_inside_a_whether_clause_are_endpoints(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == [
         ("clinical response", "ENDPOINT"), ("resistance", "ENDPOINT"),
         ("differential expression of genes", "ENDPOINT")]
+
+
+def test_cycle_position_before_the_day_is_one_schedule(nlp):
+    # report_NCT00499122 (batch 6) and a registry record (NCT02187744)
+    text = "Cyclophosphamide: 600 mg/m2 IV, Cycles 1 - 4, Day 1\nDoxorubicin: 60 mg/m2 IV, Cycles 1 - 4, Day 1"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Cycles 1 - 4, Day 1", "SCHEDULE"), ("Cycles 1 - 4, Day 1", "SCHEDULE")]
+    text = "NOV-002: Cycle 1 - 8, Days 2 - 21: 60 mg subcutaneous injections"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Cycle 1 - 8, Days 2 - 21", "SCHEDULE")]
+    text = "Participants received a loading dose of 8 mg/kg of trastuzumab on Cycle 1 Day 1."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Cycle 1 Day 1", "SCHEDULE")]
+    # a cycle position opens a new item: not joined to the timing of the line before
+    text = ("NOV-002: 60 mg intravenously (IV) x 2, 3 hours (+/- 30 minutes) apart\n"
+            "  Cycles 1 - 8, Day 1: 60 mg IV")
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("x 2, 3 hours (+/- 30 minutes) apart", "SCHEDULE"), ("Cycles 1 - 8, Day 1", "SCHEDULE"),
+    ]
+
+
+def test_day_list_stops_before_minutes(nlp):
+    text = "Paclitaxel was given IV on Cycle 3, Day 1, 15 minutes pre-dose."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Cycle 3, Day 1", "SCHEDULE")]
+
+
+def test_tolerance_parenthesis_stays_inside_the_schedule(nlp):
+    # NCT00499603, NCT00356811
+    text = ("Epirubicin: 100 mg/m^2 by vein on day 1 every 3 weeks (+/- 7 days) for 4 cycles. "
+            "Paclitaxel as a 1-hour IV infusion at a dose of 80 mg/m^2 on Days 1, 8, and 15 (±2 days) "
+            "of a 28-day treatment cycle.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
+        ("day 1 every 3 weeks (+/- 7 days)", "SCHEDULE"), ("4 cycles", "DURATION"),
+        ("Days 1, 8, and 15 (±2 days) of a 28-day treatment cycle", "SCHEDULE"),
+    ]
+
+
+def test_timing_counted_from_chemotherapy(nlp):
+    text = "NOV-002: 60 mg IV, 1 hour (+/- 30 minutes) prior to chemotherapy administration"
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("1 hour (+/- 30 minutes) prior to chemotherapy administration", "SCHEDULE"),
+    ]
+    # an eligibility restriction is not a schedule
+    text = "PRIOR CONCURRENT THERAPY: Biologic therapy: - No filgrastim (G-CSF) within 48 hours prior to chemotherapy"
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_perioperative_adjective_of_a_drug(nlp):
+    text = "The purpose of this study is to assess whether intraoperative irrigation with Irrisept is not inferior."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("intraoperative", "SCHEDULE")]
+    text = "Patients are randomized to receive preoperative radiotherapy with or without preoperative fluorouracil."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("preoperative", "SCHEDULE")]
+    assert ents(nlp, "Patients with postoperative complications are excluded.", ("SCHEDULE",)) == []
+
+
+def test_at_least_over_a_line_wrap_keeps_at(nlp):
+    text = "Patients receive ddI alone for at\r\n      least 2 years."
+    assert ents(nlp, text, ("DURATION",)) == [("at\r\n      least 2 years", "DURATION")]
+
+
+def test_parenthesised_frequency_restatement_and_days_on_off(nlp):
+    # NCT00494299, NCT00820170
+    assert ents(nlp, "Sorafenib 400 mg orally administered bid (twice daily).", ("SCHEDULE",)) == [
+        ("bid (twice daily)", "SCHEDULE"),
+    ]
+    text = "Patients will test dasatinib given with a different schedule, 5 days on and 2 days off."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("5 days on and 2 days off", "SCHEDULE")]
+
+
+def test_rest_period_after_a_schedule_stays_inside(nlp):
+    # NCT00003564, NCT00006098
+    text = "Arm II: Oral Procarbazine once daily on days 1-14 followed by 2 weeks of rest for a total of 6 courses."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once daily on days 1-14 followed by 2 weeks of rest", "SCHEDULE")]
+
+
+def test_day_to_day_ranges_are_one_schedule(nlp):
+    # registry outlines: a range written with ``day`` on both ends
+    text = "Cyclosporine is administered from day -3 to day 180."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day -3 to day 180", "SCHEDULE")]
+    text = "GM-CSF administered subcutaneously on day -1 through day 2 of each cycle."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day -1 through day 2 of each cycle", "SCHEDULE")]
+    text = "Patients receive filgrastim SC daily from day 1 to day 14."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily from day 1 to day 14", "SCHEDULE")]
