@@ -1597,9 +1597,11 @@ def _coordinated_target_start(span: Span, heads: frozenset) -> int:
     the whole coordination only over a mechanism head (``PD-1 or PD-L1
     inhibitors``); otherwise the code is not a class (``HIV and anti-HIV
     drugs``, ``NO and NO donors``) and the phrase starts after the conjunction."""
-    for token in span[1:-1]:
+    for token in span[:-1]:
         if token.lower_ in ("or", "and"):
             previous = token.doc[token.i - 1]
+            if token.i == span.start:  # the code was inside a word (Li-ESWT and PDE-5 Inhibitor)
+                return token.i + 1
             if previous.is_lower or span[-1].lower_ in heads:
                 return span.start
             return token.i + 1
@@ -1615,7 +1617,7 @@ def _label_start(span: Span, text: str) -> int:
         return span.start
     for token in span[1:]:
         previous = token.doc[token.i - 1]
-        if token.is_title and token.is_alpha and previous.is_lower and previous.is_alpha:
+        if len(token) > 1 and token.is_title and token.is_alpha and previous.is_lower and previous.is_alpha:
             return token.i
     return span.start
 

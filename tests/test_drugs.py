@@ -869,3 +869,20 @@ def test_class_phrase_stops_before_a_capitalised_field_label(nlp):
     found = drugs(nlp, "Chemotherapy: No other concurrent chemotherapy Endocrine therapy: Not specified")
     assert [(t, label) for t, label, *_ in found] == [
         ("Chemotherapy", "DRUG_CLASS"), ("chemotherapy", "DRUG_CLASS"), ("Endocrine therapy", "DRUG_CLASS")]
+
+
+def test_coordination_and_label_rules_keep_codes_and_enzyme_targets(nlp):
+    # modern_NCT05043896 and modern_NCT00661700 (train): a code inside a word, a one-letter capital in P 450
+    found = drugs(nlp, "Efficacy of Combination Therapy Using Li-ESWT and PDE-5 Inhibitor in Patients")
+    assert [(t, label) for t, label, *_ in found] == [("PDE-5 Inhibitor", "DRUG_CLASS")]
+    text = ("Patients who are taking the following inhibitors of cytochrome P 450 CYP 3A4: potent HIV protease "
+            "inhibitors (ritonavir)")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["inhibitors of cytochrome P 450 CYP 3A4", "potent HIV protease inhibitors"]
+
+
+def test_line_of_therapy_words_stay_before_antiretroviral_acronyms(nlp):
+    # nononc_NCT00495326 (train): 'first line ART' is one class span, like 'first-line chemotherapy'
+    text = "Nevirapine (NVP)-lamivudine-stavudine is the first line ART available for low-income countries."
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["first line ART"]
