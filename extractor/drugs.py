@@ -475,12 +475,14 @@ class DrugRecognizer:
         spans = []
         for match in self._class_search.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if span is not None and len(span) > 1:
+                span = doc[max(_coordinated_target_start(span, self._coordinated_target_heads),
+                               _label_start(span, doc_text(doc))):span.end]
             if (span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon
                     and span[-1].lower_ not in self._mechanism_heads):
                 continue  # a drug's therapy (AZT therapy) is the drug; LHRH agonists are a class
             if span is not None and len(span):
-                start = _coordinated_target_start(span, self._coordinated_target_heads)
-                spans.append((max(start, _label_start(span, doc_text(doc))), span.end))
+                spans.append((span.start, span.end))
         return spans
 
     def _wrapped_names(self, doc: Doc, found: dict) -> None:

@@ -862,6 +862,9 @@ def test_coordinated_target_codes_share_a_mechanism_head_only(nlp):
             "We analyzed the metabolism of NO and NO donors.")
     classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
     assert classes == ["PD-1 or PD-L1 inhibitors", "anti-HIV drugs", "NO donors"]
+    # a registry outline: after the conjunction a drug's therapy stays the drug (no GM-CSF therapy class)
+    found = drugs(nlp, "after PBSC transplantation, sequential IL-2 and GM-CSF therapy, and interferon alfa")
+    assert [(t, label) for t, label, *_ in found] == [("IL-2", "DRUG"), ("GM-CSF", "DRUG"), ("interferon alfa", "DRUG")]
 
 
 def test_class_phrase_stops_before_a_capitalised_field_label(nlp):
