@@ -250,6 +250,7 @@ class DrugRecognizer:
         self._inns = sorted({inn for inn in self.lexicon.values() if " " not in inn and "+" not in inn})
         self._class_regex = _class_regex(self.class_grammar)
         self._mechanism_heads = frozenset(self.class_grammar.get("mechanism_heads", ()))
+        self._coordinated_target_heads = frozenset(self.class_grammar.get("coordinable_target_heads", ()))
         head_keys = ("heads", "of_heads", "bare_heads", "word_heads")  # every class phrase holds one of these
         self._class_search = _RunSearch(
             self._class_regex, [word for key in head_keys for word in self.class_grammar.get(key, ())])
@@ -474,6 +475,9 @@ class DrugRecognizer:
         spans = []
         for match in self._class_search.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if span is not None and len(span) > 1:
+                span = doc[max(_coordinated_target_start(span, self._coordinated_target_heads),
+                               _label_start(span, doc_text(doc))):span.end]
             if (span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon
                     and span[-1].lower_ not in self._mechanism_heads):
                 continue  # a drug's therapy (AZT therapy) is the drug; LHRH agonists are a class
@@ -1559,7 +1563,8 @@ def _class_regex(grammar: dict) -> re.Pattern:
     tail = _class_head_tail(grammar, gap)
     phrase = (rf"\b{lead}{_coordinated_modifier(grammar, modifier, gap)}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{tail}{of_target}?"
               rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
-              rf"|\b(?:(?:{leading}){gap})+(?:{alternatives(grammar['bare_heads'])}){end}")
+              rf"|\b(?:(?:{leading}){gap})+(?:{alternatives(grammar['bare_heads'])}){end}"
+              rf"(?!{gap}(?:{alternatives(grammar.get('word_heads') or ['(?!x)x'])})\b)")  # adjuvant chemotherapy regimens: the word head stays
     if grammar.get("word_heads"):  # listed modifiers only: no target code (CHOP chemotherapy)
         phrase += (rf"|\b{lead}(?:(?:{alternatives(grammar['modifiers'])})(?:{gap}|-))+"
                    rf"(?:{alternatives(grammar['word_heads'])}){end}")
@@ -1585,7 +1590,38 @@ def _coordinated_modifier(grammar: dict, modifier: str, gap: str) -> str:
     if not suffixes:
         return ""
     behind = "|".join(f"(?<={ending})" for ending in suffixes.split("|"))
-    return rf"(?:{modifier}(?:{behind}){gap}(?:or|and){gap})?"
+    target = rf"|(?-i:{grammar['targets']})" if grammar.get("coordinable_targets") else ""
+    return rf"(?:(?:{modifier}(?:{behind}){target}){gap}(?:or|and){gap})?"
+
+
+def _coordinated_target_start(span: Span, heads: frozenset) -> int:
+    """Where a class phrase starts when its first conjunct is a target code:
+    the whole coordination only over a mechanism head (``PD-1 or PD-L1
+    inhibitors``); otherwise the code is not a class (``HIV and anti-HIV
+    drugs``, ``NO and NO donors``) and the phrase starts after the conjunction."""
+    for token in span[:-1]:
+        if token.lower_ in ("or", "and"):
+            previous = token.doc[token.i - 1]
+            if token.i == span.start:  # the code was inside a word (Li-ESWT and PDE-5 Inhibitor)
+                return token.i + 1
+            if previous.is_lower or span[-1].lower_ in heads:
+                return span.start
+            return token.i + 1
+    return span.start
+
+
+def _label_start(span: Span, text: str) -> int:
+    """The first token of a class phrase that runs into a field label:
+    ``No other concurrent chemotherapy Endocrine therapy: Not specified``
+    holds two mentions; the capitalised word after a lowercase one starts
+    the label (``Endocrine therapy``, a header class, GUIDE_ISSUES 4)."""
+    if not text[span.end_char:span.end_char + 3].lstrip(" ").startswith(":"):
+        return span.start
+    for token in span[1:]:
+        previous = token.doc[token.i - 1]
+        if len(token) > 1 and token.is_title and token.is_alpha and previous.is_lower and previous.is_alpha:
+            return token.i
+    return span.start
 
 
 def _tokens_with_orth(doc: Doc, *texts: str) -> list:

@@ -842,3 +842,50 @@ def test_intervention_entry_spaced_otherwise_in_the_text(nlp):
     text = "DRUG: Angiotensin 1-7\nPatients receive Angiotensin 1 - 7 daily."
     found = [(t, n, r) for t, _, n, r, _ in drugs(nlp, text)]
     assert found == [("Angiotensin 1-7", "angiotensin 1-7", "context"), ("Angiotensin 1 - 7", "angiotensin 1-7", "context")]
+
+
+def test_setting_adjectives_adjuvant_and_traditional_stay_in_class_spans(nlp):
+    # elig_NCT00004099, outline_NCT00002920, modern_NCT06489431 (train); GUIDE_ISSUES 4 keeps adjectives
+    text = ("Evaluate toxicity of and disease response to neoadjuvant chemotherapy in these patients. "
+            "Patients are stratified according to adjuvant chemotherapy (yes vs no). "
+            "Irrisept could serve as an alternative to traditional antibiotic therapy. "
+            "Docetaxel and cyclophosphamide are established adjuvant chemotherapy regimens for early stage breast cancer.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["neoadjuvant chemotherapy", "adjuvant chemotherapy", "traditional antibiotic therapy",
+                       "adjuvant chemotherapy regimens"]
+
+
+def test_coordinated_target_codes_share_a_mechanism_head_only(nlp):
+    # seed_001 (dev, GUIDE_ISSUES 6) and registry wording: a code alone before 'and' is no class
+    text = ("The objective response rate of SCLC using PD-1 or PD-L1 inhibitors is slightly lower. "
+            "We will study how immune systems react to HIV and anti-HIV drugs. "
+            "We analyzed the metabolism of NO and NO donors.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["PD-1 or PD-L1 inhibitors", "anti-HIV drugs", "NO donors"]
+    # a registry outline: after the conjunction a drug's therapy stays the drug (no GM-CSF therapy class)
+    found = drugs(nlp, "after PBSC transplantation, sequential IL-2 and GM-CSF therapy, and interferon alfa")
+    assert [(t, label) for t, label, *_ in found] == [("IL-2", "DRUG"), ("GM-CSF", "DRUG"), ("interferon alfa", "DRUG")]
+
+
+def test_class_phrase_stops_before_a_capitalised_field_label(nlp):
+    # elig_NCT00005068 (train): PDQ eligibility headers run on one line
+    found = drugs(nlp, "Chemotherapy: No other concurrent chemotherapy Endocrine therapy: Not specified")
+    assert [(t, label) for t, label, *_ in found] == [
+        ("Chemotherapy", "DRUG_CLASS"), ("chemotherapy", "DRUG_CLASS"), ("Endocrine therapy", "DRUG_CLASS")]
+
+
+def test_coordination_and_label_rules_keep_codes_and_enzyme_targets(nlp):
+    # modern_NCT05043896 and modern_NCT00661700 (train): a code inside a word, a one-letter capital in P 450
+    found = drugs(nlp, "Efficacy of Combination Therapy Using Li-ESWT and PDE-5 Inhibitor in Patients")
+    assert [(t, label) for t, label, *_ in found] == [("PDE-5 Inhibitor", "DRUG_CLASS")]
+    text = ("Patients who are taking the following inhibitors of cytochrome P 450 CYP 3A4: potent HIV protease "
+            "inhibitors (ritonavir)")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["inhibitors of cytochrome P 450 CYP 3A4", "potent HIV protease inhibitors"]
+
+
+def test_line_of_therapy_words_stay_before_antiretroviral_acronyms(nlp):
+    # nononc_NCT00495326 (train): 'first line ART' is one class span, like 'first-line chemotherapy'
+    text = "Nevirapine (NVP)-lamivudine-stavudine is the first line ART available for low-income countries."
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["first line ART"]
