@@ -845,12 +845,12 @@ class AttributeTagger:
             if label == "ENDPOINT":
                 endpoints.append((start, end))
                 continue
-            inside, endpoints = [span for span in endpoints if "|" not in text[span[0]:start]], []
+            inside, endpoints = [span for span in endpoints if text.find("|", span[0], start) == -1], []
             if label != "TIMEFRAME" or len(inside) != 1:
                 continue  # none, or the description already names one
             measure_start, measure_end = inside[0]
             comma = text.find(", ", measure_end, start)
-            if comma == -1 or start - comma > 1500 or "\n" in text[measure_end:comma]:
+            if comma == -1 or start - comma > 1500 or text.find("\n", measure_end, comma) != -1:
                 continue  # a report's title line is no ``measure, description`` item
             position = comma + 2
             article = _ARTICLE.match(text, position, start)
