@@ -437,14 +437,15 @@ class AttributeTagger:
         removed: set[int] = set()  # ids of dropped spans
         replaced: dict[int, Span] = {}
         for span in endpoints:
-            if not quantity.search(text, span.start_char, span.end_char):
-                continue
+            # the drug right after ``of`` first: a search of the whole ENDPOINT only then
             index = bisect_right(drug_starts, span.end - 1)
             if index >= len(drugs) or drugs[index].label_ != "DRUG":
                 continue
             drug = drugs[index]
             gap = gap_words.match(text, span.end_char, drug.start_char)
             if gap is None or gap.end() != drug.start_char:
+                continue
+            if not quantity.search(text, span.start_char, span.end_char):
                 continue
             between = [s for s in kept_spans if s.start >= span.end and s.end <= drug.start]
             if any(s.label_ != "ROUTE" for s in between):
