@@ -1771,12 +1771,19 @@ def _substance_use(doc: Doc, start: int, cursor: int, inn: str | None, slots: di
                 return True
             if token.lower_ not in between:
                 break
-    words = [t.lower_ for t in doc[cursor:cursor + 8] if not t.is_space][:4]
-    for word in words:
+    seen = 0  # the first four words of the next eight tokens, one token at a time
+    for index in range(cursor, min(cursor + 8, len(doc))):
+        token = doc[index]
+        if token.is_space:
+            continue
+        word = token.lower_
         if word in uses:
             return True
         if word not in between:
             return False
+        seen += 1
+        if seen == 4:
+            break
     return False
 
 
