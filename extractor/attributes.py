@@ -443,14 +443,15 @@ class AttributeTagger:
         removed: set[int] = set()  # ids of dropped spans
         replaced: dict[int, Span] = {}
         for span in endpoints:
-            if not quantity.search(text, span.start_char, span.end_char):
-                continue
+            # the drug right after ``of`` first: a search of the whole ENDPOINT only then
             index = bisect_right(drug_starts, span.end - 1)
             if index >= len(drugs) or drugs[index].label_ != "DRUG":
                 continue
             drug = drugs[index]
             gap = gap_words.match(text, span.end_char, drug.start_char)
             if gap is None or gap.end() != drug.start_char:
+                continue
+            if not quantity.search(text, span.start_char, span.end_char):
                 continue
             between = [s for s in kept_spans if s.start >= span.end and s.end <= drug.start]
             if any(s.label_ != "ROUTE" for s in between):
@@ -942,12 +943,12 @@ class AttributeTagger:
             if label == "ENDPOINT":
                 endpoints.append((start, end))
                 continue
-            inside, endpoints = [span for span in endpoints if "|" not in text[span[0]:start]], []
+            inside, endpoints = [span for span in endpoints if text.find("|", span[0], start) == -1], []
             if label != "TIMEFRAME" or len(inside) != 1:
                 continue  # none, or the description already names one
             measure_start, measure_end = inside[0]
             comma = text.find(", ", measure_end, start)
-            if comma == -1 or start - comma > 1500 or "\n" in text[measure_end:comma]:
+            if comma == -1 or start - comma > 1500 or text.find("\n", measure_end, comma) != -1:
                 continue  # a report's title line is no ``measure, description`` item
             position = comma + 2
             article = _ARTICLE.match(text, position, start)

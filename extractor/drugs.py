@@ -1254,6 +1254,10 @@ class DrugRecognizer:
         return not study_parts.isdisjoint(inn.split("+"))
 
 
+_RADIOLABEL_SYMBOL = re.compile(r"[A-Z][a-z]?")
+_RADIOLABEL_MASS = re.compile(r"\d{1,3}m?")
+
+
 def _radiolabel_prefixes(doc: Doc, info: dict, elements) -> None:
     """A PDQ radiolabel before a drug name belongs to the mention: ``yttrium
     Y 90 epratuzumab``, ``indium In 111 monoclonal antibody Lym-1`` (element
@@ -1261,16 +1265,24 @@ def _radiolabel_prefixes(doc: Doc, info: dict, elements) -> None:
     elements = frozenset(elements)
     if not elements:
         return
-    covered = {i for s, e in info for i in range(s, e)}
+    covered: set[int] | None = None
     for (start, end), value in list(info.items()):
         if value[0] != "DRUG":
             continue
+        # the mass number is the last word before the drug: most drugs fail on it alone
+        last = start - 1
+        while last >= max(0, start - 6) and doc[last].is_space:
+            last -= 1
+        if last < max(0, start - 6) or not _RADIOLABEL_MASS.fullmatch(doc[last].text):
+            continue
         words = [i for i in range(max(0, start - 6), start) if not doc[i].is_space][-3:]
+        if covered is None:
+            covered = {i for s, e in info for i in range(s, e)}
         if len(words) != 3 or any(i in covered for i in words):
             continue
         element, symbol, mass = (doc[i] for i in words)
-        if (element.lower_ not in elements or not re.fullmatch(r"[A-Z][a-z]?", symbol.text)
-                or not re.fullmatch(r"\d{1,3}m?", mass.text) or symbol.lower_ != element.lower_[:len(symbol)]):
+        if (element.lower_ not in elements or not _RADIOLABEL_SYMBOL.fullmatch(symbol.text)
+                or not _RADIOLABEL_MASS.fullmatch(mass.text) or symbol.lower_ != element.lower_[:len(symbol)]):
             continue
         del info[(start, end)]
         info[(words[0], end)] = value
@@ -1795,12 +1807,19 @@ def _substance_use(doc: Doc, start: int, cursor: int, inn: str | None, slots: di
                 return True
             if token.lower_ not in between:
                 break
-    words = [t.lower_ for t in doc[cursor:cursor + 8] if not t.is_space][:4]
-    for word in words:
+    seen = 0  # the first four words of the next eight tokens, one token at a time
+    for index in range(cursor, min(cursor + 8, len(doc))):
+        token = doc[index]
+        if token.is_space:
+            continue
+        word = token.lower_
         if word in uses:
             return True
         if word not in between:
             return False
+        seen += 1
+        if seen == 4:
+            break
     return False
 
 

@@ -889,8 +889,9 @@ def _share_slash_synonyms(ctx: "_DocContext", scored: list, threshold: float, gi
     heads = sorted((h for h in ctx.heads if h.label_ == "DRUG"), key=lambda h: (h.start, h.end))
     partner: dict[tuple[int, int], tuple[int, int]] = {}
     for left, right in zip(heads, heads[1:]):
-        if (ctx.name(left) == ctx.name(right) and left.end_char < right.start_char
-                and _NAME_SLASH.fullmatch(text, left.end_char, right.start_char)):
+        # the slash first: a name is made and cached per head
+        if (left.end_char < right.start_char and _NAME_SLASH.fullmatch(text, left.end_char, right.start_char)
+                and ctx.name(left) == ctx.name(right)):
             partner[(left.start, left.end)] = (right.start, right.end)
             partner[(right.start, right.end)] = (left.start, left.end)
     if not partner:
