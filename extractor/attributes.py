@@ -887,12 +887,13 @@ class AttributeTagger:
         measure_cut = self._ctx["measure_cut"]
         for start, end in measures:
             lead = len(text[start:end]) - len(text[start:end].lstrip())
-            cut = measure_cut.search(text, start + lead + 1, end)
+            cut = _cut_outside_parentheses(measure_cut, text, start + lead + 1, end)
             if cut:
                 end = cut.start()  # a measure alone keeps no method clause or window either
             stripped = text[start + lead:end].rstrip(" \t\r;:")
-            if stripped:
-                yield start + lead, start + lead + len(stripped), "ENDPOINT"
+            for piece_start, piece_end in _split_measure(text, start + lead, start + lead + len(stripped),
+                                                         self._ctx.get("measure_split")):
+                yield piece_start, piece_end, "ENDPOINT"
         field_end = self._ctx["timeframe_field"]
         for line_start, line_end in lines:
             line = text[line_start:line_end]
@@ -907,7 +908,8 @@ class AttributeTagger:
                                                            measure_cut, self._ctx["outcome_list_part"],
                                                            self._ctx["outcome_list_object"],
                                                            self._ctx["timeframe_lead_point"],
-                                                           self._ctx.get("timeframe_list_item")):
+                                                           self._ctx.get("timeframe_list_item"),
+                                                           self._ctx.get("measure_split")):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -1246,7 +1248,7 @@ class AttributeTagger:
 
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
-                  list_object=None, lead_point=None, list_item=None):
+                  list_object=None, lead_point=None, list_item=None, split=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
@@ -1275,12 +1277,13 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
     if article:
         lead = article.end()
     measure_end = len(measure)
-    cut = measure_cut.search(measure, lead)
+    cut = _cut_outside_parentheses(measure_cut, measure, lead, len(measure))
     if cut and cut.start() > lead:
         measure_end = cut.start()
     measure_end = lead + len(measure[lead:measure_end].rstrip(" ;:.,"))
+    for start, end in _split_measure(measure, lead, measure_end, split):
+        yield item_offset + start, item_offset + end, "ENDPOINT"
     if measure_end > lead:
-        yield item_offset + lead, item_offset + measure_end, "ENDPOINT"
         restated = _restated(item, len(measure) + 2, measure[lead:measure_end])
         if restated:
             yield item_offset + restated[0], item_offset + restated[1], "ENDPOINT"
@@ -1288,6 +1291,36 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
         tail = item[tf_start:].rstrip(" \t\r.")
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _cut_outside_parentheses(measure_cut, text: str, start: int, end: int):
+    """The first ``measure_cut`` match in ``text[start:end]`` that is not
+    inside a parenthesis (``Erectile function score (IIEF: international index
+    of erectile function) after ...`` cuts after the closing bracket)."""
+    position = start
+    while True:
+        cut = measure_cut.search(text, position, end)
+        if cut is None:
+            return None
+        opened = text.rfind("(", start, cut.start())
+        if opened == -1 or text.find(")", opened, cut.start()) != -1:
+            return cut
+        closing = text.find(")", cut.start(), end)
+        if closing == -1:
+            return cut  # never closed: the bracket is no aside
+        position = closing + 1
+
+
+def _split_measure(text: str, start: int, end: int, split) -> list[tuple[int, int]]:
+    """A measure naming what it measures (``Number of Participants with
+    Adverse Events as a Measure of Safety and Tolerability``) is two
+    ENDPOINTs, the count and the measured quality; any other is one."""
+    if end <= start:
+        return []
+    found = split.search(text, start, end) if split is not None else None
+    if found is None or found.start() == start or found.end() >= end:
+        return [(start, end)]
+    return [(start, found.start()), (found.end(), end)]
 
 
 def _content_words(phrase: str, generic) -> set[str]:

@@ -1622,3 +1622,38 @@ def test_quantities_related_inside_a_whether_clause_are_endpoints(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == [
         ("clinical response", "ENDPOINT"), ("resistance", "ENDPOINT"),
         ("differential expression of genes", "ENDPOINT")]
+
+
+def test_outcome_measure_cut_skips_a_colon_inside_a_parenthesis(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nPROCEDURE: Nerve graft\n"
+            "Erectile function score (IIEF: international index of erectile function), 12 months|"
+            "Overall survival (OS): time to death, 5 years\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Erectile function score (IIEF: international index of erectile function)", "ENDPOINT"),
+        ("Overall survival (OS)", "ENDPOINT"),
+    ]
+
+
+def test_outcome_measure_as_a_measure_of_is_two_endpoints(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nPROCEDURE: Nerve graft\n"
+            "Number of Participants with Adverse Events as a Measure of Safety and Tolerability, "
+            "Counted at each visit, 24 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Number of Participants with Adverse Events", "ENDPOINT"), ("Safety and Tolerability", "ENDPOINT"),
+    ]
+
+
+def test_outcome_measure_leaves_out_the_treatment_clause(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nBIOLOGICAL: Stem cells\n"
+            "Assessment of the efficacy of injecting Wharton Jelly derived Mesenchymal Stem Cells, "
+            "Penile Doppler, 6 months|"
+            "5 years progression-free survival (PFS) rate of the combination of thalidomide with gefitinib, "
+            "PFS rate, 5 years|"
+            "Infection Rate of Patients Receiving Antibiotic Irrigation, infections, 90 days|"
+            "Number of Patients Receiving Transfusion, transfusions, 90 days\n")
+    assert ents(nlp, text, ("ENDPOINT",))[:2] == [
+        ("Assessment of the efficacy", "ENDPOINT"),
+        ("5 years progression-free survival (PFS) rate", "ENDPOINT"),
+    ]
+    spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
+    assert "Infection Rate" in spans and "Number of Patients Receiving Transfusion" in spans
