@@ -77,6 +77,8 @@ from .sections import SPANS_KEY as SECTIONS_KEY
 
 # a leading article of a field (not a pattern of the domain: part of the layout)
 _ARTICLE = re.compile(r"(?:The|the|A|An)\s+")
+_SPELLED_ABBREVIATION = re.compile(r"\(\s?[A-Z][A-Za-z0-9-]{1,9}\s?:\s")  # ``(IIEF: international ...``
+_BRACKET_CUT = re.compile(r"\s?\(")
 LABELS = ("DOSE", "ROUTE", "SCHEDULE", "DURATION", "ENDPOINT", "TIMEFRAME")
 # section categories where SCHEDULE/DURATION are about eligibility windows
 ELIGIBILITY_SECTIONS = {"eligibility", "inclusion_criteria", "exclusion_criteria", "prior_therapy"}
@@ -909,7 +911,8 @@ class AttributeTagger:
                                                            self._ctx["outcome_list_object"],
                                                            self._ctx["timeframe_lead_point"],
                                                            self._ctx.get("timeframe_list_item"),
-                                                           self._ctx.get("measure_split")):
+                                                           self._ctx.get("measure_split"),
+                                                           self._ctx.get("measure_shared_head")):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -1248,11 +1251,15 @@ class AttributeTagger:
 
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
-                  list_object=None, lead_point=None, list_item=None, split=None):
+                  list_object=None, lead_point=None, list_item=None, split=None, shared_head=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
     tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point, list_item)
+    shared = shared_head.match(item) if shared_head is not None else None
+    if shared and item.startswith(", ", shared.end()) and (tf_start is None or shared.end() < tf_start):
+        # ``FSFI Desire, Satisfaction and Arousal Domains``: the list shares one head, one measure
+        parts = [item[:shared.end()]] + item[shared.end() + 2:].split(", ")
     clause = measure_cut.search(parts[0])
     if clause and clause.group(0).strip() in (":", ";"):
         clause = None  # ``Pharmacokinetic parameters: AUC, Cmax, ...`` still lists measures
@@ -1294,9 +1301,12 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
 
 
 def _cut_outside_parentheses(measure_cut, text: str, start: int, end: int):
-    """The first ``measure_cut`` match in ``text[start:end]`` that is not
-    inside a parenthesis (``Erectile function score (IIEF: international index
-    of erectile function) after ...`` cuts after the closing bracket)."""
+    """The first ``measure_cut`` match in ``text[start:end]``, never one
+    inside a parenthesis: an abbreviation spelled out there (``Erectile
+    function score (IIEF: international index of erectile function) after
+    ...``) stays with the name, any other aside (``Response rate (complete
+    response [CR] and partial response [PR])``, ``(OR; Assessed by RECIST)``)
+    is cut off at its bracket."""
     position = start
     while True:
         cut = measure_cut.search(text, position, end)
@@ -1308,6 +1318,8 @@ def _cut_outside_parentheses(measure_cut, text: str, start: int, end: int):
         closing = text.find(")", cut.start(), end)
         if closing == -1:
             return cut  # never closed: the bracket is no aside
+        if closing - opened > 80 or not _SPELLED_ABBREVIATION.match(text, opened):
+            return _BRACKET_CUT.search(text, opened - 1 if opened > start else opened, opened + 1)
         position = closing + 1
 
 

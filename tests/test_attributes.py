@@ -1657,3 +1657,23 @@ def test_outcome_measure_leaves_out_the_treatment_clause(nlp):
     ]
     spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
     assert "Infection Rate" in spans and "Number of Patients Receiving Transfusion" in spans
+
+
+def test_outcome_measure_cut_before_an_aside_holding_a_cut(nlp):
+    text = ("Title\nSummary.\nLung Cancer\nDRUG: Cisplatin\n"
+            "Response rate (complete response [CR] and partial response [PR]), RECIST 1.1, 6 months|"
+            "Percentage of Participants With Objective Response (OR; Assessed by RECIST Version 1.1), "
+            "Responses confirmed by central review of scans, 2 years\n")
+    spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
+    assert spans[:2] == ["Response rate", "Percentage of Participants With Objective Response"]
+    assert not any("(" in span for span in spans)
+
+
+def test_outcome_measure_list_sharing_one_head_is_one_endpoint(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Vardenafil\n"
+            "Female Sexual Function Inventory (FSFI) Desire, Satisfaction and Arousal Domains in female partners, "
+            "Questionnaire, Week 12|"
+            "Pulse, blood pressure, Vital signs, Week 12\n")
+    spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
+    assert spans[0] == "Female Sexual Function Inventory (FSFI) Desire, Satisfaction and Arousal Domains"
+    assert "Pulse" in spans and "blood pressure" in spans
