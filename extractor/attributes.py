@@ -912,7 +912,8 @@ class AttributeTagger:
                                                            self._ctx["timeframe_lead_point"],
                                                            self._ctx.get("timeframe_list_item"),
                                                            self._ctx.get("measure_split"),
-                                                           self._ctx.get("measure_shared_head")):
+                                                           self._ctx.get("measure_shared_head"),
+                                                           self._ctx.get("measure_piece")):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -1251,7 +1252,7 @@ class AttributeTagger:
 
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
-                  list_object=None, lead_point=None, list_item=None, split=None, shared_head=None):
+                  list_object=None, lead_point=None, list_item=None, split=None, shared_head=None, piece=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
@@ -1290,6 +1291,10 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
     measure_end = lead + len(measure[lead:measure_end].rstrip(" ;:.,"))
     for start, end in _split_measure(measure, lead, measure_end, split):
         yield item_offset + start, item_offset + end, "ENDPOINT"
+    semicolon = measure.find("; ", lead)
+    if piece is not None and semicolon != -1 and measure.count("(", 0, semicolon) == measure.count(")", 0, semicolon):
+        for start, end in _measure_pieces(measure, semicolon + 1, measure_cut, piece):
+            yield item_offset + start, item_offset + end, "ENDPOINT"
     if measure_end > lead:
         restated = _restated(item, len(measure) + 2, measure[lead:measure_end])
         if restated:
@@ -1333,6 +1338,25 @@ def _split_measure(text: str, start: int, end: int, split) -> list[tuple[int, in
     if found is None or found.start() == start or found.end() >= end:
         return [(start, end)]
     return [(start, found.start()), (found.end(), end)]
+
+
+def _measure_pieces(measure: str, position: int, measure_cut, piece) -> list[tuple[int, int]]:
+    """The measures after the first ``; `` of a measure field (``Changes in
+    erectile function ...; assessment of safety``): each piece up to the next
+    ``;``, cut by ``measure_cut``, that ``piece`` accepts as a short measure
+    name (its group 1 is the name, after any lead such as ``Assess``)."""
+    found = []
+    while position < len(measure):
+        semicolon = measure.find(";", position)
+        end = len(measure) if semicolon == -1 else semicolon
+        start = position + len(measure[position:end]) - len(measure[position:end].lstrip())
+        cut = _cut_outside_parentheses(measure_cut, measure, start + 1, end)
+        stop = cut.start() if cut else end
+        named = piece.fullmatch(measure[start:stop].rstrip(" .,:"))
+        if named:
+            found.append((start + named.start(1), start + named.end(1)))
+        position = end + 1
+    return found
 
 
 def _content_words(phrase: str, generic) -> set[str]:

@@ -1677,3 +1677,15 @@ def test_outcome_measure_list_sharing_one_head_is_one_endpoint(nlp):
     spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
     assert spans[0] == "Female Sexual Function Inventory (FSFI) Desire, Satisfaction and Arousal Domains"
     assert "Pulse" in spans and "blood pressure" in spans
+
+
+def test_outcome_measure_pieces_after_a_semicolon(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Tadalafil\n"
+            "Changes in erectile function measured at baseline and after 6 months of treatment; "
+            "assessment of safety, IIEF, 6 months|"
+            "Pharmacokinetic parameters; CD19-positive B-cell counts; all measured during the infusion, "
+            "blood samples, 12 weeks\n")
+    spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
+    assert spans[:4] == ["Changes in erectile function", "assessment of safety", "Pharmacokinetic parameters",
+                         "CD19-positive B-cell counts"]
+    assert not any(span.startswith("all ") for span in spans)
