@@ -913,7 +913,8 @@ class AttributeTagger:
                                                            self._ctx.get("timeframe_list_item"),
                                                            self._ctx.get("measure_split"),
                                                            self._ctx.get("measure_shared_head"),
-                                                           self._ctx.get("measure_piece")):
+                                                           self._ctx.get("measure_piece"),
+                                                           self._ctx.get("measure_effect_lead")):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -1252,7 +1253,8 @@ class AttributeTagger:
 
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
-                  list_object=None, lead_point=None, list_item=None, split=None, shared_head=None, piece=None):
+                  list_object=None, lead_point=None, list_item=None, split=None, shared_head=None, piece=None,
+                  effect_lead=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
@@ -1284,6 +1286,9 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
     article = _ARTICLE.match(measure, lead)
     if article:
         lead = article.end()
+    effect = effect_lead.match(measure, lead) if effect_lead is not None else None
+    if effect and effect.end() < len(measure.rstrip(" .")):
+        lead = effect.end()  # ``Effect of tadalafil on erectile function``: the measure is what is affected
     measure_end = len(measure)
     cut = _cut_outside_parentheses(measure_cut, measure, lead, len(measure))
     if cut and cut.start() > lead:

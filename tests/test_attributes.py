@@ -650,8 +650,8 @@ def test_registry_measure_with_the_measured_drug_after_its_first_words(nlp):
             "Direct cocaine effects, 12 weeks|Effects of buprenorphine on mood, 12 weeks")
     found = ents(nlp, text, ("ENDPOINT", "DRUG"))
     assert ("Direct cocaine effects", "ENDPOINT") in found and found.count(("cocaine", "DRUG")) == 1
-    # a treatment clause before the drug still cuts the measure
-    assert ("Effects", "ENDPOINT") in found and found.count(("buprenorphine", "DRUG")) == 2
+    # the effect of a treatment on a measure: the measure is what is affected (train gold, NCT05466695)
+    assert ("mood", "ENDPOINT") in found and found.count(("buprenorphine", "DRUG")) == 2
     text = ("Magnesium in Asthma\nThis study tests magnesium.\nAsthma\nDRUG: magnesium sulfate\n"
             "Serum Magnesium Level, Measurements were taken 1 hour before the morning dose, 3 years")
     found = ents(nlp, text, ("ENDPOINT", "DRUG"))
@@ -1689,3 +1689,12 @@ def test_outcome_measure_pieces_after_a_semicolon(nlp):
     assert spans[:4] == ["Changes in erectile function", "assessment of safety", "Pharmacokinetic parameters",
                          "CD19-positive B-cell counts"]
     assert not any(span.startswith("all ") for span in spans)
+
+
+def test_outcome_measure_effect_of_a_treatment_on_the_measure(nlp):
+    text = ("Title\nSummary.\nCocaine Dependence\nDRUG: Pergolide\n"
+            "Effects of pergolide on cocaine craving, Craving scale, 12 weeks|"
+            "Effect of the study therapies on the incidence of ischemic heart disease, Cases, 5 years\n")
+    spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
+    assert spans[0] == "cocaine craving" and "incidence of ischemic heart disease" in spans
+    assert not any(span.startswith("Effect") for span in spans)
