@@ -77,6 +77,8 @@ from .sections import SPANS_KEY as SECTIONS_KEY
 
 # a leading article of a field (not a pattern of the domain: part of the layout)
 _ARTICLE = re.compile(r"(?:The|the|A|An)\s+")
+_SPELLED_ABBREVIATION = re.compile(r"\(\s?[A-Z][A-Za-z0-9-]{1,9}\s?:\s")  # ``(IIEF: international ...``
+_BRACKET_CUT = re.compile(r"\s?\(")
 LABELS = ("DOSE", "ROUTE", "SCHEDULE", "DURATION", "ENDPOINT", "TIMEFRAME")
 # section categories where SCHEDULE/DURATION are about eligibility windows
 ELIGIBILITY_SECTIONS = {"eligibility", "inclusion_criteria", "exclusion_criteria", "prior_therapy"}
@@ -894,12 +896,13 @@ class AttributeTagger:
         measure_cut = self._ctx["measure_cut"]
         for start, end in measures:
             lead = len(text[start:end]) - len(text[start:end].lstrip())
-            cut = measure_cut.search(text, start + lead + 1, end)
+            cut = _cut_outside_parentheses(measure_cut, text, start + lead + 1, end)
             if cut:
                 end = cut.start()  # a measure alone keeps no method clause or window either
             stripped = text[start + lead:end].rstrip(" \t\r;:")
-            if stripped:
-                yield start + lead, start + lead + len(stripped), "ENDPOINT"
+            for piece_start, piece_end in _split_measure(text, start + lead, start + lead + len(stripped),
+                                                         self._ctx.get("measure_split")):
+                yield piece_start, piece_end, "ENDPOINT"
         field_end = self._ctx["timeframe_field"]
         for line_start, line_end in lines:
             line = text[line_start:line_end]
@@ -914,7 +917,11 @@ class AttributeTagger:
                                                            measure_cut, self._ctx["outcome_list_part"],
                                                            self._ctx["outcome_list_object"],
                                                            self._ctx["timeframe_lead_point"],
-                                                           self._ctx.get("timeframe_list_item")):
+                                                           self._ctx.get("timeframe_list_item"),
+                                                           self._ctx.get("measure_split"),
+                                                           self._ctx.get("measure_shared_head"),
+                                                           self._ctx.get("measure_piece"),
+                                                           self._ctx.get("measure_effect_lead")):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -1253,11 +1260,16 @@ class AttributeTagger:
 
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
-                  list_object=None, lead_point=None, list_item=None):
+                  list_object=None, lead_point=None, list_item=None, split=None, shared_head=None, piece=None,
+                  effect_lead=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
     tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point, list_item)
+    shared = shared_head.match(item) if shared_head is not None else None
+    if shared and item.startswith(", ", shared.end()) and (tf_start is None or shared.end() < tf_start):
+        # ``FSFI Desire, Satisfaction and Arousal Domains``: the list shares one head, one measure
+        parts = [item[:shared.end()]] + item[shared.end() + 2:].split(", ")
     clause = measure_cut.search(parts[0])
     if clause and clause.group(0).strip() in (":", ";"):
         clause = None  # ``Pharmacokinetic parameters: AUC, Cmax, ...`` still lists measures
@@ -1281,13 +1293,21 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
     article = _ARTICLE.match(measure, lead)
     if article:
         lead = article.end()
+    effect = effect_lead.match(measure, lead) if effect_lead is not None else None
+    if effect and effect.end() < len(measure.rstrip(" .")):
+        lead = effect.end()  # ``Effect of tadalafil on erectile function``: the measure is what is affected
     measure_end = len(measure)
-    cut = measure_cut.search(measure, lead)
+    cut = _cut_outside_parentheses(measure_cut, measure, lead, len(measure))
     if cut and cut.start() > lead:
         measure_end = cut.start()
     measure_end = lead + len(measure[lead:measure_end].rstrip(" ;:.,"))
+    for start, end in _split_measure(measure, lead, measure_end, split):
+        yield item_offset + start, item_offset + end, "ENDPOINT"
+    semicolon = measure.find("; ", lead)
+    if piece is not None and semicolon != -1 and measure.count("(", 0, semicolon) == measure.count(")", 0, semicolon):
+        for start, end in _measure_pieces(measure, semicolon + 1, measure_cut, piece):
+            yield item_offset + start, item_offset + end, "ENDPOINT"
     if measure_end > lead:
-        yield item_offset + lead, item_offset + measure_end, "ENDPOINT"
         restated = _restated(item, len(measure) + 2, measure[lead:measure_end])
         if restated:
             yield item_offset + restated[0], item_offset + restated[1], "ENDPOINT"
@@ -1295,6 +1315,60 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
         tail = item[tf_start:].rstrip(" \t\r.")
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _cut_outside_parentheses(measure_cut, text: str, start: int, end: int):
+    """The first ``measure_cut`` match in ``text[start:end]``, never one
+    inside a parenthesis: an abbreviation spelled out there (``Erectile
+    function score (IIEF: international index of erectile function) after
+    ...``) stays with the name, any other aside (``Response rate (complete
+    response [CR] and partial response [PR])``, ``(OR; Assessed by RECIST)``)
+    is cut off at its bracket."""
+    position = start
+    while True:
+        cut = measure_cut.search(text, position, end)
+        if cut is None:
+            return None
+        opened = text.rfind("(", start, cut.start())
+        if opened == -1 or text.find(")", opened, cut.start()) != -1:
+            return cut
+        closing = text.find(")", cut.start(), end)
+        if closing == -1:
+            return cut  # never closed: the bracket is no aside
+        if closing - opened > 80 or not _SPELLED_ABBREVIATION.match(text, opened):
+            return _BRACKET_CUT.search(text, opened - 1 if opened > start else opened, opened + 1)
+        position = closing + 1
+
+
+def _split_measure(text: str, start: int, end: int, split) -> list[tuple[int, int]]:
+    """A measure naming what it measures (``Number of Participants with
+    Adverse Events as a Measure of Safety and Tolerability``) is two
+    ENDPOINTs, the count and the measured quality; any other is one."""
+    if end <= start:
+        return []
+    found = split.search(text, start, end) if split is not None else None
+    if found is None or found.start() == start or found.end() >= end:
+        return [(start, end)]
+    return [(start, found.start()), (found.end(), end)]
+
+
+def _measure_pieces(measure: str, position: int, measure_cut, piece) -> list[tuple[int, int]]:
+    """The measures after the first ``; `` of a measure field (``Changes in
+    erectile function ...; assessment of safety``): each piece up to the next
+    ``;``, cut by ``measure_cut``, that ``piece`` accepts as a short measure
+    name (its group 1 is the name, after any lead such as ``Assess``)."""
+    found = []
+    while position < len(measure):
+        semicolon = measure.find(";", position)
+        end = len(measure) if semicolon == -1 else semicolon
+        start = position + len(measure[position:end]) - len(measure[position:end].lstrip())
+        cut = _cut_outside_parentheses(measure_cut, measure, start + 1, end)
+        stop = cut.start() if cut else end
+        named = piece.fullmatch(measure[start:stop].rstrip(" .,:"))
+        if named:
+            found.append((start + named.start(1), start + named.end(1)))
+        position = end + 1
+    return found
 
 
 def _content_words(phrase: str, generic) -> set[str]:

@@ -651,8 +651,8 @@ def test_registry_measure_with_the_measured_drug_after_its_first_words(nlp):
             "Direct cocaine effects, 12 weeks|Effects of buprenorphine on mood, 12 weeks")
     found = ents(nlp, text, ("ENDPOINT", "DRUG"))
     assert ("Direct cocaine effects", "ENDPOINT") in found and found.count(("cocaine", "DRUG")) == 1
-    # a treatment clause before the drug still cuts the measure
-    assert ("Effects", "ENDPOINT") in found and found.count(("buprenorphine", "DRUG")) == 2
+    # the effect of a treatment on a measure: the measure is what is affected (train gold, NCT05466695)
+    assert ("mood", "ENDPOINT") in found and found.count(("buprenorphine", "DRUG")) == 2
     text = ("Magnesium in Asthma\nThis study tests magnesium.\nAsthma\nDRUG: magnesium sulfate\n"
             "Serum Magnesium Level, Measurements were taken 1 hour before the morning dose, 3 years")
     found = ents(nlp, text, ("ENDPOINT", "DRUG"))
@@ -1703,3 +1703,79 @@ def test_day_to_day_ranges_are_one_schedule(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("day -1 through day 2 of each cycle", "SCHEDULE")]
     text = "Patients receive filgrastim SC daily from day 1 to day 14."
     assert ents(nlp, text, ("SCHEDULE",)) == [("daily from day 1 to day 14", "SCHEDULE")]
+
+
+def test_outcome_measure_cut_skips_a_colon_inside_a_parenthesis(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nPROCEDURE: Nerve graft\n"
+            "Erectile function score (IIEF: international index of erectile function), 12 months|"
+            "Overall survival (OS): time to death, 5 years\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Erectile function score (IIEF: international index of erectile function)", "ENDPOINT"),
+        ("Overall survival (OS)", "ENDPOINT"),
+    ]
+
+
+def test_outcome_measure_as_a_measure_of_is_two_endpoints(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nPROCEDURE: Nerve graft\n"
+            "Number of Participants with Adverse Events as a Measure of Safety and Tolerability, "
+            "Counted at each visit, 24 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Number of Participants with Adverse Events", "ENDPOINT"), ("Safety and Tolerability", "ENDPOINT"),
+    ]
+
+
+def test_outcome_measure_leaves_out_the_treatment_clause(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nBIOLOGICAL: Stem cells\n"
+            "Assessment of the efficacy of injecting Wharton Jelly derived Mesenchymal Stem Cells, "
+            "Penile Doppler, 6 months|"
+            "5 years progression-free survival (PFS) rate of the combination of thalidomide with gefitinib, "
+            "PFS rate, 5 years|"
+            "Infection Rate of Patients Receiving Antibiotic Irrigation, infections, 90 days|"
+            "Number of Patients Receiving Transfusion, transfusions, 90 days\n")
+    assert ents(nlp, text, ("ENDPOINT",))[:2] == [
+        ("Assessment of the efficacy", "ENDPOINT"),
+        ("5 years progression-free survival (PFS) rate", "ENDPOINT"),
+    ]
+    spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
+    assert "Infection Rate" in spans and "Number of Patients Receiving Transfusion" in spans
+
+
+def test_outcome_measure_cut_before_an_aside_holding_a_cut(nlp):
+    text = ("Title\nSummary.\nLung Cancer\nDRUG: Cisplatin\n"
+            "Response rate (complete response [CR] and partial response [PR]), RECIST 1.1, 6 months|"
+            "Percentage of Participants With Objective Response (OR; Assessed by RECIST Version 1.1), "
+            "Responses confirmed by central review of scans, 2 years\n")
+    spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
+    assert spans[:2] == ["Response rate", "Percentage of Participants With Objective Response"]
+    assert not any("(" in span for span in spans)
+
+
+def test_outcome_measure_list_sharing_one_head_is_one_endpoint(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Vardenafil\n"
+            "Female Sexual Function Inventory (FSFI) Desire, Satisfaction and Arousal Domains in female partners, "
+            "Questionnaire, Week 12|"
+            "Pulse, blood pressure, Vital signs, Week 12\n")
+    spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
+    assert spans[0] == "Female Sexual Function Inventory (FSFI) Desire, Satisfaction and Arousal Domains"
+    assert "Pulse" in spans and "blood pressure" in spans
+
+
+def test_outcome_measure_pieces_after_a_semicolon(nlp):
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Tadalafil\n"
+            "Changes in erectile function measured at baseline and after 6 months of treatment; "
+            "assessment of safety, IIEF, 6 months|"
+            "Pharmacokinetic parameters; CD19-positive B-cell counts; all measured during the infusion, "
+            "blood samples, 12 weeks\n")
+    spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
+    assert spans[:4] == ["Changes in erectile function", "assessment of safety", "Pharmacokinetic parameters",
+                         "CD19-positive B-cell counts"]
+    assert not any(span.startswith("all ") for span in spans)
+
+
+def test_outcome_measure_effect_of_a_treatment_on_the_measure(nlp):
+    text = ("Title\nSummary.\nCocaine Dependence\nDRUG: Pergolide\n"
+            "Effects of pergolide on cocaine craving, Craving scale, 12 weeks|"
+            "Effect of the study therapies on the incidence of ischemic heart disease, Cases, 5 years\n")
+    spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
+    assert spans[0] == "cocaine craving" and "incidence of ischemic heart disease" in spans
+    assert not any(span.startswith("Effect") for span in spans)
