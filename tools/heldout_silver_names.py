@@ -8,7 +8,7 @@ the lexicon as ``build_drug_lexicon.py`` does but without every fifth record
 those held-out records.  It prints the ``normalization`` block's counts and
 writes the whole result as JSON.  Nothing under ``extractor/data`` is written.
 
-    python tools/heldout_silver_names.py /work/shared/corpus/ctgov_records.jsonl OUT.json
+    python tools/heldout_silver_names.py ../shared/corpus/ctgov_records.jsonl OUT.json
 """
 
 from __future__ import annotations
