@@ -146,7 +146,11 @@ class _DocContext:
         self._line_texts: dict[int, str] = {}
         self._bare_lines: dict[int, str] = {}
         self._head_facts: dict[tuple[int, int], tuple] = {}
-        self.codes: str | None = None  # the relation tables' token codes, made on first use
+
+    @functools.cached_property
+    def codes(self) -> str:
+        """The relation tables' one-character-per-token codes of the document."""
+        return _tables().codes(self.lowers)
 
     def previous_drugless_end(self, attr: Span) -> int:
         """End of the previous attribute of ``attr``'s label in a sentence without
@@ -277,10 +281,7 @@ def pair_features(ctx: _DocContext, attr: Span, head: Span) -> list[str]:
     """Binary features of one (attribute, head) candidate pair, as training
     sees them: each feature of :func:`_fast_parts` once prefixed with the
     attribute's label and once plain (the plain bias is the model's own)."""
-    tables = _tables()
-    if ctx.codes is None:
-        ctx.codes = tables.codes(ctx.lowers)
-    feats = _fast_features(ctx, tables, ctx.codes, attr, head, attr.label_)
+    feats = _fast_features(ctx, _tables(), ctx.codes, attr, head, attr.label_)
     prefix = attr.label_ + "|"
     return [prefix + f for f in feats] + [f for f in feats if f != "bias"]
 
@@ -1219,7 +1220,7 @@ class _FastScorer:
         scorer = self.scorer
         sigmoid = scorer._sigmoid
         tables = _tables()
-        codes = tables.codes(ctx.lowers)
+        codes = ctx.codes
         first, second = [], []
         bias = scorer.bias
         keyed = self.keyed  # the weights of each key met so far (many pairs share one)
