@@ -133,6 +133,19 @@ class LinearRoleModel:
         return cls({k: float(v) for k, v in data["weights"].items()}, float(data["intercept"]), data.get("meta"))
 
 
+def _remembered(cache: dict, key, make):
+    """``cache[key]``, made by ``make()`` the first time; the cache is emptied
+    when it holds 50,000 entries, so a long run's memory stays bounded."""
+    try:
+        return cache[key]
+    except KeyError:
+        pass
+    if len(cache) >= 50_000:
+        cache.clear()
+    value = cache[key] = make()
+    return value
+
+
 def _adds_to_name(word: str, name: str) -> bool:
     """``word`` is ``name`` with letters added before or after it: another
     drug (fosamprenavir, valganciclovir, esomeprazole), not a misspelling."""
@@ -318,30 +331,17 @@ class DrugRecognizer:
     def _canonical_name(self, name: str) -> str:
         """:func:`canonical_name` of a name found outside the lexicon (a
         code or stem name with a salt word), remembered."""
-        try:
-            return self._canonical_cache[name]
-        except KeyError:
-            pass
-        if len(self._canonical_cache) >= 50_000:
-            self._canonical_cache.clear()
-        result = canonical_name(name, self.lexicon, self._canonical_inns, self._name_rules)
-        self._canonical_cache[name] = result
-        return result
+        return _remembered(self._canonical_cache, name,
+                           lambda: canonical_name(name, self.lexicon, self._canonical_inns, self._name_rules))
 
     def _closest_inn(self, lower: str):
         """``process.extractOne`` of a lowercase word against the INNs,
         remembered (the lexicon does not change between documents)."""
-        try:
-            return self._fuzzy_cache[lower]
-        except KeyError:
-            pass
-        if len(self._fuzzy_cache) >= 50_000:
-            self._fuzzy_cache.clear()
-        match = process.extractOne(lower, self._inns, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
-        if match and _adds_to_name(lower, match[0]):
-            match = None
-        self._fuzzy_cache[lower] = match
-        return match
+        def closest():
+            match = process.extractOne(lower, self._inns, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+            return None if match and _adds_to_name(lower, match[0]) else match
+
+        return _remembered(self._fuzzy_cache, lower, closest)
 
     # ---- recognition ------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
