@@ -77,7 +77,9 @@ COMBINED = re.compile(r"\s*(?:combined with|in combination with|plus|\+|with)\s*
 OBJECT_OF_STUDY = frozenset({"efficacy", "safety", "effect", "effects", "tolerability", "activity"})
 NOT_DRUG_WORDS = frozenset({"chemotherapy", "placebo", "radiotherapy", "surgery", "radiation", "observation"})
 LIST_WORDS = frozenset({"or", "and", "plus", "+", "/", ",", "versus", "vs", "vs.", "with", "("})
-ARM_TITLE = re.compile(r"(?:Arm/Group Title|INTERVENTION \d+):[ \t]+(?:Phase \d+[^:\n]{0,20}:\s*)?([^\n]+?)(?=[ \t]{2,}|\n|$)")
+# (a title is at most 300 characters: the corpus's longest is 100; unbounded,
+# one long line made each title run to the end of the text)
+ARM_TITLE = re.compile(r"(?:Arm/Group Title|INTERVENTION \d+):[ \t]+(?:Phase \d+[^:\n]{0,20}:\s*)?([^\n]{1,300}?)(?=[ \t]{2,}|\n|$)")
 ARM_PARTS = re.compile(r"[^/+]+?(?=\s*(?:/|\+|\band\b|\bwith\b|\bin combination with\b|\bplus\b|$))", re.I)
 CODE_SPACING = re.compile(r"[\s\-\u2010\u2011]+")  # spellings of one code: "BAY 38-9456", "BAY38-9456"
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
@@ -794,9 +796,10 @@ class DrugRecognizer:
         self._letter_short_forms(doc, by_end, info)
         if not definitions:
             return
+        covered = {i for s, e in info for i in range(s, e)}
         for token in _tokens_with_orth(doc, *definitions):
             if (token.i, token.i + 1) not in info:
-                if not any(s <= token.i < e for s, e in info):
+                if token.i not in covered:
                     info[(token.i, token.i + 1)] = ("DRUG", definitions[token.text], "acronym", 0.85)
             elif info[(token.i, token.i + 1)][1] == token.lower_ and definitions[token.text]:
                 # a short form the lexicon knows only as itself ("rmp") names the drug defined here
@@ -1157,12 +1160,14 @@ class DrugRecognizer:
         return partners
 
     def _study_names(self, doc: Doc, info: dict) -> set[str]:
+        # sections are sorted and do not overlap
+        sections = [(s.start, s.end) for s in doc.spans.get(SECTIONS_KEY, []) if s.label_ in STUDY_SECTIONS]
+        section_starts = [start for start, _end in sections]
         names = set()
-        for span in doc.spans.get(SECTIONS_KEY, []):
-            if span.label_ in STUDY_SECTIONS:
-                for (start, end), value in info.items():
-                    if span.start <= start < span.end and value[1]:
-                        names.add(value[1])
+        for (start, _end), value in info.items():
+            index = bisect.bisect_right(section_starts, start) - 1
+            if value[1] and index >= 0 and start < sections[index][1]:
+                names.add(value[1])
         components = {n for name in names for n in name.split("+")}
         for value in info.values():  # a regimen holding a study drug is studied whole
             if value[2] == "acronym" and value[1] and components & set(value[1].split("+")):
@@ -1305,7 +1310,9 @@ class _Layout:
         self.doc = doc
         self.text = doc_text(doc)
         self.starts = sentence_starts(doc)
+        # sorted and non-overlapping (the sections component makes them so)
         self.sections = [(s.start_char, s.end_char, s.label_) for s in doc.spans.get(SECTIONS_KEY, [])]
+        self._section_starts = [start for start, _end, _label in self.sections]
         # the lowercase text, when it aligns with the text and no character
         # other than an ASCII letter matches an ASCII letter under re.I
         lower = self.text.lower()
@@ -1337,9 +1344,9 @@ class _Layout:
         return doc[first].idx, token.idx + len(token)
 
     def section_at(self, char: int) -> str | None:
-        for start, end, label in self.sections:
-            if start <= char < end:
-                return label
+        index = bisect.bisect_right(self._section_starts, char) - 1
+        if index >= 0 and char < self.sections[index][1]:
+            return self.sections[index][2]
         return None
 
 
@@ -1878,7 +1885,8 @@ def _in_medication_block(doc: Doc, span: Span, blocks: list[tuple[int, int]], cu
     if not any(s <= start < e for s, e in blocks):
         return False
     text = doc_text(doc)
-    line_start = max(text.rfind("\n", 0, start) + 1, start - 200)
+    window = max(0, start - 200)  # (an unbounded rfind scans back over the whole line)
+    line_start = text.rfind("\n", window, start) + 1 or window
     return not cues[1].search(text, line_start, start)
 
 

@@ -15,6 +15,7 @@ pipeline does, for displaCy and ``Doc.ents`` users).
 from __future__ import annotations
 
 import bisect
+import re
 import weakref
 from typing import Iterable
 
@@ -118,6 +119,42 @@ def remember_text(doc: Doc, text: str) -> None:
     """Record ``text`` as ``doc.text``: for a tokenizer, whose output doc
     spells its input exactly (spaCy's tokenization is non-destructive)."""
     _TEXTS[doc] = text
+
+
+_NEWLINE = re.compile("\n")
+
+
+class Lines:
+    """Bounds of the lines of a text, found by bisection over its newline
+    offsets: ``str.rfind("\\n", 0, char)`` scans back over the whole line on
+    each call, quadratic over the mentions of one long line."""
+
+    def __init__(self, text: str):
+        self.length = len(text)
+        self.newlines = [match.start() for match in _NEWLINE.finditer(text)]
+
+    def start(self, char: int) -> int:
+        """Offset of the first character of the line holding ``char`` (a
+        newline at ``char`` ends that line)."""
+        index = bisect.bisect_left(self.newlines, char)
+        return self.newlines[index - 1] + 1 if index else 0
+
+    def end(self, char: int) -> int:
+        """Offset of the newline ending the line holding ``char`` (the
+        text's length on the last line)."""
+        index = bisect.bisect_left(self.newlines, char)
+        return self.newlines[index] if index < len(self.newlines) else self.length
+
+
+_LINES: "weakref.WeakKeyDictionary[Doc, Lines]" = weakref.WeakKeyDictionary()
+
+
+def doc_lines(doc: Doc) -> Lines:
+    """The :class:`Lines` of ``doc``'s text, built once per ``Doc`` object."""
+    lines = _LINES.get(doc)
+    if lines is None:
+        lines = _LINES[doc] = Lines(doc_text(doc))
+    return lines
 
 
 def sentence_starts(doc: Doc) -> list[int] | None:

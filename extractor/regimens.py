@@ -63,6 +63,7 @@ cause, assessed up to approximately 48 months"], ...}``.
 """
 
 import re
+from bisect import bisect_right
 
 import srsly
 from spacy.attrs import ORTH
@@ -100,6 +101,10 @@ def _span_text(span: Span) -> str:
     """``span.text``, sliced from the doc's text (``Span.text`` makes a token
     object per token)."""
     return doc_text(span.doc)[span.start_char:span.end_char]
+
+
+def _attr_key(span: Span) -> tuple[int, int, str]:
+    return span.start_char, span.end_char, span.label_
 
 
 def _arm_key(label: str) -> str:
@@ -212,16 +217,23 @@ class RegimenBuilder:
             if label:
                 field_arms.append((start, end, _arm_key(label)))
 
+        section_starts = [start for start, _end in sections]  # sorted, not overlapping
+
         def section_start(char: int) -> int:
-            floor = 0
-            for section_start_char, section_end_char in sections:
-                if section_start_char <= char < section_end_char:
-                    floor = section_start_char
-                    break
+            index = bisect_right(section_starts, char) - 1
+            floor = section_starts[index] if index >= 0 and char < sections[index][1] else 0
             for _name, start, end in fields:  # markers of another record field don't reach here
                 if start <= char < end:
                     return max(floor, start)
             return floor
+
+        arm_offsets = [offset for offset, _name in arms]
+
+        def last_arm_between(low: int, high: int) -> int | None:
+            """Index of the last arm marker at an offset in [low, high]
+            (bisection: a long document has many markers and many drugs)."""
+            index = bisect_right(arm_offsets, high) - 1
+            return index if index >= 0 and arm_offsets[index] >= low else None
 
         groups: dict[tuple, dict] = {}
         order: list[tuple] = []
@@ -233,13 +245,14 @@ class RegimenBuilder:
             start = span.start_char
             floor = section_start(start)
             arm = next((name for f_start, f_end, name in field_arms if f_start <= start < f_end), None)
-            for offset, name in arms if arm is None else ():
-                if floor <= offset <= start:
-                    arm = name
+            if arm is None:
+                index = last_arm_between(floor, start)
+                if index is not None:
+                    arm = arms[index][1]
             phase = self._inline_phase(doc, span, orths)
             if phase is None:
                 for p_start, p_end, name in phases:
-                    if p_start <= start < p_end and not any(p_start < o <= start for o, _ in arms):
+                    if p_start <= start < p_end and last_arm_between(p_start + 1, start) is None:
                         phase = name
             key = (arm, phase)
             if key not in groups:
@@ -288,32 +301,35 @@ class RegimenBuilder:
         for attr, mention in group["group_attrs"]:
             holders.setdefault((attr.start_char, attr.end_char), set()).add(mention)
         drug_sentences = sentences.drug_sentences
-        shared, drugless = [], []
+        # attributes are kept in dicts keyed by offsets and label (insertion
+        # ordered): list membership tests made long documents quadratic
+        shared: dict[tuple, Span] = {}
+        drugless: dict[tuple, Span] = {}
         for attr, _mention in group["group_attrs"]:
             key = (attr.start_char, attr.end_char)
             if drug_sentences is not None and sentences.start(attr) not in drug_sentences:
-                if attr not in drugless:
-                    drugless.append(attr)
-            elif len(holders.get(key, ())) >= 2 and attr not in shared:
-                shared.append(attr)
+                drugless.setdefault(_attr_key(attr), attr)
+            elif len(holders.get(key, ())) >= 2:
+                shared.setdefault(_attr_key(attr), attr)
         drugs, classes = [], []
         for entry in entries.values():
-            attrs = list(entry["attrs"])
-            kinds = {a.label_ for a in attrs}
+            attrs = {_attr_key(a): a for a in entry["attrs"]}
+            kinds = {a.label_ for a in attrs.values()}
             if entry["label"] == "DRUG":
-                attrs += [a for a in shared if a.label_ not in kinds]
+                for key, attr in shared.items():
+                    if attr.label_ not in kinds:
+                        attrs.setdefault(key, attr)
             if attrs:
                 # "Cycles repeat every 21 days": a sentence without a drug times
                 # every treatment of its group
-                attrs += [a for a in drugless if a not in attrs]
+                for key, attr in drugless.items():
+                    attrs.setdefault(key, attr)
             item = {"name": entry["name"], "label": entry["label"], "mentions": entry["mentions"]}
             for label, key in ATTRIBUTE_KEYS.items():
                 values = []
-                for attr in sorted((a for a in attrs if a.label_ == label), key=lambda a: a.start_char):
-                    value = _clean(_span_text(attr))
-                    if value not in values:
-                        values.append(value)
-                item[key] = values
+                for attr in sorted((a for a in attrs.values() if a.label_ == label), key=lambda a: a.start_char):
+                    values.append(_clean(_span_text(attr)))
+                item[key] = list(dict.fromkeys(values))
             (drugs if entry["label"] == "DRUG" else classes).append(item)
         return {"arm": group["arm"], "phase": group["phase"], "drugs": drugs, "classes": classes}
 

@@ -54,7 +54,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from .extensions import doc_text, ensure_extensions, get_entities, sentence_bounds, sentence_starts
+from .extensions import Lines, doc_lines, doc_text, ensure_extensions, get_entities, sentence_bounds, sentence_starts
 from .schema import RELATION_FOR_ATTRIBUTE
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -75,15 +75,17 @@ CUE_WORDS = frozenset(
 # the coordination words counted between far-apart pairs
 _FAR_CUE_WORDS = frozenset({"and", "or", "plus", "followed", "then", "versus", "vs"}) & CUE_WORDS
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*(?=\n)|\n(?=\S)")
-_TIME_FRAME_LINE = re.compile(r"^\s*time ?frame\s*:\s*$", re.IGNORECASE)
+_TIME_FRAME_LINE = re.compile(r"\s*time ?frame\s*:\s*", re.IGNORECASE)  # a whole line up to a time frame
 _OUTCOME_HEADER = re.compile(r"Outcome Measurement:", re.IGNORECASE)
-_GIVEN_LINE = re.compile(r"^\s*Given\s*$")
+_GIVEN_LINE = re.compile(r"\s*Given\s*")
+_PIPE = re.compile(r"\|")
 REPORT_OUTCOME_DISTANCE = 600
 
 
-def _line_before(text: str, char: int) -> str:
-    """The text of the line holding ``char`` up to ``char``."""
-    return text[text.rfind("\n", 0, char) + 1:char]
+def _line_before_is(pattern: re.Pattern, text: str, lines: Lines, char: int) -> bool:
+    """The line holding ``char``, up to ``char``, is all ``pattern`` (matched
+    in place: one long line is not copied per mention)."""
+    return pattern.fullmatch(text, lines.start(char), char) is not None
 
 
 def model_path():
@@ -105,8 +107,9 @@ class _DocContext:
         self.doc = doc
         self.ents = ents
         self.text = text = doc_text(doc)
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
-        self.pipes = [m.start() for m in re.finditer(r"\|", text)]
+        self.lines = doc_lines(doc)
+        self.newlines = self.lines.newlines
+        self.pipes = [m.start() for m in _PIPE.finditer(text)]
         self.paragraph_breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
         self.sentence_starts = sentence_starts(doc)
         self.sent_of = [0] * len(doc)
@@ -306,12 +309,16 @@ def rule_links(doc: Doc, ents: list[Span], starts: list[int] | None = None,
     endpoint_starts = [e.start for e in endpoints]
     head_starts = [h.start for h in heads]
     links = set()
+    lines = pipes = None
     for ent in ents:
         if ent.label_ not in RELATION_FOR_ATTRIBUTE:
             continue
         sent = sentence_bounds(starts, len(doc), ent.start, ent.end) if starts is not None else (0, len(doc))
         if ent.label_ == "TIMEFRAME":
-            line_start = max(text.rfind("\n", 0, ent.start_char), text.rfind("|", 0, ent.start_char)) + 1
+            if pipes is None:
+                lines, pipes = doc_lines(doc), [m.start() for m in _PIPE.finditer(text)]
+            before = bisect.bisect_left(pipes, ent.start_char)
+            line_start = max(lines.start(ent.start_char), pipes[before - 1] + 1 if before else 0)
             found = _in_range(endpoints, endpoint_chars, line_start, ent.start_char)
             if not found:
                 found = _in_range(endpoints, endpoint_starts, *sent)
@@ -841,7 +848,7 @@ def _prenominal_routes(ctx: "_DocContext", scored: list, threshold: float, given
         gap = _PRENOMINAL_GAP.fullmatch(text, attr.end_char, head_chars[index]) if index < len(heads) else None
         if gap is None:
             continue
-        if gap.group("wrap") and (len(_line_before(text, attr.end_char)) < _WRAPPED_LINE
+        if gap.group("wrap") and (attr.end_char - ctx.lines.start(attr.end_char) < _WRAPPED_LINE
                                   or ctx.sent_of[heads[index].start] != ctx.sent_of[attr.start]):
             continue  # ``Given IV`` / ``Cabozantinib``: a list line ends with the route
         if ents is None:
@@ -922,6 +929,7 @@ def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple
     # entities do not overlap, so sorting by start also sorts by end
     bounds = {id(pool): ([e.start for e in pool], [e.end for e in pool]) for pool in (heads, endpoints)}
     text = doc_text(doc)
+    lines = doc_lines(doc)
     pairs = []
     for attr in ents:
         if attr.label_ not in RELATION_FOR_ATTRIBUTE:
@@ -929,7 +937,7 @@ def candidate_pairs(doc: Doc, ents: list[Span], max_distance: int) -> list[tuple
         pool = endpoints if attr.label_ == "TIMEFRAME" else heads
         attr_section = section_index(attr.start)
         limit = max_distance
-        if attr.label_ == "TIMEFRAME" and _TIME_FRAME_LINE.match(_line_before(text, attr.start_char)):
+        if attr.label_ == "TIMEFRAME" and _line_before_is(_TIME_FRAME_LINE, text, lines, attr.start_char):
             # trial-report layout: measure, description, then "Time frame: ..."
             limit = REPORT_OUTCOME_DISTANCE
         pool_starts, pool_ends = bounds[id(pool)]
@@ -948,20 +956,26 @@ def _given_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], Span]
     an attribute on a line that starts with ``Given`` belongs to the drug that
     alone makes up the line before."""
     text = doc_text(doc)
+    lines = doc_lines(doc)
     heads = [e for e in ents if e.label_ in DRUG_LABELS]
+    head_chars = [h.start_char for h in heads]
     result = {}
     for attr in ents:
-        if attr.label_ not in DRUG_ATTRIBUTES or not _GIVEN_LINE.match(_line_before(text, attr.start_char)):
+        if attr.label_ not in DRUG_ATTRIBUTES or not _line_before_is(_GIVEN_LINE, text, lines, attr.start_char):
             continue
-        line_start = text.rfind("\n", 0, attr.start_char) + 1
+        line_start = lines.start(attr.start_char)
         if line_start == 0:
             continue
-        previous_start = text.rfind("\n", 0, line_start - 1) + 1
+        previous_start = lines.start(line_start - 1)
         previous = text[previous_start:line_start - 1].strip()
-        for head in heads:
-            if previous_start <= head.start_char and head.end_char <= line_start - 1 and head.text.strip() == previous:
+        for head in _in_range(heads, head_chars, previous_start, line_start - 1):
+            if head.end_char <= line_start - 1 and text[head.start_char:head.end_char].strip() == previous:
                 result[(attr.start, attr.end)] = (head,)
     return result
+
+
+_LINE_OPENER = re.compile(r"[ \t*\-•]*")  # what may come before a list item's first word
+_LABEL_REACH = 300  # characters from a line's first drug to the colon ending its label
 
 
 def _label_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], tuple[Span, ...]]:
@@ -971,27 +985,33 @@ def _label_line_heads(doc: Doc, ents: list[Span]) -> dict[tuple[int, int], tuple
     drug attributes of the rest of the line belong to every drug mention of the
     label, provided that rest names no drug (the guide's arm-label rule)."""
     text = doc_text(doc)
+    lines = doc_lines(doc)
     result = {}
     heads = [e for e in ents if e.label_ in DRUG_LABELS]
+    head_chars = [h.start_char for h in heads]
+    ent_chars = [e.start_char for e in ents]
     for index, head in enumerate(heads):
-        line_start = text.rfind("\n", 0, head.start_char) + 1
-        if text[line_start:head.start_char].strip(" \t*-•") != "":
+        line_start = lines.start(head.start_char)
+        if not _LINE_OPENER.fullmatch(text, line_start, head.start_char):
             continue
-        line_end = text.find("\n", head.end_char)
-        line_end = len(text) if line_end == -1 else line_end
-        colon = text.find(":", head.end_char, line_end)
+        line_end = lines.end(head.end_char)
+        colon = text.find(":", head.end_char, min(line_end, head.end_char + _LABEL_REACH))
         if colon == -1:
             continue
-        label = [h for h in heads[index:] if h.end_char <= colon]
+        label = []
+        for h in heads[index:]:
+            if h.end_char > colon:
+                break
+            label.append(h)
         rest = text[head.start_char:colon]
         for h in label:
             rest = rest.replace(text[h.start_char:h.end_char], " ", 1)
         if rest.strip(" \t(),+/&") not in ("", "and"):
             continue
-        if any(colon < h.start_char < line_end for h in heads):
+        if _in_range(heads, head_chars, colon + 1, line_end):
             continue
-        for attr in ents:
-            if attr.label_ in DRUG_ATTRIBUTES and colon < attr.start_char and attr.end_char <= line_end:
+        for attr in _in_range(ents, ent_chars, colon + 1, line_end):
+            if attr.label_ in DRUG_ATTRIBUTES and attr.end_char <= line_end:
                 result[(attr.start, attr.end)] = tuple(label)
     return result
 
@@ -1490,7 +1510,7 @@ def _fast_parts(ctx: "_DocContext", t: _Tables, codes: str, attr: Span, head: Sp
         own = (has_drug, role, acronym, alone)
     else:
         own = (pipes == 0 and newlines == 0,)
-        if _TIME_FRAME_LINE.match(_line_before(ctx.text, attr.start_char)):
+        if _line_before_is(_TIME_FRAME_LINE, ctx.text, ctx.lines, attr.start_char):
             block = not _OUTCOME_HEADER.search(ctx.text, char_start, char_end)
             extra.append(f"report_time_frame|{direction}|same_block={block}")
     key = (

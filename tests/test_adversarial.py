@@ -16,7 +16,11 @@ unit, so the larger text is no denser in entities than the smaller one.
 Quadratic behaviour these inputs found, and fixed: setting sentence starts
 token by token (spaCy rescans the doc per token), spaCy's affix loop on runs of
 punctuation (``((((...``), ``doc.text`` rebuilt per candidate, entity lists
-sorted and scanned per candidate, sections scanned per drug.
+sorted and scanned per candidate, sections scanned per drug; and (the train
+prose growing past 15x with batch 6) line starts found by scanning back over
+the one long line per mention, arm titles running to the end of the text,
+sections scanned per mention, and a regimen's attributes deduplicated by list
+membership.
 
 Known and not covered here: a single "sentence" with thousands of entities
 (``1 mg 1 mg ...`` with no boundary) is still quadratic in the relation linker,
