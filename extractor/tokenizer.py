@@ -81,6 +81,7 @@ class TrialTokenizer(Tokenizer):
 def make_trial_tokenizer(nlp: Language) -> Tokenizer:
     rules = _rules()
     units = sorted((re.escape(u) for u in rules["units"]), key=len, reverse=True)
+    glued = [re.escape(word) for word in rules["words_glued_after_bracket"]]
     infixes = [p for p in nlp.Defaults.infixes if not _default_hyphen_infix(p)]
     infixes += [
         rf"(?<=[{ALPHA}0-9])(?:{HYPHENS})(?=[{ALPHA_LOWER}]{{2}}|[{ALPHA_UPPER}][{ALPHA_LOWER}])",
@@ -100,6 +101,12 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
         rf";(?<=[{ALPHA}]{{2}};)(?=[{ALPHA}])",
         # a comma glued between a word and a number: Undecanoate,1000mg
         rf",(?<=[{ALPHA}]{{2}},)(?=[0-9])",
+        # a slash between two upper-case short forms, the second starting with a
+        # digit (spaCy's splits only before a letter): AZT/3TC, d4T/3TC
+        rf"/(?<=[{ALPHA_UPPER}0-9][{ALPHA_UPPER}]/)(?=[0-9][{ALPHA_UPPER}])",
+        # a space missing after a closing bracket, before a number or a function
+        # word (Viagra)50 mg, Cialis)for): not inside chemical names, 1,25(OH)2D3
+        rf"[)\]](?<=[{ALPHA_LOWER}]{{3}}[)\]])(?=[0-9]|(?:{'|'.join(glued)})\b)",
         # a closing bracket glued to a hyphen or slash: Ketoconazole)-topical, IU(s.c.)/week
         rf"[)\]](?=[-/])(?<=[{ALPHA}0-9.][)\]])",
         # ... and the hyphen after it: (NVP)-lamivudine -> ) | - | lamivudine

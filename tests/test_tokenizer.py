@@ -50,6 +50,12 @@ from tests.conftest import ANNOTATIONS
         ("1,250 mg/m2", ["1,250", "mg", "/", "m2"]),
         # a closing bracket glued to a hyphen or a slash
         ("and Ketoconazole)-topical", ["and", "Ketoconazole", ")", "-", "topical"]),
+        ("randomized to AZT/3TC plus indinavir", ["randomized", "to", "AZT", "/", "3TC", "plus", "indinavir"]),
+        ("d4T/3TC", ["d4T", "/", "3TC"]),
+        # a space missing after a closing bracket, but not inside a chemical name
+        ("(such as Viagra, Levitra, Cialis)for men", ["(", "such", "as", "Viagra", ",", "Levitra", ",", "Cialis", ")", "for", "men"]),
+        ("Sildenafil (Viagra)50 mg", ["Sildenafil", "(", "Viagra", ")", "50", "mg"]),
+        ("bis(2-chloroethyl)amino", ["bis", "(", "2", "-", "chloroethyl)amino"]),
         ("(NVP)-lamivudine-stavudine", ["(", "NVP", ")", "-", "lamivudine", "-", "stavudine"]),
         # a suspended hyphen; a square bracket glued after a word; an emoticon-like "):"
         ("platinum- and paclitaxel-resistant", ["platinum", "-", "and", "paclitaxel", "-", "resistant"]),
