@@ -18,7 +18,9 @@ Spec (JSON)::
 ``text`` + ``occ`` (1-based, counted over the whole document, case
 sensitive) finds a span; any whitespace run in ``text`` matches any
 whitespace run in the document, so a span across a hard line wrap can be
-written with one space.  ``start``/``end`` may be given instead.
+written with one space.  An occurrence never starts or ends inside a word
+(``IV`` is not found in ``OBJECTIVES``); ``start``/``end`` may be given
+instead, also for a span inside a glued word.
 
     python annotations/tools/spec2ann.py DOC.txt SPEC.json [OUT.ann]
     python annotations/tools/spec2ann.py DOC.txt --find "PFS"   # list occurrences
@@ -38,7 +40,10 @@ from extractor.brat import BratDocument, BratError, Entity, Note, Relation, form
 
 def _pattern(surface: str) -> re.Pattern[str]:
     pieces = [re.escape(piece) for piece in surface.split()]
-    return re.compile(r"\s+".join(pieces))
+    # never inside a word: "IV" is not the middle of "OBJECTIVES"
+    before = r"(?<!\w)" if re.match(r"\w", surface.strip()) else ""
+    after = r"(?!\w)" if re.search(r"\w$", surface.strip()) else ""
+    return re.compile(before + r"\s+".join(pieces) + after)
 
 
 def occurrences(text: str, surface: str) -> list[tuple[int, int]]:
