@@ -11,7 +11,8 @@ sets two ``Doc`` extensions:
      "classes": [DRUG_CLASS entry, ...]}  # classes stated as treatment
 
     entry = {"name": "atezolizumab", "label": "DRUG", "mentions": [[start, end], ...],
-             "doses": [...], "routes": [...], "schedules": [...], "durations": [...]}
+             "doses": [...], "routes": [...], "schedules": [...], "durations": [...],
+             "same_as": "Arm II" | None}  # given "as in arm II" (see below)
 
 ``doc._.extractor_endpoints`` - a list of::
 
@@ -44,7 +45,12 @@ How mentions are grouped:
   days``) goes to every treatment of the group that has attributes of its
   own;
 - the group without arm and phase is kept only when there are no other
-  groups, or when it has a drug none of them has.
+  groups, or when it has a drug none of them has;
+- a mention followed by ``as in arm II`` (``Patients receive GM-CSF as in
+  arm II``; pattern ``same_as`` of the markers file) names that arm in
+  ``same_as`` and adds the attributes of the same drug in that arm's
+  regimen to its own (a reference to an arm the text never defines keeps
+  the name as written and adds nothing).
 
 Example, seed 000 (``examples/000_a991cd9fedb848fc.txt``)::
 
@@ -103,6 +109,32 @@ def _span_text(span: Span) -> str:
     return doc_text(span.doc)[span.start_char:span.end_char]
 
 
+def _inherit_same_as(regimens: list[dict]) -> None:
+    """``Patients receive MEP vaccine as in arm I and GM-CSF as in arm II``:
+    a drug given as in another arm gets that arm's doses, routes, schedules
+    and durations for the same drug (its own first kept, then the others)."""
+    by_arm: dict[str, list[dict]] = {}
+    for regimen in regimens:
+        if regimen["arm"]:
+            by_arm.setdefault(regimen["arm"].lower(), []).append(regimen)
+    for regimen in regimens:
+        for kind in ("drugs", "classes"):
+            for item in regimen[kind]:
+                if not item["same_as"] or item["same_as"].lower() == (regimen["arm"] or "").lower():
+                    continue
+                candidates = by_arm.get(item["same_as"].lower(), [])
+                if candidates:
+                    item["same_as"] = candidates[0]["arm"]  # as the arm is named where it is defined
+                # the same phase first (``maintenance as in arm A``), else any phase of that arm
+                candidates = sorted(candidates, key=lambda other: other["phase"] != regimen["phase"])
+                source = next((other_item for other in candidates for other_item in other[kind]
+                               if other_item["name"] == item["name"]), None)
+                if source is None:
+                    continue
+                for key in ATTRIBUTE_KEYS.values():
+                    item[key] = list(dict.fromkeys(item[key] + source[key]))
+
+
 def _attr_key(span: Span) -> tuple[int, int, str]:
     return span.start_char, span.end_char, span.label_
 
@@ -123,6 +155,7 @@ class RegimenBuilder:
         self._arm_res: list[re.Pattern] = []
         self._phase_header: re.Pattern | None = None
         self._phase_word: re.Pattern | None = None
+        self._same_as: re.Pattern | None = None
         self._is_phase_word: dict[int, bool] = {}
         ensure_extensions()
 
@@ -137,6 +170,8 @@ class RegimenBuilder:
         self._arm_res = [re.compile(p, re.MULTILINE) for p in markers["arm"]]
         self._phase_header = re.compile(markers["phase_header"], re.MULTILINE | re.IGNORECASE)
         self._phase_word = re.compile(markers["phase_word"], re.IGNORECASE)
+        same_as = markers.get("same_as")  # optional: markers saved by older versions lack it
+        self._same_as = re.compile(same_as, re.IGNORECASE) if same_as else None
         self._is_phase_word: dict[int, bool] = {}  # by token ORTH id (a hash: the same in every vocab)
 
     # -- where each mention belongs -------------------------------------------------
@@ -239,6 +274,7 @@ class RegimenBuilder:
         order: list[tuple] = []
         role_of = span_reader(doc, "role")
         normalized_of = span_reader(doc, "normalized")
+        head_starts = [e.start_char for e in ents if e.label_ in ("DRUG", "DRUG_CLASS")]
         for span in ents:
             if span.label_ not in ("DRUG", "DRUG_CLASS") or role_of(span) != "study":
                 continue
@@ -258,8 +294,12 @@ class RegimenBuilder:
             if key not in groups:
                 groups[key] = {"arm": arm, "phase": phase, "entries": {}, "group_attrs": []}
                 order.append(key)
-            self._add_mention(groups[key], span, attributes.get((span.start_char, span.end_char), []),
-                              normalized_of(span))
+            names = self._add_mention(groups[key], span, attributes.get((span.start_char, span.end_char), []),
+                                      normalized_of(span))
+            reference = self._same_as_reference(text, span, head_starts)
+            if reference:
+                for name in names:
+                    groups[key]["entries"][name].setdefault("same_as", reference)
 
         labelled = [k for k in order if k != (None, None)]
         result = []
@@ -273,9 +313,21 @@ class RegimenBuilder:
             if sentences is None:
                 sentences = _Sentences(doc, ents)
             result.append(self._finish(doc, group, sentences))
+        _inherit_same_as(result)
         return result
 
-    def _add_mention(self, group: dict, span: Span, attrs: list[Span], normalized=_UNREAD) -> None:
+    def _same_as_reference(self, text: str, span: Span, head_starts: list[int]) -> str | None:
+        """The arm named by ``as in arm I`` right after a mention (before the
+        next drug or class), as written: ``GM-CSF as in arm II``."""
+        if self._same_as is None:
+            return None
+        index = bisect_right(head_starts, span.start_char)
+        limit = head_starts[index] if index < len(head_starts) else len(text)
+        match = self._same_as.match(text, span.end_char, min(limit, span.end_char + 80))
+        return _arm_key(match.group("label")) if match else None
+
+    def _add_mention(self, group: dict, span: Span, attrs: list[Span], normalized=_UNREAD) -> list[str]:
+        """Add ``span`` to its entries of ``group``; returns their names."""
         if normalized is _UNREAD:
             normalized = getattr(span._, "extractor_normalized", None)
         if span.label_ == "DRUG" and normalized and normalized != "unknown":
@@ -291,6 +343,7 @@ class RegimenBuilder:
         for attr in attrs:
             if attr.label_ in GROUP_KINDS:
                 group["group_attrs"].append((attr, (span.start_char, span.end_char)))
+        return names
 
     @staticmethod
     def _finish(doc: Doc, group: dict, sentences: "_Sentences | None" = None) -> dict:
@@ -330,6 +383,7 @@ class RegimenBuilder:
                 for attr in sorted((a for a in attrs.values() if a.label_ == label), key=lambda a: a.start_char):
                     values.append(_clean(_span_text(attr)))
                 item[key] = list(dict.fromkeys(values))
+            item["same_as"] = entry.get("same_as")
             (drugs if entry["label"] == "DRUG" else classes).append(item)
         return {"arm": group["arm"], "phase": group["phase"], "drugs": drugs, "classes": classes}
 

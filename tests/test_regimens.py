@@ -61,6 +61,32 @@ def test_nci_arms_and_drugless_cycle_sentence(nlp):
     }
 
 
+def test_a_drug_given_as_in_another_arm_gets_that_arms_attributes(nlp):
+    # the arms of NCT00006385 (one arm left out)
+    text = (
+        "OUTLINE: Patients are randomized to 1 of 3 treatment arms.\n"
+        "Arm II: Patients receive sargramostim (GM-CSF) subcutaneously (SC) daily on days 1-14.\n"
+        "Arm III: Patients receive interferon alfa-2b SC three times a week.\n"
+        "Arm IV: Patients receive GM-CSF as in arm II, and interferon alfa-2b as in arm III.\n"
+    )
+    regimens = nlp(text)._.extractor_regimens
+    assert summary(regimens)[("Arm IV", None)] == {
+        "sargramostim": {"routes": ["subcutaneously (SC)"], "schedules": ["daily on days 1-14"]},
+        "interferon alfa-2b": {"routes": ["SC"], "schedules": ["three times a week"]},
+    }
+    arm_four = next(g for g in regimens if g["arm"] == "Arm IV")
+    assert {d["name"]: d["same_as"] for d in arm_four["drugs"]} == {"sargramostim": "Arm II",
+                                                                   "interferon alfa-2b": "Arm III"}
+    arm_two = next(g for g in regimens if g["arm"] == "Arm II")
+    assert [d["same_as"] for d in arm_two["drugs"]] == [None]
+
+
+def test_a_reference_to_an_arm_never_defined_is_kept_as_written(nlp):
+    text = "Patients receive etoposide IV as in regimen A.\n"
+    (regimen,) = nlp(text)._.extractor_regimens
+    assert [(d["name"], d["same_as"], d["routes"]) for d in regimen["drugs"]] == [("etoposide", "regimen A", ["IV"])]
+
+
 def test_other_role_drugs_stay_out(nlp):
     text = "Patients receive pembrolizumab 200 mg IV every 3 weeks.\nExclusion Criteria:\n* Prior treatment with nivolumab\n"
     regimens = nlp(text)._.extractor_regimens
