@@ -881,8 +881,11 @@ def _title_named_again(ctx: "_DocContext", scored: list, threshold: float, given
     a drug the title names, not to the title's (the guide: the label gets the
     links only when the description never names the drug; in the train split
     none of 718 such attribute and title-drug pairs is linked). A link the
-    scorer gives to the title moves to the description's mention of the same
-    name nearest to the attribute."""
+    scorer gives to the title is dropped, and moves to the description's drug
+    the attribute follows (or, with none before it, precedes) when that drug
+    has the title drug's name (``irinotecan hydrochloride IV on days 1 and 15
+    of a 28 day cycle temozolomide orally``: the schedule is irinotecan's,
+    not the title's ``Temozolomide``'s)."""
     blocks = None
     moved: dict[tuple[int, int, int], Span] = {}
     for attr, head, probability in scored:
@@ -902,13 +905,22 @@ def _title_named_again(ctx: "_DocContext", scored: list, threshold: float, given
         if not (head.end_char <= title_end < attr.start_char < end):
             continue
         name = ctx.name(head)
-        again = [h for h in _in_range(heads, head_chars, title_end, end)
-                 if h.end_char <= end and ctx.name(h) == name]
-        if again:
-            moved[(attr.start, attr.end, head.start)] = min(again, key=lambda h: abs(h.start_char - attr.start_char))
+        described = [h for h in _in_range(heads, head_chars, title_end, end) if h.end_char <= end]
+        if not any(ctx.name(h) == name for h in described):
+            continue
+        # the description's drug the attribute is written for: the nearest one
+        # before it, else the first one after it; the link moves there only
+        # when that drug is the title's
+        before = [h for h in described if h.end_char <= attr.start_char]
+        after = [h for h in described if h.start_char >= attr.end_char]
+        owner = before[-1] if before else after[0] if after else None
+        if (owner is not None and ctx.name(owner) != name and before and len(before) > 1
+                and _SHORT_FORM_OPEN.fullmatch(ctx.text, before[-2].end_char, owner.start_char)):
+            owner = before[-2]  # ``Exemestane (Aromasin) 25 mg``: a drug and its bracketed other name
+        moved[(attr.start, attr.end, head.start)] = owner if owner is not None and ctx.name(owner) == name else None
     if not moved:
         return scored
-    targets = {(attr_start, attr_end, h.start) for (attr_start, attr_end, _), h in moved.items()}
+    targets = {(attr_start, attr_end, h.start) for (attr_start, attr_end, _), h in moved.items() if h is not None}
     result = []
     for attr, head, probability in scored:
         key = (attr.start, attr.end, head.start)

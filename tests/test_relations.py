@@ -642,6 +642,16 @@ def test_report_arm_title_named_again_gives_its_links_to_the_description(nlp):
     title, again = text.index("Exemestane"), text.index("Exemestane", text.index("Exemestane") + 1)
     title_only = lambda attr, head: 0.9 if head.start_char == title else 0.1  # noqa: E731
     assert _rule_links_nth(nlp, rule, text, spans, title_only) == [("25 mg", again), ("5 years", again), ("QD", again)]
+    # an attribute after another drug of the description loses the title's link; one after the
+    # description's temozolomide moves to it (NCT00617539)
+    text = ("INTERVENTION 1: \n  Irinotecan and Temozolomide\n  irinotecan hydrochloride administered intravenously "
+            "on days 1 and 15 temozolomide orally for seven days\n")
+    spans = [("DRUG", "Irinotecan", 0), ("DRUG", "Temozolomide", 0), ("DRUG", "irinotecan hydrochloride", 0),
+             ("ROUTE", "intravenously", 0), ("SCHEDULE", "days 1 and 15", 0), ("DRUG", "temozolomide", 0),
+             ("ROUTE", "orally", 0), ("DURATION", "seven days", 0)]
+    second_title = text.index("Temozolomide")
+    assert _rule_links_nth(nlp, rule, text, spans, lambda attr, head: 0.9 if head.start_char == second_title
+                           and attr.text != "seven days" else 0.1) == [("orally", text.index("temozolomide orally"))]
     # a description that never names the title's drug leaves the title its links
     text = "Results 1: \n  Arm/Group Title: Exemestane\n  Arm/Group Description: 25 mg QD for 5 years.\n  Overall Number of Participants Analyzed: 12\n"
     spans = [("DRUG", "Exemestane", 0), ("DOSE", "25 mg", 0), ("SCHEDULE", "QD", 0), ("DURATION", "5 years", 0)]
