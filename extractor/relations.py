@@ -861,8 +861,8 @@ def _report_title_blocks(ctx: "_DocContext") -> list[tuple[int, int, int]]:
     Description: ...``): the title is the first line after the header, the
     description runs to the next header or the block's counts."""
     text = ctx.text
-    if "INTERVENTION" not in text and "Results" not in text:
-        return []
+    if "INTERVENTION 1:" not in text and "Results 1:" not in text:
+        return []  # not a trial report: no pass over the text
     blocks = []
     for header in _REPORT_BLOCK.finditer(text):
         title_start = header.end() + 1
