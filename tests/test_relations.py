@@ -630,3 +630,60 @@ def test_slash_names_of_one_drug_share_links(nlp):
     # two different drugs joined by a slash keep their own links
     text = "Patients receive Amlotinib/docetaxel 12 mg orally once daily."
     assert _slash_links(nlp, text, [("Amlotinib", "anlotinib"), ("docetaxel", "docetaxel")]) == [("12 mg", "Amlotinib")]
+
+
+def test_report_arm_title_named_again_gives_its_links_to_the_description(nlp):
+    # an NLI4CT arm block (NCT00036270): the scorer linked the description's
+    # attributes to the title's mention of the drug the description names again
+    rule = relations_module._title_named_again
+    text = "INTERVENTION 1: \n  Exemestane\n  Exemestane (Aromasin) 25 mg QD for 5 years.\nINTERVENTION 2: \n  Tamoxifen\n"
+    spans = [("DRUG", "Exemestane", 0), ("DRUG", "Exemestane", 1), ("DRUG", "Aromasin", 0), ("DOSE", "25 mg", 0),
+             ("SCHEDULE", "QD", 0), ("DURATION", "5 years", 0), ("DRUG", "Tamoxifen", 0)]
+    title, again = text.index("Exemestane"), text.index("Exemestane", text.index("Exemestane") + 1)
+    title_only = lambda attr, head: 0.9 if head.start_char == title else 0.1  # noqa: E731
+    assert _rule_links_nth(nlp, rule, text, spans, title_only) == [("25 mg", again), ("5 years", again), ("QD", again)]
+    # an attribute after another drug of the description loses the title's link; one after the
+    # description's temozolomide moves to it (NCT00617539)
+    text = ("INTERVENTION 1: \n  Irinotecan and Temozolomide\n  irinotecan hydrochloride administered intravenously "
+            "on days 1 and 15 temozolomide orally for seven days\n")
+    spans = [("DRUG", "Irinotecan", 0), ("DRUG", "Temozolomide", 0), ("DRUG", "irinotecan hydrochloride", 0),
+             ("ROUTE", "intravenously", 0), ("SCHEDULE", "days 1 and 15", 0), ("DRUG", "temozolomide", 0),
+             ("ROUTE", "orally", 0), ("DURATION", "seven days", 0)]
+    second_title = text.index("Temozolomide")
+    assert _rule_links_nth(nlp, rule, text, spans, lambda attr, head: 0.9 if head.start_char == second_title
+                           and attr.text != "seven days" else 0.1) == [("orally", text.index("temozolomide orally"))]
+    # a description that never names the title's drug leaves the title its links
+    text = "Results 1: \n  Arm/Group Title: Exemestane\n  Arm/Group Description: 25 mg QD for 5 years.\n  Overall Number of Participants Analyzed: 12\n"
+    spans = [("DRUG", "Exemestane", 0), ("DOSE", "25 mg", 0), ("SCHEDULE", "QD", 0), ("DURATION", "5 years", 0)]
+    title = text.index("Exemestane")
+    assert _rule_links_nth(nlp, rule, text, spans, title_only) == [("25 mg", title), ("5 years", title), ("QD", title)]
+    # outside a report arm block the rule does nothing
+    text = "Exemestane\n  Exemestane (Aromasin) 25 mg QD for 5 years.\n"
+    spans = [("DRUG", "Exemestane", 0), ("DRUG", "Exemestane", 1), ("DOSE", "25 mg", 0)]
+    first_only = lambda attr, head: 0.9 if head.start_char == 0 else 0.1  # noqa: E731
+    assert _rule_links_nth(nlp, rule, text, spans, first_only) == [("25 mg", 0)]
+
+
+def test_drugless_attribute_stops_at_the_block_an_earlier_one_closed(nlp):
+    # modelled on corpus outlines (NCT00004150): each arm ends with its own
+    # "Treatment repeats ... for N courses"
+    rule = relations_module._closed_block
+    text = ("Arm I: Patients receive leucovorin calcium IV followed by fluorouracil IV on days 1-5. "
+            "Treatment repeats every 4 weeks for 6 courses. Arm II: Patients receive high-dose fluorouracil IV "
+            "continuously over 48 hours. Treatment repeats every 8 weeks for 3 courses.")
+    spans = [("DRUG", "leucovorin calcium", "study"), ("DRUG", "fluorouracil", "study"),
+             ("SCHEDULE", "every 4 weeks", None), ("DURATION", "6 courses", None), ("SCHEDULE", "every 8 weeks", None),
+             ("DURATION", "3 courses", None)]
+    # scored: every schedule and duration linked to every drug before it
+    earlier = lambda attr, head: 0.9 if attr.label_ in ("SCHEDULE", "DURATION") and head.end <= attr.start else 0.1  # noqa: E731
+    links = _rule_links(nlp, rule, text.replace("high-dose fluorouracil", "high-dose floxuridine"),
+                        spans[:5] + [("DRUG", "floxuridine", "study"), spans[5]], score=earlier)
+    assert links == [("3 courses", "floxuridine"), ("6 courses", "fluorouracil"), ("6 courses", "leucovorin calcium"),
+                     ("every 4 weeks", "fluorouracil"), ("every 4 weeks", "leucovorin calcium"),
+                     ("every 8 weeks", "floxuridine")]
+    # with no drug sentence after the first closing sentence, the later one keeps the earlier drugs
+    text = ("Patients receive cisplatin IV on day 1. Treatment repeats every 21 days for 6 courses. "
+            "Patients with a partial response may receive 2 additional courses of therapy.")
+    spans = [("DRUG", "cisplatin", "study"), ("DURATION", "6 courses", None), ("DURATION", "2 additional courses", None)]
+    assert _rule_links(nlp, rule, text, spans, score=earlier) == [("2 additional courses", "cisplatin"),
+                                                                   ("6 courses", "cisplatin")]
