@@ -150,8 +150,13 @@ def _remembered(cache: dict, key, make):
 
 def _adds_to_name(word: str, name: str) -> bool:
     """``word`` is ``name`` with letters added before or after it: another
-    drug (fosamprenavir, valganciclovir, esomeprazole), not a misspelling."""
-    return len(word) >= len(name) + 2 and (word.endswith(name) or word.startswith(name))
+    drug (fosamprenavir, valganciclovir, esomeprazole), not a misspelling;
+    or the other way round, ``name`` is ``word`` with letters added
+    (``ketamine`` is not ``esketamine``, ``interleukin`` not
+    ``interleukin-1``): a whole name of its own or a part, not a misspelling."""
+    if len(word) >= len(name) + 2 and (word.endswith(name) or word.startswith(name)):
+        return True
+    return len(name) >= len(word) + 2 and (name.endswith(word) or name.startswith(word))
 
 
 class DrugRecognizer:
@@ -296,6 +301,9 @@ class DrugRecognizer:
         self._stem_regex = re.compile(rf"^[A-Za-z][A-Za-z\-]{{2,}}(?:{'|'.join(map(re.escape, self.stems))})$", re.I)
         self._lower_stems = tuple(sorted({stem.lower() for stem in self.stems}))
         self._fuzzy_cache: dict[str, tuple | None] = {}
+        self._slot_not_words = frozenset(self.code_slots.get("slot_not_words", ()))
+        self._slot_not_suffixes = tuple(self.code_slots.get("slot_not_suffixes", ()))
+        self._entry_not_heads = frozenset(self.code_slots.get("not_drug_entry_heads", ()))
         self._ready = True
 
     def to_disk(self, path, exclude=tuple()):
@@ -641,10 +649,12 @@ class DrugRecognizer:
             if (COMBINATION.search(lower) or lower in self.stoplist or not any(c.isalpha() for c in lower)
                     or len(lower) < 3):
                 continue
+            if lower.split()[-1] in self._entry_not_heads and lower not in self.lexicon:
+                continue  # an unnamed cell product or a laboratory test (GUIDE: not tagged)
             if lower.endswith(CLASS_HEADS):
                 names[lower] = ("DRUG_CLASS", None)
             else:
-                names[lower] = ("DRUG", _base(lower))
+                names[lower] = ("DRUG", _base(lower) or lower)
         # a mention may be spaced otherwise than the entry ("Dynorphin 1 - 13" of "Dynorphin 1-13")
         squeezed = {name.replace(" ", ""): value for name, value in names.items()}
         for start, end, surface in self._mentions_of(doc, names, "LOWER", taken):
@@ -671,6 +681,8 @@ class DrugRecognizer:
                 continue
             if lower in self.stoplist or lower in NOT_DRUG_WORDS or span[0].is_stop or lower in self._class_names:
                 continue
+            if not coded and lower not in self.lexicon and not self._slot_candidate(span[0], set()):
+                continue  # an English word (Exercise, Device, Escalation), not a drug
             names.setdefault(lower, ("DRUG", self.lexicon.get(lower, lower)))
 
     def _code_slots(self, doc: Doc, info: dict, others: list[Span]) -> None:
@@ -984,8 +996,8 @@ class DrugRecognizer:
             info[(start, end)] = ("DRUG", names[surface], "synonym", 0.7)
 
     def _fill_slots(self, doc: Doc, info: dict) -> None:
-        """Unknown words paired with drugs (``X/Y``, ``X + Y + Z``) are drugs
-        too.  A slash pair names one drug twice; a word in a ``+`` list is
+        """Unknown words listed with drugs (``X + Y + Z``) are drugs too (a
+        word beside a drug across a slash is not: ``IRB/EC``); a word in a ``+`` list is
         named after the drug the document combines with the list's other
         drugs (``Anlotinib combined with Durvalumab`` ... ``Durvalumab +
         chemotherapy + ernesto``).  In a sentence holding such a word, the
@@ -1011,8 +1023,8 @@ class DrugRecognizer:
             elif right == "/" and (i + 2) in starts:
                 paired = info[starts[i + 2]]
             if paired and paired[0] == "DRUG":
-                info[(i, i + 1)] = ("DRUG", paired[1], "context", 0.6)
-                covered.add(i)
+                # "X/Y" beside a drug is mostly not its synonym (IRB/EC, Doppler/trimix,
+                # cremophor/paclitaxel, ARA-C/DHAD): the word is left alone
                 continue
             in_plus_list = (left == "+" and (i - 1) in ends) or (right == "+" and (i + 2) in starts)
             if in_plus_list and (token.is_title or token.is_lower) and not token.is_upper or (
@@ -1127,7 +1139,9 @@ class DrugRecognizer:
         """An alphabetic word outside every entity, not a stop or stoplist word."""
         if token.i in covered or not token.is_alpha or len(token) < 3:
             return False
-        return not (token.is_stop or token.lower_ in self.stoplist or token.lower_ in NOT_DRUG_WORDS)
+        lower = token.lower_
+        return not (token.is_stop or lower in self.stoplist or lower in NOT_DRUG_WORDS
+                    or lower in self._slot_not_words or lower.endswith(self._slot_not_suffixes))
 
     @staticmethod
     def _plus_chain(doc: Doc, i: int, starts: dict, ends: dict) -> list[tuple[int, int]]:

@@ -88,20 +88,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "extractor" / "data"
 
-SALTS = {
-    "hydrochloride", "hcl", "sodium", "potassium", "citrate", "mesylate", "maleate", "tartrate", "sulfate",
-    "sulphate", "phosphate", "acetate", "besylate", "succinate", "fumarate", "bromide", "chloride", "calcium",
-    "dihydrochloride", "malate", "tosylate", "dimesylate", "trihydrate", "disodium", "dipropionate",
-    "propionate", "valerate", "magnesium", "lactate", "gluconate", "nitrate", "hyclate", "monohydrate",
-    "hydrobromide", "bitartrate", "meglumine", "liposome", "liposomal", "pegylated", "isetionate",
-    "enanthate", "cypionate", "undecanoate", "decanoate", "palmitate", "mofetil", "axetil", "pivoxil",
-}
-FORMS = {
-    "tablet", "tablets", "capsule", "capsules", "injection", "injectable", "oral", "iv", "infusion", "solution",
-    "cream", "gel", "patch", "ointment", "suspension", "spray", "inhaler", "intravenous", "drops", "implant",
-    "therapy", "treatment", "extended-release", "er", "xr", "sr", "dose", "low-dose", "high-dose", "high",
-    "low", "and", "plus", "with", "or", "odt", "film-coated", "eye", "nasal", "topical", "vaginal",
-}
+# salt/ester/formulation words (one list with the component's canonical_name:
+# drug_code_slots.json name_salt_words, plus name_builder_salt_words the builder
+# alone drops while choosing a canonical) and the words trimmed from a name's ends
+SLOTS = json.loads((DATA / "drug_code_slots.json").read_text())
+SALTS = frozenset(SLOTS["name_salt_words"]) | frozenset(SLOTS["name_builder_salt_words"])
+FORMS = frozenset(SLOTS["name_form_words"])
 DOSE = re.compile(r"\b\d[\d.,]*\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|%|mg/kg|mg/m2)\b.*$", re.I)
 CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,}[a-z0-9-]*$")
 WORD_NAME = re.compile(r"^[a-z][a-z\- ]{2,40}[a-z]$")
