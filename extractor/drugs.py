@@ -304,6 +304,7 @@ class DrugRecognizer:
         self._slot_not_words = frozenset(self.code_slots.get("slot_not_words", ()))
         self._slot_not_suffixes = tuple(self.code_slots.get("slot_not_suffixes", ()))
         self._entry_not_heads = frozenset(self.code_slots.get("not_drug_entry_heads", ()))
+        self._entry_not_tails = frozenset(self.code_slots.get("not_drug_entry_tails", ()))
         self._ready = True
 
     def to_disk(self, path, exclude=tuple()):
@@ -649,7 +650,10 @@ class DrugRecognizer:
             if (COMBINATION.search(lower) or lower in self.stoplist or not any(c.isalpha() for c in lower)
                     or len(lower) < 3):
                 continue
-            if lower.split()[-1] in self._entry_not_heads and lower not in self.lexicon:
+            words = lower.split()
+            while len(words) > 1 and words[-1] in self._entry_not_tails:
+                words.pop()
+            if words[-1] in self._entry_not_heads and lower not in self.lexicon:
                 continue  # an unnamed cell product or a laboratory test (GUIDE: not tagged)
             if lower.endswith(CLASS_HEADS):
                 names[lower] = ("DRUG_CLASS", None)
@@ -996,8 +1000,10 @@ class DrugRecognizer:
             info[(start, end)] = ("DRUG", names[surface], "synonym", 0.7)
 
     def _fill_slots(self, doc: Doc, info: dict) -> None:
-        """Unknown words listed with drugs (``X + Y + Z``) are drugs too (a
-        word beside a drug across a slash is not: ``IRB/EC``); a word in a ``+`` list is
+        """Unknown words listed with drugs (``X + Y + Z``) are drugs too; a
+        word across a slash from a misspelled drug name is another spelling of
+        it (``Amlotinib/ernesto``), from another drug it is not (``IRB/EC``,
+        ``Doppler/trimix``); a word in a ``+`` list is
         named after the drug the document combines with the list's other
         drugs (``Anlotinib combined with Durvalumab`` ... ``Durvalumab +
         chemotherapy + ernesto``).  In a sentence holding such a word, the
@@ -1024,7 +1030,11 @@ class DrugRecognizer:
                 paired = info[starts[i + 2]]
             if paired and paired[0] == "DRUG":
                 # "X/Y" beside a drug is mostly not its synonym (IRB/EC, Doppler/trimix,
-                # cremophor/paclitaxel, ARA-C/DHAD): the word is left alone
+                # cremophor/paclitaxel, ARA-C/DHAD); beside a misspelled name it is
+                # another spelling of it (Amlotinib/ernesto)
+                if paired[2] in ("fuzzy", "stem"):
+                    info[(i, i + 1)] = ("DRUG", paired[1], "context", 0.6)
+                    covered.add(i)
                 continue
             in_plus_list = (left == "+" and (i - 1) in ends) or (right == "+" and (i + 2) in starts)
             if in_plus_list and (token.is_title or token.is_lower) and not token.is_upper or (

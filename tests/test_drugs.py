@@ -889,3 +889,47 @@ def test_line_of_therapy_words_stay_before_antiretroviral_acronyms(nlp):
     text = "Nevirapine (NVP)-lamivudine-stavudine is the first line ART available for low-income countries."
     classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
     assert classes == ["first line ART"]
+
+
+def test_fuzzy_match_refuses_a_longer_name_holding_the_word(nlp):
+    # registry record text: 'interleukin' is part of interleukin-1 (and ketamine of
+    # esketamine), not a misspelling of it
+    found = drugs(nlp, "production of cytokines (including interleukin 6 and tumor necrosing factor")
+    assert [(t, n) for t, _, n, *_ in found] == [("interleukin", "interleukin")]
+    from extractor.drugs import _adds_to_name
+    assert _adds_to_name("ketamine", "esketamine") and _adds_to_name("esketamine", "ketamine")
+    assert not _adds_to_name("ketaconazole", "ketoconazole") and not _adds_to_name("heparins", "heparin")
+
+
+def test_english_words_in_report_arm_titles_are_not_drugs(nlp):
+    # NLI4CT trial reports (breast cancer): one-word arm-title parts
+    assert drugs(nlp, "INTERVENTION 1:    Exercise   an acute bout of exercise performed 2 days before surgery") == []
+    found = drugs(nlp, "INTERVENTION 1:    Estring   Estring 2mg ring inserted vaginally once")
+    assert [(t, n) for t, _, n, *_ in found] == [("Estring", "estradiol"), ("Estring", "estradiol")]
+    found = drugs(nlp, "INTERVENTION 1:    Letrozole + MRI   Protocol Therapy will consist of 6 months")
+    assert [(t, n) for t, _, n, *_ in found] == [("Letrozole", "letrozole")]
+
+
+def test_cell_products_and_lab_tests_in_registry_entries_are_not_drugs(nlp):
+    text = ("Leukemia|Sarcoma\nGENETIC: clonality analysis|GENETIC: mutation analysis\n"
+            "Heart Transplantation\nBIOLOGICAL: enriched hematopoetic stem cell infusion|DRUG: calcium\n"
+            "Patients receive calcium daily.")
+    found = drugs(nlp, text)
+    assert [(t, n) for t, _, n, *_ in found] == [("calcium", "calcium"), ("calcium", "calcium")]
+
+
+def test_a_word_across_a_slash_from_a_drug_is_not_that_drug(nlp):
+    found = drugs(nlp, "Known history of allergic reaction to cremophor/paclitaxel.")
+    assert [(t, n) for t, _, n, *_ in found] == [("paclitaxel", "paclitaxel")]
+    found = drugs(nlp, "Patients are assessed after the penile Doppler/trimix test.")
+    assert [t for t, *_ in found] == ["trimix"]
+
+
+def test_curated_codes_and_regimens_from_unseen_records(nlp):
+    text = ("Lymphoma BIOLOGICAL: rituximab|DRUG: EPOCH regimen\n"
+            "Hypersensitivity to anastrozole, or AZD0530 (saracatinib). Patients receive BKM120 100 mg daily "
+            "and pneumococcal conjugate vaccine (PCV) intramuscularly.")
+    found = {(t, n) for t, _, n, *_ in drugs(nlp, text)}
+    assert {("EPOCH", "cyclophosphamide+doxorubicin+etoposide+prednisone+vincristine"), ("AZD0530", "saracatinib"),
+            ("saracatinib", "saracatinib"), ("BKM120", "buparlisib"),
+            ("PCV", "pneumococcal conjugate vaccine")} <= found
