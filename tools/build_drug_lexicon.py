@@ -55,6 +55,21 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   technetium Tc 99m tilmanocept, from the FDA labels), and corrects built
   canonicals that were a brand or a wrong product (``copaxone`` ->
   ``glatiramer``, ``avonex`` -> ``interferon beta-1a``, ``trophamine`` is an amino-acid solution, not a placebo).
+  A sixth part (found by running the pipeline on NLI4CT trial reports and
+  registry records outside the gold split and reading the mentions it named
+  by fuzzy match, context or INN stem) adds development codes and brands of
+  published drugs (``AZD0530`` saracatinib, ``BKM120`` buparlisib,
+  ``PF-05212384`` gedatolisib, ``NKTR-102`` etirinotecan pegol, ``HM30181``
+  encequidar, ``MM-398`` irinotecan, ``RSR13`` efaproxiral, ``TRO19622``
+  olesoxime, ``Estring`` estradiol, ``mithramycin`` plicamycin: from the
+  sponsors' publications, FDA labels and WHO INN lists) and common INNs the
+  corpus never lists as interventions (``ketamine``, ``ranitidine``,
+  ``bendamustine``), so that a fuzzy match does not take them for another drug.
+  Vaccine qualifiers split off at a comma (``Pneumococcal Conjugate Vaccine,
+  Heptavalent``) are stoplisted so that they are not a set's canonical.
+  Salt and formulation words for choosing a canonical are read from
+  ``drug_code_slots.json`` (``name_salt_words`` plus
+  ``name_builder_salt_words``; ``name_form_words``), one list with the component.
   Salt, ester and formulation words are taken off every canonical name by the
   component (``name_salt_words`` and related keys of ``drug_code_slots.json``).
   Curated entries win over built ones.  The component leaves out of the
