@@ -225,7 +225,8 @@ class DrugRecognizer:
         regimens = list(regimens)
         regimen_names = {entry["name"].lower() for entry in regimens}
         names = {entry["name"].lower(): entry["inn"] for entry in lexicon if entry["name"].lower() not in regimen_names}
-        names = _usable_names(names, self.stoplist, frozenset(self.code_slots.get("dosage_forms", ())))
+        names = _usable_names(names, self.stoplist, frozenset(self.code_slots.get("dosage_forms", ())),
+                              frozenset(self.code_slots.get("name_route_words", ())))
         # one hop: a name whose canonical is itself renamed (apap -> acetaminophen -> paracetamol)
         self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
         self._name_rules = _name_rules(self.code_slots)
@@ -794,6 +795,8 @@ class DrugRecognizer:
             acronym = doc[token.i + 1]
             if not (acronym.is_upper and acronym.is_alpha and 2 <= len(acronym) <= 8):
                 continue
+            if acronym.lower_ in self._code_rules["routes"]:  # "Cidofovir IV (Intravenous)"
+                continue
             components: list[Span] = []
             cursor = token.i
             while cursor in by_end:
@@ -807,8 +810,8 @@ class DrugRecognizer:
             initials = sorted(n[0] for n in names if n)
             if len(names) >= 2 and initials == sorted(acronym.text.lower()):
                 definitions[acronym.text] = "+".join(sorted(names))
-            elif len(names) == 1 and not definitions.get(acronym.text):
-                definitions[acronym.text] = names[0]  # "filgrastim (G-CSF)"
+            elif len(names) == 1 and not definitions.get(acronym.text) and not _measured_level(doc, components[-1].start):
+                definitions[acronym.text] = names[0]  # "filgrastim (G-CSF)", not "fasting plasma insulin (FPI)"
         self._letter_short_forms(doc, by_end, info)
         if not definitions:
             return
@@ -1290,7 +1293,9 @@ _RADIOLABEL_MASS = re.compile(r"\d{1,3}m?")
 def _radiolabel_prefixes(doc: Doc, info: dict, elements) -> None:
     """A PDQ radiolabel before a drug name belongs to the mention: ``yttrium
     Y 90 epratuzumab``, ``indium In 111 monoclonal antibody Lym-1`` (element
-    word, symbol, mass number).  The normalized name stays the drug's."""
+    word, symbol, mass number).  The normalized name is the labelled drug's:
+    the label's words before the drug's name (``yttrium y 90 monoclonal
+    antibody lym-1``, as the train gold writes every radiolabelled drug)."""
     elements = frozenset(elements)
     if not elements:
         return
@@ -1314,6 +1319,10 @@ def _radiolabel_prefixes(doc: Doc, info: dict, elements) -> None:
                 or not _RADIOLABEL_MASS.fullmatch(mass.text) or symbol.lower_ != element.lower_[:len(symbol)]):
             continue
         del info[(start, end)]
+        if value[1] and "+" not in value[1]:
+            label = f"{element.lower_} {symbol.lower_} {mass.lower_}"
+            if not value[1].startswith(label):
+                value = (value[0], f"{label} {value[1]}", *value[2:])
         info[(words[0], end)] = value
 
 
@@ -1914,13 +1923,17 @@ def _in_medication_block(doc: Doc, span: Span, blocks: list[tuple[int, int]], cu
     return not cues[1].search(text, line_start, start)
 
 
-def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) -> dict[str, str]:
+def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset,
+                  routes: frozenset = frozenset()) -> dict[str, str]:
     """The lexicon less names that are not one drug's name: stoplisted words
     (company names, unnamed cell products), a name plus dosage-form words
     (``placebo oral tablet``: forms are never tagged, GUIDE_ISSUES 8) and two
     names of different drugs joined by a hyphen
     (``sulfamethoxazole-trimethoprim``: two mentions, GUIDE_ISSUES 11), and
-    names with a registry label before them (``comparator: atorvastatin``)."""
+    names with a registry label before them (``comparator: atorvastatin``),
+    and a name with a route word before or after it (``intrathecal
+    cytarabine``, ``nitroglycerin iv``: the route is its own mention) when
+    the rest is a name."""
     kept = {}
     for name, inn in names.items():
         if name in stoplist:
@@ -1930,6 +1943,9 @@ def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) 
         while len(rest) > 1 and rest[-1] in forms:
             rest = rest[:-1]
         if len(rest) < len(words) and (" ".join(rest) in names or _base(" ".join(rest)) in names):
+            continue
+        if len(words) > 1 and (words[0] in routes and " ".join(words[1:]) in names
+                               or words[-1] in routes and " ".join(words[:-1]) in names):
             continue
         if ": " in name:  # a registry label before the name ("comparator: atorvastatin")
             continue

@@ -778,7 +778,7 @@ def test_related_disorders_schedule_slots_and_radiolabels(nlp):
             "Patients receive yttrium Y 90 epratuzumab IV and CMV hyperimmune immunoglobulin.")
     found = [(t, label, n) for t, label, n, _, _ in drugs(nlp, text)]
     assert found == [("Placebo", "DRUG", "placebo"), ("placebo", "DRUG", "placebo"),
-                     ("yttrium Y 90 epratuzumab", "DRUG", "epratuzumab"),
+                     ("yttrium Y 90 epratuzumab", "DRUG", "yttrium y 90 epratuzumab"),
                      ("CMV hyperimmune immunoglobulin", "DRUG", "cytomegalovirus immune globulin")]
 
 
@@ -933,3 +933,18 @@ def test_curated_codes_and_regimens_from_unseen_records(nlp):
     assert {("EPOCH", "cyclophosphamide+doxorubicin+etoposide+prednisone+vincristine"), ("AZD0530", "saracatinib"),
             ("saracatinib", "saracatinib"), ("BKM120", "buparlisib"),
             ("PCV", "pneumococcal conjugate vaccine")} <= found
+
+
+def test_radiolabelled_drug_normalizes_with_its_label(nlp):
+    # PDQ outline wording of registry records; train gold writes the label in the name
+    found = drugs(nlp, "Patients receive yttrium Y 90 epratuzumab IV over 10 minutes and iodine I 131 tositumomab.")
+    assert [(t, n) for t, _, n, *_ in found] == [
+        ("yttrium Y 90 epratuzumab", "yttrium y 90 epratuzumab"), ("iodine I 131 tositumomab", "iodine i 131 tositumomab")]
+
+
+def test_route_words_are_not_part_of_lexicon_names_or_acronyms(nlp):
+    # registry record: "Cidofovir IV (Intravenous): cidofovir intravenous (IV) on day 1"
+    found = drugs(nlp, "Cidofovir IV (Intravenous): cidofovir intravenous (IV) on day 1")
+    assert [(t, n) for t, _, n, *_ in found] == [("Cidofovir", "cidofovir"), ("cidofovir", "cidofovir")]
+    found = drugs(nlp, "Patients receive intrathecal cytarabine on day 1.")
+    assert [(t, n) for t, _, n, *_ in found] == [("cytarabine", "cytarabine")]
