@@ -231,6 +231,7 @@ class DrugRecognizer:
         self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
         self._name_rules = _name_rules(self.code_slots)
         self.lexicon = _canonical_lexicon(self.lexicon, self._name_rules)
+        self.lexicon = _unified_spellings(self.lexicon)
         self._canonical_inns = frozenset(self.lexicon.values())
         self._canonical_cache: dict[str, str] = {}
         # listed codes by their letters and digits alone ("BAY 38-9456" is the
@@ -395,6 +396,7 @@ class DrugRecognizer:
         self._merge_placebos(doc, info)
         self._drop_non_drug_uses(doc, info)
         _radiolabel_prefixes(doc, info, self.code_slots.get("radionuclides", ()))
+        self._moab_names(doc, info)
         kept = set_entities(
             doc, [Span(doc, s, e, label=v[0]) for (s, e), v in info.items()] + others, self.write_ents
         )
@@ -1002,6 +1004,44 @@ class DrugRecognizer:
         for start, end, surface in self._mentions_of(doc, names, "LOWER", covered):
             info[(start, end)] = ("DRUG", names[surface], "synonym", 0.7)
 
+    def _moab_names(self, doc: Doc, info: dict) -> None:
+        """PDQ short forms ``MOAB X`` of ``monoclonal antibody X`` (``MOAB
+        VEGF``, ``MOAB Lym-1``), with a short radiolabel before them (``Y90
+        MOAB Lym-1``, ``In111 MOAB m170``): one DRUG named as the long form
+        (the lexicon's name of ``monoclonal antibody x``, else that name; the
+        label's element, symbol and mass number before it)."""
+        symbols = self.code_slots.get("radionuclide_symbols", {})
+        covered = None
+        for token in _tokens_with_orth(doc, "MOAB", "antibody"):
+            i = token.i
+            if i + 1 >= len(doc) or not token.whitespace_:
+                continue
+            if token.text == "antibody":  # "monoclonal antibody VEGF", tagged a class
+                if not (i > 0 and doc[i - 1].lower_ == "monoclonal" and info.get((i - 1, i + 1), ("",))[0] == "DRUG_CLASS"):
+                    continue
+            name = doc[i + 1]
+            if not (any(c.isdigit() for c in name.text) or any(c.isupper() for c in name.text[1:])
+                    or name.text[:1].isupper() and not name.is_title) or name.lower_ in self._code_rules["routes"]:
+                continue  # "MOAB IV", "MOAB until"
+            if covered is None:
+                covered = {k for s, e in info for k in range(s, e)}
+            if i + 1 in covered or token.text == "MOAB" and i in covered:
+                continue
+            if token.text == "antibody":
+                del info[(i - 1, i + 1)]
+                i -= 1
+            long_form = f"monoclonal antibody {name.lower_}"
+            inn = self.lexicon.get(long_form) or self.lexicon.get(f"moab {name.lower_}") or long_form
+            start, end = i, name.i + 1
+            label = _RADIOLABEL_SHORT.fullmatch(doc[i - 1].text) if i > 0 and doc[i - 1].whitespace_ else None
+            unknown = info.get((i - 1, i), ("", ""))[1] == doc[i - 1].lower_  # "I131" taken for a code
+            if label and label.group(1) in symbols and (i - 1 not in covered or unknown):
+                info.pop((i - 1, i), None)
+                start = i - 1
+                inn = f"{symbols[label.group(1)]} {label.group(1).lower()} {label.group(2)} {inn}"
+            info[(start, end)] = ("DRUG", inn, "synonym", 0.7)
+            covered.update(range(start, end))
+
     def _fill_slots(self, doc: Doc, info: dict) -> None:
         """Unknown words listed with drugs (``X + Y + Z``) are drugs too; a
         word across a slash from a misspelled drug name is another spelling of
@@ -1288,6 +1328,7 @@ class DrugRecognizer:
 
 _RADIOLABEL_SYMBOL = re.compile(r"[A-Z][a-z]?")
 _RADIOLABEL_MASS = re.compile(r"\d{1,3}m?")
+_RADIOLABEL_SHORT = re.compile(r"([A-Z][a-z]?)(\d{1,3}m?)")
 
 
 def _radiolabel_prefixes(doc: Doc, info: dict, elements) -> None:
@@ -2024,6 +2065,35 @@ def _canonical_lexicon(lexicon: dict[str, str], rules: dict) -> dict[str, str]:
             result[name] = name
         else:
             result[name] = cleaned[inn]
+    return result
+
+
+SPELLING_GAPS = re.compile(r"[\s\-]")
+
+
+def _unified_spellings(lexicon: dict[str, str]) -> dict[str, str]:
+    """Names spelled alike but for spaces and hyphens (``rhumab vegf`` /
+    ``rhumab-vegf``, ``gmcsf`` / ``gm-csf``, ``platelet-rich plasma`` /
+    ``platelet rich plasma``) get one canonical: the one most names of the
+    lexicon have (ties: fewer hyphens), never a shorter name the spelling
+    starts with (``interferon alfa 2a`` is not ``interferon alfa``)."""
+    groups: dict[str, list[str]] = {}
+    for name in lexicon:
+        groups.setdefault(SPELLING_GAPS.sub("", name), []).append(name)
+    counts: dict[str, int] = {}
+    for inn in lexicon.values():
+        counts[inn] = counts.get(inn, 0) + 1
+    result = dict(lexicon)
+    for names in groups.values():
+        inns = {lexicon[name] for name in names}
+        if len(inns) < 2:
+            continue
+        usable = [inn for inn in inns if not any(name != inn and name.startswith(inn + " ") for name in names)]
+        if not usable:
+            continue
+        chosen = max(usable, key=lambda inn: (counts[inn], -inn.count("-"), inn))
+        for name in names:
+            result[name] = chosen
     return result
 
 

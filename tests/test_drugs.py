@@ -948,3 +948,29 @@ def test_route_words_are_not_part_of_lexicon_names_or_acronyms(nlp):
     assert [(t, n) for t, _, n, *_ in found] == [("Cidofovir", "cidofovir"), ("cidofovir", "cidofovir")]
     found = drugs(nlp, "Patients receive intrathecal cytarabine on day 1.")
     assert [(t, n) for t, _, n, *_ in found] == [("cytarabine", "cytarabine")]
+
+
+def test_pdq_moab_short_forms_are_the_monoclonal_antibody(nlp):
+    # PDQ outline wording of legacy registry records (MOAB Lym-1, MOAB VEGF, I131 MOAB ch14)
+    text = ("Patients receive unlabeled MOAB Lym-1, In111 MOAB Lym-1, and Y90 MOAB Lym-1 IV. "
+            "Patients receive monoclonal antibody VEGF (MOAB VEGF) IV over 1 hour or I131 MOAB ch14 IV.")
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("MOAB Lym-1", "monoclonal antibody lym-1"),
+                     ("In111 MOAB Lym-1", "indium in 111 monoclonal antibody lym-1"),
+                     ("Y90 MOAB Lym-1", "yttrium y 90 monoclonal antibody lym-1"),
+                     ("monoclonal antibody VEGF", "bevacizumab"), ("MOAB VEGF", "bevacizumab"),
+                     ("I131 MOAB ch14", "iodine i 131 monoclonal antibody ch14")]
+    assert drugs(nlp, "Patients who received MOAB IV until progression.") == []
+
+
+def test_names_spelled_with_or_without_hyphens_share_one_canonical():
+    from extractor.drugs import _unified_spellings
+    lexicon = {"rhumab vegf": "rhumab vegf", "rhumab-vegf": "bevacizumab", "avastin": "bevacizumab",
+               "interferon alfa 2a": "interferon alfa", "interferon alfa-2a": "interferon alfa-2a",
+               "intron a": "interferon alfa", "roferon": "interferon alfa",
+               "platelet-rich plasma": "platelet-rich plasma", "platelet rich plasma": "platelet rich plasma"}
+    unified = _unified_spellings(lexicon)
+    assert unified["rhumab vegf"] == "bevacizumab"
+    assert unified["interferon alfa 2a"] == "interferon alfa-2a"  # not the shorter name it starts with
+    assert unified["platelet-rich plasma"] == unified["platelet rich plasma"] == "platelet rich plasma"
+    assert unified["roferon"] == "interferon alfa"
