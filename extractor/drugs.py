@@ -150,8 +150,13 @@ def _remembered(cache: dict, key, make):
 
 def _adds_to_name(word: str, name: str) -> bool:
     """``word`` is ``name`` with letters added before or after it: another
-    drug (fosamprenavir, valganciclovir, esomeprazole), not a misspelling."""
-    return len(word) >= len(name) + 2 and (word.endswith(name) or word.startswith(name))
+    drug (fosamprenavir, valganciclovir, esomeprazole), not a misspelling;
+    or the other way round, ``name`` is ``word`` with letters added
+    (``ketamine`` is not ``esketamine``, ``interleukin`` not
+    ``interleukin-1``): a whole name of its own or a part, not a misspelling."""
+    if len(word) >= len(name) + 2 and (word.endswith(name) or word.startswith(name)):
+        return True
+    return len(name) >= len(word) + 2 and (name.endswith(word) or name.startswith(word))
 
 
 class DrugRecognizer:
@@ -220,11 +225,13 @@ class DrugRecognizer:
         regimens = list(regimens)
         regimen_names = {entry["name"].lower() for entry in regimens}
         names = {entry["name"].lower(): entry["inn"] for entry in lexicon if entry["name"].lower() not in regimen_names}
-        names = _usable_names(names, self.stoplist, frozenset(self.code_slots.get("dosage_forms", ())))
+        names = _usable_names(names, self.stoplist, frozenset(self.code_slots.get("dosage_forms", ())),
+                              frozenset(self.code_slots.get("name_route_words", ())))
         # one hop: a name whose canonical is itself renamed (apap -> acetaminophen -> paracetamol)
         self.lexicon = {name: names.get(inn, inn) for name, inn in names.items()}
         self._name_rules = _name_rules(self.code_slots)
         self.lexicon = _canonical_lexicon(self.lexicon, self._name_rules)
+        self.lexicon = _unified_spellings(self.lexicon)
         self._canonical_inns = frozenset(self.lexicon.values())
         self._canonical_cache: dict[str, str] = {}
         # listed codes by their letters and digits alone ("BAY 38-9456" is the
@@ -296,6 +303,10 @@ class DrugRecognizer:
         self._stem_regex = re.compile(rf"^[A-Za-z][A-Za-z\-]{{2,}}(?:{'|'.join(map(re.escape, self.stems))})$", re.I)
         self._lower_stems = tuple(sorted({stem.lower() for stem in self.stems}))
         self._fuzzy_cache: dict[str, tuple | None] = {}
+        self._slot_not_words = frozenset(self.code_slots.get("slot_not_words", ()))
+        self._slot_not_suffixes = tuple(self.code_slots.get("slot_not_suffixes", ()))
+        self._entry_not_heads = frozenset(self.code_slots.get("not_drug_entry_heads", ()))
+        self._entry_not_tails = frozenset(self.code_slots.get("not_drug_entry_tails", ()))
         self._ready = True
 
     def to_disk(self, path, exclude=tuple()):
@@ -385,6 +396,7 @@ class DrugRecognizer:
         self._merge_placebos(doc, info)
         self._drop_non_drug_uses(doc, info)
         _radiolabel_prefixes(doc, info, self.code_slots.get("radionuclides", ()))
+        self._moab_names(doc, info)
         kept = set_entities(
             doc, [Span(doc, s, e, label=v[0]) for (s, e), v in info.items()] + others, self.write_ents
         )
@@ -641,10 +653,15 @@ class DrugRecognizer:
             if (COMBINATION.search(lower) or lower in self.stoplist or not any(c.isalpha() for c in lower)
                     or len(lower) < 3):
                 continue
+            words = lower.split()
+            while len(words) > 1 and words[-1] in self._entry_not_tails:
+                words.pop()
+            if words[-1] in self._entry_not_heads and lower not in self.lexicon:
+                continue  # an unnamed cell product or a laboratory test (GUIDE: not tagged)
             if lower.endswith(CLASS_HEADS):
                 names[lower] = ("DRUG_CLASS", None)
             else:
-                names[lower] = ("DRUG", _base(lower))
+                names[lower] = ("DRUG", _base(lower) or lower)
         # a mention may be spaced otherwise than the entry ("Dynorphin 1 - 13" of "Dynorphin 1-13")
         squeezed = {name.replace(" ", ""): value for name, value in names.items()}
         for start, end, surface in self._mentions_of(doc, names, "LOWER", taken):
@@ -671,6 +688,8 @@ class DrugRecognizer:
                 continue
             if lower in self.stoplist or lower in NOT_DRUG_WORDS or span[0].is_stop or lower in self._class_names:
                 continue
+            if not coded and lower not in self.lexicon and not self._slot_candidate(span[0], set()):
+                continue  # an English word (Exercise, Device, Escalation), not a drug
             names.setdefault(lower, ("DRUG", self.lexicon.get(lower, lower)))
 
     def _code_slots(self, doc: Doc, info: dict, others: list[Span]) -> None:
@@ -778,6 +797,8 @@ class DrugRecognizer:
             acronym = doc[token.i + 1]
             if not (acronym.is_upper and acronym.is_alpha and 2 <= len(acronym) <= 8):
                 continue
+            if acronym.lower_ in self._code_rules["routes"]:  # "Cidofovir IV (Intravenous)"
+                continue
             components: list[Span] = []
             cursor = token.i
             while cursor in by_end:
@@ -791,8 +812,8 @@ class DrugRecognizer:
             initials = sorted(n[0] for n in names if n)
             if len(names) >= 2 and initials == sorted(acronym.text.lower()):
                 definitions[acronym.text] = "+".join(sorted(names))
-            elif len(names) == 1 and not definitions.get(acronym.text):
-                definitions[acronym.text] = names[0]  # "filgrastim (G-CSF)"
+            elif len(names) == 1 and not definitions.get(acronym.text) and not _measured_level(doc, components[-1].start):
+                definitions[acronym.text] = names[0]  # "filgrastim (G-CSF)", not "fasting plasma insulin (FPI)"
         self._letter_short_forms(doc, by_end, info)
         if not definitions:
             return
@@ -983,9 +1004,49 @@ class DrugRecognizer:
         for start, end, surface in self._mentions_of(doc, names, "LOWER", covered):
             info[(start, end)] = ("DRUG", names[surface], "synonym", 0.7)
 
+    def _moab_names(self, doc: Doc, info: dict) -> None:
+        """PDQ short forms ``MOAB X`` of ``monoclonal antibody X`` (``MOAB
+        VEGF``, ``MOAB Lym-1``), with a short radiolabel before them (``Y90
+        MOAB Lym-1``, ``In111 MOAB m170``): one DRUG named as the long form
+        (the lexicon's name of ``monoclonal antibody x``, else that name; the
+        label's element, symbol and mass number before it)."""
+        symbols = self.code_slots.get("radionuclide_symbols", {})
+        covered = None
+        for token in _tokens_with_orth(doc, "MOAB", "antibody"):
+            i = token.i
+            if i + 1 >= len(doc) or not token.whitespace_:
+                continue
+            if token.text == "antibody":  # "monoclonal antibody VEGF", tagged a class
+                if not (i > 0 and doc[i - 1].lower_ == "monoclonal" and info.get((i - 1, i + 1), ("",))[0] == "DRUG_CLASS"):
+                    continue
+            name = doc[i + 1]
+            if not (any(c.isdigit() for c in name.text) or any(c.isupper() for c in name.text[1:])
+                    or name.text[:1].isupper() and not name.is_title) or name.lower_ in self._code_rules["routes"]:
+                continue  # "MOAB IV", "MOAB until"
+            if covered is None:
+                covered = {k for s, e in info for k in range(s, e)}
+            if i + 1 in covered or token.text == "MOAB" and i in covered:
+                continue
+            if token.text == "antibody":
+                del info[(i - 1, i + 1)]
+                i -= 1
+            long_form = f"monoclonal antibody {name.lower_}"
+            inn = self.lexicon.get(long_form) or self.lexicon.get(f"moab {name.lower_}") or long_form
+            start, end = i, name.i + 1
+            label = _RADIOLABEL_SHORT.fullmatch(doc[i - 1].text) if i > 0 and doc[i - 1].whitespace_ else None
+            unknown = info.get((i - 1, i), ("", ""))[1] == doc[i - 1].lower_  # "I131" taken for a code
+            if label and label.group(1) in symbols and (i - 1 not in covered or unknown):
+                info.pop((i - 1, i), None)
+                start = i - 1
+                inn = f"{symbols[label.group(1)]} {label.group(1).lower()} {label.group(2)} {inn}"
+            info[(start, end)] = ("DRUG", inn, "synonym", 0.7)
+            covered.update(range(start, end))
+
     def _fill_slots(self, doc: Doc, info: dict) -> None:
-        """Unknown words paired with drugs (``X/Y``, ``X + Y + Z``) are drugs
-        too.  A slash pair names one drug twice; a word in a ``+`` list is
+        """Unknown words listed with drugs (``X + Y + Z``) are drugs too; a
+        word across a slash from a misspelled drug name is another spelling of
+        it (``Amlotinib/ernesto``), from another drug it is not (``IRB/EC``,
+        ``Doppler/trimix``); a word in a ``+`` list is
         named after the drug the document combines with the list's other
         drugs (``Anlotinib combined with Durvalumab`` ... ``Durvalumab +
         chemotherapy + ernesto``).  In a sentence holding such a word, the
@@ -1011,8 +1072,12 @@ class DrugRecognizer:
             elif right == "/" and (i + 2) in starts:
                 paired = info[starts[i + 2]]
             if paired and paired[0] == "DRUG":
-                info[(i, i + 1)] = ("DRUG", paired[1], "context", 0.6)
-                covered.add(i)
+                # "X/Y" beside a drug is mostly not its synonym (IRB/EC, Doppler/trimix,
+                # cremophor/paclitaxel, ARA-C/DHAD); beside a misspelled name it is
+                # another spelling of it (Amlotinib/ernesto)
+                if paired[2] in ("fuzzy", "stem"):
+                    info[(i, i + 1)] = ("DRUG", paired[1], "context", 0.6)
+                    covered.add(i)
                 continue
             in_plus_list = (left == "+" and (i - 1) in ends) or (right == "+" and (i + 2) in starts)
             if in_plus_list and (token.is_title or token.is_lower) and not token.is_upper or (
@@ -1127,7 +1192,9 @@ class DrugRecognizer:
         """An alphabetic word outside every entity, not a stop or stoplist word."""
         if token.i in covered or not token.is_alpha or len(token) < 3:
             return False
-        return not (token.is_stop or token.lower_ in self.stoplist or token.lower_ in NOT_DRUG_WORDS)
+        lower = token.lower_
+        return not (token.is_stop or lower in self.stoplist or lower in NOT_DRUG_WORDS
+                    or lower in self._slot_not_words or lower.endswith(self._slot_not_suffixes))
 
     @staticmethod
     def _plus_chain(doc: Doc, i: int, starts: dict, ends: dict) -> list[tuple[int, int]]:
@@ -1261,12 +1328,15 @@ class DrugRecognizer:
 
 _RADIOLABEL_SYMBOL = re.compile(r"[A-Z][a-z]?")
 _RADIOLABEL_MASS = re.compile(r"\d{1,3}m?")
+_RADIOLABEL_SHORT = re.compile(r"([A-Z][a-z]?)(\d{1,3}m?)")
 
 
 def _radiolabel_prefixes(doc: Doc, info: dict, elements) -> None:
     """A PDQ radiolabel before a drug name belongs to the mention: ``yttrium
     Y 90 epratuzumab``, ``indium In 111 monoclonal antibody Lym-1`` (element
-    word, symbol, mass number).  The normalized name stays the drug's."""
+    word, symbol, mass number).  The normalized name is the labelled drug's:
+    the label's words before the drug's name (``yttrium y 90 monoclonal
+    antibody lym-1``, as the train gold writes every radiolabelled drug)."""
     elements = frozenset(elements)
     if not elements:
         return
@@ -1290,6 +1360,10 @@ def _radiolabel_prefixes(doc: Doc, info: dict, elements) -> None:
                 or not _RADIOLABEL_MASS.fullmatch(mass.text) or symbol.lower_ != element.lower_[:len(symbol)]):
             continue
         del info[(start, end)]
+        if value[1] and "+" not in value[1]:
+            label = f"{element.lower_} {symbol.lower_} {mass.lower_}"
+            if not value[1].startswith(label):
+                value = (value[0], f"{label} {value[1]}", *value[2:])
         info[(words[0], end)] = value
 
 
@@ -1890,13 +1964,17 @@ def _in_medication_block(doc: Doc, span: Span, blocks: list[tuple[int, int]], cu
     return not cues[1].search(text, line_start, start)
 
 
-def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) -> dict[str, str]:
+def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset,
+                  routes: frozenset = frozenset()) -> dict[str, str]:
     """The lexicon less names that are not one drug's name: stoplisted words
     (company names, unnamed cell products), a name plus dosage-form words
     (``placebo oral tablet``: forms are never tagged, GUIDE_ISSUES 8) and two
     names of different drugs joined by a hyphen
     (``sulfamethoxazole-trimethoprim``: two mentions, GUIDE_ISSUES 11), and
-    names with a registry label before them (``comparator: atorvastatin``)."""
+    names with a registry label before them (``comparator: atorvastatin``),
+    and a name with a route word before or after it (``intrathecal
+    cytarabine``, ``nitroglycerin iv``: the route is its own mention) when
+    the rest is a name."""
     kept = {}
     for name, inn in names.items():
         if name in stoplist:
@@ -1906,6 +1984,9 @@ def _usable_names(names: dict[str, str], stoplist: frozenset, forms: frozenset) 
         while len(rest) > 1 and rest[-1] in forms:
             rest = rest[:-1]
         if len(rest) < len(words) and (" ".join(rest) in names or _base(" ".join(rest)) in names):
+            continue
+        if len(words) > 1 and (words[0] in routes and " ".join(words[1:]) in names
+                               or words[-1] in routes and " ".join(words[:-1]) in names):
             continue
         if ": " in name:  # a registry label before the name ("comparator: atorvastatin")
             continue
@@ -1984,6 +2065,35 @@ def _canonical_lexicon(lexicon: dict[str, str], rules: dict) -> dict[str, str]:
             result[name] = name
         else:
             result[name] = cleaned[inn]
+    return result
+
+
+SPELLING_GAPS = re.compile(r"[\s\-]")
+
+
+def _unified_spellings(lexicon: dict[str, str]) -> dict[str, str]:
+    """Names spelled alike but for spaces and hyphens (``rhumab vegf`` /
+    ``rhumab-vegf``, ``gmcsf`` / ``gm-csf``, ``platelet-rich plasma`` /
+    ``platelet rich plasma``) get one canonical: the one most names of the
+    lexicon have (ties: fewer hyphens), never a shorter name the spelling
+    starts with (``interferon alfa 2a`` is not ``interferon alfa``)."""
+    groups: dict[str, list[str]] = {}
+    for name in lexicon:
+        groups.setdefault(SPELLING_GAPS.sub("", name), []).append(name)
+    counts: dict[str, int] = {}
+    for inn in lexicon.values():
+        counts[inn] = counts.get(inn, 0) + 1
+    result = dict(lexicon)
+    for names in groups.values():
+        inns = {lexicon[name] for name in names}
+        if len(inns) < 2:
+            continue
+        usable = [inn for inn in inns if not any(name != inn and name.startswith(inn + " ") for name in names)]
+        if not usable:
+            continue
+        chosen = max(usable, key=lambda inn: (counts[inn], -inn.count("-"), inn))
+        for name in names:
+            result[name] = chosen
     return result
 
 

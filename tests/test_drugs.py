@@ -778,7 +778,7 @@ def test_related_disorders_schedule_slots_and_radiolabels(nlp):
             "Patients receive yttrium Y 90 epratuzumab IV and CMV hyperimmune immunoglobulin.")
     found = [(t, label, n) for t, label, n, _, _ in drugs(nlp, text)]
     assert found == [("Placebo", "DRUG", "placebo"), ("placebo", "DRUG", "placebo"),
-                     ("yttrium Y 90 epratuzumab", "DRUG", "epratuzumab"),
+                     ("yttrium Y 90 epratuzumab", "DRUG", "yttrium y 90 epratuzumab"),
                      ("CMV hyperimmune immunoglobulin", "DRUG", "cytomegalovirus immune globulin")]
 
 
@@ -889,3 +889,88 @@ def test_line_of_therapy_words_stay_before_antiretroviral_acronyms(nlp):
     text = "Nevirapine (NVP)-lamivudine-stavudine is the first line ART available for low-income countries."
     classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
     assert classes == ["first line ART"]
+
+
+def test_fuzzy_match_refuses_a_longer_name_holding_the_word(nlp):
+    # registry record text: 'interleukin' is part of interleukin-1 (and ketamine of
+    # esketamine), not a misspelling of it
+    found = drugs(nlp, "production of cytokines (including interleukin 6 and tumor necrosing factor")
+    assert [(t, n) for t, _, n, *_ in found] == [("interleukin", "interleukin")]
+    from extractor.drugs import _adds_to_name
+    assert _adds_to_name("ketamine", "esketamine") and _adds_to_name("esketamine", "ketamine")
+    assert not _adds_to_name("ketaconazole", "ketoconazole") and not _adds_to_name("heparins", "heparin")
+
+
+def test_english_words_in_report_arm_titles_are_not_drugs(nlp):
+    # NLI4CT trial reports (breast cancer): one-word arm-title parts
+    assert drugs(nlp, "INTERVENTION 1:    Exercise   an acute bout of exercise performed 2 days before surgery") == []
+    found = drugs(nlp, "INTERVENTION 1:    Estring   Estring 2mg ring inserted vaginally once")
+    assert [(t, n) for t, _, n, *_ in found] == [("Estring", "estradiol"), ("Estring", "estradiol")]
+    found = drugs(nlp, "INTERVENTION 1:    Letrozole + MRI   Protocol Therapy will consist of 6 months")
+    assert [(t, n) for t, _, n, *_ in found] == [("Letrozole", "letrozole")]
+
+
+def test_cell_products_and_lab_tests_in_registry_entries_are_not_drugs(nlp):
+    text = ("Leukemia|Sarcoma\nGENETIC: clonality analysis|GENETIC: mutation analysis\n"
+            "Heart Transplantation\nBIOLOGICAL: enriched hematopoetic stem cell infusion|DRUG: calcium\n"
+            "Patients receive calcium daily.")
+    found = drugs(nlp, text)
+    assert [(t, n) for t, _, n, *_ in found] == [("calcium", "calcium"), ("calcium", "calcium")]
+
+
+def test_a_word_across_a_slash_from_a_drug_is_not_that_drug(nlp):
+    found = drugs(nlp, "Known history of allergic reaction to cremophor/paclitaxel.")
+    assert [(t, n) for t, _, n, *_ in found] == [("paclitaxel", "paclitaxel")]
+    found = drugs(nlp, "Patients are assessed after the penile Doppler/trimix test.")
+    assert [t for t, *_ in found] == ["trimix"]
+
+
+def test_curated_codes_and_regimens_from_unseen_records(nlp):
+    text = ("Lymphoma BIOLOGICAL: rituximab|DRUG: EPOCH regimen\n"
+            "Hypersensitivity to anastrozole, or AZD0530 (saracatinib). Patients receive BKM120 100 mg daily "
+            "and pneumococcal conjugate vaccine (PCV) intramuscularly.")
+    found = {(t, n) for t, _, n, *_ in drugs(nlp, text)}
+    assert {("EPOCH", "cyclophosphamide+doxorubicin+etoposide+prednisone+vincristine"), ("AZD0530", "saracatinib"),
+            ("saracatinib", "saracatinib"), ("BKM120", "buparlisib"),
+            ("PCV", "pneumococcal conjugate vaccine")} <= found
+
+
+def test_radiolabelled_drug_normalizes_with_its_label(nlp):
+    # PDQ outline wording of registry records; train gold writes the label in the name
+    found = drugs(nlp, "Patients receive yttrium Y 90 epratuzumab IV over 10 minutes and iodine I 131 tositumomab.")
+    assert [(t, n) for t, _, n, *_ in found] == [
+        ("yttrium Y 90 epratuzumab", "yttrium y 90 epratuzumab"), ("iodine I 131 tositumomab", "iodine i 131 tositumomab")]
+
+
+def test_route_words_are_not_part_of_lexicon_names_or_acronyms(nlp):
+    # registry record: "Cidofovir IV (Intravenous): cidofovir intravenous (IV) on day 1"
+    found = drugs(nlp, "Cidofovir IV (Intravenous): cidofovir intravenous (IV) on day 1")
+    assert [(t, n) for t, _, n, *_ in found] == [("Cidofovir", "cidofovir"), ("cidofovir", "cidofovir")]
+    found = drugs(nlp, "Patients receive intrathecal cytarabine on day 1.")
+    assert [(t, n) for t, _, n, *_ in found] == [("cytarabine", "cytarabine")]
+
+
+def test_pdq_moab_short_forms_are_the_monoclonal_antibody(nlp):
+    # PDQ outline wording of legacy registry records (MOAB Lym-1, MOAB VEGF, I131 MOAB ch14)
+    text = ("Patients receive unlabeled MOAB Lym-1, In111 MOAB Lym-1, and Y90 MOAB Lym-1 IV. "
+            "Patients receive monoclonal antibody VEGF (MOAB VEGF) IV over 1 hour or I131 MOAB ch14 IV.")
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("MOAB Lym-1", "monoclonal antibody lym-1"),
+                     ("In111 MOAB Lym-1", "indium in 111 monoclonal antibody lym-1"),
+                     ("Y90 MOAB Lym-1", "yttrium y 90 monoclonal antibody lym-1"),
+                     ("monoclonal antibody VEGF", "bevacizumab"), ("MOAB VEGF", "bevacizumab"),
+                     ("I131 MOAB ch14", "iodine i 131 monoclonal antibody ch14")]
+    assert drugs(nlp, "Patients who received MOAB IV until progression.") == []
+
+
+def test_names_spelled_with_or_without_hyphens_share_one_canonical():
+    from extractor.drugs import _unified_spellings
+    lexicon = {"rhumab vegf": "rhumab vegf", "rhumab-vegf": "bevacizumab", "avastin": "bevacizumab",
+               "interferon alfa 2a": "interferon alfa", "interferon alfa-2a": "interferon alfa-2a",
+               "intron a": "interferon alfa", "roferon": "interferon alfa",
+               "platelet-rich plasma": "platelet-rich plasma", "platelet rich plasma": "platelet rich plasma"}
+    unified = _unified_spellings(lexicon)
+    assert unified["rhumab vegf"] == "bevacizumab"
+    assert unified["interferon alfa 2a"] == "interferon alfa-2a"  # not the shorter name it starts with
+    assert unified["platelet-rich plasma"] == unified["platelet rich plasma"] == "platelet rich plasma"
+    assert unified["roferon"] == "interferon alfa"

@@ -55,6 +55,21 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   technetium Tc 99m tilmanocept, from the FDA labels), and corrects built
   canonicals that were a brand or a wrong product (``copaxone`` ->
   ``glatiramer``, ``avonex`` -> ``interferon beta-1a``, ``trophamine`` is an amino-acid solution, not a placebo).
+  A sixth part (found by running the pipeline on NLI4CT trial reports and
+  registry records outside the gold split and reading the mentions it named
+  by fuzzy match, context or INN stem) adds development codes and brands of
+  published drugs (``AZD0530`` saracatinib, ``BKM120`` buparlisib,
+  ``PF-05212384`` gedatolisib, ``NKTR-102`` etirinotecan pegol, ``HM30181``
+  encequidar, ``MM-398`` irinotecan, ``RSR13`` efaproxiral, ``TRO19622``
+  olesoxime, ``Estring`` estradiol, ``mithramycin`` plicamycin: from the
+  sponsors' publications, FDA labels and WHO INN lists) and common INNs the
+  corpus never lists as interventions (``ketamine``, ``ranitidine``,
+  ``bendamustine``), so that a fuzzy match does not take them for another drug.
+  Vaccine qualifiers split off at a comma (``Pneumococcal Conjugate Vaccine,
+  Heptavalent``) are stoplisted so that they are not a set's canonical.
+  Salt and formulation words for choosing a canonical are read from
+  ``drug_code_slots.json`` (``name_salt_words`` plus
+  ``name_builder_salt_words``; ``name_form_words``), one list with the component.
   Salt, ester and formulation words are taken off every canonical name by the
   component (``name_salt_words`` and related keys of ``drug_code_slots.json``).
   Curated entries win over built ones.  The component leaves out of the
@@ -88,20 +103,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "extractor" / "data"
 
-SALTS = {
-    "hydrochloride", "hcl", "sodium", "potassium", "citrate", "mesylate", "maleate", "tartrate", "sulfate",
-    "sulphate", "phosphate", "acetate", "besylate", "succinate", "fumarate", "bromide", "chloride", "calcium",
-    "dihydrochloride", "malate", "tosylate", "dimesylate", "trihydrate", "disodium", "dipropionate",
-    "propionate", "valerate", "magnesium", "lactate", "gluconate", "nitrate", "hyclate", "monohydrate",
-    "hydrobromide", "bitartrate", "meglumine", "liposome", "liposomal", "pegylated", "isetionate",
-    "enanthate", "cypionate", "undecanoate", "decanoate", "palmitate", "mofetil", "axetil", "pivoxil",
-}
-FORMS = {
-    "tablet", "tablets", "capsule", "capsules", "injection", "injectable", "oral", "iv", "infusion", "solution",
-    "cream", "gel", "patch", "ointment", "suspension", "spray", "inhaler", "intravenous", "drops", "implant",
-    "therapy", "treatment", "extended-release", "er", "xr", "sr", "dose", "low-dose", "high-dose", "high",
-    "low", "and", "plus", "with", "or", "odt", "film-coated", "eye", "nasal", "topical", "vaginal",
-}
+# salt/ester/formulation words (one list with the component's canonical_name:
+# drug_code_slots.json name_salt_words, plus name_builder_salt_words the builder
+# alone drops while choosing a canonical) and the words trimmed from a name's ends
+SLOTS = json.loads((DATA / "drug_code_slots.json").read_text())
+SALTS = frozenset(SLOTS["name_salt_words"]) | frozenset(SLOTS["name_builder_salt_words"])
+FORMS = frozenset(SLOTS["name_form_words"])
 DOSE = re.compile(r"\b\d[\d.,]*\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|%|mg/kg|mg/m2)\b.*$", re.I)
 CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,}[a-z0-9-]*$")
 WORD_NAME = re.compile(r"^[a-z][a-z\- ]{2,40}[a-z]$")
