@@ -214,11 +214,13 @@ class AttributeTagger:
             + list(self._report_outcomes(text, lines))
             + list(self._endpoint_lists(text, lines))
         )
+        structured += self._report_description_subjects(text, lines)
         structured += self._description_measures(text, structured)
         for start, end, label in structured:
             candidates.append((start, end, label, 3))
         blocked = _Intervals([(s, e) for s, e, _ in structured])
         in_outcome_line = _Intervals(outcome_lines)
+        report_blocks = _Intervals(_report_outcome_blocks(lines))
         schedule_atoms: list[tuple[int, int, str]] = []
         for (label, entry, _regex), matches in zip(self._compiled, pattern_matches):
             for match in matches:
@@ -227,6 +229,8 @@ class AttributeTagger:
                     continue
                 if label != "DOSE" and in_outcome_line.overlaps(start, end):
                     continue  # outcome lines: only doses are regimen facts
+                if label == "TIMEFRAME" and report_blocks.overlaps(start, end):
+                    continue  # a report outcome's window is its ``Time frame:`` line alone
                 if entry.get("drug_after") and not view.drug_starts_within(end, end + entry.get("drug_gap", 3)):
                     continue
                 if entry.get("drug_inside") and not view.drug_in(start, end):
@@ -908,7 +912,8 @@ class AttributeTagger:
             line = text[line_start:line_end]
             item_offset = line_start
             for item in line.split("|"):
-                tf_start = (_timeframe_start(item, timeframe_start, continuation, self._ctx["timeframe_lead_point"])
+                tf_start = (_timeframe_start(item, timeframe_start, continuation, self._ctx["timeframe_lead_point"],
+                                             loose=self._ctx.get("timeframe_loose"))
                             if ", " in item else None)
                 if tf_start is not None and not item.rstrip().endswith(":") and (
                     (line_start, line_end) in registry or field_end.match(item[tf_start:].rstrip(" ."))
@@ -921,7 +926,8 @@ class AttributeTagger:
                                                            self._ctx.get("measure_split"),
                                                            self._ctx.get("measure_shared_head"),
                                                            self._ctx.get("measure_piece"),
-                                                           self._ctx.get("measure_effect_lead")):
+                                                           self._ctx.get("measure_effect_lead"),
+                                                           loose=self._ctx.get("timeframe_loose")):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -1259,13 +1265,51 @@ class AttributeTagger:
             yield match.start(1), match.end(1), "TIMEFRAME"
 
 
+    def _report_description_subjects(self, text: str, lines_found: dict[str, list[re.Match[str]]]
+                                     ) -> list[tuple[int, int, str]]:
+        """Trial-report outcome descriptions: a sentence whose subject is a
+        measure (``Acute side effects are ...``, ``The rate of injection site
+        clearance is ...``, ``Percentage of participants with tpCR was
+        reported``) restates or names a measure of the outcome: its subject,
+        without a trailing ``for each arm`` or ``in blood``, is an ENDPOINT."""
+        subject = self._ctx.get("report_subject_measure")
+        if subject is None:
+            return []
+        found = []
+        for block_start, block_end in _report_outcome_blocks(lines_found):
+            position = text.find("\n", block_start)
+            position = text.find("\n", position + 1) if position != -1 else -1  # past the title line
+            if position == -1 or position >= block_end:
+                continue
+            starts = []
+            while position != -1 and position < block_end:
+                line_start = position + 1
+                line_end = text.find("\n", line_start, block_end)
+                line_end = block_end if line_end == -1 else line_end
+                indent = len(text[line_start:line_end]) - len(text[line_start:line_end].lstrip(" \t"))
+                starts.append(line_start + indent)
+                stop = text.find(". ", line_start, line_end)
+                while stop != -1:
+                    starts.append(stop + 2)
+                    stop = text.find(". ", stop + 2, line_end)
+                position = line_end if line_end < block_end else -1
+            for start in starts:
+                if not text[start:start + 1].isupper():
+                    continue  # a sentence opens with a capital
+                match = subject.match(text, start, block_end)
+                if match:
+                    cut = _cut_outside_parentheses(self._ctx["measure_cut"], text, match.start(1) + 1, match.end(1))
+                    found.append((match.start(1), cut.start() if cut else match.end(1), "ENDPOINT"))
+        return found
+
+
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
                   list_object=None, lead_point=None, list_item=None, split=None, shared_head=None, piece=None,
-                  effect_lead=None):
+                  effect_lead=None, loose=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
-    tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point, list_item)
+    tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point, list_item, loose)
     shared = shared_head.match(item) if shared_head is not None else None
     if shared and item.startswith(", ", shared.end()) and (tf_start is None or shared.end() < tf_start):
         # ``FSFI Desire, Satisfaction and Arousal Domains``: the list shares one head, one measure
@@ -1315,6 +1359,20 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
         tail = item[tf_start:].rstrip(" \t\r.")
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _report_outcome_blocks(lines_found: dict[str, list[re.Match[str]]]) -> list[tuple[int, int]]:
+    """Trial-report outcome blocks: from each ``Outcome Measurement:`` title
+    to the first ``Time frame:`` line after it. The description between them
+    explains the measure; its window is the ``Time frame:`` line, so a window
+    in the description (``measured at baseline and week 4``) is no TIMEFRAME."""
+    frames = [match.start() for match in lines_found["report_time_frame"]]
+    blocks = []
+    for match in lines_found["report_outcome_title"]:
+        index = bisect_right(frames, match.start())
+        if index < len(frames):
+            blocks.append((match.start(), frames[index]))
+    return blocks
 
 
 def _cut_outside_parentheses(measure_cut, text: str, start: int, end: int):
@@ -1516,7 +1574,8 @@ def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:
     return None
 
 
-def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, list_item=None) -> int | None:
+def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, list_item=None,
+                     loose=None) -> int | None:
     """Start of the time-frame field: the last ``, `` after the description's
     last full stop that is followed by a time-frame word, stepping back over
     continuations (``, up to approximately 2 years``) of an earlier one and
@@ -1545,8 +1604,16 @@ def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, 
         opens = lead_point is not None and earlier_end + 2 == chosen and lead_point.fullmatch(item[position:earlier_end])
         if not continuation.fullmatch(segment) and not opens:
             break  # ``Baseline, 12 weeks``: a bare start point opens the field
+        if not opens and not _names_time(item[position:earlier_end], loose):
+            break  # ``Time to use implant for sexual activity, up to 3 months``: a measure, then the field
         chosen = position
     return _timeframe_list_start(item, chosen, search_from, list_item)
+
+
+def _names_time(segment: str, loose) -> bool:
+    """Whether a segment that a continuation (``, up to 3 months``) follows
+    names a time itself (a number, a time unit, a visit, baseline: ``loose``)."""
+    return loose is None or any(char.isdigit() for char in segment) or loose.match(segment) is not None
 
 
 def _timeframe_list_start(item: str, chosen: int, first_comma: int, list_item) -> int:
