@@ -1779,3 +1779,47 @@ def test_outcome_measure_effect_of_a_treatment_on_the_measure(nlp):
     spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
     assert spans[0] == "cocaine craving" and "incidence of ischemic heart disease" in spans
     assert not any(span.startswith("Effect") for span in spans)
+
+
+def test_report_description_sentence_whose_subject_is_a_measure(nlp):
+    # NCT02667626 (nli4ct_ctrs.jsonl): a later sentence of the description names the measure
+    text = ("Outcome Measurement: \n  Number of Participants With a 50% Decrease in Hot Flash Score\n"
+            "  50% decrease in hot flash score. The hot flash score is calculated as the weighted sum of the number "
+            "of hot flashes in each severity category.\n  Time frame: Baseline and 24 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Number of Participants With a 50% Decrease in Hot Flash Score", "ENDPOINT"),
+        ("hot flash score", "ENDPOINT"), ("Baseline and 24 weeks", "TIMEFRAME"),
+    ]
+    # NCT00559754: ``The percentage of participants with pCR was determined ...``
+    text = ("Outcome Measurement: \n  Percentage of Participants With Pathological Complete Response (pCR)\n"
+            "  The percentage of participants with pCR was determined by anatomopathological study after completion "
+            "of 8 cycles of study treatment.\n  Time frame: After Week 24 (surgery)\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Percentage of Participants With Pathological Complete Response (pCR)", "ENDPOINT"),
+        ("percentage of participants with pCR", "ENDPOINT"),
+    ]
+    # NCT03371732: a pronoun's score, participants: no measure named
+    text = ("Outcome Measurement: \n  Number of Patients With Individual Decrease of Tobacco Consumption\n"
+            "  Its score ranges from 0 (no consumption) to 28 (alcohol dependence). "
+            "Participants were assessed at each visit.\n  Time frame: 3 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Number of Patients With Individual Decrease of Tobacco Consumption", "ENDPOINT")]
+
+
+def test_report_description_window_is_not_a_timeframe(nlp):
+    # report_NCT01340300 wording (train): the window of a report outcome is its Time frame line alone
+    text = ("Outcome Measurement: \n  Change in Fasting Insulin Levels\n"
+            "  Fasting insulin levels in blood will be drawn at baseline, 3 months and 6 months.\n"
+            "  Time frame: 6 months\n")
+    assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == [("6 months", "TIMEFRAME")]
+
+
+def test_continuation_does_not_pull_the_time_frame_onto_a_measure(nlp):
+    # modern_NCT05196191 (train): the description is a measure name that opens with ``Time``
+    text = ("Title\nSummary.\nErectile Dysfunction\nDEVICE: Penile implant\n"
+            "Penile implant activation, Time to use implant for sexual activity, up to 3 months\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("up to 3 months", "TIMEFRAME")]
+    # a time point before the continuation still opens the field
+    text = ("Title\nSummary.\nBreast Cancer\nDRUG: Letrozole\n"
+            "Overall survival, Time from randomization to death, Baseline, up to 5 years\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("Baseline, up to 5 years", "TIMEFRAME")]
