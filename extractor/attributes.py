@@ -913,7 +913,8 @@ class AttributeTagger:
             item_offset = line_start
             for item in line.split("|"):
                 tf_start = (_timeframe_start(item, timeframe_start, continuation, self._ctx["timeframe_lead_point"],
-                                             loose=self._ctx.get("timeframe_loose"))
+                                             loose=self._ctx.get("timeframe_loose"),
+                                             window_open=self._ctx.get("timeframe_window_open"))
                             if ", " in item else None)
                 if tf_start is not None and not item.rstrip().endswith(":") and (
                     (line_start, line_end) in registry or field_end.match(item[tf_start:].rstrip(" ."))
@@ -927,7 +928,8 @@ class AttributeTagger:
                                                            self._ctx.get("measure_shared_head"),
                                                            self._ctx.get("measure_piece"),
                                                            self._ctx.get("measure_effect_lead"),
-                                                           loose=self._ctx.get("timeframe_loose")):
+                                                           loose=self._ctx.get("timeframe_loose"),
+                                                           window_open=self._ctx.get("timeframe_window_open")):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -1305,11 +1307,11 @@ class AttributeTagger:
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
                   list_object=None, lead_point=None, list_item=None, split=None, shared_head=None, piece=None,
-                  effect_lead=None, loose=None):
+                  effect_lead=None, loose=None, window_open=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
-    tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point, list_item, loose)
+    tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point, list_item, loose, window_open)
     shared = shared_head.match(item) if shared_head is not None else None
     if shared and item.startswith(", ", shared.end()) and (tf_start is None or shared.end() < tf_start):
         # ``FSFI Desire, Satisfaction and Arousal Domains``: the list shares one head, one measure
@@ -1575,7 +1577,7 @@ def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:
 
 
 def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, list_item=None,
-                     loose=None) -> int | None:
+                     loose=None, window_open=None) -> int | None:
     """Start of the time-frame field: the last ``, `` after the description's
     last full stop that is followed by a time-frame word, stepping back over
     continuations (``, up to approximately 2 years``) of an earlier one and
@@ -1604,16 +1606,20 @@ def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, 
         opens = lead_point is not None and earlier_end + 2 == chosen and lead_point.fullmatch(item[position:earlier_end])
         if not continuation.fullmatch(segment) and not opens:
             break  # ``Baseline, 12 weeks``: a bare start point opens the field
-        if not opens and not _names_time(item[position:earlier_end], loose):
+        if not opens and not _names_time(item[position:earlier_end], loose, window_open):
             break  # ``Time to use implant for sexual activity, up to 3 months``: a measure, then the field
         chosen = position
     return _timeframe_list_start(item, chosen, search_from, list_item)
 
 
-def _names_time(segment: str, loose) -> bool:
+def _names_time(segment: str, loose, window_open=None) -> bool:
     """Whether a segment that a continuation (``, up to 3 months``) follows
-    names a time itself (a number, a time unit, a visit, baseline: ``loose``)."""
-    return loose is None or any(char.isdigit() for char in segment) or loose.match(segment) is not None
+    is a window itself: it opens like one (``From randomization until
+    progression``: ``window_open``) or names a time (a number, a time unit, a
+    visit, baseline: ``loose``), unlike a measure (``Time to use implant``)."""
+    if loose is None or any(char.isdigit() for char in segment) or loose.match(segment) is not None:
+        return True
+    return window_open is not None and window_open.match(segment) is not None
 
 
 def _timeframe_list_start(item: str, chosen: int, first_comma: int, list_item) -> int:

@@ -1823,3 +1823,9 @@ def test_continuation_does_not_pull_the_time_frame_onto_a_measure(nlp):
     text = ("Title\nSummary.\nBreast Cancer\nDRUG: Letrozole\n"
             "Overall survival, Time from randomization to death, Baseline, up to 5 years\n")
     assert ents(nlp, text, ("TIMEFRAME",)) == [("Baseline, up to 5 years", "TIMEFRAME")]
+    # a window that opens with ``From`` keeps its ``assessed up to`` tail (guide: TIMEFRAME boundaries)
+    text = ("Title\nSummary.\nBreast Cancer\nDRUG: Letrozole\n"
+            "Progression-free survival, Time from randomization to progression, "
+            "From randomization until disease progression, assessed up to 7 years\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("From randomization until disease progression, assessed up to 7 years", "TIMEFRAME")]
