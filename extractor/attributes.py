@@ -1116,7 +1116,7 @@ class AttributeTagger:
             bar = text.find("|", position)
             limit = min(len(text), position + 2500)
             label = self._ctx["arm_label_line"].search(text, position, limit)
-            if label:
+            if label and not _label_in_paragraphs(text, position, label.start(), bar, ends_in_timeframe):
                 limit = label.start()
             end = None
             if crlf_wrapped:
@@ -1542,6 +1542,17 @@ def _prose_block(text: str, start: int, end: int, after_lines: bool = True) -> b
     comma = text.find(", ", start, end)
     sentences = _SENTENCE_END.finditer(text, start, comma if comma != -1 else end)
     return next(sentences, None) is not None and next(sentences, None) is not None
+
+
+def _label_in_paragraphs(text: str, start: int, label: int, bar: int, ends_in_timeframe) -> bool:
+    """A ``Label: text`` line inside an outcome description of paragraphs
+    (``Grade 4, Life-threatening consequences: urgent intervention ...``
+    after a blank line) rather than an arm line: a paragraph break comes
+    before it in the item, and the item still ends in a time-frame field at
+    its ``|``. Arm lines follow the description one per line, never after a
+    blank line inside an item."""
+    return (bar != -1 and label < bar and text.find("\n\n", start, label) != -1
+            and text.find("|", start, label) == -1 and ends_in_timeframe(start, bar))
 
 
 def _measure_one_line(text: str, start: int, end: int) -> bool:

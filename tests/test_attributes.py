@@ -1829,3 +1829,24 @@ def test_continuation_does_not_pull_the_time_frame_onto_a_measure(nlp):
             "From randomization until disease progression, assessed up to 7 years\n")
     assert ents(nlp, text, ("TIMEFRAME",)) == [
         ("From randomization until disease progression, assessed up to 7 years", "TIMEFRAME")]
+    # ``Time from ... to ...`` opens a window; ``Time to ...`` names a measure
+    text = ("Title\nSummary.\nLung Cancer\nDRUG: Cisplatin\n"
+            "Overall survival, OS, Time from registration to death due to any cause, assessed up to 15 years\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("Time from registration to death due to any cause, assessed up to 15 years", "TIMEFRAME")]
+
+
+def test_outcome_description_with_paragraphs_and_a_label_like_line(nlp):
+    # NCT06324006 (ctgov_records.jsonl): a description of paragraphs whose
+    # last one reads like an arm line (``Grade 4, Life-threatening consequences: urgent ...``)
+    text = ("A Phase 1 Trial of LIB-01 in Healthy Participants.\n"
+            "The goal of this clinical trial is to learn about the safety of LIB-01.\n"
+            "Erectile Dysfunction\nDRUG: LIB-01|OTHER: Placebo\n"
+            "To evaluate the incidence of treatment-emergent adverse events in healthy male participants, "
+            "Adverse events will be graded from 1-5:\n\n"
+            "Grade 1, Mild; asymptomatic or mild symptoms; intervention not indicated.\n\n"
+            "Grade 4, Life-threatening consequences: urgent intervention indicated. Grade 5, Death related to AE., "
+            "14 days|To evaluate changes in vital signs in healthy male participants, Clinically significant "
+            "changes in vital signs., 14 days\n")
+    assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == [("14 days", "TIMEFRAME"), ("14 days", "TIMEFRAME")]
+    assert ("incidence of treatment-emergent adverse events", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
