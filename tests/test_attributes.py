@@ -1850,3 +1850,25 @@ def test_outcome_description_with_paragraphs_and_a_label_like_line(nlp):
             "changes in vital signs., 14 days\n")
     assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == [("14 days", "TIMEFRAME"), ("14 days", "TIMEFRAME")]
     assert ("incidence of treatment-emergent adverse events", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_measure_field_that_states_the_endpoint_keeps_the_measure(nlp):
+    # NCT00497809 and NCT00661700 (ctgov_records.jsonl): the measure field is a
+    # sentence stating the endpoint; its measure is what follows the statement
+    text = ("Title\nSummary.\nNeutropenia\nDRUG: Pegfilgrastim\n"
+            "The primary efficacy endpoint is duration of grade 4 neutropenia (DSN), defined as ANC <0.5 x 109/L "
+            "during chemotherapy cycle 1., 21 days\n")
+    found = ents(nlp, text, ("ENDPOINT", "TIMEFRAME"))
+    assert found[0] == ("duration of grade 4 neutropenia (DSN)", "ENDPOINT") and found[-1] == ("21 days", "TIMEFRAME")
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Vardenafil\n"
+            "Treatment groups will be compared with respect to the incidence rates of premature termination, "
+            "adverse events, lab abnormalities, At weeks 4, 8, 12\n")
+    assert ents(nlp, text, ("ENDPOINT",))[0] == ("incidence rates of premature termination", "ENDPOINT")
+
+
+def test_end_points_of_the_study_were(nlp):
+    # nononc_NCT00000140 (train): the objects of ``End points of the study were``
+    text = ("End points of the study were visual acuity of 5/200 or greater and macular reattachment for 6 "
+            "months following the final surgical procedure.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("visual acuity of 5/200 or greater", "ENDPOINT"), ("macular reattachment", "ENDPOINT")]
