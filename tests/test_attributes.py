@@ -1872,3 +1872,10 @@ def test_end_points_of_the_study_were(nlp):
             "months following the final surgical procedure.")
     assert ents(nlp, text, ("ENDPOINT",)) == [
         ("visual acuity of 5/200 or greater", "ENDPOINT"), ("macular reattachment", "ENDPOINT")]
+
+
+def test_named_outcome_words_in_background_prose(nlp):
+    # nononc_NCT00001749 and nononc_NCT00000140 (train): named measures in background sentences (guide 1.1)
+    text = ("Bone marrow transplants are associated with failure, relapse, side-effects, increased morbidity, "
+            "and even death. The successful outcomes and complication rates of the two modalities were compared.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("morbidity", "ENDPOINT"), ("complication rates", "ENDPOINT")]
