@@ -1369,11 +1369,12 @@ def _report_outcome_blocks(lines_found: dict[str, list[re.Match[str]]]) -> list[
     explains the measure; its window is the ``Time frame:`` line, so a window
     in the description (``measured at baseline and week 4``) is no TIMEFRAME."""
     frames = [match.start() for match in lines_found["report_time_frame"]]
+    titles = [match.start() for match in lines_found["report_outcome_title"]]
     blocks = []
-    for match in lines_found["report_outcome_title"]:
-        index = bisect_right(frames, match.start())
-        if index < len(frames):
-            blocks.append((match.start(), frames[index]))
+    for number, start in enumerate(titles):
+        index = bisect_right(frames, start)
+        if index < len(frames) and (number + 1 == len(titles) or frames[index] < titles[number + 1]):
+            blocks.append((start, frames[index]))  # blocks never overlap: the work stays linear
     return blocks
 
 
