@@ -1621,7 +1621,9 @@ def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, 
         if not opens and not _names_time(item[position:earlier_end], loose, window_open):
             break  # ``Time to use implant for sexual activity, up to 3 months``: a measure, then the field
         chosen = position
-    return _timeframe_list_start(item, chosen, search_from, list_item)
+    chosen = _timeframe_list_start(item, chosen, search_from, list_item)
+    opened = _timeframe_list_opener(item, chosen, search_from, timeframe_start)
+    return chosen if opened == chosen else _timeframe_list_start(item, opened, search_from, list_item)
 
 
 def _names_time(segment: str, loose, window_open=None) -> bool:
@@ -1632,6 +1634,28 @@ def _names_time(segment: str, loose, window_open=None) -> bool:
     if loose is None or any(char.isdigit() for char in segment) or loose.match(segment) is not None:
         return True
     return window_open is not None and window_open.match(segment) is not None
+
+
+_BARE_NUMBER_START = re.compile(r"\d{1,4}(?:\.\d{1,2})?(?:,|\s(?:and|or|&)\s|$)")
+_NUMBER_END = re.compile(r"(?<![\w.])\d{1,4}(?:\.\d{1,2})?$")
+
+
+def _timeframe_list_opener(item: str, chosen: int, first_comma: int, timeframe_start) -> int:
+    """A field that lists time points after a lead (``After vaccinations
+    administered at 0, 1, 2, 3 and 5 months``, ``0, 20, 40 minutes and 1, 1.5,
+    2 hours post dose``): when the chosen start is a bare number of the list,
+    the segment before it that opens like a time frame and ends in the list's
+    first number is the field's start."""
+    if not _BARE_NUMBER_START.match(item, chosen) or chosen - 2 <= first_comma:
+        return chosen
+    comma = item.rfind(", ", first_comma, chosen - 2)
+    start = comma + 2 if comma != -1 else first_comma + 2
+    if start >= chosen - 2 or comma == -1 and start != first_comma + 2:
+        return chosen
+    segment = item[start:chosen - 2]
+    if _NUMBER_END.search(segment) and timeframe_start.match(segment) and len(segment) <= 80:
+        return start
+    return chosen
 
 
 def _timeframe_list_start(item: str, chosen: int, first_comma: int, list_item) -> int:

@@ -1879,3 +1879,17 @@ def test_named_outcome_words_in_background_prose(nlp):
     text = ("Bone marrow transplants are associated with failure, relapse, side-effects, increased morbidity, "
             "and even death. The successful outcomes and complication rates of the two modalities were compared.")
     assert ents(nlp, text, ("ENDPOINT",)) == [("morbidity", "ENDPOINT"), ("complication rates", "ENDPOINT")]
+
+
+def test_time_frame_that_lists_points_after_a_lead(nlp):
+    # ctgov_records.jsonl layouts: the field opens with a lead ending in the first time point
+    text = ("Title\nSummary.\nHepatitis B\nBIOLOGICAL: Vaccine\n"
+            "Anti-HBs titer, Antibody concentration, After vaccinations administered at 0, 1, 2, 3 and 5 months|"
+            "Cmax, Maximum concentration, 0, 20, 40 minutes and 1, 1.5, 2, 2.5, 3, 4, 6, 8, 10 and 12 hours post dose\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("After vaccinations administered at 0, 1, 2, 3 and 5 months", "TIMEFRAME"),
+        ("0, 20, 40 minutes and 1, 1.5, 2, 2.5, 3, 4, 6, 8, 10 and 12 hours post dose", "TIMEFRAME")]
+    # a description that ends before the list stays out of the field
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Tadalafil\n"
+            "IIEF, Erectile function domain, At 4, 8, 12 weeks\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("At 4, 8, 12 weeks", "TIMEFRAME")]
