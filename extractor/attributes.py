@@ -214,11 +214,13 @@ class AttributeTagger:
             + list(self._report_outcomes(text, lines))
             + list(self._endpoint_lists(text, lines))
         )
+        structured += self._report_description_subjects(text, lines)
         structured += self._description_measures(text, structured)
         for start, end, label in structured:
             candidates.append((start, end, label, 3))
         blocked = _Intervals([(s, e) for s, e, _ in structured])
         in_outcome_line = _Intervals(outcome_lines)
+        report_blocks = _Intervals(_report_outcome_blocks(lines))
         schedule_atoms: list[tuple[int, int, str]] = []
         for (label, entry, _regex), matches in zip(self._compiled, pattern_matches):
             for match in matches:
@@ -227,6 +229,8 @@ class AttributeTagger:
                     continue
                 if label != "DOSE" and in_outcome_line.overlaps(start, end):
                     continue  # outcome lines: only doses are regimen facts
+                if label == "TIMEFRAME" and report_blocks.overlaps(start, end):
+                    continue  # a report outcome's window is its ``Time frame:`` line alone
                 if entry.get("drug_after") and not view.drug_starts_within(end, end + entry.get("drug_gap", 3)):
                     continue
                 if entry.get("drug_inside") and not view.drug_in(start, end):
@@ -908,7 +912,9 @@ class AttributeTagger:
             line = text[line_start:line_end]
             item_offset = line_start
             for item in line.split("|"):
-                tf_start = (_timeframe_start(item, timeframe_start, continuation, self._ctx["timeframe_lead_point"])
+                tf_start = (_timeframe_start(item, timeframe_start, continuation, self._ctx["timeframe_lead_point"],
+                                             loose=self._ctx.get("timeframe_loose"),
+                                             window_open=self._ctx.get("timeframe_window_open"))
                             if ", " in item else None)
                 if tf_start is not None and not item.rstrip().endswith(":") and (
                     (line_start, line_end) in registry or field_end.match(item[tf_start:].rstrip(" ."))
@@ -921,7 +927,9 @@ class AttributeTagger:
                                                            self._ctx.get("measure_split"),
                                                            self._ctx.get("measure_shared_head"),
                                                            self._ctx.get("measure_piece"),
-                                                           self._ctx.get("measure_effect_lead")):
+                                                           self._ctx.get("measure_effect_lead"),
+                                                           loose=self._ctx.get("timeframe_loose"),
+                                                           window_open=self._ctx.get("timeframe_window_open")):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -1108,7 +1116,7 @@ class AttributeTagger:
             bar = text.find("|", position)
             limit = min(len(text), position + 2500)
             label = self._ctx["arm_label_line"].search(text, position, limit)
-            if label:
+            if label and not _label_in_paragraphs(text, position, label.start(), bar, ends_in_timeframe):
                 limit = label.start()
             end = None
             if crlf_wrapped:
@@ -1259,13 +1267,51 @@ class AttributeTagger:
             yield match.start(1), match.end(1), "TIMEFRAME"
 
 
+    def _report_description_subjects(self, text: str, lines_found: dict[str, list[re.Match[str]]]
+                                     ) -> list[tuple[int, int, str]]:
+        """Trial-report outcome descriptions: a sentence whose subject is a
+        measure (``Acute side effects are ...``, ``The rate of injection site
+        clearance is ...``, ``Percentage of participants with tpCR was
+        reported``) restates or names a measure of the outcome: its subject,
+        without a trailing ``for each arm`` or ``in blood``, is an ENDPOINT."""
+        subject = self._ctx.get("report_subject_measure")
+        if subject is None:
+            return []
+        found = []
+        for block_start, block_end in _report_outcome_blocks(lines_found):
+            position = text.find("\n", block_start)
+            position = text.find("\n", position + 1) if position != -1 else -1  # past the title line
+            if position == -1 or position >= block_end:
+                continue
+            starts = []
+            while position != -1 and position < block_end:
+                line_start = position + 1
+                line_end = text.find("\n", line_start, block_end)
+                line_end = block_end if line_end == -1 else line_end
+                indent = len(text[line_start:line_end]) - len(text[line_start:line_end].lstrip(" \t"))
+                starts.append(line_start + indent)
+                stop = text.find(". ", line_start, line_end)
+                while stop != -1:
+                    starts.append(stop + 2)
+                    stop = text.find(". ", stop + 2, line_end)
+                position = line_end if line_end < block_end else -1
+            for start in starts:
+                if not text[start:start + 1].isupper():
+                    continue  # a sentence opens with a capital
+                match = subject.match(text, start, block_end)
+                if match:
+                    cut = _cut_outside_parentheses(self._ctx["measure_cut"], text, match.start(1) + 1, match.end(1))
+                    found.append((match.start(1), cut.start() if cut else match.end(1), "ENDPOINT"))
+        return found
+
+
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
                   list_object=None, lead_point=None, list_item=None, split=None, shared_head=None, piece=None,
-                  effect_lead=None):
+                  effect_lead=None, loose=None, window_open=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
-    tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point, list_item)
+    tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point, list_item, loose, window_open)
     shared = shared_head.match(item) if shared_head is not None else None
     if shared and item.startswith(", ", shared.end()) and (tf_start is None or shared.end() < tf_start):
         # ``FSFI Desire, Satisfaction and Arousal Domains``: the list shares one head, one measure
@@ -1315,6 +1361,21 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
         tail = item[tf_start:].rstrip(" \t\r.")
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _report_outcome_blocks(lines_found: dict[str, list[re.Match[str]]]) -> list[tuple[int, int]]:
+    """Trial-report outcome blocks: from each ``Outcome Measurement:`` title
+    to the first ``Time frame:`` line after it. The description between them
+    explains the measure; its window is the ``Time frame:`` line, so a window
+    in the description (``measured at baseline and week 4``) is no TIMEFRAME."""
+    frames = [match.start() for match in lines_found["report_time_frame"]]
+    titles = [match.start() for match in lines_found["report_outcome_title"]]
+    blocks = []
+    for number, start in enumerate(titles):
+        index = bisect_right(frames, start)
+        if index < len(frames) and (number + 1 == len(titles) or frames[index] < titles[number + 1]):
+            blocks.append((start, frames[index]))  # blocks never overlap: the work stays linear
+    return blocks
 
 
 def _cut_outside_parentheses(measure_cut, text: str, start: int, end: int):
@@ -1484,6 +1545,17 @@ def _prose_block(text: str, start: int, end: int, after_lines: bool = True) -> b
     return next(sentences, None) is not None and next(sentences, None) is not None
 
 
+def _label_in_paragraphs(text: str, start: int, label: int, bar: int, ends_in_timeframe) -> bool:
+    """A ``Label: text`` line inside an outcome description of paragraphs
+    (``Grade 4, Life-threatening consequences: urgent intervention ...``
+    after a blank line) rather than an arm line: a paragraph break comes
+    before it in the item, and the item still ends in a time-frame field at
+    its ``|``. Arm lines follow the description one per line, never after a
+    blank line inside an item."""
+    return (bar != -1 and label < bar and text.find("\n\n", start, label) != -1
+            and text.find("|", start, label) == -1 and ends_in_timeframe(start, bar))
+
+
 def _measure_one_line(text: str, start: int, end: int) -> bool:
     """The measure of a ``measure, description, time frame`` item (the text
     before its first ``, ``) holds no line break: registry measures are
@@ -1516,7 +1588,8 @@ def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:
     return None
 
 
-def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, list_item=None) -> int | None:
+def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, list_item=None,
+                     loose=None, window_open=None) -> int | None:
     """Start of the time-frame field: the last ``, `` after the description's
     last full stop that is followed by a time-frame word, stepping back over
     continuations (``, up to approximately 2 years``) of an earlier one and
@@ -1545,8 +1618,44 @@ def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, 
         opens = lead_point is not None and earlier_end + 2 == chosen and lead_point.fullmatch(item[position:earlier_end])
         if not continuation.fullmatch(segment) and not opens:
             break  # ``Baseline, 12 weeks``: a bare start point opens the field
+        if not opens and not _names_time(item[position:earlier_end], loose, window_open):
+            break  # ``Time to use implant for sexual activity, up to 3 months``: a measure, then the field
         chosen = position
-    return _timeframe_list_start(item, chosen, search_from, list_item)
+    chosen = _timeframe_list_start(item, chosen, search_from, list_item)
+    opened = _timeframe_list_opener(item, chosen, search_from, timeframe_start)
+    return chosen if opened == chosen else _timeframe_list_start(item, opened, search_from, list_item)
+
+
+def _names_time(segment: str, loose, window_open=None) -> bool:
+    """Whether a segment that a continuation (``, up to 3 months``) follows
+    is a window itself: it opens like one (``From randomization until
+    progression``: ``window_open``) or names a time (a number, a time unit, a
+    visit, baseline: ``loose``), unlike a measure (``Time to use implant``)."""
+    if loose is None or any(char.isdigit() for char in segment) or loose.match(segment) is not None:
+        return True
+    return window_open is not None and window_open.match(segment) is not None
+
+
+_BARE_NUMBER_START = re.compile(r"\d{1,4}(?:\.\d{1,2})?(?:,|\s(?:and|or|&)\s|$)")
+_NUMBER_END = re.compile(r"(?<![\w.])\d{1,4}(?:\.\d{1,2})?$")
+
+
+def _timeframe_list_opener(item: str, chosen: int, first_comma: int, timeframe_start) -> int:
+    """A field that lists time points after a lead (``After vaccinations
+    administered at 0, 1, 2, 3 and 5 months``, ``0, 20, 40 minutes and 1, 1.5,
+    2 hours post dose``): when the chosen start is a bare number of the list,
+    the segment before it that opens like a time frame and ends in the list's
+    first number is the field's start."""
+    if not _BARE_NUMBER_START.match(item, chosen) or chosen - 2 <= first_comma:
+        return chosen
+    comma = item.rfind(", ", first_comma, chosen - 2)
+    start = comma + 2 if comma != -1 else first_comma + 2
+    if start >= chosen - 2 or comma == -1 and start != first_comma + 2:
+        return chosen
+    segment = item[start:chosen - 2]
+    if _NUMBER_END.search(segment) and timeframe_start.match(segment) and len(segment) <= 80:
+        return start
+    return chosen
 
 
 def _timeframe_list_start(item: str, chosen: int, first_comma: int, list_item) -> int:

@@ -1779,3 +1779,117 @@ def test_outcome_measure_effect_of_a_treatment_on_the_measure(nlp):
     spans = [span for span, _ in ents(nlp, text, ("ENDPOINT",))]
     assert spans[0] == "cocaine craving" and "incidence of ischemic heart disease" in spans
     assert not any(span.startswith("Effect") for span in spans)
+
+
+def test_report_description_sentence_whose_subject_is_a_measure(nlp):
+    # NCT02667626 (nli4ct_ctrs.jsonl): a later sentence of the description names the measure
+    text = ("Outcome Measurement: \n  Number of Participants With a 50% Decrease in Hot Flash Score\n"
+            "  50% decrease in hot flash score. The hot flash score is calculated as the weighted sum of the number "
+            "of hot flashes in each severity category.\n  Time frame: Baseline and 24 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Number of Participants With a 50% Decrease in Hot Flash Score", "ENDPOINT"),
+        ("hot flash score", "ENDPOINT"), ("Baseline and 24 weeks", "TIMEFRAME"),
+    ]
+    # NCT00559754: ``The percentage of participants with pCR was determined ...``
+    text = ("Outcome Measurement: \n  Percentage of Participants With Pathological Complete Response (pCR)\n"
+            "  The percentage of participants with pCR was determined by anatomopathological study after completion "
+            "of 8 cycles of study treatment.\n  Time frame: After Week 24 (surgery)\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Percentage of Participants With Pathological Complete Response (pCR)", "ENDPOINT"),
+        ("percentage of participants with pCR", "ENDPOINT"),
+    ]
+    # NCT03371732: a pronoun's score, participants: no measure named
+    text = ("Outcome Measurement: \n  Number of Patients With Individual Decrease of Tobacco Consumption\n"
+            "  Its score ranges from 0 (no consumption) to 28 (alcohol dependence). "
+            "Participants were assessed at each visit.\n  Time frame: 3 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Number of Patients With Individual Decrease of Tobacco Consumption", "ENDPOINT")]
+
+
+def test_report_description_window_is_not_a_timeframe(nlp):
+    # report_NCT01340300 wording (train): the window of a report outcome is its Time frame line alone
+    text = ("Outcome Measurement: \n  Change in Fasting Insulin Levels\n"
+            "  Fasting insulin levels in blood will be drawn at baseline, 3 months and 6 months.\n"
+            "  Time frame: 6 months\n")
+    assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == [("6 months", "TIMEFRAME")]
+
+
+def test_continuation_does_not_pull_the_time_frame_onto_a_measure(nlp):
+    # modern_NCT05196191 (train): the description is a measure name that opens with ``Time``
+    text = ("Title\nSummary.\nErectile Dysfunction\nDEVICE: Penile implant\n"
+            "Penile implant activation, Time to use implant for sexual activity, up to 3 months\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("up to 3 months", "TIMEFRAME")]
+    # a time point before the continuation still opens the field
+    text = ("Title\nSummary.\nBreast Cancer\nDRUG: Letrozole\n"
+            "Overall survival, Time from randomization to death, Baseline, up to 5 years\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("Baseline, up to 5 years", "TIMEFRAME")]
+    # a window that opens with ``From`` keeps its ``assessed up to`` tail (guide: TIMEFRAME boundaries)
+    text = ("Title\nSummary.\nBreast Cancer\nDRUG: Letrozole\n"
+            "Progression-free survival, Time from randomization to progression, "
+            "From randomization until disease progression, assessed up to 7 years\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("From randomization until disease progression, assessed up to 7 years", "TIMEFRAME")]
+    # ``Time from ... to ...`` opens a window; ``Time to ...`` names a measure
+    text = ("Title\nSummary.\nLung Cancer\nDRUG: Cisplatin\n"
+            "Overall survival, OS, Time from registration to death due to any cause, assessed up to 15 years\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("Time from registration to death due to any cause, assessed up to 15 years", "TIMEFRAME")]
+
+
+def test_outcome_description_with_paragraphs_and_a_label_like_line(nlp):
+    # NCT06324006 (ctgov_records.jsonl): a description of paragraphs whose
+    # last one reads like an arm line (``Grade 4, Life-threatening consequences: urgent ...``)
+    text = ("A Phase 1 Trial of LIB-01 in Healthy Participants.\n"
+            "The goal of this clinical trial is to learn about the safety of LIB-01.\n"
+            "Erectile Dysfunction\nDRUG: LIB-01|OTHER: Placebo\n"
+            "To evaluate the incidence of treatment-emergent adverse events in healthy male participants, "
+            "Adverse events will be graded from 1-5:\n\n"
+            "Grade 1, Mild; asymptomatic or mild symptoms; intervention not indicated.\n\n"
+            "Grade 4, Life-threatening consequences: urgent intervention indicated. Grade 5, Death related to AE., "
+            "14 days|To evaluate changes in vital signs in healthy male participants, Clinically significant "
+            "changes in vital signs., 14 days\n")
+    assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == [("14 days", "TIMEFRAME"), ("14 days", "TIMEFRAME")]
+    assert ("incidence of treatment-emergent adverse events", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_measure_field_that_states_the_endpoint_keeps_the_measure(nlp):
+    # NCT00497809 and NCT00661700 (ctgov_records.jsonl): the measure field is a
+    # sentence stating the endpoint; its measure is what follows the statement
+    text = ("Title\nSummary.\nNeutropenia\nDRUG: Pegfilgrastim\n"
+            "The primary efficacy endpoint is duration of grade 4 neutropenia (DSN), defined as ANC <0.5 x 109/L "
+            "during chemotherapy cycle 1., 21 days\n")
+    found = ents(nlp, text, ("ENDPOINT", "TIMEFRAME"))
+    assert found[0] == ("duration of grade 4 neutropenia (DSN)", "ENDPOINT") and found[-1] == ("21 days", "TIMEFRAME")
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Vardenafil\n"
+            "Treatment groups will be compared with respect to the incidence rates of premature termination, "
+            "adverse events, lab abnormalities, At weeks 4, 8, 12\n")
+    assert ents(nlp, text, ("ENDPOINT",))[0] == ("incidence rates of premature termination", "ENDPOINT")
+
+
+def test_end_points_of_the_study_were(nlp):
+    # nononc_NCT00000140 (train): the objects of ``End points of the study were``
+    text = ("End points of the study were visual acuity of 5/200 or greater and macular reattachment for 6 "
+            "months following the final surgical procedure.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("visual acuity of 5/200 or greater", "ENDPOINT"), ("macular reattachment", "ENDPOINT")]
+
+
+def test_named_outcome_words_in_background_prose(nlp):
+    # nononc_NCT00001749 and nononc_NCT00000140 (train): named measures in background sentences (guide 1.1)
+    text = ("Bone marrow transplants are associated with failure, relapse, side-effects, increased morbidity, "
+            "and even death. The successful outcomes and complication rates of the two modalities were compared.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("morbidity", "ENDPOINT"), ("complication rates", "ENDPOINT")]
+
+
+def test_time_frame_that_lists_points_after_a_lead(nlp):
+    # ctgov_records.jsonl layouts: the field opens with a lead ending in the first time point
+    text = ("Title\nSummary.\nHepatitis B\nBIOLOGICAL: Vaccine\n"
+            "Anti-HBs titer, Antibody concentration, After vaccinations administered at 0, 1, 2, 3 and 5 months|"
+            "Cmax, Maximum concentration, 0, 20, 40 minutes and 1, 1.5, 2, 2.5, 3, 4, 6, 8, 10 and 12 hours post dose\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("After vaccinations administered at 0, 1, 2, 3 and 5 months", "TIMEFRAME"),
+        ("0, 20, 40 minutes and 1, 1.5, 2, 2.5, 3, 4, 6, 8, 10 and 12 hours post dose", "TIMEFRAME")]
+    # a description that ends before the list stays out of the field
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Tadalafil\n"
+            "IIEF, Erectile function domain, At 4, 8, 12 weeks\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("At 4, 8, 12 weeks", "TIMEFRAME")]
