@@ -82,6 +82,22 @@ def test_schedule_pieces_join(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("3 times a week", "SCHEDULE")]
 
 
+def test_day_lists_stop_before_a_dose_and_run_to_their_last_day(nlp):
+    # a number with a dose unit after ``and`` is the next dose, not another day (NCT00451555, NCT02038010)
+    text = "Fulvestrant 500 mg IM on Day 1 and 250 mg on Day 15 in Cycle 1."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
+        ("500 mg", "DOSE"), ("Day 1", "SCHEDULE"), ("250 mg", "DOSE"), ("Day 15 in Cycle 1", "SCHEDULE"),
+    ]
+    text = "Capecitabine PO on days 1-21 and 3.6mg/kg T-DM1 IV on day 1."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
+        ("days 1-21", "SCHEDULE"), ("3.6mg/kg", "DOSE"), ("day 1", "SCHEDULE"),
+    ]
+    # a long weekly list is one SCHEDULE to its last day (NCT00004228)
+    text = "Patients receive oral methotrexate on days 7, 14, 21, 28, 35, 42, 49, 56, 63, 70, and 77."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days 7, 14, 21, 28, 35, 42, 49, 56, 63, 70, and 77", "SCHEDULE")]
+    assert ents(nlp, "Cisplatin IV on days 1,3,6, and 11.", ("SCHEDULE",)) == [("days 1,3,6, and 11", "SCHEDULE")]
+
+
 def test_follow_up_and_assessment_schedules_are_not_tagged(nlp):
     text = ("Patients who complete or discontinue treatment are\r\n"
             "      followed every 6 months for up to 2 years.")
