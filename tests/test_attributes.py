@@ -98,6 +98,21 @@ def test_day_lists_stop_before_a_dose_and_run_to_their_last_day(nlp):
     assert ents(nlp, "Cisplatin IV on days 1,3,6, and 11.", ("SCHEDULE",)) == [("days 1,3,6, and 11", "SCHEDULE")]
 
 
+def test_continuous_infusion_length_is_not_a_schedule(nlp):
+    # ``IV continuously over 24 hours`` is a continuous infusion and its length (NCT00006364)
+    text = "Patients receive homoharringtonine IV continuously over 24 hours on day 1."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day 1", "SCHEDULE")]
+    text = "Patients receive cytarabine IV continuously on days 1-7."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("continuously on days 1-7", "SCHEDULE")]
+
+
+def test_a_day_after_a_dose_keeps_its_article(nlp):
+    # ``10 mg of prednisone a day`` (NCT00006799): the article is part of the frequency
+    assert ents(nlp, "Glucocorticoid replacement with 10 mg of prednisone a day is allowed.", ("DOSE", "SCHEDULE")) == [
+        ("10 mg", "DOSE"), ("a day", "SCHEDULE"),
+    ]
+
+
 def test_follow_up_and_assessment_schedules_are_not_tagged(nlp):
     text = ("Patients who complete or discontinue treatment are\r\n"
             "      followed every 6 months for up to 2 years.")
