@@ -113,6 +113,20 @@ def test_a_day_after_a_dose_keeps_its_article(nlp):
     ]
 
 
+def test_day_number_before_a_closing_bracket(nlp):
+    # ``(Days 1-8)`` (NCT01415128): the 8 is not an emoticon token, the whole range is the SCHEDULE
+    text = "Omeprazole 40 mg once daily for 8 days (Days 1-8) plus avanafil 200 mg on Day 8."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once daily", "SCHEDULE"), ("Days 1-8", "SCHEDULE"), ("Day 8", "SCHEDULE")]
+
+
+def test_time_before_sexual_activity_as_a_range_of_two_units(nlp):
+    # ``30 minutes to 4 hours prior to ...`` (NCT04479917) and spelled numbers (NCT01180283)
+    text = "Avanafil administered 30 minutes to 4 hours prior to initiation of sexual activity."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("30 minutes to 4 hours prior to initiation of sexual activity", "SCHEDULE")]
+    text = "Patients take one tablet of udenafil from six to two hours before intercourse."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("six to two hours before intercourse", "SCHEDULE")]
+
+
 def test_follow_up_and_assessment_schedules_are_not_tagged(nlp):
     text = ("Patients who complete or discontinue treatment are\r\n"
             "      followed every 6 months for up to 2 years.")
