@@ -127,6 +127,19 @@ def test_time_before_sexual_activity_as_a_range_of_two_units(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("six to two hours before intercourse", "SCHEDULE")]
 
 
+def test_report_schedule_wordings_stay_one_span(nlp):
+    # ``3-weekly cycle`` (NCT00391092), ``each 3 weeks`` (NCT00121992), ``(b.i.d.)`` and
+    # ``in the morning and in the evening`` (a formoterol arm): one contiguous timing expression
+    text = "Docetaxel 75 mg/m^2 was administered intravenously on Day 1 of each 3-weekly cycle until progression."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("Day 1 of each 3-weekly cycle", "SCHEDULE")]
+    text = "Docetaxel 75 mg/m2 iv on day 1, each 3 weeks, in combination with doxorubicin."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("day 1, each 3 weeks", "SCHEDULE")]
+    text = "Epirubicin + Cyclophosphamide (EC) each 21 days for 4 cycles."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("each 21 days", "SCHEDULE"), ("4 cycles", "DURATION")]
+    text = "Formoterol 12 µg twice daily (b.i.d.) in the morning and in the evening via an inhaler."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("twice daily (b.i.d.) in the morning and in the evening", "SCHEDULE")]
+
+
 def test_follow_up_and_assessment_schedules_are_not_tagged(nlp):
     text = ("Patients who complete or discontinue treatment are\r\n"
             "      followed every 6 months for up to 2 years.")
