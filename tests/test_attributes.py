@@ -140,6 +140,17 @@ def test_report_schedule_wordings_stay_one_span(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("twice daily (b.i.d.) in the morning and in the evening", "SCHEDULE")]
 
 
+def test_ordinal_intervals_ampersand_day_lists_and_lower_case_qw(nlp):
+    # ``once every third week (q3w)`` (NCT00274456), ``once weekly (qw)`` (NCT02132949),
+    # ``Day 1 & 15 of Cycle 1`` (NCT01797120)
+    text = "ABI-007 300 mg/m^2 administered once every third week (q3w)."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once every third week (q3w)", "SCHEDULE")]
+    text = "Paclitaxel 80mg/m^2 IV once weekly (qw) for 12 weeks."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("once weekly (qw)", "SCHEDULE"), ("12 weeks", "DURATION")]
+    text = "Fulvestrant 500 mg Day 1 & 15 of Cycle 1, then Day 1 of all subsequent cycles."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Day 1 & 15 of Cycle 1", "SCHEDULE"), ("Day 1 of all subsequent cycles", "SCHEDULE")]
+
+
 def test_follow_up_and_assessment_schedules_are_not_tagged(nlp):
     text = ("Patients who complete or discontinue treatment are\r\n"
             "      followed every 6 months for up to 2 years.")
