@@ -151,6 +151,14 @@ def test_ordinal_intervals_ampersand_day_lists_and_lower_case_qw(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("Day 1 & 15 of Cycle 1", "SCHEDULE"), ("Day 1 of all subsequent cycles", "SCHEDULE")]
 
 
+def test_reassessment_and_diary_timings_are_not_schedules(nlp):
+    # ``reassessed ... every 12 weeks thereafter`` (NCT00003055), ``a pain diary twice each day`` (NCT00003687)
+    text = "Patients receive docetaxel every 3 weeks. Tumor status is reassessed at 6 weeks and every 12 weeks thereafter."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 3 weeks", "SCHEDULE")]
+    text = "Patients receive oral morphine. Patients complete a pain diary twice each day during treatment."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
 def test_follow_up_and_assessment_schedules_are_not_tagged(nlp):
     text = ("Patients who complete or discontinue treatment are\r\n"
             "      followed every 6 months for up to 2 years.")
