@@ -159,6 +159,12 @@ def test_reassessment_and_diary_timings_are_not_schedules(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == []
 
 
+def test_cycle_of_a_range_of_days(nlp):
+    # ``on Day 1 of each 21-28 day cycle`` (NCT03986528)
+    text = "Paclitaxel 135 mg/m2 by IV infusion on Day 1 of each 21-28 day cycle, or pemetrexed."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Day 1 of each 21-28 day cycle", "SCHEDULE")]
+
+
 def test_follow_up_and_assessment_schedules_are_not_tagged(nlp):
     text = ("Patients who complete or discontinue treatment are\r\n"
             "      followed every 6 months for up to 2 years.")
