@@ -165,6 +165,17 @@ def test_cycle_of_a_range_of_days(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("Day 1 of each 21-28 day cycle", "SCHEDULE")]
 
 
+def test_hyphenated_interval_and_frequency_wordings(nlp):
+    # ``every 2-week cycle`` (NCT04646330), ``once daily during each 21-day cycle`` (NCT00829166),
+    # ``twice-a-day`` (NCT00404066)
+    text = "Subjects receive AK104 10mg/kg IV every 2-week cycle plus anlotinib on days 1-14 of every 3-week cycle."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 2-week cycle", "SCHEDULE"), ("days 1-14 of every 3-week cycle", "SCHEDULE")]
+    text = "Lapatinib 1250 mg orally once daily during each 21-day cycle."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once daily during each 21-day cycle", "SCHEDULE")]
+    text = "Dexamethasone was administered twice-a-day for 3 days."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("twice-a-day", "SCHEDULE"), ("3 days", "DURATION")]
+
+
 def test_follow_up_and_assessment_schedules_are_not_tagged(nlp):
     text = ("Patients who complete or discontinue treatment are\r\n"
             "      followed every 6 months for up to 2 years.")
