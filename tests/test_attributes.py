@@ -176,6 +176,16 @@ def test_hyphenated_interval_and_frequency_wordings(nlp):
     assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("twice-a-day", "SCHEDULE"), ("3 days", "DURATION")]
 
 
+def test_week_numbers_after_a_frequency_join_it(nlp):
+    # ``weekly on weeks 1-6`` (NCT00003234), ``once weekly at weeks 1-6`` (NCT00006034), like ``daily on days 1-14``;
+    # bare week numbers of a visit schedule stay untagged
+    text = "Patients receive vinorelbine IV over 6-10 minutes weekly on weeks 1-6. Treatment repeats every 8 weeks."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("weekly on weeks 1-6", "SCHEDULE"), ("every 8 weeks", "SCHEDULE")]
+    text = "Treatment is given intravenously once weekly at Weeks 0, 1, 2, and 3."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once weekly at Weeks 0, 1, 2, and 3", "SCHEDULE")]
+    assert ents(nlp, "Patients are seen on weeks 1-4.", ("SCHEDULE",)) == []
+
+
 def test_follow_up_and_assessment_schedules_are_not_tagged(nlp):
     text = ("Patients who complete or discontinue treatment are\r\n"
             "      followed every 6 months for up to 2 years.")
