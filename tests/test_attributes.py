@@ -186,6 +186,16 @@ def test_week_numbers_after_a_frequency_join_it(nlp):
     assert ents(nlp, "Patients are seen on weeks 1-4.", ("SCHEDULE",)) == []
 
 
+def test_more_dosing_abbreviations(nlp):
+    assert ents(nlp, "Patients receive paclitaxel 175 mg/m2 IV q.3 weeks.", ("SCHEDULE",)) == [("q.3 weeks", "SCHEDULE")]
+    assert ents(nlp, "Sildenafil 50 mg qAM and prednisone 5 mg PO q.o.d.", ("SCHEDULE",)) == [
+        ("qAM", "SCHEDULE"), ("q.o.d.", "SCHEDULE"),
+    ]
+    assert ents(nlp, "Interferon alfa 3 MU SC TIW for 6 months.", ("SCHEDULE", "DURATION")) == [
+        ("TIW", "SCHEDULE"), ("6 months", "DURATION"),
+    ]
+
+
 def test_follow_up_and_assessment_schedules_are_not_tagged(nlp):
     text = ("Patients who complete or discontinue treatment are\r\n"
             "      followed every 6 months for up to 2 years.")
