@@ -196,6 +196,19 @@ def test_more_dosing_abbreviations(nlp):
     ]
 
 
+def test_timing_counted_from_the_last_dose_of_another_drug(nlp):
+    # guide 1.2 (timing relative to an event): the drug named as the event is inside the span,
+    # not tagged (NCT00004231, NCT01827163)
+    text = "At 24 hours following the last dose of busulfan, patients receive cyclophosphamide IV."
+    assert ents(nlp, text, ("SCHEDULE", "DRUG")) == [
+        ("24 hours following the last dose of busulfan", "SCHEDULE"), ("cyclophosphamide", "DRUG"),
+    ]
+    text = "Trastuzumab may be started from 1-3 weeks after the last dose of paclitaxel."
+    assert ents(nlp, text, ("SCHEDULE", "DRUG")) == [
+        ("Trastuzumab", "DRUG"), ("1-3 weeks after the last dose of paclitaxel", "SCHEDULE"),
+    ]
+
+
 def test_follow_up_and_assessment_schedules_are_not_tagged(nlp):
     text = ("Patients who complete or discontinue treatment are\r\n"
             "      followed every 6 months for up to 2 years.")
