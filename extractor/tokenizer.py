@@ -137,8 +137,9 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
                                               # a suspended hyphen: "platinum- and paclitaxel-resistant"
                                               rf"(?<=[{ALPHA_LOWER}]{{3}})-"]
     # emoticons such as "):" glue a closing bracket to a colon: (FePEDS-Q): ...
+    # and "8)" / "8-)" / "(-8" would glue a day number to its bracket: (days 1 and 8)
     special_cases = {key: value for key, value in nlp.Defaults.tokenizer_exceptions.items()
-                     if any(ch.isalnum() for ch in key) or not any(ch in "()[]" for ch in key)}
+                     if any(ch.isalpha() for ch in key) or not any(ch in "()[]" for ch in key)}
     for case in rules["special_cases"]:
         special_cases[case] = [{"ORTH": case}]
     return TrialTokenizer(

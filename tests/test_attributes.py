@@ -82,6 +82,133 @@ def test_schedule_pieces_join(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("3 times a week", "SCHEDULE")]
 
 
+def test_day_lists_stop_before_a_dose_and_run_to_their_last_day(nlp):
+    # a number with a dose unit after ``and`` is the next dose, not another day (NCT00451555, NCT02038010)
+    text = "Fulvestrant 500 mg IM on Day 1 and 250 mg on Day 15 in Cycle 1."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
+        ("500 mg", "DOSE"), ("Day 1", "SCHEDULE"), ("250 mg", "DOSE"), ("Day 15 in Cycle 1", "SCHEDULE"),
+    ]
+    text = "Capecitabine PO on days 1-21 and 3.6mg/kg T-DM1 IV on day 1."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [
+        ("days 1-21", "SCHEDULE"), ("3.6mg/kg", "DOSE"), ("day 1", "SCHEDULE"),
+    ]
+    # a long weekly list is one SCHEDULE to its last day (NCT00004228)
+    text = "Patients receive oral methotrexate on days 7, 14, 21, 28, 35, 42, 49, 56, 63, 70, and 77."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days 7, 14, 21, 28, 35, 42, 49, 56, 63, 70, and 77", "SCHEDULE")]
+    assert ents(nlp, "Cisplatin IV on days 1,3,6, and 11.", ("SCHEDULE",)) == [("days 1,3,6, and 11", "SCHEDULE")]
+
+
+def test_continuous_infusion_length_is_not_a_schedule(nlp):
+    # ``IV continuously over 24 hours`` is a continuous infusion and its length (NCT00006364)
+    text = "Patients receive homoharringtonine IV continuously over 24 hours on day 1."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day 1", "SCHEDULE")]
+    text = "Patients receive cytarabine IV continuously on days 1-7."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("continuously on days 1-7", "SCHEDULE")]
+
+
+def test_a_day_after_a_dose_keeps_its_article(nlp):
+    # ``10 mg of prednisone a day`` (NCT00006799): the article is part of the frequency
+    assert ents(nlp, "Glucocorticoid replacement with 10 mg of prednisone a day is allowed.", ("DOSE", "SCHEDULE")) == [
+        ("10 mg", "DOSE"), ("a day", "SCHEDULE"),
+    ]
+
+
+def test_day_number_before_a_closing_bracket(nlp):
+    # ``(Days 1-8)`` (NCT01415128): the 8 is not an emoticon token, the whole range is the SCHEDULE
+    text = "Omeprazole 40 mg once daily for 8 days (Days 1-8) plus avanafil 200 mg on Day 8."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once daily", "SCHEDULE"), ("Days 1-8", "SCHEDULE"), ("Day 8", "SCHEDULE")]
+
+
+def test_time_before_sexual_activity_as_a_range_of_two_units(nlp):
+    # ``30 minutes to 4 hours prior to ...`` (NCT04479917) and spelled numbers (NCT01180283)
+    text = "Avanafil administered 30 minutes to 4 hours prior to initiation of sexual activity."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("30 minutes to 4 hours prior to initiation of sexual activity", "SCHEDULE")]
+    text = "Patients take one tablet of udenafil from six to two hours before intercourse."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("six to two hours before intercourse", "SCHEDULE")]
+
+
+def test_report_schedule_wordings_stay_one_span(nlp):
+    # ``3-weekly cycle`` (NCT00391092), ``each 3 weeks`` (NCT00121992), ``(b.i.d.)`` and
+    # ``in the morning and in the evening`` (a formoterol arm): one contiguous timing expression
+    text = "Docetaxel 75 mg/m^2 was administered intravenously on Day 1 of each 3-weekly cycle until progression."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("Day 1 of each 3-weekly cycle", "SCHEDULE")]
+    text = "Docetaxel 75 mg/m2 iv on day 1, each 3 weeks, in combination with doxorubicin."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("day 1, each 3 weeks", "SCHEDULE")]
+    text = "Epirubicin + Cyclophosphamide (EC) each 21 days for 4 cycles."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("each 21 days", "SCHEDULE"), ("4 cycles", "DURATION")]
+    text = "Formoterol 12 µg twice daily (b.i.d.) in the morning and in the evening via an inhaler."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("twice daily (b.i.d.) in the morning and in the evening", "SCHEDULE")]
+
+
+def test_ordinal_intervals_ampersand_day_lists_and_lower_case_qw(nlp):
+    # ``once every third week (q3w)`` (NCT00274456), ``once weekly (qw)`` (NCT02132949),
+    # ``Day 1 & 15 of Cycle 1`` (NCT01797120)
+    text = "ABI-007 300 mg/m^2 administered once every third week (q3w)."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once every third week (q3w)", "SCHEDULE")]
+    text = "Paclitaxel 80mg/m^2 IV once weekly (qw) for 12 weeks."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("once weekly (qw)", "SCHEDULE"), ("12 weeks", "DURATION")]
+    text = "Fulvestrant 500 mg Day 1 & 15 of Cycle 1, then Day 1 of all subsequent cycles."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Day 1 & 15 of Cycle 1", "SCHEDULE"), ("Day 1 of all subsequent cycles", "SCHEDULE")]
+
+
+def test_reassessment_and_diary_timings_are_not_schedules(nlp):
+    # ``reassessed ... every 12 weeks thereafter`` (NCT00003055), ``a pain diary twice each day`` (NCT00003687)
+    text = "Patients receive docetaxel every 3 weeks. Tumor status is reassessed at 6 weeks and every 12 weeks thereafter."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 3 weeks", "SCHEDULE")]
+    text = "Patients receive oral morphine. Patients complete a pain diary twice each day during treatment."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_cycle_of_a_range_of_days(nlp):
+    # ``on Day 1 of each 21-28 day cycle`` (NCT03986528)
+    text = "Paclitaxel 135 mg/m2 by IV infusion on Day 1 of each 21-28 day cycle, or pemetrexed."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Day 1 of each 21-28 day cycle", "SCHEDULE")]
+
+
+def test_hyphenated_interval_and_frequency_wordings(nlp):
+    # ``every 2-week cycle`` (NCT04646330), ``once daily during each 21-day cycle`` (NCT00829166),
+    # ``twice-a-day`` (NCT00404066)
+    text = "Subjects receive AK104 10mg/kg IV every 2-week cycle plus anlotinib on days 1-14 of every 3-week cycle."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 2-week cycle", "SCHEDULE"), ("days 1-14 of every 3-week cycle", "SCHEDULE")]
+    text = "Lapatinib 1250 mg orally once daily during each 21-day cycle."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once daily during each 21-day cycle", "SCHEDULE")]
+    text = "Dexamethasone was administered twice-a-day for 3 days."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("twice-a-day", "SCHEDULE"), ("3 days", "DURATION")]
+
+
+def test_week_numbers_after_a_frequency_join_it(nlp):
+    # ``weekly on weeks 1-6`` (NCT00003234), ``once weekly at weeks 1-6`` (NCT00006034), like ``daily on days 1-14``;
+    # bare week numbers of a visit schedule stay untagged
+    text = "Patients receive vinorelbine IV over 6-10 minutes weekly on weeks 1-6. Treatment repeats every 8 weeks."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("weekly on weeks 1-6", "SCHEDULE"), ("every 8 weeks", "SCHEDULE")]
+    text = "Treatment is given intravenously once weekly at Weeks 0, 1, 2, and 3."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("once weekly at Weeks 0, 1, 2, and 3", "SCHEDULE")]
+    assert ents(nlp, "Patients are seen on weeks 1-4.", ("SCHEDULE",)) == []
+
+
+def test_more_dosing_abbreviations(nlp):
+    assert ents(nlp, "Patients receive paclitaxel 175 mg/m2 IV q.3 weeks.", ("SCHEDULE",)) == [("q.3 weeks", "SCHEDULE")]
+    assert ents(nlp, "Sildenafil 50 mg qAM and prednisone 5 mg PO q.o.d.", ("SCHEDULE",)) == [
+        ("qAM", "SCHEDULE"), ("q.o.d.", "SCHEDULE"),
+    ]
+    assert ents(nlp, "Interferon alfa 3 MU SC TIW for 6 months.", ("SCHEDULE", "DURATION")) == [
+        ("TIW", "SCHEDULE"), ("6 months", "DURATION"),
+    ]
+
+
+def test_timing_counted_from_the_last_dose_of_another_drug(nlp):
+    # guide 1.2 (timing relative to an event): the drug named as the event is inside the span,
+    # not tagged (NCT00004231, NCT01827163)
+    text = "At 24 hours following the last dose of busulfan, patients receive cyclophosphamide IV."
+    assert ents(nlp, text, ("SCHEDULE", "DRUG")) == [
+        ("24 hours following the last dose of busulfan", "SCHEDULE"), ("cyclophosphamide", "DRUG"),
+    ]
+    text = "Trastuzumab may be started from 1-3 weeks after the last dose of paclitaxel."
+    assert ents(nlp, text, ("SCHEDULE", "DRUG")) == [
+        ("Trastuzumab", "DRUG"), ("1-3 weeks after the last dose of paclitaxel", "SCHEDULE"),
+    ]
+
+
 def test_follow_up_and_assessment_schedules_are_not_tagged(nlp):
     text = ("Patients who complete or discontinue treatment are\r\n"
             "      followed every 6 months for up to 2 years.")

@@ -66,6 +66,10 @@ from tests.conftest import ANNOTATIONS
         # a parenthesis glued after a word, except plural markers
         ("prolonged OS(median OS 12.3", ["prolonged", "OS", "(", "median", "OS", "12.3"]),
         ("6 cycle(s) of", ["6", "cycle(s", ")", "of"]),
+        # the emoticon exceptions "8)" and "(-8" do not glue a day number to its bracket
+        ("(Days 1-8) plus", ["(", "Days", "1", "-", "8", ")", "plus"]),
+        ("(on days 1 and 8)", ["(", "on", "days", "1", "and", "8", ")"]),
+        ("(-8 to -3)", ["(", "-8", "to", "-3", ")"]),
         # a period before a field separator
         ("preferred treatment).|Time", ["preferred", "treatment", ")", ".", "|", "Time"]),
         # things that stay whole
