@@ -1580,14 +1580,47 @@ def _class_regex(grammar: dict) -> re.Pattern:
     of_target = rf"(?:{gap}of{gap}(?-i:{target})(?:\s+(?-i:{target}))*)"
     lead = rf"(?:(?:{leading})(?:{gap}|-))*"
     tail = _class_head_tail(grammar, gap)
-    phrase = (rf"\b{lead}{_coordinated_modifier(grammar, modifier, gap)}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{tail}{of_target}?"
+    short = _short_form_before_head(grammar, modifier)
+    phrase = (rf"\b{lead}{_coordinated_modifier(grammar, modifier, gap)}(?:{modifier}{short}(?:{gap}|-))+(?:{heads}){end}{tail}{of_target}?"
               rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
               rf"|\b(?:(?:{leading}){gap})+(?:{alternatives(grammar['bare_heads'])}){end}"
               rf"(?!{gap}(?:{alternatives(grammar.get('word_heads') or ['(?!x)x'])})\b)")  # adjuvant chemotherapy regimens: the word head stays
+    phrase += _mechanism_phrase(grammar, modifier, lead, gap, end, tail, of_target, short)
     if grammar.get("word_heads"):  # listed modifiers only: no target code (CHOP chemotherapy)
         phrase += (rf"|\b{lead}(?:(?:{alternatives(grammar['modifiers'])})(?:{gap}|-))+"
                    rf"(?:{alternatives(grammar['word_heads'])}){end}")
     return re.compile(phrase, re.I)
+
+
+def _short_form_before_head(grammar: dict, modifier: str) -> str:
+    """An optional parenthesised short form of the modifiers just before the
+    head: ``phosphodiesterase type 5 (PDE-5) inhibitors`` and
+    ``reverse transcriptase (RT) inhibitors`` are one mention (every such
+    phrase in the train gold is one span)."""
+    if not grammar.get("short_form_before_head"):
+        return ""
+    return rf"(?:[ \t]*\((?:{modifier})(?:[ -](?:{modifier}))*\))?"
+
+
+def _mechanism_phrase(grammar: dict, modifier: str, lead: str, gap: str, end: str, tail: str, of_target: str,
+                      short: str) -> str:
+    """``[modifier]* [word] (mechanism word | enzyme) [receptor] head`` over a
+    mechanism head only (inhibitor, antagonist, agonist, blocker...): an
+    enzyme or receptor names the target (``HMG-CoA reductase inhibitor``,
+    ``endothelin receptor antagonists``, ``vitamin K antagonist``,
+    ``alpha antagonist``); every train gold mechanism head is a class
+    mention, its target words included.  Empty without ``mechanism_modifiers``."""
+    words, enzyme = grammar.get("mechanism_modifiers"), grammar.get("enzyme_word")
+    if not words or not enzyme or not grammar.get("mechanism_heads"):
+        return ""
+    stop = _trie_alternatives(grammar["free_word_stop"]) if grammar.get("free_word_stop") else r"(?!x)x"
+    not_enzyme = _trie_alternatives(grammar["not_enzymes"]) if grammar.get("not_enzymes") else r"(?!x)x"
+    free = rf"(?:(?!(?:{stop})\b)[A-Za-z][A-Za-z0-9-]{{2,}}{gap})?"
+    unit = rf"(?:{_trie_alternatives(words)}|(?!(?:{not_enzyme})\b){enzyme})(?![A-Za-z])"
+    receptor = rf"(?:{gap}receptors?)?"
+    heads = _trie_alternatives(grammar["mechanism_heads"])
+    return (rf"|\b{lead}(?:{modifier}(?:{gap}|-))*{free}{unit}{receptor}{short}(?:{gap}|-)"
+            rf"(?:{heads}){end}{tail}{of_target}?")
 
 
 def _class_head_tail(grammar: dict, gap: str) -> str:
