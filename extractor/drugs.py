@@ -483,6 +483,8 @@ class DrugRecognizer:
             if (span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon
                     and span[-1].lower_ not in self._mechanism_heads):
                 continue  # a drug's therapy (AZT therapy) is the drug; LHRH agonists are a class
+            if span is not None and _slash_joins_drugs(span, self.lexicon):
+                continue  # APV/EFV drug combination: two drugs, not a class
             if span is not None and len(span):
                 spans.append((span.start, span.end))
         return spans
@@ -1581,7 +1583,7 @@ def _class_regex(grammar: dict) -> re.Pattern:
     lead = rf"(?:(?:{leading})(?:{gap}|-))*"
     tail = _class_head_tail(grammar, gap)
     short = _short_form_before_head(grammar, modifier)
-    phrase = (rf"\b{lead}{_coordinated_modifier(grammar, modifier, gap)}(?:{modifier}{short}(?:{gap}|-))+(?:{heads}){end}{tail}{of_target}?"
+    phrase = (rf"\b{lead}{_coordinated_modifier(grammar, modifier, gap)}(?:{modifier}{short}(?:{gap}|-|/(?=[A-Za-z0-9])(?!(?:{heads})(?![A-Za-z]))))+(?:{heads}){end}{tail}{of_target}?"
               rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
               rf"|\b(?:(?:{leading}){gap})+(?:{alternatives(grammar['bare_heads'])}){end}"
               rf"(?!{gap}(?:{alternatives(grammar.get('word_heads') or ['(?!x)x'])})\b)")  # adjuvant chemotherapy regimens: the word head stays
@@ -1590,6 +1592,14 @@ def _class_regex(grammar: dict) -> re.Pattern:
         phrase += (rf"|\b{lead}(?:(?:{alternatives(grammar['modifiers'])})(?:{gap}|-))+"
                    rf"(?:{alternatives(grammar['word_heads'])}){end}")
     return re.compile(phrase, re.I)
+
+
+def _slash_joins_drugs(span: Span, lexicon) -> bool:
+    """A class phrase whose modifiers are joined by a slash and name a drug
+    (``APV/EFV drug combination``): the names are drugs, the phrase no class."""
+    if len(span) < 3 or not any(token.text == "/" for token in span[:-1]):
+        return False
+    return any(token.lower_ in lexicon for token in span[:-1] if token.text != "/")
 
 
 def _short_form_before_head(grammar: dict, modifier: str) -> str:
@@ -1609,17 +1619,22 @@ def _mechanism_phrase(grammar: dict, modifier: str, lead: str, gap: str, end: st
     enzyme or receptor names the target (``HMG-CoA reductase inhibitor``,
     ``endothelin receptor antagonists``, ``vitamin K antagonist``,
     ``alpha antagonist``); every train gold mechanism head is a class
-    mention, its target words included.  Empty without ``mechanism_modifiers``."""
+    mention, its target words included.  The free word comes only before an
+    enzyme or a ``free_word_heads`` word.  Empty without ``mechanism_modifiers``."""
     words, enzyme = grammar.get("mechanism_modifiers"), grammar.get("enzyme_word")
     if not words or not enzyme or not grammar.get("mechanism_heads"):
         return ""
     stop = _trie_alternatives(grammar["free_word_stop"]) if grammar.get("free_word_stop") else r"(?!x)x"
     not_enzyme = _trie_alternatives(grammar["not_enzymes"]) if grammar.get("not_enzymes") else r"(?!x)x"
-    free = rf"(?:(?!(?:{stop})\b)[A-Za-z][A-Za-z0-9-]{{2,}}{gap})?"
-    unit = rf"(?:{_trie_alternatives(words)}|(?!(?:{not_enzyme})\b){enzyme})(?![A-Za-z])"
+    # one free word (endothelin, histone) only before an enzyme or a free_word_heads word, never a verb
+    # form or adverb (changing protease inhibitors)
+    free = rf"(?:(?!(?:{stop})\b)(?![A-Za-z0-9-]*(?:ing|ed|ly)\b)[A-Za-z][A-Za-z0-9-]{{2,}}{gap})?"
+    free_heads = _trie_alternatives(grammar["free_word_heads"]) if grammar.get("free_word_heads") else r"(?!x)x"
+    unit = (rf"(?:{free}(?:{free_heads}|(?!(?:{not_enzyme})\b){enzyme})|{_trie_alternatives(words)})"
+            rf"(?![A-Za-z])")
     receptor = rf"(?:{gap}receptors?)?"
     heads = _trie_alternatives(grammar["mechanism_heads"])
-    return (rf"|\b{lead}(?:{modifier}(?:{gap}|-))*{free}{unit}{receptor}{short}(?:{gap}|-)"
+    return (rf"|\b{lead}(?:{modifier}(?:{gap}|-))*{unit}{receptor}{short}(?:{gap}|-)"
             rf"(?:{heads}){end}{tail}{of_target}?")
 
 
