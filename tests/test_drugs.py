@@ -605,7 +605,8 @@ def test_background_use_and_drug_induced_conditions_are_other(nlp):
     text = ("Patients receive AZT and SMX. AZT has been effective in treating HIV infection, "
             "and SMX is an antibiotic. No chemotherapy induced neutropenia.")
     roles = [(t, r) for t, _, _, _, r in drugs(nlp, text)]
-    assert roles == [("AZT", "study"), ("SMX", "study"), ("AZT", "other"), ("SMX", "other"),
+    # ``an antibiotic`` is a class mention (19 of 21 train gold occurrences of the word), background: other
+    assert roles == [("AZT", "study"), ("SMX", "study"), ("AZT", "other"), ("SMX", "other"), ("antibiotic", "other"),
                      ("chemotherapy", "other")]
 
 
