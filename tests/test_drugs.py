@@ -971,3 +971,12 @@ def test_labelled_antibody_product_is_not_cut_by_a_class(nlp):
     text = "RADIATION: indium In 111 monoclonal antibody Lym-1|RADIATION: yttrium Y 90 monoclonal antibody Lym-1"
     found = [(t, label) for t, label, *_ in drugs(nlp, text)]
     assert found == [("indium In 111 monoclonal antibody Lym-1", "DRUG"), ("yttrium Y 90 monoclonal antibody Lym-1", "DRUG")]
+
+
+def test_hyphen_and_space_spellings_of_a_class_modifier(nlp):
+    # NCT02219646 (nitric-oxide donors) and registry spellings of the same classes with a hyphen or a space
+    text = ("severe hepatic failure, nitric-oxide donors therapy, tyrosine-kinase inhibitors, "
+            "proton-pump inhibitors and platinum based chemotherapy.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["nitric-oxide donors", "tyrosine-kinase inhibitors", "proton-pump inhibitors",
+                       "platinum based chemotherapy"]
