@@ -42,6 +42,7 @@ unless an allergy cue (``own``) precedes the mention.  A JSON logistic-regressio
 
 import bisect
 import hashlib
+import itertools
 import re
 from typing import Iterable, Iterator
 
@@ -269,6 +270,8 @@ class DrugRecognizer:
         head_keys = ("heads", "of_heads", "bare_heads", "word_heads")  # every class phrase holds one of these
         self._class_search = _RunSearch(
             self._class_regex, [word for key in head_keys for word in self.class_grammar.get(key, ())])
+        self._mechanism_search = _RunSearch(_class_regex(self.class_grammar, mechanism=True),
+                                            list(self.class_grammar.get("mechanism_heads", ())))
         self._code_rules = {
             "code": re.compile(self.code_slots.get("code", r"(?!x)x")),
             "not_codes": frozenset(self.code_slots.get("not_codes", ())),
@@ -475,7 +478,8 @@ class DrugRecognizer:
         """Token ranges of class phrases (``HIV protease inhibitors``,
         ``strong inhibitors of CYP3A4``) from the class grammar."""
         spans = []
-        for match in self._class_search.finditer(doc_text(doc)):
+        text = doc_text(doc)
+        for match in itertools.chain(self._class_search.finditer(text), self._mechanism_search.finditer(text)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
             if span is not None and len(span) > 1:
                 span = doc[max(_coordinated_target_start(span, self._coordinated_target_heads),
@@ -1562,8 +1566,10 @@ def _required_literals(regex: re.Pattern) -> tuple[str, ...] | None:
     return tuple(sorted({s.lower() for s in found}))
 
 
-def _class_regex(grammar: dict) -> re.Pattern:
-    """``[leading]* modifier+ head [of target]`` or ``head of target``."""
+def _class_regex(grammar: dict, mechanism: bool = False) -> re.Pattern:
+    """``[leading]* modifier+ head [of target]`` or ``head of target``; with
+    ``mechanism``, the enzyme/receptor phrases over a mechanism head alone
+    (:func:`_mechanism_phrase`, searched apart: only runs holding such a head)."""
     if not grammar:
         return re.compile(r"(?!x)x")
 
@@ -1583,11 +1589,13 @@ def _class_regex(grammar: dict) -> re.Pattern:
     lead = rf"(?:(?:{leading})(?:{gap}|-))*"
     tail = _class_head_tail(grammar, gap)
     short = _short_form_before_head(grammar, modifier)
+    if mechanism:
+        alternative = _mechanism_phrase(grammar, modifier, lead, gap, end, tail, of_target, short)
+        return re.compile(alternative[1:] if alternative else r"(?!x)x", re.I)
     phrase = (rf"\b{lead}{_coordinated_modifier(grammar, modifier, gap)}(?:{modifier}{short}(?:{gap}|-|/(?=[A-Za-z0-9])(?!(?:{heads})(?![A-Za-z]))))+(?:{heads}){end}{tail}{of_target}?"
               rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
               rf"|\b(?:(?:{leading}){gap})+(?:{alternatives(grammar['bare_heads'])}){end}"
               rf"(?!{gap}(?:{alternatives(grammar.get('word_heads') or ['(?!x)x'])})\b)")  # adjuvant chemotherapy regimens: the word head stays
-    phrase += _mechanism_phrase(grammar, modifier, lead, gap, end, tail, of_target, short)
     if grammar.get("word_heads"):  # listed modifiers only: no target code (CHOP chemotherapy)
         phrase += (rf"|\b{lead}(?:(?:{alternatives(grammar['modifiers'])})(?:{gap}|-))+"
                    rf"(?:{alternatives(grammar['word_heads'])}){end}")
