@@ -982,10 +982,10 @@ def test_hyphen_and_space_spellings_of_a_class_modifier(nlp):
                        "platinum based chemotherapy"]
 
 
-def test_class_name_before_receptor_or_resistance_is_no_therapy(nlp):
-    # a listed class word naming a receptor or a resistance (biomarker, condition) is not a class mention;
-    # a mechanism phrase over the receptor still is (NCT00492531-style wording)
-    text = ("Glucocorticoid receptor expression was measured. Macrolide resistance was common. "
-            "No mineralocorticoid receptor antagonists.")
+def test_class_name_before_receptor_is_no_therapy(nlp):
+    # a listed class word naming a receptor (a biomarker) is not a class mention; a mechanism phrase over the
+    # receptor still is; a therapy a condition is named after stays (``hormone therapy resistance``, NCT00004045)
+    text = ("Glucocorticoid receptor expression was measured. No mineralocorticoid receptor antagonists. "
+            "Documented hormone therapy resistance.")
     classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
-    assert classes == ["mineralocorticoid receptor antagonists"]
+    assert classes == ["mineralocorticoid receptor antagonists", "hormone therapy"]
