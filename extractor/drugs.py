@@ -42,6 +42,7 @@ unless an allergy cue (``own``) precedes the mention.  A JSON logistic-regressio
 
 import bisect
 import hashlib
+import itertools
 import re
 from typing import Iterable, Iterator
 
@@ -276,6 +277,8 @@ class DrugRecognizer:
         head_keys = ("heads", "of_heads", "bare_heads", "word_heads")  # every class phrase holds one of these
         self._class_search = _RunSearch(
             self._class_regex, [word for key in head_keys for word in self.class_grammar.get(key, ())])
+        self._mechanism_search = _RunSearch(_class_regex(self.class_grammar, mechanism=True),
+                                            list(self.class_grammar.get("mechanism_heads", ())))
         self._code_rules = {
             "code": re.compile(self.code_slots.get("code", r"(?!x)x")),
             "not_codes": frozenset(self.code_slots.get("not_codes", ())),
@@ -487,7 +490,8 @@ class DrugRecognizer:
         """Token ranges of class phrases (``HIV protease inhibitors``,
         ``strong inhibitors of CYP3A4``) from the class grammar."""
         spans = []
-        for match in self._class_search.finditer(doc_text(doc)):
+        text = doc_text(doc)
+        for match in itertools.chain(self._class_search.finditer(text), self._mechanism_search.finditer(text)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
             if span is not None and len(span) > 1:
                 span = doc[max(_coordinated_target_start(span, self._coordinated_target_heads),
@@ -495,6 +499,8 @@ class DrugRecognizer:
             if (span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon
                     and span[-1].lower_ not in self._mechanism_heads):
                 continue  # a drug's therapy (AZT therapy) is the drug; LHRH agonists are a class
+            if span is not None and _slash_joins_drugs(span, self.lexicon):
+                continue  # APV/EFV drug combination: two drugs, not a class
             if span is not None and len(span):
                 spans.append((span.start, span.end))
         return spans
@@ -1634,8 +1640,10 @@ def _required_literals(regex: re.Pattern) -> tuple[str, ...] | None:
     return tuple(sorted({s.lower() for s in found}))
 
 
-def _class_regex(grammar: dict) -> re.Pattern:
-    """``[leading]* modifier+ head [of target]`` or ``head of target``."""
+def _class_regex(grammar: dict, mechanism: bool = False) -> re.Pattern:
+    """``[leading]* modifier+ head [of target]`` or ``head of target``; with
+    ``mechanism``, the enzyme/receptor phrases over a mechanism head alone
+    (:func:`_mechanism_phrase`, searched apart: only runs holding such a head)."""
     if not grammar:
         return re.compile(r"(?!x)x")
 
@@ -1654,7 +1662,11 @@ def _class_regex(grammar: dict) -> re.Pattern:
     of_target = rf"(?:{gap}of{gap}(?-i:{target})(?:\s+(?-i:{target}))*)"
     lead = rf"(?:(?:{leading})(?:{gap}|-))*"
     tail = _class_head_tail(grammar, gap)
-    phrase = (rf"\b{lead}{_coordinated_modifier(grammar, modifier, gap)}(?:{modifier}(?:{gap}|-))+(?:{heads}){end}{tail}{of_target}?"
+    short = _short_form_before_head(grammar, modifier)
+    if mechanism:
+        alternative = _mechanism_phrase(grammar, modifier, lead, gap, end, tail, of_target, short)
+        return re.compile(alternative[1:] if alternative else r"(?!x)x", re.I)
+    phrase = (rf"\b{lead}{_coordinated_modifier(grammar, modifier, gap)}(?:{modifier}{short}(?:{gap}|-|/(?=[A-Za-z0-9])(?!(?:{heads})(?![A-Za-z]))))+(?:{heads}){end}{tail}{of_target}?"
               rf"|\b{lead}(?:{alternatives(grammar['of_heads'])}){of_target}"
               rf"|\b(?:(?:{leading}){gap})+(?:{alternatives(grammar['bare_heads'])}){end}"
               rf"(?!{gap}(?:{alternatives(grammar.get('word_heads') or ['(?!x)x'])})\b)")  # adjuvant chemotherapy regimens: the word head stays
@@ -1662,6 +1674,50 @@ def _class_regex(grammar: dict) -> re.Pattern:
         phrase += (rf"|\b{lead}(?:(?:{alternatives(grammar['modifiers'])})(?:{gap}|-))+"
                    rf"(?:{alternatives(grammar['word_heads'])}){end}")
     return re.compile(phrase, re.I)
+
+
+def _slash_joins_drugs(span: Span, lexicon) -> bool:
+    """A class phrase whose modifiers are joined by a slash and name a drug
+    (``APV/EFV drug combination``): the names are drugs, the phrase no class."""
+    if len(span) < 3 or not any(token.text == "/" for token in span[:-1]):
+        return False
+    return any(token.lower_ in lexicon for token in span[:-1] if token.text != "/")
+
+
+def _short_form_before_head(grammar: dict, modifier: str) -> str:
+    """An optional parenthesised short form of the modifiers just before the
+    head: ``phosphodiesterase type 5 (PDE-5) inhibitors`` and
+    ``reverse transcriptase (RT) inhibitors`` are one mention (every such
+    phrase in the train gold is one span)."""
+    if not grammar.get("short_form_before_head"):
+        return ""
+    return rf"(?:[ \t]*\((?:{modifier})(?:[ -](?:{modifier}))*\))?"
+
+
+def _mechanism_phrase(grammar: dict, modifier: str, lead: str, gap: str, end: str, tail: str, of_target: str,
+                      short: str) -> str:
+    """``[modifier]* [word] (mechanism word | enzyme) [receptor] head`` over a
+    mechanism head only (inhibitor, antagonist, agonist, blocker...): an
+    enzyme or receptor names the target (``HMG-CoA reductase inhibitor``,
+    ``endothelin receptor antagonists``, ``vitamin K antagonist``,
+    ``alpha antagonist``); every train gold mechanism head is a class
+    mention, its target words included.  The free word comes only before an
+    enzyme or a ``free_word_heads`` word.  Empty without ``mechanism_modifiers``."""
+    words, enzyme = grammar.get("mechanism_modifiers"), grammar.get("enzyme_word")
+    if not words or not enzyme or not grammar.get("mechanism_heads"):
+        return ""
+    stop = _trie_alternatives(grammar["free_word_stop"]) if grammar.get("free_word_stop") else r"(?!x)x"
+    not_enzyme = _trie_alternatives(grammar["not_enzymes"]) if grammar.get("not_enzymes") else r"(?!x)x"
+    # one free word (endothelin, histone) only before an enzyme or a free_word_heads word, never a verb
+    # form or adverb (changing protease inhibitors)
+    free = rf"(?:(?!(?:{stop})\b)(?![A-Za-z0-9-]*(?:ing|ed|ly)\b)[A-Za-z][A-Za-z0-9-]{{2,}}{gap})?"
+    free_heads = _trie_alternatives(grammar["free_word_heads"]) if grammar.get("free_word_heads") else r"(?!x)x"
+    unit = (rf"(?:{free}(?:{free_heads}|(?!(?:{not_enzyme})\b){enzyme})|{_trie_alternatives(words)})"
+            rf"(?![A-Za-z])")
+    receptor = rf"(?:{gap}receptors?)?"
+    heads = _trie_alternatives(grammar["mechanism_heads"])
+    return (rf"|\b{lead}(?:{modifier}(?:{gap}|-))*{unit}{receptor}{short}(?:{gap}|-)"
+            rf"(?:{heads}){end}{tail}{of_target}?")
 
 
 def _class_head_tail(grammar: dict, gap: str) -> str:
