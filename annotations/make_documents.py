@@ -47,6 +47,7 @@ BATCHES = {
     5: (20301121, [("modern", 6), ("outline", 5), ("report", 5), ("nononc", 4), ("elig", 5)]),
     6: (20311121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
     7: (20321121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
+    8: (20331121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
 }
 
 
