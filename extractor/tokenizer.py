@@ -82,6 +82,7 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
     rules = _rules()
     units = sorted((re.escape(u) for u in rules["units"]), key=len, reverse=True)
     glued = [re.escape(word) for word in rules["words_glued_after_bracket"]]
+    denominators = [re.escape(word) for word in rules["slash_denominators"]]
     infixes = [p for p in nlp.Defaults.infixes if not _default_hyphen_infix(p)]
     infixes += [
         rf"(?<=[{ALPHA}0-9])(?:{HYPHENS})(?=[{ALPHA_LOWER}]{{2}}|[{ALPHA_UPPER}][{ALPHA_LOWER}])",
@@ -126,7 +127,9 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
     prefixes = list(nlp.Defaults.prefixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", r"\\(?=[<>=^\[\]()*_])",
                                               rf"-(?=[{ALPHA_UPPER}][{ALPHA_LOWER}]{{2}})",
                                               rf"\.(?=[{ALPHA_UPPER}][{ALPHA_LOWER}]{{2}})",
-                                              rf"/-(?=[{ALPHA}]{{3}})"]
+                                              rf"/-(?=[{ALPHA}]{{3}})",
+                                              # a slash opening a word after a space: anti-coagulation /anti-platelet
+                                              rf"/(?=[{ALPHA}]{{4}})(?!(?:{'|'.join(denominators)})\b)"]
     suffixes = list(nlp.Defaults.suffixes) + [r"\|", f"[{FULLWIDTH_PUNCT}]", rf"(?<=[{ALPHA}]{{2}})\+", r"\\",
                                               # a sentence ends after a mixed-case name: "with ddI."
                                               rf"(?<=[{ALPHA_LOWER}][{ALPHA_UPPER}])\.",

@@ -52,6 +52,10 @@ from tests.conftest import ANNOTATIONS
         ("and Ketoconazole)-topical", ["and", "Ketoconazole", ")", "-", "topical"]),
         ("randomized to AZT/3TC plus indinavir", ["randomized", "to", "AZT", "/", "3TC", "plus", "indinavir"]),
         ("d4T/3TC", ["d4T", "/", "3TC"]),
+        # a slash opening a word after a space, except a denominator
+        ("anti-coagulation /anti-platelet medications", ["anti", "-", "coagulation", "/", "anti", "-", "platelet", "medications"]),
+        ("lopinavir /ritonavir", ["lopinavir", "/", "ritonavir"]),
+        ("25 mg /day", ["25", "mg", "/day"]),
         # a space missing after a closing bracket, but not inside a chemical name
         ("(such as Viagra, Levitra, Cialis)for men", ["(", "such", "as", "Viagra", ",", "Levitra", ",", "Cialis", ")", "for", "men"]),
         ("Sildenafil (Viagra)50 mg", ["Sildenafil", "(", "Viagra", ")", "50", "mg"]),
