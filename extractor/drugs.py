@@ -1661,7 +1661,7 @@ def _class_regex(grammar: dict, mechanism: bool = False) -> re.Pattern:
     end = rf"(?![A-Za-z])(?!{gap}(?:{after})\b)"
     of_target = rf"(?:{gap}of{gap}(?-i:{target})(?:\s+(?-i:{target}))*)"
     lead = rf"(?:(?:{leading})(?:{gap}|-))*"
-    tail = _class_head_tail(grammar, gap)
+    tail = _class_head_tail(grammar, gap) + _class_therapy_tail(grammar, gap)
     short = _short_form_before_head(grammar, modifier)
     if mechanism:
         alternative = _mechanism_phrase(grammar, modifier, lead, gap, end, tail, of_target, short)
@@ -1729,6 +1729,18 @@ def _class_head_tail(grammar: dict, gap: str) -> str:
         return ""
     behind = "|".join(f"(?<={re.escape(word)})" for word in sorted(set(mechanism)))
     return rf"(?:(?:{behind}){gap}(?:{_trie_alternatives(tail)})(?![A-Za-z]))?"
+
+
+def _class_therapy_tail(grammar: dict, gap: str) -> str:
+    """An optional ``therapy``/``treatment`` word after a class head from
+    ``therapy_tail_heads`` (``antiplatelet agent therapy``, ``monoclonal
+    antibody therapy``: every such train gold class phrase keeps the word);
+    fixed-width lookbehinds check the head just matched."""
+    tails, heads = grammar.get("therapy_tails"), grammar.get("therapy_tail_heads")
+    if not tails or not heads:
+        return ""
+    behind = "|".join(f"(?<={re.escape(word)})" for word in sorted(set(heads)))
+    return rf"(?:(?:{behind}){gap}(?:{_trie_alternatives(tails)})(?![A-Za-z]))?"
 
 
 def _coordinated_modifier(grammar: dict, modifier: str, gap: str) -> str:
