@@ -73,7 +73,7 @@ COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[
 CLASS_HEADS = ("agents", "agent", "inhibitors", "inhibitor", "drugs", "therapy", "therapies", "medications",
                "medication", "blockers", "antagonists", "agonists", "vaccines", "immunotherapy")
 FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes", "extract", "biosimilar"})
-PRE_FORM_WORDS = frozenset({"liposomal", "pegylated"})
+PRE_FORM_WORDS = frozenset({"liposomal", "pegylated", "recombinant"})  # recombinant: 10 of 10 train gold drugs it precedes keep it
 COMBINED = re.compile(r"\s*(?:combined with|in combination with|plus|\+|with)\s*", re.I)
 OBJECT_OF_STUDY = frozenset({"efficacy", "safety", "effect", "effects", "tolerability", "activity"})
 NOT_DRUG_WORDS = frozenset({"chemotherapy", "placebo", "radiotherapy", "surgery", "radiation", "observation"})
@@ -592,6 +592,8 @@ class DrugRecognizer:
             while start > 0 and (doc[start - 1].lower_ in PRE_FORM_WORDS or (
                     doc[start - 1].is_space and start > 1 and doc[start - 2].lower_ in PRE_FORM_WORDS)):
                 start -= 1
+            if start > 1 and doc[start - 1].lower_ == "human" and doc[start - 2].lower_ == "recombinant":
+                start -= 2  # recombinant human interleukin-10
             if any(c.isdigit() for c in doc[start:end].text):
                 start = _antibody_descriptor_start(doc, start)
             extended[(start, end)] = value

@@ -1074,3 +1074,40 @@ def test_class_name_before_receptor_is_no_therapy(nlp):
             "Documented hormone therapy resistance.")
     classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
     assert classes == ["mineralocorticoid receptor antagonists", "hormone therapy"]
+
+
+def test_agent_antibody_and_vaccine_heads_keep_a_following_therapy_word(nlp):
+    # registry wording (NCT00002184, NCT00001493): the class phrase ends with therapy; not after inhibitor
+    text = ("Antiretroviral vaccine therapy within 60 days of baseline. Consolidation uses high-dose single "
+            "alkylating agent therapy. Prior multi-kinase inhibitor therapy.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["Antiretroviral vaccine therapy", "alkylating agent therapy", "multi-kinase inhibitor"]
+
+
+def test_lowering_modifiers_make_classes(nlp):
+    # registry wording (NCT00002862, NCT00003219)
+    text = "No concurrent cholesterol-lowering agents. No concurrent cholesterol lowering agents or glucose-lowering drugs."
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["cholesterol-lowering agents", "cholesterol lowering agents", "glucose-lowering drugs"]
+
+
+def test_spaced_development_code_and_who_spellings(nlp):
+    # registry wording (NCT00002393): DMP 266 is efavirenz's code, not a name DMP
+    text = ("A Study of Indinavir Taken With or Without DMP 266. Control immunogens are aluminum hydroxide "
+            "and hyperbaric oxygen.")
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("Indinavir", "indinavir"), ("DMP 266", "efavirenz"),
+                     ("aluminum hydroxide", "aluminium hydroxide"), ("hyperbaric oxygen", "oxygen")]
+
+
+def test_recombinant_stays_in_the_drug_span(nlp):
+    # registry wording: "Recombinant erythropoietin." and "With or Without Recombinant Interleukin-2"
+    text = "Excluded: Recombinant erythropoietin. Infused With or Without Recombinant Human Interleukin-2 daily."
+    found = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == ["Recombinant erythropoietin", "Recombinant Human Interleukin-2"]
+
+
+def test_placebo_administration_is_placebo(nlp):
+    text = "Arm II: Patients receive placebo IV on day 0. Placebo administration continues on the same schedule."
+    found = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == ["placebo", "Placebo"]
