@@ -1660,7 +1660,7 @@ def _class_regex(grammar: dict, mechanism: bool = False) -> re.Pattern:
     leading = alternatives(grammar["leading"])
     after = alternatives(grammar["excluded_heads_after"])
     gap = r"(?:[ \t]+|[ \t]*\r?\n[ \t]{0,16}(?=(?-i:[a-z])))"  # a line wrap only inside a lowercase phrase (case-sensitive look-ahead: the phrase regex ignores case)
-    end = rf"(?![A-Za-z])(?!{gap}(?:{after})\b)"
+    end = rf"(?![A-Za-z])(?!(?:{gap}|-)(?:{after})\b)"  # nor HCV antibody-positive
     of_target = rf"(?:{gap}of{gap}(?-i:{target})(?:\s+(?-i:{target}))*)"
     lead = rf"(?:(?:{leading})(?:{gap}|-))*"
     tail = _class_head_tail(grammar, gap) + _class_therapy_tail(grammar, gap)

@@ -1111,3 +1111,10 @@ def test_placebo_administration_is_placebo(nlp):
     text = "Arm II: Patients receive placebo IV on day 0. Placebo administration continues on the same schedule."
     found = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"]
     assert found == ["placebo", "Placebo"]
+
+
+def test_antibody_test_results_are_no_class(nlp):
+    # registry wording (NCT00000740, NCT00000662): a serology result, not a drug class
+    text = "Patients must have: - HIV antibody positive. - Patient must be HIV antibody-positive. Prior monoclonal antibody therapy."
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["monoclonal antibody therapy"]
