@@ -892,7 +892,7 @@ class DrugRecognizer:
             surface = " ".join(text.lower().split())
             key = CODE_SPACING.sub("", surface)
             cut = re.match(r"[a-z]*", key).end()
-            if len(key) < 5 or not 0 < cut < len(key):
+            if len(key) < 4 or not 0 < cut < len(key):  # mf59 is MF-59
                 continue
             keys.setdefault(key, value[1])
             letters = re.match(r"[a-z]*", surface).group()

@@ -1118,3 +1118,16 @@ def test_antibody_test_results_are_no_class(nlp):
     text = "Patients must have: - HIV antibody positive. - Patient must be HIV antibody-positive. Prior monoclonal antibody therapy."
     classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
     assert classes == ["monoclonal antibody therapy"]
+
+
+def test_trial_protocol_numbers_are_no_class_target(nlp):
+    # registry wording (ACTG 328 treatment, ACTG 315 regimen): another protocol's treatment, not a class
+    text = "Patients completing the ACTG 328 treatment may enroll. Patients on the ACTG 315 regimen. Prior PDE5 inhibitors."
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["PDE5 inhibitors"]
+
+
+def test_a_four_character_code_spelled_with_a_hyphen_is_the_same_drug(nlp):
+    text = "BIOLOGICAL: MF59\nPlacebo vaccine (MF-59 adjuvant emulsion in citrate buffer)."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if t in ("MF59", "MF-59")]
+    assert found == [("MF59", "mf59"), ("MF-59", "mf59")]
