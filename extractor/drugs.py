@@ -391,6 +391,7 @@ class DrugRecognizer:
         self._define_acronyms(doc, kept_drugs, info)
         self._stated_variants(doc, info)
         self._code_spellings(doc, info, others)
+        self._strain_suffixes(doc, info, others)
         self._class_acronyms(doc, info)
         self._containing_classes(doc, info)
         self._drop_measured_classes(doc, info)
@@ -908,6 +909,36 @@ class DrugRecognizer:
                 continue
             info[(span.start, span.end)] = ("DRUG", keys[CODE_SPACING.sub("", match.group().lower())], "synonym", 0.7)
             covered.update(range(span.start, span.end))
+
+    def _strain_suffixes(self, doc: Doc, info: dict, others: list[Span]) -> None:
+        """An envelope protein named with its virus strain after a slash
+        (``rgp120/HIV-1IIIB``, ``rgp120/HIV-1 SF-2``) is one drug named by the
+        whole: the strain tells the products apart (``strain_suffix`` in
+        drug_code_slots.json)."""
+        rules = self.code_slots.get("strain_suffix")
+        if not rules or not _tokens_with_orth(doc, "/"):
+            return
+        names, virus, strain = (re.compile(rules[k]) for k in ("names", "virus", "strain"))
+        not_strains, trailing = frozenset(rules.get("not_strains", ())), frozenset(rules.get("trailing", ()))
+        blocked = {i for o in others for i in range(o.start, o.end)}
+        for (start, end), value in list(info.items()):
+            if (value[0] != "DRUG" or end + 1 >= len(doc) or doc[end].text != "/" or doc[end - 1].whitespace_
+                    or not virus.match(doc[end + 1].text) or not names.match(doc[start:end].text.lower())):
+                continue
+            stop = end + 2
+            if (stop < len(doc) and doc[end + 1].text[-1].isdigit() and doc[end + 1].whitespace_ == " "
+                    and strain.match(doc[stop].text) and doc[stop].text not in not_strains):
+                stop += 1
+            if stop < len(doc) and doc[stop - 1].whitespace_ and doc[stop].lower_ in trailing:
+                stop += 1
+            inside = [key for key in info if key != (start, end) and key[0] < stop and key[1] > end]
+            if any(key[0] < start or key[1] > stop for key in inside) or any(i in blocked for i in range(end, stop)):
+                continue
+            for key in inside:
+                del info[key]
+            name = "".join(doc[start:end].text.lower().split()) + " ".join(doc[end:stop].text.lower().split())
+            del info[(start, end)]
+            info[(start, stop)] = ("DRUG", name, "synonym", value[3])
 
     def _drop_measured_classes(self, doc: Doc, info: dict) -> None:
         """A listed class name before a word of what is measured or found

@@ -1131,3 +1131,12 @@ def test_a_four_character_code_spelled_with_a_hyphen_is_the_same_drug(nlp):
     text = "BIOLOGICAL: MF59\nPlacebo vaccine (MF-59 adjuvant emulsion in citrate buffer)."
     found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if t in ("MF59", "MF-59")]
     assert found == [("MF59", "mf59"), ("MF-59", "mf59")]
+
+
+def test_envelope_protein_with_its_strain_is_one_drug(nlp):
+    # registry wording (NCT00000774, NCT00000762)
+    text = ("BIOLOGICAL: rgp120/HIV-1MN|BIOLOGICAL: rgp120/HIV-1 SF-2\n"
+            "Patients receive rgp120/HIV-1SF2 with MF59 adjuvant emulsion IV.")
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG" and t != "MF59"]
+    assert found == [("rgp120/HIV-1MN", "rgp120/hiv-1mn"), ("rgp120/HIV-1 SF-2", "rgp120/hiv-1 sf-2"),
+                     ("rgp120/HIV-1SF2", "rgp120/hiv-1sf2")]
