@@ -1140,3 +1140,11 @@ def test_envelope_protein_with_its_strain_is_one_drug(nlp):
     found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG" and t != "MF59"]
     assert found == [("rgp120/HIV-1MN", "rgp120/hiv-1mn"), ("rgp120/HIV-1 SF-2", "rgp120/hiv-1 sf-2"),
                      ("rgp120/HIV-1SF2", "rgp120/hiv-1sf2")]
+
+
+def test_quantity_adjective_of_a_title_is_no_drug(nlp):
+    # registry wording (NCT00479505)
+    text = ("Study The Effects Of Different Doses Of UK-369,003 In Men With Overactive Bladder\n"
+            "Different doses of UK-369,003 will be administered.\nDRUG: UK-369,003|DRUG: Placebo")
+    found = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert "Different" not in found and found.count("UK-369,003") == 3
