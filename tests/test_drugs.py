@@ -1148,3 +1148,11 @@ def test_quantity_adjective_of_a_title_is_no_drug(nlp):
             "Different doses of UK-369,003 will be administered.\nDRUG: UK-369,003|DRUG: Placebo")
     found = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"]
     assert "Different" not in found and found.count("UK-369,003") == 3
+
+
+def test_corpus_lexicon_noise_names_are_fixed(nlp):
+    # place and person names the registry lexicon had tied to a drug, and wrong canonicals
+    text = "Patients in Seoul receive Haldol, Genoxal and Erwinia asparaginase; Teresa was consented."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("Haldol", "haloperidol"), ("Genoxal", "cyclophosphamide"),
+                     ("Erwinia asparaginase", "crisantaspase")]
