@@ -1156,3 +1156,10 @@ def test_corpus_lexicon_noise_names_are_fixed(nlp):
     found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
     assert found == [("Haldol", "haloperidol"), ("Genoxal", "cyclophosphamide"),
                      ("Erwinia asparaginase", "crisantaspase")]
+
+
+def test_vaccines_against_hiv_is_one_class(nlp):
+    # registry wording (train gold: vaccines against HIV, vaccinations against HIV are one span each)
+    text = "Development of safe and effective vaccines against HIV. Excluded: Any prior vaccinations against HIV."
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["vaccines against HIV", "vaccinations against HIV"]
