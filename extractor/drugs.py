@@ -73,7 +73,7 @@ COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[
 CLASS_HEADS = ("agents", "agent", "inhibitors", "inhibitor", "drugs", "therapy", "therapies", "medications",
                "medication", "blockers", "antagonists", "agonists", "vaccines", "immunotherapy")
 FORM_WORDS = frozenset({"gits", "isetionate", "enanthate", "liposome", "liposomes", "extract", "biosimilar"})
-PRE_FORM_WORDS = frozenset({"liposomal", "pegylated"})
+PRE_FORM_WORDS = frozenset({"liposomal", "pegylated", "recombinant"})  # recombinant: 10 of 10 train gold drugs it precedes keep it
 COMBINED = re.compile(r"\s*(?:combined with|in combination with|plus|\+|with)\s*", re.I)
 OBJECT_OF_STUDY = frozenset({"efficacy", "safety", "effect", "effects", "tolerability", "activity"})
 NOT_DRUG_WORDS = frozenset({"chemotherapy", "placebo", "radiotherapy", "surgery", "radiation", "observation"})
@@ -391,6 +391,7 @@ class DrugRecognizer:
         self._define_acronyms(doc, kept_drugs, info)
         self._stated_variants(doc, info)
         self._code_spellings(doc, info, others)
+        self._strain_suffixes(doc, info, others)
         self._class_acronyms(doc, info)
         self._containing_classes(doc, info)
         self._drop_measured_classes(doc, info)
@@ -592,6 +593,8 @@ class DrugRecognizer:
             while start > 0 and (doc[start - 1].lower_ in PRE_FORM_WORDS or (
                     doc[start - 1].is_space and start > 1 and doc[start - 2].lower_ in PRE_FORM_WORDS)):
                 start -= 1
+            if start > 1 and doc[start - 1].lower_ == "human" and doc[start - 2].lower_ == "recombinant":
+                start -= 2  # recombinant human interleukin-10
             if any(c.isdigit() for c in doc[start:end].text):
                 start = _antibody_descriptor_start(doc, start)
             extended[(start, end)] = value
@@ -890,7 +893,7 @@ class DrugRecognizer:
             surface = " ".join(text.lower().split())
             key = CODE_SPACING.sub("", surface)
             cut = re.match(r"[a-z]*", key).end()
-            if len(key) < 5 or not 0 < cut < len(key):
+            if len(key) < 4 or not 0 < cut < len(key):  # mf59 is MF-59
                 continue
             keys.setdefault(key, value[1])
             letters = re.match(r"[a-z]*", surface).group()
@@ -906,6 +909,36 @@ class DrugRecognizer:
                 continue
             info[(span.start, span.end)] = ("DRUG", keys[CODE_SPACING.sub("", match.group().lower())], "synonym", 0.7)
             covered.update(range(span.start, span.end))
+
+    def _strain_suffixes(self, doc: Doc, info: dict, others: list[Span]) -> None:
+        """An envelope protein named with its virus strain after a slash
+        (``rgp120/HIV-1IIIB``, ``rgp120/HIV-1 SF-2``) is one drug named by the
+        whole: the strain tells the products apart (``strain_suffix`` in
+        drug_code_slots.json)."""
+        rules = self.code_slots.get("strain_suffix")
+        if not rules or not _tokens_with_orth(doc, "/"):
+            return
+        names, virus, strain = (re.compile(rules[k]) for k in ("names", "virus", "strain"))
+        not_strains, trailing = frozenset(rules.get("not_strains", ())), frozenset(rules.get("trailing", ()))
+        blocked = {i for o in others for i in range(o.start, o.end)}
+        for (start, end), value in list(info.items()):
+            if (value[0] != "DRUG" or end + 1 >= len(doc) or doc[end].text != "/" or doc[end - 1].whitespace_
+                    or not virus.match(doc[end + 1].text) or not names.match(doc[start:end].text.lower())):
+                continue
+            stop = end + 2
+            if (stop < len(doc) and doc[end + 1].text[-1].isdigit() and doc[end + 1].whitespace_ == " "
+                    and strain.match(doc[stop].text) and doc[stop].text not in not_strains):
+                stop += 1
+            if stop < len(doc) and doc[stop - 1].whitespace_ and doc[stop].lower_ in trailing:
+                stop += 1
+            inside = [key for key in info if key != (start, end) and key[0] < stop and key[1] > end]
+            if any(key[0] < start or key[1] > stop for key in inside) or any(i in blocked for i in range(end, stop)):
+                continue
+            for key in inside:
+                del info[key]
+            name = "".join(doc[start:end].text.lower().split()) + " ".join(doc[end:stop].text.lower().split())
+            del info[(start, end)]
+            info[(start, stop)] = ("DRUG", name, "synonym", value[3])
 
     def _drop_measured_classes(self, doc: Doc, info: dict) -> None:
         """A listed class name before a word of what is measured or found
@@ -1658,10 +1691,10 @@ def _class_regex(grammar: dict, mechanism: bool = False) -> re.Pattern:
     leading = alternatives(grammar["leading"])
     after = alternatives(grammar["excluded_heads_after"])
     gap = r"(?:[ \t]+|[ \t]*\r?\n[ \t]{0,16}(?=(?-i:[a-z])))"  # a line wrap only inside a lowercase phrase (case-sensitive look-ahead: the phrase regex ignores case)
-    end = rf"(?![A-Za-z])(?!{gap}(?:{after})\b)"
+    end = rf"(?![A-Za-z])(?!(?:{gap}|-)(?:{after})\b)"  # nor HCV antibody-positive
     of_target = rf"(?:{gap}of{gap}(?-i:{target})(?:\s+(?-i:{target}))*)"
     lead = rf"(?:(?:{leading})(?:{gap}|-))*"
-    tail = _class_head_tail(grammar, gap)
+    tail = _class_head_tail(grammar, gap) + _class_therapy_tail(grammar, gap)
     short = _short_form_before_head(grammar, modifier)
     if mechanism:
         alternative = _mechanism_phrase(grammar, modifier, lead, gap, end, tail, of_target, short)
@@ -1729,6 +1762,18 @@ def _class_head_tail(grammar: dict, gap: str) -> str:
         return ""
     behind = "|".join(f"(?<={re.escape(word)})" for word in sorted(set(mechanism)))
     return rf"(?:(?:{behind}){gap}(?:{_trie_alternatives(tail)})(?![A-Za-z]))?"
+
+
+def _class_therapy_tail(grammar: dict, gap: str) -> str:
+    """An optional ``therapy``/``treatment`` word after a class head from
+    ``therapy_tail_heads`` (``antiplatelet agent therapy``, ``monoclonal
+    antibody therapy``: every such train gold class phrase keeps the word);
+    fixed-width lookbehinds check the head just matched."""
+    tails, heads = grammar.get("therapy_tails"), grammar.get("therapy_tail_heads")
+    if not tails or not heads:
+        return ""
+    behind = "|".join(f"(?<={re.escape(word)})" for word in sorted(set(heads)))
+    return rf"(?:(?:{behind}){gap}(?:{_trie_alternatives(tails)})(?![A-Za-z]))?"
 
 
 def _coordinated_modifier(grammar: dict, modifier: str, gap: str) -> str:

@@ -1074,3 +1074,92 @@ def test_class_name_before_receptor_is_no_therapy(nlp):
             "Documented hormone therapy resistance.")
     classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
     assert classes == ["mineralocorticoid receptor antagonists", "hormone therapy"]
+
+
+def test_agent_antibody_and_vaccine_heads_keep_a_following_therapy_word(nlp):
+    # registry wording (NCT00002184, NCT00001493): the class phrase ends with therapy; not after inhibitor
+    text = ("Antiretroviral vaccine therapy within 60 days of baseline. Consolidation uses high-dose single "
+            "alkylating agent therapy. Prior multi-kinase inhibitor therapy.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["Antiretroviral vaccine therapy", "alkylating agent therapy", "multi-kinase inhibitor"]
+
+
+def test_lowering_modifiers_make_classes(nlp):
+    # registry wording (NCT00002862, NCT00003219)
+    text = "No concurrent cholesterol-lowering agents. No concurrent cholesterol lowering agents or glucose-lowering drugs."
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["cholesterol-lowering agents", "cholesterol lowering agents", "glucose-lowering drugs"]
+
+
+def test_spaced_development_code_and_who_spellings(nlp):
+    # registry wording (NCT00002393): DMP 266 is efavirenz's code, not a name DMP
+    text = ("A Study of Indinavir Taken With or Without DMP 266. Control immunogens are aluminum hydroxide "
+            "and hyperbaric oxygen.")
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("Indinavir", "indinavir"), ("DMP 266", "efavirenz"),
+                     ("aluminum hydroxide", "aluminium hydroxide"), ("hyperbaric oxygen", "oxygen")]
+
+
+def test_recombinant_stays_in_the_drug_span(nlp):
+    # registry wording: "Recombinant erythropoietin." and "With or Without Recombinant Interleukin-2"
+    text = "Excluded: Recombinant erythropoietin. Infused With or Without Recombinant Human Interleukin-2 daily."
+    found = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == ["Recombinant erythropoietin", "Recombinant Human Interleukin-2"]
+
+
+def test_placebo_administration_is_placebo(nlp):
+    text = "Arm II: Patients receive placebo IV on day 0. Placebo administration continues on the same schedule."
+    found = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == ["placebo", "Placebo"]
+
+
+def test_antibody_test_results_are_no_class(nlp):
+    # registry wording (NCT00000740, NCT00000662): a serology result, not a drug class
+    text = "Patients must have: - HIV antibody positive. - Patient must be HIV antibody-positive. Prior monoclonal antibody therapy."
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["monoclonal antibody therapy"]
+
+
+def test_trial_protocol_numbers_are_no_class_target(nlp):
+    # registry wording (ACTG 328 treatment, ACTG 315 regimen): another protocol's treatment, not a class
+    text = "Patients completing the ACTG 328 treatment may enroll. Patients on the ACTG 315 regimen. Prior PDE5 inhibitors."
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["PDE5 inhibitors"]
+
+
+def test_a_four_character_code_spelled_with_a_hyphen_is_the_same_drug(nlp):
+    text = "BIOLOGICAL: MF59\nPlacebo vaccine (MF-59 adjuvant emulsion in citrate buffer)."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if t in ("MF59", "MF-59")]
+    assert found == [("MF59", "mf59"), ("MF-59", "mf59")]
+
+
+def test_envelope_protein_with_its_strain_is_one_drug(nlp):
+    # registry wording (NCT00000774, NCT00000762)
+    text = ("BIOLOGICAL: rgp120/HIV-1MN|BIOLOGICAL: rgp120/HIV-1 SF-2\n"
+            "Patients receive rgp120/HIV-1SF2 with MF59 adjuvant emulsion IV.")
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG" and t != "MF59"]
+    assert found == [("rgp120/HIV-1MN", "rgp120/hiv-1mn"), ("rgp120/HIV-1 SF-2", "rgp120/hiv-1 sf-2"),
+                     ("rgp120/HIV-1SF2", "rgp120/hiv-1sf2")]
+
+
+def test_quantity_adjective_of_a_title_is_no_drug(nlp):
+    # registry wording (NCT00479505)
+    text = ("Study The Effects Of Different Doses Of UK-369,003 In Men With Overactive Bladder\n"
+            "Different doses of UK-369,003 will be administered.\nDRUG: UK-369,003|DRUG: Placebo")
+    found = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert "Different" not in found and found.count("UK-369,003") == 3
+
+
+def test_corpus_lexicon_noise_names_are_fixed(nlp):
+    # place and person names the registry lexicon had tied to a drug, and wrong canonicals
+    text = "Patients in Seoul receive Haldol, Genoxal and Erwinia asparaginase; Teresa was consented."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("Haldol", "haloperidol"), ("Genoxal", "cyclophosphamide"),
+                     ("Erwinia asparaginase", "crisantaspase")]
+
+
+def test_vaccines_against_hiv_is_one_class(nlp):
+    # registry wording (train gold: vaccines against HIV, vaccinations against HIV are one span each)
+    text = "Development of safe and effective vaccines against HIV. Excluded: Any prior vaccinations against HIV."
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["vaccines against HIV", "vaccinations against HIV"]
