@@ -86,6 +86,7 @@ ELIGIBILITY_SECTIONS = {"eligibility", "inclusion_criteria", "exclusion_criteria
 BEFORE = 40
 AFTER = 40
 SENTENCE_WINDOW = 300
+MAX_LIST_PIECES = 30  # members of a numbered time-frame list walked back over
 # record layout without an interventions line: how many field lines to try
 MAX_LAYOUT_LINES = 12
 # context expressions that find layout lines all over the document
@@ -1065,6 +1066,7 @@ class AttributeTagger:
             comma = text.rfind(", ", start, end)
             if comma == -1:
                 return False
+            comma = _number_list_comma(self._ctx, text, start, comma)  # ``, 1, 3, and 6 months``
             tail = text[comma + 2:end].rstrip(" .\r")
             if "\n" in tail or ". " in tail or len(tail) > 160:
                 return False
@@ -1437,6 +1439,25 @@ def _content_words(phrase: str, generic) -> set[str]:
     letters that are not generic measure words (``generic``)."""
     words = re.findall(r"[A-Za-z][A-Za-z-]{3,}", phrase)
     return {w.lower()[:5] for w in words if generic is None or not generic.fullmatch(w)}
+
+
+def _number_list_comma(ctx: dict, text: str, start: int, comma: int) -> int:
+    """The comma before a time-frame field that is a list of numbers
+    (``measure, 1, 3, 6, 12, and 18 months post surgery``): the last ``, ``
+    of such a field is inside it, before ``and 18 months``. Returns
+    ``comma`` unchanged when the text after it is no list's last member."""
+    if not ctx["timeframe_list_last"].match(text, comma + 2):
+        return comma
+    piece_re = ctx["timeframe_list_piece"]
+    chosen = comma
+    for _ in range(MAX_LIST_PIECES):
+        previous = text.rfind(", ", start, chosen)
+        if previous == -1 or not piece_re.fullmatch(text, previous + 2, chosen):
+            break
+        chosen = previous
+        if not text[chosen + 2].isdigit():
+            break  # ``Weeks 0, 6, and 14``: the word opens the list
+    return chosen
 
 
 def _schedule_fallbacks(atoms: list[tuple[int, int, str]], merged: list[tuple[int, int]]) -> list[tuple[int, int]]:

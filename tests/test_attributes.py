@@ -332,6 +332,41 @@ def test_stopping_rule_toxicity_is_not_an_endpoint(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == []
 
 
+def test_outcome_lines_whose_time_frame_is_a_list_of_numbers(nlp):
+    # NCT00463099 (registry record, no interventions line): one outcome per
+    # line, no ``|``; the last ``, `` of ``2, 6, and 10 years`` is inside the
+    # time frame, so each line is an item of its own
+    text = ("Multicenter Orthopaedics Outcomes Network for ACL Reconstructions\n\n"
+            "      The purpose of this study is to determine the effect of modifiable risk factors on knee\r\n"
+            "      function.\r\n    \nRupture of Anterior Cruciate Ligament\n"
+            "Signs and symptoms of osteoarthritis, Signs of OA (as measured by joint space narrowing on a "
+            "standing radiograph)., 2, 6, and 10 years\n"
+            "ACL graft failure, 2, 6, and 10 years\n\n"
+            "      Disruption of the anterior cruciate ligament (ACL) is among the most frequent musculoskeletal\r\n"
+            "      injuries.\r\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("2, 6, and 10 years", "TIMEFRAME"), ("2, 6, and 10 years", "TIMEFRAME")]
+    assert ("ACL graft failure", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_response_reached_as_a_patient_state_is_not_an_endpoint(nlp):
+    # NCT00006363, NCT00003602, NCT00005993 (registry records): a response
+    # or an adverse reaction the patients are in, achieve or did not have
+    # decides their next treatment; it is not measured
+    text = ("INTENSIFICATION THERAPY: Patients in complete remission receive intensification therapy. "
+            "Patients are randomized to one of two treatment arms for consolidation therapy after "
+            "achieving complete remission. Patients who did not experience adverse reactions to SCF "
+            "during mobilization begin posttransplant injections.")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+    measured = "The percent of patients in complete remission is compared between the arms."
+    assert ents(nlp, measured, ("ENDPOINT",)) == [("complete remission", "ENDPOINT")]
+
+
+def test_a_threshold_in_words_after_a_measure_is_a_condition(nlp):
+    text = ("PRIMARY: To compare the immunogenicity of two vaccines versus placebo in HIV-infected adults "
+            "with CD4 counts greater than or equal to 500\n      cells/mm3.\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("immunogenicity", "ENDPOINT")]
+
+
 def test_bad_pattern_is_reported(nlp):
     tagger = AttributeTagger(nlp)
     with pytest.raises(ValueError, match="attribute pattern 1"):
