@@ -348,6 +348,18 @@ def test_outcome_lines_whose_time_frame_is_a_list_of_numbers(nlp):
     assert ("ACL graft failure", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
 
 
+def test_prose_window_keeps_the_event_it_is_counted_from(nlp):
+    # NCT00000436, NCT00008333 (registry records): ``post-discharge`` and
+    # ``of therapy`` belong to the assessment window
+    text = ("Activities of daily living and recurrent falls will be assessed at baseline and 1 year "
+            "post-discharge. Quality of life is assessed at baseline and after 8 weeks of therapy.")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("baseline and 1 year post-discharge", "TIMEFRAME"), ("baseline and after 8 weeks of therapy", "TIMEFRAME"),
+    ]
+    text = "Serum viral RNA is measured after 16 weeks of randomized treatment."
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("16 weeks of randomized treatment", "TIMEFRAME")]
+
+
 def test_response_reached_as_a_patient_state_is_not_an_endpoint(nlp):
     # NCT00006363, NCT00003602, NCT00005993 (registry records): a response
     # or an adverse reaction the patients are in, achieve or did not have
