@@ -617,8 +617,11 @@ class AttributeTagger:
                 start, end = match.span()
                 if blocked.overlaps(start, end):
                     continue  # the outcome line's own fields win
-                if view.section_at(start) in ELIGIBILITY_SECTIONS:
+                section = view.section_at(start)
+                if section in ELIGIBILITY_SECTIONS:
                     continue  # criteria name lab values and conditions, not measures
+                if section == "conditions":
+                    continue  # the conditions field names diseases (``Radiation Toxicity``), not measures
                 before = text[max(0, start - BEFORE):start]
                 if ctx["endpoint_block_before"].search(before):
                     continue  # a stopping rule, a count of events, a defined category

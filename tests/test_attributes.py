@@ -360,6 +360,14 @@ def test_prose_window_keeps_the_event_it_is_counted_from(nlp):
     assert ents(nlp, text, ("TIMEFRAME",)) == [("16 weeks of randomized treatment", "TIMEFRAME")]
 
 
+def test_conditions_field_names_no_endpoint(nlp):
+    # registry condition terms (PDQ vocabulary in 17, 13 and 11 corpus records)
+    text = ("Irinotecan With Cyclosporine in Treating Patients With Cancer\nSummary.\n"
+            "Drug/Agent Toxicity by Tissue/Organ|Lymphoma|Radiation Toxicity|Quality of Life\n"
+            "DRUG: irinotecan hydrochloride\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
 def test_response_reached_as_a_patient_state_is_not_an_endpoint(nlp):
     # NCT00006363, NCT00003602, NCT00005993 (registry records): a response
     # or an adverse reaction the patients are in, achieve or did not have
