@@ -1300,14 +1300,50 @@ class AttributeTagger:
                     starts.append(stop + 2)
                     stop = text.find(". ", stop + 2, line_end)
                 position = line_end if line_end < block_end else -1
-            for start in starts:
+            for index, start in enumerate(starts):
                 if not text[start:start + 1].isupper():
                     continue  # a sentence opens with a capital
                 match = subject.match(text, start, block_end)
                 if match:
                     cut = _cut_outside_parentheses(self._ctx["measure_cut"], text, match.start(1) + 1, match.end(1))
                     found.append((match.start(1), cut.start() if cut else match.end(1), "ENDPOINT"))
+                elif index == 0:
+                    span = self._report_description_phrase(text, start, block_end)
+                    if span is not None:
+                        found.append((span[0], span[1], "ENDPOINT"))
         return found
+
+    def _report_description_phrase(self, text: str, start: int, block_end: int) -> tuple[int, int] | None:
+        """A report outcome description that opens with a measure phrase and
+        no verb (``Count of study participants who had ... (TEAE) defined as
+        ...``, ``Comparison of plasma microparticle concentration between
+        baseline and week 4``) restates the measure: the phrase up to a verb,
+        method, threshold or window clause is an ENDPOINT."""
+        opening = self._ctx.get("report_description_open")
+        stop = self._ctx.get("description_measure_stop")
+        if opening is None or stop is None:
+            return None
+        match = opening.match(text, start, block_end)
+        if match is None:
+            return None
+        position = match.end()
+        line_end = text.find("\n", position, block_end)
+        line_end = block_end if line_end == -1 else line_end
+        end = line_end
+        for cut in (stop.search(text, position, line_end), self._ctx["report_description_stop"].search(text, position, line_end),
+                    _cut_outside_parentheses(self._ctx["measure_cut"], text, position + 1, line_end)):
+            if cut is not None and cut.start() < end:
+                end = cut.start()
+        phrase = text[position:end].rstrip(" \t\r.;:,")
+        words = phrase.split()
+        if len(words) < 4 or len(words) > 20 or phrase.count("(") != phrase.count(")") \
+                or self._ctx["description_measure_dangling"].fullmatch(words[-1]) \
+                or self._ctx["report_description_open_clause"].search(phrase):
+            return None  # the opener alone, a long run-on, or a cut inside a clause
+        counted = self._ctx["description_measure_open"].match(text, position, line_end)
+        if counted is not None and counted.end() >= position + len(phrase):
+            return None  # ``Number of participants`` alone names no measure
+        return position, position + len(phrase)
 
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,

@@ -368,6 +368,20 @@ def test_conditions_field_names_no_endpoint(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == []
 
 
+def test_report_description_opening_with_a_measure_phrase_restates_it(nlp):
+    # NCT00741260, NCT00454805 (trial reports): a verbless opening measure
+    # phrase is an ENDPOINT; a bare ``Number of months`` before its window is not
+    text = ("Outcome Measurement: \n  Number of Participants With Dose Limiting Toxicities\n"
+            "  Number of participants reporting Adverse Events Causing Dose Limiting Toxicities (DLT).\n"
+            "  Time frame: From first dose date to day 21\nResults 1: \n")
+    assert ("Number of participants reporting Adverse Events Causing Dose Limiting Toxicities (DLT)", "ENDPOINT") \
+        in ents(nlp, text, ("ENDPOINT",))
+    text = ("Outcome Measurement: \n  Progression Free Survival\n"
+            "  Number of months from randomisation until progressive disease based on RECIST.\n"
+            "  Time frame: RECIST performed at screening and every 8 weeks\nResults 1: \n")
+    assert ("Number of months", "ENDPOINT") not in ents(nlp, text, ("ENDPOINT",))
+
+
 def test_response_reached_as_a_patient_state_is_not_an_endpoint(nlp):
     # NCT00006363, NCT00003602, NCT00005993 (registry records): a response
     # or an adverse reaction the patients are in, achieve or did not have
