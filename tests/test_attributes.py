@@ -382,6 +382,14 @@ def test_report_description_opening_with_a_measure_phrase_restates_it(nlp):
     assert ("Number of months", "ENDPOINT") not in ents(nlp, text, ("ENDPOINT",))
 
 
+def test_qt_interval_is_a_named_measure(nlp):
+    # NCT00005367 (registry record)
+    text = ("      To conduct a cross-sectional epidemiologic study of the determinants of prolonged heart rate\r\n"
+            "      corrected QT interval (QTc) among 300 men and 300 woman in the population with the highest\r\n"
+            "      known risk of SUDS.\n")
+    assert ("QT interval (QTc)", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+
+
 def test_response_reached_as_a_patient_state_is_not_an_endpoint(nlp):
     # NCT00006363, NCT00003602, NCT00005993 (registry records): a response
     # or an adverse reaction the patients are in, achieve or did not have
