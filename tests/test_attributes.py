@@ -390,6 +390,19 @@ def test_qt_interval_is_a_named_measure(nlp):
     assert ("QT interval (QTc)", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
 
 
+def test_incidence_an_intervention_reduces_is_an_endpoint(nlp):
+    # NCT00001628, NCT00000481 (registry records)
+    text = ("Several recent clinical trials with angiotensin converting enzyme inhibitors (ACEI) have shown "
+            "that they also reduce the incidence of myocardial infarction, but the mechanisms underlying this "
+            "anti-ischemic effect are poorly understood.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("incidence of myocardial infarction", "ENDPOINT")]
+    text = ("The full-scale trial sought to determine whether a low-fat diet could decrease the incidence of "
+            "cancer and coronary heart disease in postmenopausal women.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("incidence of cancer", "ENDPOINT"), ("coronary heart disease", "ENDPOINT"),
+    ]
+
+
 def test_response_reached_as_a_patient_state_is_not_an_endpoint(nlp):
     # NCT00006363, NCT00003602, NCT00005993 (registry records): a response
     # or an adverse reaction the patients are in, achieve or did not have
