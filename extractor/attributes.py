@@ -86,6 +86,7 @@ ELIGIBILITY_SECTIONS = {"eligibility", "inclusion_criteria", "exclusion_criteria
 BEFORE = 40
 AFTER = 40
 SENTENCE_WINDOW = 300
+MAX_LIST_PIECES = 30  # members of a numbered time-frame list walked back over
 # record layout without an interventions line: how many field lines to try
 MAX_LAYOUT_LINES = 12
 # context expressions that find layout lines all over the document
@@ -616,8 +617,11 @@ class AttributeTagger:
                 start, end = match.span()
                 if blocked.overlaps(start, end):
                     continue  # the outcome line's own fields win
-                if view.section_at(start) in ELIGIBILITY_SECTIONS:
+                section = view.section_at(start)
+                if section in ELIGIBILITY_SECTIONS:
                     continue  # criteria name lab values and conditions, not measures
+                if section == "conditions":
+                    continue  # the conditions field names diseases (``Radiation Toxicity``), not measures
                 before = text[max(0, start - BEFORE):start]
                 if ctx["endpoint_block_before"].search(before):
                     continue  # a stopping rule, a count of events, a defined category
@@ -1065,6 +1069,7 @@ class AttributeTagger:
             comma = text.rfind(", ", start, end)
             if comma == -1:
                 return False
+            comma = _number_list_comma(self._ctx, text, start, comma)  # ``, 1, 3, and 6 months``
             tail = text[comma + 2:end].rstrip(" .\r")
             if "\n" in tail or ". " in tail or len(tail) > 160:
                 return False
@@ -1295,14 +1300,50 @@ class AttributeTagger:
                     starts.append(stop + 2)
                     stop = text.find(". ", stop + 2, line_end)
                 position = line_end if line_end < block_end else -1
-            for start in starts:
+            for index, start in enumerate(starts):
                 if not text[start:start + 1].isupper():
                     continue  # a sentence opens with a capital
                 match = subject.match(text, start, block_end)
                 if match:
                     cut = _cut_outside_parentheses(self._ctx["measure_cut"], text, match.start(1) + 1, match.end(1))
                     found.append((match.start(1), cut.start() if cut else match.end(1), "ENDPOINT"))
+                elif index == 0:
+                    span = self._report_description_phrase(text, start, block_end)
+                    if span is not None:
+                        found.append((span[0], span[1], "ENDPOINT"))
         return found
+
+    def _report_description_phrase(self, text: str, start: int, block_end: int) -> tuple[int, int] | None:
+        """A report outcome description that opens with a measure phrase and
+        no verb (``Count of study participants who had ... (TEAE) defined as
+        ...``, ``Comparison of plasma microparticle concentration between
+        baseline and week 4``) restates the measure: the phrase up to a verb,
+        method, threshold or window clause is an ENDPOINT."""
+        opening = self._ctx.get("report_description_open")
+        stop = self._ctx.get("description_measure_stop")
+        if opening is None or stop is None:
+            return None
+        match = opening.match(text, start, block_end)
+        if match is None:
+            return None
+        position = match.end()
+        line_end = text.find("\n", position, block_end)
+        line_end = block_end if line_end == -1 else line_end
+        end = line_end
+        for cut in (stop.search(text, position, line_end), self._ctx["report_description_stop"].search(text, position, line_end),
+                    _cut_outside_parentheses(self._ctx["measure_cut"], text, position + 1, line_end)):
+            if cut is not None and cut.start() < end:
+                end = cut.start()
+        phrase = text[position:end].rstrip(" \t\r.;:,")
+        words = phrase.split()
+        if len(words) < 4 or len(words) > 20 or phrase.count("(") != phrase.count(")") \
+                or self._ctx["description_measure_dangling"].fullmatch(words[-1]) \
+                or self._ctx["report_description_open_clause"].search(phrase):
+            return None  # the opener alone, a long run-on, or a cut inside a clause
+        counted = self._ctx["description_measure_open"].match(text, position, line_end)
+        if counted is not None and counted.end() >= position + len(phrase):
+            return None  # ``Number of participants`` alone names no measure
+        return position, position + len(phrase)
 
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
@@ -1437,6 +1478,25 @@ def _content_words(phrase: str, generic) -> set[str]:
     letters that are not generic measure words (``generic``)."""
     words = re.findall(r"[A-Za-z][A-Za-z-]{3,}", phrase)
     return {w.lower()[:5] for w in words if generic is None or not generic.fullmatch(w)}
+
+
+def _number_list_comma(ctx: dict, text: str, start: int, comma: int) -> int:
+    """The comma before a time-frame field that is a list of numbers
+    (``measure, 1, 3, 6, 12, and 18 months post surgery``): the last ``, ``
+    of such a field is inside it, before ``and 18 months``. Returns
+    ``comma`` unchanged when the text after it is no list's last member."""
+    if not ctx["timeframe_list_last"].match(text, comma + 2):
+        return comma
+    piece_re = ctx["timeframe_list_piece"]
+    chosen = comma
+    for _ in range(MAX_LIST_PIECES):
+        previous = text.rfind(", ", start, chosen)
+        if previous == -1 or not piece_re.fullmatch(text, previous + 2, chosen):
+            break
+        chosen = previous
+        if not text[chosen + 2].isdigit():
+            break  # ``Weeks 0, 6, and 14``: the word opens the list
+    return chosen
 
 
 def _schedule_fallbacks(atoms: list[tuple[int, int, str]], merged: list[tuple[int, int]]) -> list[tuple[int, int]]:

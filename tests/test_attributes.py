@@ -332,6 +332,96 @@ def test_stopping_rule_toxicity_is_not_an_endpoint(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == []
 
 
+def test_outcome_lines_whose_time_frame_is_a_list_of_numbers(nlp):
+    # NCT00463099 (registry record, no interventions line): one outcome per
+    # line, no ``|``; the last ``, `` of ``2, 6, and 10 years`` is inside the
+    # time frame, so each line is an item of its own
+    text = ("Multicenter Orthopaedics Outcomes Network for ACL Reconstructions\n\n"
+            "      The purpose of this study is to determine the effect of modifiable risk factors on knee\r\n"
+            "      function.\r\n    \nRupture of Anterior Cruciate Ligament\n"
+            "Signs and symptoms of osteoarthritis, Signs of OA (as measured by joint space narrowing on a "
+            "standing radiograph)., 2, 6, and 10 years\n"
+            "ACL graft failure, 2, 6, and 10 years\n\n"
+            "      Disruption of the anterior cruciate ligament (ACL) is among the most frequent musculoskeletal\r\n"
+            "      injuries.\r\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("2, 6, and 10 years", "TIMEFRAME"), ("2, 6, and 10 years", "TIMEFRAME")]
+    assert ("ACL graft failure", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_prose_window_keeps_the_event_it_is_counted_from(nlp):
+    # NCT00000436, NCT00008333 (registry records): ``post-discharge`` and
+    # ``of therapy`` belong to the assessment window
+    text = ("Activities of daily living and recurrent falls will be assessed at baseline and 1 year "
+            "post-discharge. Quality of life is assessed at baseline and after 8 weeks of therapy.")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("baseline and 1 year post-discharge", "TIMEFRAME"), ("baseline and after 8 weeks of therapy", "TIMEFRAME"),
+    ]
+    text = "Serum viral RNA is measured after 16 weeks of randomized treatment."
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("16 weeks of randomized treatment", "TIMEFRAME")]
+
+
+def test_conditions_field_names_no_endpoint(nlp):
+    # registry condition terms (PDQ vocabulary in 17, 13 and 11 corpus records)
+    text = ("Irinotecan With Cyclosporine in Treating Patients With Cancer\nSummary.\n"
+            "Drug/Agent Toxicity by Tissue/Organ|Lymphoma|Radiation Toxicity|Quality of Life\n"
+            "DRUG: irinotecan hydrochloride\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_report_description_opening_with_a_measure_phrase_restates_it(nlp):
+    # NCT00741260, NCT00454805 (trial reports): a verbless opening measure
+    # phrase is an ENDPOINT; a bare ``Number of months`` before its window is not
+    text = ("Outcome Measurement: \n  Number of Participants With Dose Limiting Toxicities\n"
+            "  Number of participants reporting Adverse Events Causing Dose Limiting Toxicities (DLT).\n"
+            "  Time frame: From first dose date to day 21\nResults 1: \n")
+    assert ("Number of participants reporting Adverse Events Causing Dose Limiting Toxicities (DLT)", "ENDPOINT") \
+        in ents(nlp, text, ("ENDPOINT",))
+    text = ("Outcome Measurement: \n  Progression Free Survival\n"
+            "  Number of months from randomisation until progressive disease based on RECIST.\n"
+            "  Time frame: RECIST performed at screening and every 8 weeks\nResults 1: \n")
+    assert ("Number of months", "ENDPOINT") not in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_qt_interval_is_a_named_measure(nlp):
+    # NCT00005367 (registry record)
+    text = ("      To conduct a cross-sectional epidemiologic study of the determinants of prolonged heart rate\r\n"
+            "      corrected QT interval (QTc) among 300 men and 300 woman in the population with the highest\r\n"
+            "      known risk of SUDS.\n")
+    assert ("QT interval (QTc)", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_incidence_an_intervention_reduces_is_an_endpoint(nlp):
+    # NCT00001628, NCT00000481 (registry records)
+    text = ("Several recent clinical trials with angiotensin converting enzyme inhibitors (ACEI) have shown "
+            "that they also reduce the incidence of myocardial infarction, but the mechanisms underlying this "
+            "anti-ischemic effect are poorly understood.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("incidence of myocardial infarction", "ENDPOINT")]
+    text = ("The full-scale trial sought to determine whether a low-fat diet could decrease the incidence of "
+            "cancer and coronary heart disease in postmenopausal women.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("incidence of cancer", "ENDPOINT"), ("coronary heart disease", "ENDPOINT"),
+    ]
+
+
+def test_response_reached_as_a_patient_state_is_not_an_endpoint(nlp):
+    # NCT00006363, NCT00003602, NCT00005993 (registry records): a response
+    # or an adverse reaction the patients are in, achieve or did not have
+    # decides their next treatment; it is not measured
+    text = ("INTENSIFICATION THERAPY: Patients in complete remission receive intensification therapy. "
+            "Patients are randomized to one of two treatment arms for consolidation therapy after "
+            "achieving complete remission. Patients who did not experience adverse reactions to SCF "
+            "during mobilization begin posttransplant injections.")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+    measured = "The percent of patients in complete remission is compared between the arms."
+    assert ents(nlp, measured, ("ENDPOINT",)) == [("complete remission", "ENDPOINT")]
+
+
+def test_a_threshold_in_words_after_a_measure_is_a_condition(nlp):
+    text = ("PRIMARY: To compare the immunogenicity of two vaccines versus placebo in HIV-infected adults "
+            "with CD4 counts greater than or equal to 500\n      cells/mm3.\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("immunogenicity", "ENDPOINT")]
+
+
 def test_bad_pattern_is_reported(nlp):
     tagger = AttributeTagger(nlp)
     with pytest.raises(ValueError, match="attribute pattern 1"):
