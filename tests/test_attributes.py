@@ -2020,3 +2020,37 @@ def test_time_frame_that_lists_points_after_a_lead(nlp):
     text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Tadalafil\n"
             "IIEF, Erectile function domain, At 4, 8, 12 weeks\n")
     assert ents(nlp, text, ("TIMEFRAME",)) == [("At 4, 8, 12 weeks", "TIMEFRAME")]
+
+
+def test_multiplied_count_keeps_its_multiplier(nlp):
+    # registry wordings: ``q 28 days X 6 cycles``, ``daily x 5 days``, a bare count after a dose
+    text = "carboplatin: target AUC=6, IV Day 1, q 28 days X 6 cycles"
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("Day 1, q 28 days", "SCHEDULE"), ("X 6 cycles", "DURATION")]
+    text = "fludarabine 25mg/m^2 intravenously daily x 5 days followed by a peripheral blood stem cell infusion"
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("daily", "SCHEDULE"), ("x 5 days", "DURATION")]
+    text = "Doxorubicin and Cyclophosphamide (60/600 mg/m2) X 4 followed by Paclitaxel (175 mg/m2) X 4"
+    assert ents(nlp, text, ("DOSE", "DURATION")) == [
+        ("60/600 mg/m2", "DOSE"), ("X 4", "DURATION"), ("175 mg/m2", "DOSE"), ("X 4", "DURATION"),
+    ]
+
+
+def test_multiplier_in_a_formula_or_a_repeated_dose_is_no_duration(nlp):
+    text = "(number of occasions within visit interval) x 100."
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "raltegravir (MK-0518) (400 mg x 2/d = one 400 mg pill twice daily)"
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Cycle 1, Day -1 only: 60 mg intravenously (IV) x 2, 3 hours (+/- 30 minutes) apart"
+    assert ("x 2, 3 hours (+/- 30 minutes) apart", "SCHEDULE") in ents(nlp, text)
+
+
+def test_length_range_that_repeats_its_unit_is_one_duration(nlp):
+    text = "Tamoxifen 20 mg QD; upon completing 2.5 years to 3 years of tamoxifen, participants switched"
+    assert ents(nlp, text, ("DURATION",)) == [("2.5 years to 3 years", "DURATION")]
+
+
+def test_response_milestone_by_day_is_no_schedule(nlp):
+    text = ("Patients receive cytarabine IV over 24 hours on days 6-15. If patients achieve complete remission "
+            "by day 35, this regimen is repeated once.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days 6-15", "SCHEDULE")]
+    text = "Patients receive cisplatin IV on day 1 followed by day 8 gemcitabine."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day 1", "SCHEDULE"), ("day 8", "SCHEDULE")]
