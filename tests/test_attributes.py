@@ -2054,3 +2054,13 @@ def test_response_milestone_by_day_is_no_schedule(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("days 6-15", "SCHEDULE")]
     text = "Patients receive cisplatin IV on day 1 followed by day 8 gemcitabine."
     assert ents(nlp, text, ("SCHEDULE",)) == [("day 1", "SCHEDULE"), ("day 8", "SCHEDULE")]
+
+
+def test_schedule_keeps_the_bracketed_days_that_follow_it(nlp):
+    text = "Cisplatin 20 mg/m2 IV infusion over 60 minutes, weekly (Days 1, 8, 15) x 4 cycles"
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("weekly (Days 1, 8, 15)", "SCHEDULE"), ("x 4 cycles", "DURATION")]
+    text = "daily everolimus plus weekly (Days 1, 8, and 15) vinorelbine and trastuzumab"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE"), ("weekly (Days 1, 8, and 15)", "SCHEDULE")]
+    # a bracket holding more than the timing stays out
+    text = "Patients receive paclitaxel IV every 3 weeks (see Table 1 for day 8 doses)."
+    assert ents(nlp, text, ("SCHEDULE",))[0] == ("every 3 weeks", "SCHEDULE")
