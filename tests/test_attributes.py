@@ -2064,3 +2064,12 @@ def test_schedule_keeps_the_bracketed_days_that_follow_it(nlp):
     # a bracket holding more than the timing stays out
     text = "Patients receive paclitaxel IV every 3 weeks (see Table 1 for day 8 doses)."
     assert ents(nlp, text, ("SCHEDULE",))[0] == ("every 3 weeks", "SCHEDULE")
+
+
+def test_infusion_day_of_cord_blood_or_pbsc_is_no_drug_schedule(nlp):
+    # an unnamed cell product is not a drug: its reinfusion day is a procedure's timing
+    text = ("Patients receive etoposide IV over 4 hours on day -3. PBSC are reinfused on day 0. "
+            "Patients receive G-CSF SC daily.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day -3", "SCHEDULE"), ("daily", "SCHEDULE")]
+    text = "Patients receive ATG IV over 10 hours on days -3 to -1. Cord blood is infused on day 0."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days -3 to -1", "SCHEDULE")]
