@@ -1036,10 +1036,20 @@ def _prenominal_schedules(ctx: "_DocContext", scored: list, threshold: float, gi
     trastuzumab``, ``post-NSRRP HBO2T``) is that drug's and its ``and``/slash
     partners', not the drugs' before it (``Sildenafil therapy plus post-NSRRP
     HBO2T``): in the train split all 33 such schedules link to the drug after
-    them, and of 30 drugs before them in the sentence only the 3 whose dose the
+    them, and of the 459 drugs written before them only the 3 whose dose the
     schedule closes (``97 mg/103 mg bid sacubitril/valsartan``), which the
-    rule leaves to the scorer, as it does for routes."""
-    return _prenominal_routes(ctx, scored, threshold, given, label="SCHEDULE")
+    rule leaves to the scorer, as it does for routes. Those schedules are all
+    frequency or event words (``daily``, ``bid``, ``post-NSRRP``); an interval
+    or day list ending an item before the next item's drug (``Days 1-5; q 21
+    days Docetaxel, 60mg/m2``) is left to the scorer too."""
+    ends_item = {(a.start, a.end): None for a in ctx.ents
+                 if a.label_ == "SCHEDULE" and _SCHEDULE_ITEM_END.search(a.text)}
+    # the route rule skips the attributes in ``given``: those schedules join them
+    return _prenominal_routes(ctx, scored, threshold, {**given, **ends_item} if ends_item else given,
+                              label="SCHEDULE")
+
+
+_SCHEDULE_ITEM_END = re.compile(r"(?:\d|\b(?:hours?|days?|weeks?|months?|cycles?|courses?))\s*$", re.I)
 
 
 _NAME_SLASH = re.compile(r"\s*/\s*")

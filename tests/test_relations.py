@@ -705,6 +705,11 @@ def test_schedule_before_a_drug_is_its_own_not_the_drugs_before_it(nlp):
              ("DRUG", "sacubitril", "study"), ("DRUG", "valsartan", "study")]
     assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "LCZ696" else 0.1) == [
         ("97 mg/103 mg", "LCZ696"), ("bid", "LCZ696")]
+    # an interval ending an item before the next item's drug is left to the scorer
+    text = "Estramustine, 280 mg, PO, TID, Days 1-5; q 21 days Docetaxel, 60mg/m2, IV, Day 2; q 21 days"
+    spans = [("DRUG", "Estramustine", "study"), ("SCHEDULE", "q 21 days", None), ("DRUG", "Docetaxel", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "Estramustine" else 0.1) == [
+        ("q 21 days", "Estramustine")]
     # a schedule ending a list line does not reach the next line's drug
     text = "Arm A\nAtezolizumab daily\nCabozantinib given PO"
     spans = [("DRUG", "Atezolizumab", "study"), ("SCHEDULE", "daily", None), ("DRUG", "Cabozantinib", "study")]
