@@ -599,6 +599,11 @@ class AttributeTagger:
                 merged[-1][1] = end
                 merged[-1][2].append(name)
                 continue
+            closed = _parenthesised_schedule(self._ctx, text, merged[-1][1] if merged else -1, start, end)
+            if closed:
+                merged[-1][1] = closed  # ``weekly (Days 1, 8, and 15)``: the closing bracket too
+                merged[-1][2].append(name)
+                continue
             merged.append([start, end, [name]])
         result = []
         for start, end, names in merged:
@@ -1519,6 +1524,17 @@ def _schedule_fallbacks(atoms: list[tuple[int, int, str]], merged: list[tuple[in
             if free and reach < m_end:
                 pieces.append((m_start, reach))
     return pieces
+
+
+def _parenthesised_schedule(ctx: dict, text: str, previous_end: int, start: int, end: int) -> int:
+    """End of the closing bracket when the piece ``start``-``end`` is all a
+    bracket holds right after the schedule ending at ``previous_end``
+    (``weekly (Days 1, 8, and 15)``, ``twice weekly (on days 1 and 4)``); 0
+    otherwise. The train gold keeps such brackets inside the schedule."""
+    if previous_end < 0 or not ctx["schedule_paren_open"].fullmatch(text, previous_end, start):
+        return 0
+    close = ctx["schedule_paren_close"].match(text, end, end + 4)
+    return close.end() if close else 0
 
 
 def _schedule_not_drug(ctx: dict, view: "_DocView", start: int, end: int) -> bool:

@@ -2110,3 +2110,56 @@ def test_time_frame_that_lists_points_after_a_lead(nlp):
     text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Tadalafil\n"
             "IIEF, Erectile function domain, At 4, 8, 12 weeks\n")
     assert ents(nlp, text, ("TIMEFRAME",)) == [("At 4, 8, 12 weeks", "TIMEFRAME")]
+
+
+def test_multiplied_count_keeps_its_multiplier(nlp):
+    # registry wordings: ``q 28 days X 6 cycles``, ``daily x 5 days``, a bare count after a dose
+    text = "carboplatin: target AUC=6, IV Day 1, q 28 days X 6 cycles"
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("Day 1, q 28 days", "SCHEDULE"), ("X 6 cycles", "DURATION")]
+    text = "fludarabine 25mg/m^2 intravenously daily x 5 days followed by a peripheral blood stem cell infusion"
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("daily", "SCHEDULE"), ("x 5 days", "DURATION")]
+    text = "Doxorubicin and Cyclophosphamide (60/600 mg/m2) X 4 followed by Paclitaxel (175 mg/m2) X 4"
+    assert ents(nlp, text, ("DOSE", "DURATION")) == [
+        ("60/600 mg/m2", "DOSE"), ("X 4", "DURATION"), ("175 mg/m2", "DOSE"), ("X 4", "DURATION"),
+    ]
+
+
+def test_multiplier_in_a_formula_or_a_repeated_dose_is_no_duration(nlp):
+    text = "(number of occasions within visit interval) x 100."
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "raltegravir (MK-0518) (400 mg x 2/d = one 400 mg pill twice daily)"
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Cycle 1, Day -1 only: 60 mg intravenously (IV) x 2, 3 hours (+/- 30 minutes) apart"
+    assert ("x 2, 3 hours (+/- 30 minutes) apart", "SCHEDULE") in ents(nlp, text)
+
+
+def test_length_range_that_repeats_its_unit_is_one_duration(nlp):
+    text = "Tamoxifen 20 mg QD; upon completing 2.5 years to 3 years of tamoxifen, participants switched"
+    assert ents(nlp, text, ("DURATION",)) == [("2.5 years to 3 years", "DURATION")]
+
+
+def test_response_milestone_by_day_is_no_schedule(nlp):
+    text = ("Patients receive cytarabine IV over 24 hours on days 6-15. If patients achieve complete remission "
+            "by day 35, this regimen is repeated once.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days 6-15", "SCHEDULE")]
+    text = "Patients receive cisplatin IV on day 1 followed by day 8 gemcitabine."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day 1", "SCHEDULE"), ("day 8", "SCHEDULE")]
+
+
+def test_schedule_keeps_the_bracketed_days_that_follow_it(nlp):
+    text = "Cisplatin 20 mg/m2 IV infusion over 60 minutes, weekly (Days 1, 8, 15) x 4 cycles"
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("weekly (Days 1, 8, 15)", "SCHEDULE"), ("x 4 cycles", "DURATION")]
+    text = "daily everolimus plus weekly (Days 1, 8, and 15) vinorelbine and trastuzumab"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("daily", "SCHEDULE"), ("weekly (Days 1, 8, and 15)", "SCHEDULE")]
+    # a bracket holding more than the timing stays out
+    text = "Patients receive paclitaxel IV every 3 weeks (see Table 1 for day 8 doses)."
+    assert ents(nlp, text, ("SCHEDULE",))[0] == ("every 3 weeks", "SCHEDULE")
+
+
+def test_infusion_day_of_cord_blood_or_pbsc_is_no_drug_schedule(nlp):
+    # an unnamed cell product is not a drug: its reinfusion day is a procedure's timing
+    text = ("Patients receive etoposide IV over 4 hours on day -3. PBSC are reinfused on day 0. "
+            "Patients receive G-CSF SC daily.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day -3", "SCHEDULE"), ("daily", "SCHEDULE")]
+    text = "Patients receive ATG IV over 10 hours on days -3 to -1. Cord blood is infused on day 0."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days -3 to -1", "SCHEDULE")]

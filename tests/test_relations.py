@@ -687,3 +687,31 @@ def test_drugless_attribute_stops_at_the_block_an_earlier_one_closed(nlp):
     spans = [("DRUG", "cisplatin", "study"), ("DURATION", "6 courses", None), ("DURATION", "2 additional courses", None)]
     assert _rule_links(nlp, rule, text, spans, score=earlier) == [("2 additional courses", "cisplatin"),
                                                                    ("6 courses", "cisplatin")]
+
+
+def test_schedule_before_a_drug_is_its_own_not_the_drugs_before_it(nlp):
+    rule = relations_module._prenominal_schedules
+    # NCT01305941-style arm description (registry wording)
+    text = "daily everolimus plus weekly (Days 1, 8, and 15) vinorelbine and trastuzumab"
+    spans = [("SCHEDULE", "daily", None), ("DRUG", "everolimus", "study"),
+             ("SCHEDULE", "weekly (Days 1, 8, and 15)", None), ("DRUG", "vinorelbine", "study"),
+             ("DRUG", "trastuzumab", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "everolimus" else 0.1) == [
+        ("daily", "everolimus"), ("weekly (Days 1, 8, and 15)", "trastuzumab"),
+        ("weekly (Days 1, 8, and 15)", "vinorelbine")]
+    # a schedule closing a dose is left to the scorer
+    text = "LCZ696: 97 mg/103 mg bid sacubitril/valsartan film-coated tablets"
+    spans = [("DRUG", "LCZ696", "study"), ("DOSE", "97 mg/103 mg", None), ("SCHEDULE", "bid", None),
+             ("DRUG", "sacubitril", "study"), ("DRUG", "valsartan", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "LCZ696" else 0.1) == [
+        ("97 mg/103 mg", "LCZ696"), ("bid", "LCZ696")]
+    # an interval ending an item before the next item's drug is left to the scorer
+    text = "Estramustine, 280 mg, PO, TID, Days 1-5; q 21 days Docetaxel, 60mg/m2, IV, Day 2; q 21 days"
+    spans = [("DRUG", "Estramustine", "study"), ("SCHEDULE", "q 21 days", None), ("DRUG", "Docetaxel", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "Estramustine" else 0.1) == [
+        ("q 21 days", "Estramustine")]
+    # a schedule ending a list line does not reach the next line's drug
+    text = "Arm A\nAtezolizumab daily\nCabozantinib given PO"
+    spans = [("DRUG", "Atezolizumab", "study"), ("SCHEDULE", "daily", None), ("DRUG", "Cabozantinib", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "Atezolizumab" else 0.1) == [
+        ("daily", "Atezolizumab")]
