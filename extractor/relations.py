@@ -860,9 +860,16 @@ def _label_named_again(ctx: "_DocContext", scored: list, threshold: float, given
             continue
         nearest = min(again, key=lambda h: abs(h.start_char - attr.start_char))
         moved[(attr.start, attr.end, head.start)] = nearest
+    return _move_links(scored, threshold, moved)
+
+
+def _move_links(scored: list, threshold: float, moved: dict) -> list:
+    """``moved``: (attribute start, end, head start) -> the head the link
+    goes to instead (``None``: dropped). Each moved link falls below the
+    threshold and its new head's pair rises to it."""
     if not moved:
         return scored
-    targets = {(attr_start, attr_end, h.start) for (attr_start, attr_end, _), h in moved.items()}
+    targets = {(attr_start, attr_end, h.start) for (attr_start, attr_end, _), h in moved.items() if h is not None}
     result = []
     for attr, head, probability in scored:
         key = (attr.start, attr.end, head.start)
@@ -945,18 +952,7 @@ def _title_named_again(ctx: "_DocContext", scored: list, threshold: float, given
                 and _SHORT_FORM_OPEN.fullmatch(ctx.text, before[-2].end_char, owner.start_char)):
             owner = before[-2]  # ``Exemestane (Aromasin) 25 mg``: a drug and its bracketed other name
         moved[(attr.start, attr.end, head.start)] = owner if owner is not None and ctx.name(owner) == name else None
-    if not moved:
-        return scored
-    targets = {(attr_start, attr_end, h.start) for (attr_start, attr_end, _), h in moved.items() if h is not None}
-    result = []
-    for attr, head, probability in scored:
-        key = (attr.start, attr.end, head.start)
-        if key in moved:
-            probability = min(probability, threshold / 2)
-        elif key in targets:
-            probability = max(probability, threshold)
-        result.append((attr, head, probability))
-    return result
+    return _move_links(scored, threshold, moved)
 
 
 _PRENOMINAL_GAP = re.compile(r"[ \t]{1,3}|(?P<wrap>[ \t]*\r?\n[ \t]*)")
