@@ -215,13 +215,14 @@ class AttributeTagger:
             + list(self._report_outcomes(text, lines))
             + list(self._endpoint_lists(text, lines))
         )
-        structured += self._report_description_subjects(text, lines)
+        outcome_blocks = _report_outcome_blocks(lines)
+        structured += self._report_description_subjects(text, outcome_blocks)
         structured += self._description_measures(text, structured)
         for start, end, label in structured:
             candidates.append((start, end, label, 3))
         blocked = _Intervals([(s, e) for s, e, _ in structured])
         in_outcome_line = _Intervals(outcome_lines)
-        report_blocks = _Intervals(_report_outcome_blocks(lines))
+        report_blocks = _Intervals(outcome_blocks)
         schedule_atoms: list[tuple[int, int, str]] = []
         for (label, entry, _regex), matches in zip(self._compiled, pattern_matches):
             for match in matches:
@@ -1277,18 +1278,19 @@ class AttributeTagger:
             yield match.start(1), match.end(1), "TIMEFRAME"
 
 
-    def _report_description_subjects(self, text: str, lines_found: dict[str, list[re.Match[str]]]
+    def _report_description_subjects(self, text: str, outcome_blocks: list[tuple[int, int]]
                                      ) -> list[tuple[int, int, str]]:
         """Trial-report outcome descriptions: a sentence whose subject is a
         measure (``Acute side effects are ...``, ``The rate of injection site
         clearance is ...``, ``Percentage of participants with tpCR was
         reported``) restates or names a measure of the outcome: its subject,
-        without a trailing ``for each arm`` or ``in blood``, is an ENDPOINT."""
+        without a trailing ``for each arm`` or ``in blood``, is an ENDPOINT.
+        ``outcome_blocks``: :func:`_report_outcome_blocks`."""
         subject = self._ctx.get("report_subject_measure")
         if subject is None:
             return []
         found = []
-        for block_start, block_end in _report_outcome_blocks(lines_found):
+        for block_start, block_end in outcome_blocks:
             position = text.find("\n", block_start)
             position = text.find("\n", position + 1) if position != -1 else -1  # past the title line
             if position == -1 or position >= block_end:

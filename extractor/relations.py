@@ -219,9 +219,7 @@ class _DocContext:
         otherwise be copied for every pair)."""
         line = self.line_of(char)
         if line not in self._line_texts:
-            start = self.newlines[line - 1] + 1 if line > 0 else 0
-            end = self.newlines[line] if line < len(self.newlines) else len(self.text)
-            self._line_texts[line] = self.text[start:end]
+            self._line_texts[line] = self.text[self.lines.start(char):self.lines.end(char)]
         return self._line_texts[line]
 
     def bare_line(self, char: int) -> str:
@@ -846,7 +844,7 @@ def _label_named_again(ctx: "_DocContext", scored: list, threshold: float, given
         line = ctx.line_of(head.start_char)
         if ctx.line_of(attr.start_char) != line:
             continue
-        line_start = ctx.newlines[line - 1] + 1 if line > 0 else 0
+        line_start = ctx.lines.start(head.start_char)
         colon = text.find(":", head.end_char, min(attr.start_char, head.end_char + _LABEL_COLON_REACH))
         if colon == -1:
             continue
@@ -960,7 +958,7 @@ _WRAPPED_LINE = 40  # a route this far into its line, before a line break, is in
 _PRENOMINAL_JOINS = ("and", "/")  # ``oral AZT or HIVIG``, ``Topical antifungal agents, clotrimazole`` do not share
 
 
-def _prenominal_routes(ctx: "_DocContext", scored: list, threshold: float, given: dict, label: str = "ROUTE") -> list:
+def _prenominal_routes(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
     """A route written right before a drug (``intravenous methotrexate and
     fluorouracil``, ``Oral trimethoprim/sulfamethoxazole``) is that drug's,
     and also holds for the drugs joined after it by ``and`` or a slash that
@@ -972,6 +970,13 @@ def _prenominal_routes(ctx: "_DocContext", scored: list, threshold: float, given
     Zoledronic acid administration``), which the rule leaves to the scorer.
     Across a line break the route must be inside wrapped prose, not ending a
     list line (``Given IV`` / ``Cabozantinib``)."""
+    return _prenominal_links(ctx, scored, threshold, given, "ROUTE")
+
+
+def _prenominal_links(ctx: "_DocContext", scored: list, threshold: float, skip, label: str) -> list:
+    """The drugs an attribute of ``label`` written right before a drug is
+    stated for (:func:`_prenominal_routes`, :func:`_prenominal_schedules`);
+    attributes whose (start, end) is in ``skip`` are left to the scorer."""
     heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
     if not heads:
         return scored
@@ -982,7 +987,7 @@ def _prenominal_routes(ctx: "_DocContext", scored: list, threshold: float, given
     routes: dict[tuple[int, int], set[int]] = {}  # route -> starts of the drugs it is written before
     for attr in ctx.ents:
         key = (attr.start, attr.end)
-        if attr.label_ != label or key in given:
+        if attr.label_ != label or key in skip:
             continue
         index = bisect.bisect_left(head_chars, attr.end_char)
         gap = _PRENOMINAL_GAP.fullmatch(text, attr.end_char, head_chars[index]) if index < len(heads) else None
@@ -1038,11 +1043,9 @@ def _prenominal_schedules(ctx: "_DocContext", scored: list, threshold: float, gi
     frequency or event words (``daily``, ``bid``, ``post-NSRRP``); an interval
     or day list ending an item before the next item's drug (``Days 1-5; q 21
     days Docetaxel, 60mg/m2``) is left to the scorer too."""
-    ends_item = {(a.start, a.end): None for a in ctx.ents
-                 if a.label_ == "SCHEDULE" and _SCHEDULE_ITEM_END.search(a.text)}
-    # the route rule skips the attributes in ``given``: those schedules join them
-    return _prenominal_routes(ctx, scored, threshold, {**given, **ends_item} if ends_item else given,
-                              label="SCHEDULE")
+    ends_item = {(a.start, a.end) for a in ctx.ents
+                 if a.label_ == "SCHEDULE" and _SCHEDULE_ITEM_END.search(ctx.span_text(a))}
+    return _prenominal_links(ctx, scored, threshold, set(given) | ends_item, "SCHEDULE")
 
 
 _SCHEDULE_ITEM_END = re.compile(r"(?:\d|\b(?:hours?|days?|weeks?|months?|cycles?|courses?))\s*$", re.I)
