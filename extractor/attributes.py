@@ -235,6 +235,8 @@ class AttributeTagger:
                     continue  # a report outcome's window is its ``Time frame:`` line alone
                 if entry.get("drug_after") and not view.drug_starts_within(end, end + entry.get("drug_gap", 3)):
                     continue
+                if entry.get("drug_before") and not view.drug_ends_within(start - entry.get("drug_gap", 3), start):
+                    continue  # ``G-CSF after transplantation``: the timing of the drug just named
                 if entry.get("drug_inside") and not view.drug_in(start, end):
                     continue  # a timing counted from another drug's dose names that drug
                 if entry.get("name") not in ATTACHED_SCHEDULE and not self._keep(view, label, start, end, entry.get("name", "")):
@@ -525,6 +527,9 @@ class AttributeTagger:
                 return True  # ``daily avanafil``: the timing word modifies the drug
             if label == "SCHEDULE" and name == "periop_drug":
                 # ``Preoperative antibiotic``: the pattern made sure a drug follows
+                return view.section_at(start) not in ELIGIBILITY_SECTIONS
+            if label == "SCHEDULE" and name == "later":
+                # ``followed 2 hours later by gemcitabine``: the pattern made sure a drug follows
                 return view.section_at(start) not in ELIGIBILITY_SECTIONS
             if ctx["procedure_before"].search(local) and not view.drug_in(max(sent_start, start - 60), start):
                 return False
