@@ -2163,3 +2163,66 @@ def test_infusion_day_of_cord_blood_or_pbsc_is_no_drug_schedule(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("day -3", "SCHEDULE"), ("daily", "SCHEDULE")]
     text = "Patients receive ATG IV over 10 hours on days -3 to -1. Cord blood is infused on day 0."
     assert ents(nlp, text, ("SCHEDULE",)) == [("days -3 to -1", "SCHEDULE")]
+
+
+def test_timing_later_before_the_drug_given_then(nlp):
+    text = ("Patients receive cytarabine subcutaneously every 12 hours for 6 doses. Approximately 24 hours later, "
+            "patients receive sargramostim (GM-CSF) subcutaneously.")
+    assert ("Approximately 24 hours later", "SCHEDULE") in ents(nlp, text, ("SCHEDULE",))
+    text = "Patients receive O6-benzylguanine IV over 1 hour, followed 1 hour later by carmustine IV over 1 hour on day 1."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("1 hour later", "SCHEDULE"), ("day 1", "SCHEDULE")]
+    # a procedure, not a drug, is what happens then
+    text = "Patients receive docetaxel IV weekly. Patients undergo surgical resection 1-2 weeks later."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("weekly", "SCHEDULE")]
+
+
+def test_count_after_a_frequency_word_is_a_duration(nlp):
+    text = "Vincristine sulfate 1.5 mg/m2 IV will be given weekly x 6."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("weekly", "SCHEDULE"), ("x 6", "DURATION")]
+    text = "Week 1-4: Rituxan is given at 375 mg/m2 weekly x4."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("weekly", "SCHEDULE"), ("x4", "DURATION")]
+
+
+def test_times_on_a_day_and_month_lists(nlp):
+    text = "higher dose oral ZD 1839 (arm II), or placebo (arm III) twice on day 1, and then once daily thereafter."
+    assert ents(nlp, text, ("SCHEDULE",))[0] == ("twice on day 1", "SCHEDULE")
+    text = "Volunteers will receive four injections of SF-2 rgp120 subunit protein at months 0, 1, 6 and 12."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("months 0, 1, 6 and 12", "SCHEDULE")]
+
+
+def test_observation_or_follow_up_after_treatment_is_no_duration(nlp):
+    text = "Patients are randomized to receive prednisone or placebo for 11 weeks, followed by 13 weeks of observation."
+    assert ents(nlp, text, ("DURATION",)) == [("11 weeks", "DURATION")]
+    text = "The study is scheduled to last for 16 weeks of treatment and 4 weeks of follow-up."
+    assert ("4 weeks", "DURATION") not in ents(nlp, text, ("DURATION",))
+
+
+def test_daily_living_is_no_schedule(nlp):
+    text = "Patients receive donepezil or placebo; outcomes include the ADCS- Activities of Daily Living Inventory."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_event_timing_right_after_its_drug(nlp):
+    text = "Arm III receives various doses of G-CSF/IL-2 priming and G-CSF following transplant."
+    assert ("following transplant", "SCHEDULE") in ents(nlp, text, ("SCHEDULE",))
+    text = "treatment with methotrexate and cyclosporine after bone marrow transplantation to provide protection"
+    assert ents(nlp, text, ("SCHEDULE",)) == [("after bone marrow transplantation", "SCHEDULE")]
+    # no drug given then: a patient population or a complication
+    text = "Complications may result from the surgery itself or may develop after surgery as a result of the lens."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+    text = "Patients with relapse following allogeneic transplantation are eligible for cyclophosphamide."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_on_consecutive_days_is_a_schedule(nlp):
+    text = "Patients receive melphalan IV over 15 minutes on 2 consecutive days."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("2 consecutive days", "SCHEDULE")]
+    text = "Measurements were obtained on three successive days (three separate measures) semiannually."
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == []
+
+
+def test_tablet_count_of_a_drug_with_its_mass_is_no_dose(nlp):
+    text = "Subjects administer one tablet of sildenafil 50 mg"
+    assert ents(nlp, text, ("DOSE",)) == [("50 mg", "DOSE")]
+    text = "Patients had increased CTCs at baseline (defined as five or more CTCs per 7.5 mL WB)."
+    assert ents(nlp, text, ("DOSE",)) == []
