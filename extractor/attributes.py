@@ -523,7 +523,7 @@ class AttributeTagger:
             window = (sent_start, sent_end)
             local = text[max(sent_start, start - 60):start]
             has_drug = view.drug_in(sent_start, sent_end)
-            if label == "SCHEDULE" and name == "daily" and _drug_modified(view, text, end):
+            if label == "SCHEDULE" and name in ("daily", "times") and _drug_modified(view, text, end):
                 return True  # ``daily avanafil``: the timing word modifies the drug
             if label == "SCHEDULE" and name == "periop_drug":
                 # ``Preoperative antibiotic``: the pattern made sure a drug follows
@@ -554,6 +554,9 @@ class AttributeTagger:
                     return False
                 if name in ("times", "daily") and not has_drug and view.window_has(ctx, "assessment_words", window):
                     return False
+                if not has_drug and name == "weeks_list" and section not in ELIGIBILITY_SECTIONS \
+                        and ctx["schedule_given_before"].search(local):
+                    return True  # ``Patients are vaccinated at weeks 0, 4, 8``: the verb gives the product
                 if not has_drug and (name == "weeks_list" or section in ELIGIBILITY_SECTIONS):
                     return False  # assessment weeks; eligibility windows
                 if name in ("relative_drug", "relative_treatment") and section in ELIGIBILITY_SECTIONS:

@@ -2226,3 +2226,26 @@ def test_tablet_count_of_a_drug_with_its_mass_is_no_dose(nlp):
     assert ents(nlp, text, ("DOSE",)) == [("50 mg", "DOSE")]
     text = "Patients had increased CTCs at baseline (defined as five or more CTCs per 7.5 mL WB)."
     assert ents(nlp, text, ("DOSE",)) == []
+
+
+def test_visit_weeks_of_a_product_given_then(nlp):
+    # the sentence names no drug, its verb gives the product at those weeks
+    text = "Patients are vaccinated at weeks 0, 4, 8, 12, 16, 20, 28, and 36. Patients are followed for 1 year."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("weeks 0, 4, 8, 12, 16, 20, 28, and 36", "SCHEDULE")]
+    text = "Immunizations are administered at Months 0, 1, 3, and 6."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("Months 0, 1, 3, and 6", "SCHEDULE")]
+    text = "Patients are seen at Weeks 4, 8, 12, and 24."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_later_after_a_verb_of_giving(nlp):
+    text = "The next course of topotecan is given 48 hours later. Treatment repeats every 6 weeks for 4 courses."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("48 hours later", "SCHEDULE"), ("every 6 weeks", "SCHEDULE")]
+    text = "Half of the stem cells are infused on day 0, with the remaining allotment infused 2 days later."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_frequency_right_before_its_drug_in_an_objective(nlp):
+    text = ("I. Determine the maximum tolerated dose and evaluate the safety and tolerability of escalating doses "
+            "of twice weekly EMD 121974 in patients with cancer.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("twice weekly", "SCHEDULE")]
