@@ -824,8 +824,9 @@ def test_visit_intervals_are_not_schedules(nlp):
 
 def test_phase_one_purpose_names_side_effects_not_a_treatment(nlp):
     # NCI PDQ stock wording (NCT00003174, NCT00002546)
+    # ``best dose`` is a measure too (train gold outline_NCT00004075, outline_NCT00492921)
     text = "PURPOSE: This phase I trial is studying the side effects and best dose of cladribine when given with rituximab."
-    assert ents(nlp, text, ("ENDPOINT",)) == [("side effects", "ENDPOINT")]
+    assert ents(nlp, text, ("ENDPOINT",)) == [("side effects", "ENDPOINT"), ("best dose", "ENDPOINT")]
     text = ("PURPOSE: This randomized phase III trial is studying radiation therapy to see how well it works compared "
             "to combination chemotherapy.")
     assert ents(nlp, text, ("ENDPOINT",)) == []
@@ -2163,3 +2164,44 @@ def test_infusion_day_of_cord_blood_or_pbsc_is_no_drug_schedule(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("day -3", "SCHEDULE"), ("daily", "SCHEDULE")]
     text = "Patients receive ATG IV over 10 hours on days -3 to -1. Cord blood is infused on day 0."
     assert ents(nlp, text, ("SCHEDULE",)) == [("days -3 to -1", "SCHEDULE")]
+
+
+def test_measure_ends_before_unit_definition_and_treatment_clauses(nlp):
+    # registry measures (NCT00001723, NCT00654082, NCT00004258 and others): a
+    # parenthesised unit or definition, a ``derived from`` source, a ``while on``
+    # treatment clause, a ``- RECIST`` method and an ``of escalating doses of``
+    # treatment clause are not part of the measure's name
+    text = ("Title\nSummary.\nObesity\nDRUG: Metformin\n"
+            "Change in Body Fat (kg), baseline to 6 months|"
+            "Intercourse success rate derived from patient event log, Weeks 0, 6, 8, and 14|"
+            "Number of Patients With Serious Infections While on Active Treatment, 6 months|"
+            "Pattern of failure(e.g., local, regional, or distant metastasis), 3, 6 and 12 months|"
+            "Objective Response Rate - RECIST 1.1, 2 years|"
+            "Tolerability of escalating doses of twice weekly metformin, 1 year\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Change in Body Fat", "ENDPOINT"), ("baseline to 6 months", "TIMEFRAME"),
+        ("Intercourse success rate", "ENDPOINT"), ("Weeks 0, 6, 8, and 14", "TIMEFRAME"),
+        ("Number of Patients With Serious Infections", "ENDPOINT"), ("6 months", "TIMEFRAME"),
+        ("Pattern of failure", "ENDPOINT"), ("3, 6 and 12 months", "TIMEFRAME"),
+        ("Objective Response Rate", "ENDPOINT"), ("2 years", "TIMEFRAME"),
+        ("Tolerability", "ENDPOINT"), ("1 year", "TIMEFRAME"),
+    ]
+
+
+def test_abbreviation_in_parentheses_stays_with_the_measure(nlp):
+    # the unit/definition cut leaves a directly following short form inside the name
+    text = "Title\nSummary.\nObesity\nDRUG: Metformin\nBody Mass Index (BMI), 6 months\n"
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Body Mass Index (BMI)", "ENDPOINT"), ("6 months", "TIMEFRAME"),
+    ]
+
+
+def test_purpose_template_lists_side_effects_and_best_dose(nlp):
+    # the PDQ PURPOSE sentence (NCT00003342-like records): ``studying the side
+    # effects and best dose of X`` names two measures
+    text = ("PURPOSE: This phase I trial is studying the side effects and best dose of gemcitabine in treating "
+            "patients with solid tumors.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("side effects", "ENDPOINT"), ("best dose", "ENDPOINT")]
+    text = ("PURPOSE: This phase II trial is studying the side effects, best dose, and how well cyclophosphamide "
+            "works in treating patients with lymphoma.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("side effects", "ENDPOINT"), ("best dose", "ENDPOINT")]
