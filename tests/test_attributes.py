@@ -2205,3 +2205,25 @@ def test_purpose_template_lists_side_effects_and_best_dose(nlp):
     text = ("PURPOSE: This phase II trial is studying the side effects, best dose, and how well cyclophosphamide "
             "works in treating patients with lymphoma.")
     assert ents(nlp, text, ("ENDPOINT",)) == [("side effects", "ENDPOINT"), ("best dose", "ENDPOINT")]
+
+
+def test_bracketed_time_frame_field_and_unit_clause(nlp):
+    # NCT04771442-like layout: the time-frame field in square brackets is the
+    # TIMEFRAME without them; a description whose only time word is its unit
+    # (``measured in hours``) is no window
+    text = ("Title\nSummary.\nPeyronie Disease\nDRUG: Collagenase\n"
+            "Change in penile Plaque size (mm3), Ultrasonic scanner, [measured at baseline, 1, and 12 months]|"
+            "Elimination half life, Time taken for the plasma concentration to fall by half measured in hours, "
+            "0-24 hours\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Change in penile Plaque size", "ENDPOINT"), ("measured at baseline, 1, and 12 months", "TIMEFRAME"),
+        ("Elimination half life", "ENDPOINT"), ("0-24 hours", "TIMEFRAME"),
+    ]
+
+
+def test_normal_level_names_a_state_not_a_measure(nlp):
+    # background wording: ``high-normal blood pressure`` and ``normal erectile
+    # function`` describe patients; the measured ``blood pressure`` stays
+    text = ("In patients with high-normal blood pressure the risk is increased. Testosterone is necessary for "
+            "normal erectile function. The study measures blood pressure at week 12.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("blood pressure", "ENDPOINT")]
