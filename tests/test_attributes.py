@@ -2227,3 +2227,15 @@ def test_normal_level_names_a_state_not_a_measure(nlp):
     text = ("In patients with high-normal blood pressure the risk is increased. Testosterone is necessary for "
             "normal erectile function. The study measures blood pressure at week 12.")
     assert ents(nlp, text, ("ENDPOINT",)) == [("blood pressure", "ENDPOINT")]
+
+
+def test_questionnaire_question_number_stays_with_the_measure(nlp):
+    # NCT00682019 / NCT01037218 registry measures: ``<profile>, Question N`` is one measure
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Vardenafil\n"
+            "Per-patient success rates based on Sexual Encounter Profile, Question 3, 10 weeks|"
+            "Changes in Sexual Encounter Profile (SEP), Question 2, Change From Baseline to Week 12, 12 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Per-patient success rates based on Sexual Encounter Profile, Question 3", "ENDPOINT"),
+        ("10 weeks", "TIMEFRAME"),
+        ("Changes in Sexual Encounter Profile (SEP), Question 2", "ENDPOINT"), ("12 weeks", "TIMEFRAME"),
+    ]
