@@ -2239,3 +2239,16 @@ def test_questionnaire_question_number_stays_with_the_measure(nlp):
         ("10 weeks", "TIMEFRAME"),
         ("Changes in Sexual Encounter Profile (SEP), Question 2", "ENDPOINT"), ("12 weeks", "TIMEFRAME"),
     ]
+
+
+def test_primary_and_secondary_endpoint_statements_list_measures(nlp):
+    # summary prose (NCT00492843-like records): ``Secondary endpoints include A, B
+    # and C`` / ``Primary outcome measures will be X (definition)`` name measures;
+    # ``will be initiated`` names none
+    text = ("Secondary endpoints include transfusion dependence, life threatening toxicity, and response duration. "
+            "Primary outcome measures will be bone pain response (>= 25% decrease in mean pain score). "
+            "The primary outcome measure will be initiated after enrollment.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("transfusion dependence", "ENDPOINT"), ("life threatening toxicity", "ENDPOINT"),
+        ("response duration", "ENDPOINT"), ("bone pain response", "ENDPOINT"),
+    ]
