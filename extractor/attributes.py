@@ -1415,6 +1415,8 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
             yield item_offset + restated[0], item_offset + restated[1], "ENDPOINT"
     if tf_start is not None:
         tail = item[tf_start:].rstrip(" \t\r.")
+        if tail.endswith("]") and "[" not in tail:
+            tail = tail[:-1].rstrip()  # the field's closing bracket (``[measured at baseline, 1 month]``)
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
 
@@ -1688,8 +1690,9 @@ def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, 
     candidates = []
     position = item.find(", ", search_from)
     while position != -1:
-        if timeframe_start.match(item, position + 2):
-            candidates.append(position + 2)
+        field = position + 3 if item.startswith("[", position + 2) else position + 2  # ``, [measured at ...]``
+        if timeframe_start.match(item, field):
+            candidates.append(field)
         position = item.find(", ", position + 2)
     if not candidates:
         parts = item.split(", ")

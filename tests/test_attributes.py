@@ -824,8 +824,9 @@ def test_visit_intervals_are_not_schedules(nlp):
 
 def test_phase_one_purpose_names_side_effects_not_a_treatment(nlp):
     # NCI PDQ stock wording (NCT00003174, NCT00002546)
+    # ``best dose`` is a measure too (train gold outline_NCT00004075, outline_NCT00492921)
     text = "PURPOSE: This phase I trial is studying the side effects and best dose of cladribine when given with rituximab."
-    assert ents(nlp, text, ("ENDPOINT",)) == [("side effects", "ENDPOINT")]
+    assert ents(nlp, text, ("ENDPOINT",)) == [("side effects", "ENDPOINT"), ("best dose", "ENDPOINT")]
     text = ("PURPOSE: This randomized phase III trial is studying radiation therapy to see how well it works compared "
             "to combination chemotherapy.")
     assert ents(nlp, text, ("ENDPOINT",)) == []
@@ -2249,3 +2250,91 @@ def test_frequency_right_before_its_drug_in_an_objective(nlp):
     text = ("I. Determine the maximum tolerated dose and evaluate the safety and tolerability of escalating doses "
             "of twice weekly EMD 121974 in patients with cancer.")
     assert ents(nlp, text, ("SCHEDULE",)) == [("twice weekly", "SCHEDULE")]
+
+
+def test_measure_ends_before_unit_definition_and_treatment_clauses(nlp):
+    # registry measures (NCT00001723, NCT00654082, NCT00004258 and others): a
+    # parenthesised unit or definition, a ``derived from`` source, a ``while on``
+    # treatment clause, a ``- RECIST`` method and an ``of escalating doses of``
+    # treatment clause are not part of the measure's name
+    text = ("Title\nSummary.\nObesity\nDRUG: Metformin\n"
+            "Change in Body Fat (kg), baseline to 6 months|"
+            "Intercourse success rate derived from patient event log, Weeks 0, 6, 8, and 14|"
+            "Number of Patients With Serious Infections While on Active Treatment, 6 months|"
+            "Pattern of failure(e.g., local, regional, or distant metastasis), 3, 6 and 12 months|"
+            "Objective Response Rate - RECIST 1.1, 2 years|"
+            "Tolerability of escalating doses of twice weekly metformin, 1 year\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Change in Body Fat", "ENDPOINT"), ("baseline to 6 months", "TIMEFRAME"),
+        ("Intercourse success rate", "ENDPOINT"), ("Weeks 0, 6, 8, and 14", "TIMEFRAME"),
+        ("Number of Patients With Serious Infections", "ENDPOINT"), ("6 months", "TIMEFRAME"),
+        ("Pattern of failure", "ENDPOINT"), ("3, 6 and 12 months", "TIMEFRAME"),
+        ("Objective Response Rate", "ENDPOINT"), ("2 years", "TIMEFRAME"),
+        ("Tolerability", "ENDPOINT"), ("1 year", "TIMEFRAME"),
+    ]
+
+
+def test_abbreviation_in_parentheses_stays_with_the_measure(nlp):
+    # the unit/definition cut leaves a directly following short form inside the name
+    text = "Title\nSummary.\nObesity\nDRUG: Metformin\nBody Mass Index (BMI), 6 months\n"
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Body Mass Index (BMI)", "ENDPOINT"), ("6 months", "TIMEFRAME"),
+    ]
+
+
+def test_purpose_template_lists_side_effects_and_best_dose(nlp):
+    # the PDQ PURPOSE sentence (NCT00003342-like records): ``studying the side
+    # effects and best dose of X`` names two measures
+    text = ("PURPOSE: This phase I trial is studying the side effects and best dose of gemcitabine in treating "
+            "patients with solid tumors.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("side effects", "ENDPOINT"), ("best dose", "ENDPOINT")]
+    text = ("PURPOSE: This phase II trial is studying the side effects, best dose, and how well cyclophosphamide "
+            "works in treating patients with lymphoma.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("side effects", "ENDPOINT"), ("best dose", "ENDPOINT")]
+
+
+def test_bracketed_time_frame_field_and_unit_clause(nlp):
+    # NCT04771442-like layout: the time-frame field in square brackets is the
+    # TIMEFRAME without them; a description whose only time word is its unit
+    # (``measured in hours``) is no window
+    text = ("Title\nSummary.\nPeyronie Disease\nDRUG: Collagenase\n"
+            "Change in penile Plaque size (mm3), Ultrasonic scanner, [measured at baseline, 1, and 12 months]|"
+            "Elimination half life, Time taken for the plasma concentration to fall by half measured in hours, "
+            "0-24 hours\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Change in penile Plaque size", "ENDPOINT"), ("measured at baseline, 1, and 12 months", "TIMEFRAME"),
+        ("Elimination half life", "ENDPOINT"), ("0-24 hours", "TIMEFRAME"),
+    ]
+
+
+def test_normal_level_names_a_state_not_a_measure(nlp):
+    # background wording: ``high-normal blood pressure`` and ``normal erectile
+    # function`` describe patients; the measured ``blood pressure`` stays
+    text = ("In patients with high-normal blood pressure the risk is increased. Testosterone is necessary for "
+            "normal erectile function. The study measures blood pressure at week 12.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("blood pressure", "ENDPOINT")]
+
+
+def test_questionnaire_question_number_stays_with_the_measure(nlp):
+    # NCT00682019 / NCT01037218 registry measures: ``<profile>, Question N`` is one measure
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Vardenafil\n"
+            "Per-patient success rates based on Sexual Encounter Profile, Question 3, 10 weeks|"
+            "Changes in Sexual Encounter Profile (SEP), Question 2, Change From Baseline to Week 12, 12 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Per-patient success rates based on Sexual Encounter Profile, Question 3", "ENDPOINT"),
+        ("10 weeks", "TIMEFRAME"),
+        ("Changes in Sexual Encounter Profile (SEP), Question 2", "ENDPOINT"), ("12 weeks", "TIMEFRAME"),
+    ]
+
+
+def test_primary_and_secondary_endpoint_statements_list_measures(nlp):
+    # summary prose (NCT00492843-like records): ``Secondary endpoints include A, B
+    # and C`` / ``Primary outcome measures will be X (definition)`` name measures;
+    # ``will be initiated`` names none
+    text = ("Secondary endpoints include transfusion dependence, life threatening toxicity, and response duration. "
+            "Primary outcome measures will be bone pain response (>= 25% decrease in mean pain score). "
+            "The primary outcome measure will be initiated after enrollment.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("transfusion dependence", "ENDPOINT"), ("life threatening toxicity", "ENDPOINT"),
+        ("response duration", "ENDPOINT"), ("bone pain response", "ENDPOINT"),
+    ]
