@@ -1163,3 +1163,29 @@ def test_vaccines_against_hiv_is_one_class(nlp):
     text = "Development of safe and effective vaccines against HIV. Excluded: Any prior vaccinations against HIV."
     classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
     assert classes == ["vaccines against HIV", "vaccinations against HIV"]
+
+
+def test_bisphosphonate_anion_names_normalize_to_the_who_acid_inn(nlp):
+    # registry wording (NCT00000412, NCT00004184-like lists); WHO INNs are the -dronic acids
+    text = ("Evaluate the efficacy and safety of calcitriol (Rocaltrol) and alendronate sodium (Fosamax). "
+            "Excluded: prior pamidronate, zoledronate, risedronate or Bondronat.")
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("calcitriol", "calcitriol"), ("Rocaltrol", "calcitriol"),
+                     ("alendronate sodium", "alendronic acid"), ("Fosamax", "alendronic acid"),
+                     ("pamidronate", "pamidronic acid"), ("zoledronate", "zoledronic acid"),
+                     ("risedronate", "risedronic acid"), ("Bondronat", "ibandronic acid")]
+
+
+def test_adjuvants_growth_factors_and_cannabis_are_drugs(nlp):
+    # registry wording (NCT00004184, NCT00003957, NCT00000458); train gold: alum -> aluminium
+    # hydroxide, stem cell factor (SCF) -> ancestim, marijuana -> cannabis
+    text = "Arm II: Patients receive 4B5 plus alum SQ on days 0, 14, 28, and 42."
+    assert ("alum", "DRUG", "aluminium hydroxide") in [d[:3] for d in drugs(nlp, text)]
+    text = "Filgrastim (G-CSF) and stem cell factor (SCF) are administered subcutaneously."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("Filgrastim", "filgrastim"), ("G-CSF", "filgrastim"),
+                     ("stem cell factor", "ancestim"), ("SCF", "ancestim")]
+    text = "- Any psychoactive substance abuse (other than nicotine or marijuana) within 30 days."
+    assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if t == "marijuana"] == [("marijuana", "cannabis")]
+    text = "Excluded: - Marijuana use."
+    assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"] == []
