@@ -1189,3 +1189,14 @@ def test_adjuvants_growth_factors_and_cannabis_are_drugs(nlp):
     assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if t == "marijuana"] == [("marijuana", "cannabis")]
     text = "Excluded: - Marijuana use."
     assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"] == []
+
+
+def test_anticoagulation_and_class_short_forms(nlp):
+    # registry wording (NCT00000572, NCT04771442, NCT00817830)
+    text = "Exclusion Criteria: 1. Contraindication to anti-coagulation (for example, gastrointestinal bleeding)"
+    assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == ["anti-coagulation"]
+    text = "1. Taking the medication Coumadin, Warfarin or NOAK (new oral anticoagulant). 2. Unable"
+    assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == ["NOAK", "new oral anticoagulant"]
+    text = "Phosphodiesterase 5 inhibitors (iPDE5) are effective drugs to treat erectile dysfunction."
+    assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == [
+        "Phosphodiesterase 5 inhibitors", "iPDE5"]
