@@ -80,7 +80,10 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   wrong product (``Abitrexate``/``Ledertrexate``/``Medsatrexate`` are
   methotrexate brands; ``folinate`` is leucovorin by the guide's
   convention; ``UFT`` is tegafur+uracil; ``PSK`` is polysaccharide-K,
-  no INN).
+  no INN), and names of published products the train gold normalizes
+  (``WR 279396`` is the paromomycin+gentamicin cream, ``Ad5CMV-p53``/``INGN
+  201``/``Advexin`` is contusugene ladenovec, ``vCP65`` is ALVAC-RG, ``NOV-002``
+  has no INN, ``ECGC`` is a transposed EGCG).
   Vaccine qualifiers split off at a comma (``Pneumococcal Conjugate Vaccine,
   Heptavalent``) are stoplisted so that they are not a set's canonical.
   Salt and formulation words for choosing a canonical are read from
