@@ -1344,8 +1344,8 @@ class DrugRecognizer:
                 if layout.may_hold(self._cue_literals[key], low, high) and cue.search(window):
                     return "other"
         section = layout.section_at(start_char)
-        if section in OTHER_SECTIONS:
-            return "study" if is_study and span.label_ == "DRUG" else "other"
+        if section in OTHER_SECTIONS:  # (a trial that names no drug of its own gives none listed there)
+            return "study" if is_study and study and span.label_ == "DRUG" else "other"
         if not is_study:
             # a drug the trial's lists do not name is the trial's when its
             # sentence gives it ("Cholestyramine or gemfibrozil is administered")

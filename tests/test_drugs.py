@@ -1200,3 +1200,13 @@ def test_anticoagulation_and_class_short_forms(nlp):
     text = "Phosphodiesterase 5 inhibitors (iPDE5) are effective drugs to treat erectile dysfunction."
     assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == [
         "Phosphodiesterase 5 inhibitors", "iPDE5"]
+
+
+def test_unnamed_cell_product_trial_lists_no_drug_of_its_own(nlp):
+    # train doc elig_NCT04771442: the intervention is autologous stromal vascular fraction (an
+    # unnamed cell product, not tagged); the exclusion criteria's drugs are other, not the trial's
+    text = (ANNOTATIONS / "docs" / "elig_NCT04771442.txt").read_text(encoding="utf-8")
+    found = drugs(nlp, text)
+    assert not any("stromal" in t.lower() for t, *_ in found)
+    assert [(t, r) for t, label, n, _, r in found if t in ("Coumadin", "Warfarin")] == [
+        ("Coumadin", "other"), ("Warfarin", "other")]
