@@ -1178,7 +1178,11 @@ class DrugRecognizer:
         expression``, ``anti-Epoetin beta antibody``.  A drug name before
         ``analogue`` names a family (``liposomal-cisplatin analogue``): the
         phrase is a DRUG_CLASS (GUIDE_ISSUES 12)."""
+        class_not_after = frozenset(self.class_grammar.get("not_after", ()))
         for (start, end), value in list(info.items()):
+            if value[0] == "DRUG_CLASS" and end < len(doc) and _next_word(doc, end) in class_not_after:
+                del info[(start, end)]  # "surface immunoglobulin expression": a biomarker
+                continue
             if value[0] != "DRUG" or value[2] in ("context", "acronym"):
                 continue
             cursor = end
@@ -1961,6 +1965,14 @@ def _case_variants(nlp: Language, names: list[str], table: dict | None = None) -
                 if len(other) != len(lower):
                     variants.append(other)
     return patterns + variants
+
+
+def _next_word(doc: Doc, end: int) -> str:
+    """The lowercase word after ``doc[end - 1]``, past a line break or one
+    hyphen (``immunoglobulin-expression``)."""
+    if end < len(doc) and (doc[end].is_space or doc[end].text in ("-", "\u2010", "\u2011")):
+        end += 1
+    return doc[end].lower_ if end < len(doc) else ""
 
 
 def _measured_level(doc: Doc, start: int) -> bool:

@@ -1210,3 +1210,12 @@ def test_unnamed_cell_product_trial_lists_no_drug_of_its_own(nlp):
     assert not any("stromal" in t.lower() for t, *_ in found)
     assert [(t, r) for t, label, n, _, r in found if t in ("Coumadin", "Warfarin")] == [
         ("Coumadin", "other"), ("Warfarin", "other")]
+
+
+def test_class_name_before_a_biomarker_word_is_not_a_class(nlp):
+    # registry wording (NCT00002653, NCT00002879): immunoglobulin chains and genes are biomarkers
+    text = ("- Monoclonal plasmacytosis with immunoglobulin light-chain expression in cytoplasm. "
+            "Detect rearrangements involving the bcl-1 gene and immunoglobulin heavy chain locus.")
+    assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == []
+    text = "Patients may receive intravenous immunoglobulin and have surface immunoglobulin\n  expression."
+    assert [(t, label) for t, label, *_ in drugs(nlp, text)] == [("intravenous immunoglobulin", "DRUG")]
