@@ -1183,6 +1183,9 @@ class DrugRecognizer:
             if value[0] == "DRUG_CLASS" and end < len(doc) and _next_word(doc, end) in class_not_after:
                 del info[(start, end)]  # "surface immunoglobulin expression": a biomarker
                 continue
+            if value[0] == "DRUG_CLASS" and self._class_event(doc, start, end, info):
+                del info[(start, end)]  # "the second vaccination": one administration
+                continue
             if value[0] != "DRUG" or value[2] in ("context", "acronym"):
                 continue
             cursor = end
@@ -1203,6 +1206,25 @@ class DrugRecognizer:
                 del info[(start, end)]
             elif _measured_level(doc, start) or _substance_use(doc, start, cursor, value[1], self.code_slots):
                 del info[(start, end)]
+
+    def _class_event(self, doc: Doc, start: int, end: int, info: dict) -> bool:
+        """Whether the class name ``doc[start:end]`` names one administration
+        as an event (``the second vaccination``, ``vCP205 vaccination``,
+        ``Vaccination Schedules``): word lists ``event_*`` of
+        ``drug_class_grammar.json``."""
+        grammar = self.class_grammar
+        if doc[start:end].text.lower() not in grammar.get("event_classes", ()):
+            return False
+        if _next_word(doc, end) in grammar.get("event_after", ()):
+            return True
+        before = start - 1
+        while before >= 0 and doc[before].is_space:
+            before -= 1
+        if before < 0:
+            return False
+        if doc[before].lower_ in grammar.get("event_before", ()):
+            return True
+        return any(e == before + 1 and v[0] == "DRUG" for (s, e), v in info.items())
 
     def _fuzzy_in_lists(self, doc: Doc, info: dict) -> None:
         """A long unknown word listed with a drug (``either Sildenafil citrate

@@ -1219,3 +1219,12 @@ def test_class_name_before_a_biomarker_word_is_not_a_class(nlp):
     assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == []
     text = "Patients may receive intravenous immunoglobulin and have surface immunoglobulin\n  expression."
     assert [(t, label) for t, label, *_ in drugs(nlp, text)] == [("intravenous immunoglobulin", "DRUG")]
+
+
+def test_vaccination_as_one_administration_is_not_a_class(nlp):
+    # registry wording (NCT00000829, NCT00001076, NCT00004880): "the third vaccination" and
+    # "vaccination schedule" name events; "receive vaccination with ..." names the therapy
+    text = ("Immunogenic following the third vaccination. An accelerated vaccination schedule. "
+            "Arm I: Patients receive vaccination with irradiated autologous tumor lysate.")
+    classes = [(e.text, e.start_char) for e in nlp(text).ents if e.label_ == "DRUG_CLASS"]
+    assert classes == [("vaccination", text.index("vaccination with"))]
