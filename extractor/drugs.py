@@ -1224,7 +1224,9 @@ class DrugRecognizer:
             return False
         if doc[before].lower_ in grammar.get("event_before", ()):
             return True
-        return any(e == before + 1 and v[0] == "DRUG" for (s, e), v in info.items())
+        # a drug mention ending just before it (names are at most a few tokens)
+        return any(info.get((first, before + 1), ("",))[0] == "DRUG"
+                   for first in range(max(0, before - 8), before + 1))
 
     def _fuzzy_in_lists(self, doc: Doc, info: dict) -> None:
         """A long unknown word listed with a drug (``either Sildenafil citrate
