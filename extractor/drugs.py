@@ -1178,7 +1178,14 @@ class DrugRecognizer:
         expression``, ``anti-Epoetin beta antibody``.  A drug name before
         ``analogue`` names a family (``liposomal-cisplatin analogue``): the
         phrase is a DRUG_CLASS (GUIDE_ISSUES 12)."""
+        class_not_after = frozenset(self.class_grammar.get("not_after", ()))
         for (start, end), value in list(info.items()):
+            if value[0] == "DRUG_CLASS" and end < len(doc) and _next_word(doc, end) in class_not_after:
+                del info[(start, end)]  # "surface immunoglobulin expression": a biomarker
+                continue
+            if value[0] == "DRUG_CLASS" and self._class_event(doc, start, end, info):
+                del info[(start, end)]  # "the second vaccination": one administration
+                continue
             if value[0] != "DRUG" or value[2] in ("context", "acronym"):
                 continue
             cursor = end
@@ -1199,6 +1206,27 @@ class DrugRecognizer:
                 del info[(start, end)]
             elif _measured_level(doc, start) or _substance_use(doc, start, cursor, value[1], self.code_slots):
                 del info[(start, end)]
+
+    def _class_event(self, doc: Doc, start: int, end: int, info: dict) -> bool:
+        """Whether the class name ``doc[start:end]`` names one administration
+        as an event (``the second vaccination``, ``vCP205 vaccination``,
+        ``Vaccination Schedules``): word lists ``event_*`` of
+        ``drug_class_grammar.json``."""
+        grammar = self.class_grammar
+        if doc[start:end].text.lower() not in grammar.get("event_classes", ()):
+            return False
+        if _next_word(doc, end) in grammar.get("event_after", ()):
+            return True
+        before = start - 1
+        while before >= 0 and doc[before].is_space:
+            before -= 1
+        if before < 0:
+            return False
+        if doc[before].lower_ in grammar.get("event_before", ()):
+            return True
+        # a drug mention ending just before it (names are at most a few tokens)
+        return any(info.get((first, before + 1), ("",))[0] == "DRUG"
+                   for first in range(max(0, before - 8), before + 1))
 
     def _fuzzy_in_lists(self, doc: Doc, info: dict) -> None:
         """A long unknown word listed with a drug (``either Sildenafil citrate
@@ -1344,8 +1372,8 @@ class DrugRecognizer:
                 if layout.may_hold(self._cue_literals[key], low, high) and cue.search(window):
                     return "other"
         section = layout.section_at(start_char)
-        if section in OTHER_SECTIONS:
-            return "study" if is_study and span.label_ == "DRUG" else "other"
+        if section in OTHER_SECTIONS:  # (a trial that names no drug of its own gives none listed there)
+            return "study" if is_study and study and span.label_ == "DRUG" else "other"
         if not is_study:
             # a drug the trial's lists do not name is the trial's when its
             # sentence gives it ("Cholestyramine or gemfibrozil is administered")
@@ -1961,6 +1989,14 @@ def _case_variants(nlp: Language, names: list[str], table: dict | None = None) -
                 if len(other) != len(lower):
                     variants.append(other)
     return patterns + variants
+
+
+def _next_word(doc: Doc, end: int) -> str:
+    """The lowercase word after ``doc[end - 1]``, past a line break or one
+    hyphen (``immunoglobulin-expression``)."""
+    if end < len(doc) and (doc[end].is_space or doc[end].text in ("-", "\u2010", "\u2011")):
+        end += 1
+    return doc[end].lower_ if end < len(doc) else ""
 
 
 def _measured_level(doc: Doc, start: int) -> bool:

@@ -1163,3 +1163,68 @@ def test_vaccines_against_hiv_is_one_class(nlp):
     text = "Development of safe and effective vaccines against HIV. Excluded: Any prior vaccinations against HIV."
     classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
     assert classes == ["vaccines against HIV", "vaccinations against HIV"]
+
+
+def test_bisphosphonate_anion_names_normalize_to_the_who_acid_inn(nlp):
+    # registry wording (NCT00000412, NCT00004184-like lists); WHO INNs are the -dronic acids
+    text = ("Evaluate the efficacy and safety of calcitriol (Rocaltrol) and alendronate sodium (Fosamax). "
+            "Excluded: prior pamidronate, zoledronate, risedronate or Bondronat.")
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("calcitriol", "calcitriol"), ("Rocaltrol", "calcitriol"),
+                     ("alendronate sodium", "alendronic acid"), ("Fosamax", "alendronic acid"),
+                     ("pamidronate", "pamidronic acid"), ("zoledronate", "zoledronic acid"),
+                     ("risedronate", "risedronic acid"), ("Bondronat", "ibandronic acid")]
+
+
+def test_adjuvants_growth_factors_and_cannabis_are_drugs(nlp):
+    # registry wording (NCT00004184, NCT00003957, NCT00000458); train gold: alum -> aluminium
+    # hydroxide, stem cell factor (SCF) -> ancestim, marijuana -> cannabis
+    text = "Arm II: Patients receive 4B5 plus alum SQ on days 0, 14, 28, and 42."
+    assert ("alum", "DRUG", "aluminium hydroxide") in [d[:3] for d in drugs(nlp, text)]
+    text = "Filgrastim (G-CSF) and stem cell factor (SCF) are administered subcutaneously."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("Filgrastim", "filgrastim"), ("G-CSF", "filgrastim"),
+                     ("stem cell factor", "ancestim"), ("SCF", "ancestim")]
+    text = "- Any psychoactive substance abuse (other than nicotine or marijuana) within 30 days."
+    assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if t == "marijuana"] == [("marijuana", "cannabis")]
+    text = "Excluded: - Marijuana use."
+    assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"] == []
+
+
+def test_anticoagulation_and_class_short_forms(nlp):
+    # registry wording (NCT00000572, NCT04771442, NCT00817830)
+    text = "Exclusion Criteria: 1. Contraindication to anti-coagulation (for example, gastrointestinal bleeding)"
+    assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == ["anti-coagulation"]
+    text = "1. Taking the medication Coumadin, Warfarin or NOAK (new oral anticoagulant). 2. Unable"
+    assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == ["NOAK", "new oral anticoagulant"]
+    text = "Phosphodiesterase 5 inhibitors (iPDE5) are effective drugs to treat erectile dysfunction."
+    assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == [
+        "Phosphodiesterase 5 inhibitors", "iPDE5"]
+
+
+def test_unnamed_cell_product_trial_lists_no_drug_of_its_own(nlp):
+    # train doc elig_NCT04771442: the intervention is autologous stromal vascular fraction (an
+    # unnamed cell product, not tagged); the exclusion criteria's drugs are other, not the trial's
+    text = (ANNOTATIONS / "docs" / "elig_NCT04771442.txt").read_text(encoding="utf-8")
+    found = drugs(nlp, text)
+    assert not any("stromal" in t.lower() for t, *_ in found)
+    assert [(t, r) for t, label, n, _, r in found if t in ("Coumadin", "Warfarin")] == [
+        ("Coumadin", "other"), ("Warfarin", "other")]
+
+
+def test_class_name_before_a_biomarker_word_is_not_a_class(nlp):
+    # registry wording (NCT00002653, NCT00002879): immunoglobulin chains and genes are biomarkers
+    text = ("- Monoclonal plasmacytosis with immunoglobulin light-chain expression in cytoplasm. "
+            "Detect rearrangements involving the bcl-1 gene and immunoglobulin heavy chain locus.")
+    assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == []
+    text = "Patients may receive intravenous immunoglobulin and have surface immunoglobulin\n  expression."
+    assert [(t, label) for t, label, *_ in drugs(nlp, text)] == [("intravenous immunoglobulin", "DRUG")]
+
+
+def test_vaccination_as_one_administration_is_not_a_class(nlp):
+    # registry wording (NCT00000829, NCT00001076, NCT00004880): "the third vaccination" and
+    # "vaccination schedule" name events; "receive vaccination with ..." names the therapy
+    text = ("Immunogenic following the third vaccination. An accelerated vaccination schedule. "
+            "Arm I: Patients receive vaccination with irradiated autologous tumor lysate.")
+    classes = [(e.text, e.start_char) for e in nlp(text).ents if e.label_ == "DRUG_CLASS"]
+    assert classes == [("vaccination", text.index("vaccination with"))]

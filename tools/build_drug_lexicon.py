@@ -65,6 +65,25 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   sponsors' publications, FDA labels and WHO INN lists) and common INNs the
   corpus never lists as interventions (``ketamine``, ``ranitidine``,
   ``bendamustine``), so that a fuzzy match does not take them for another drug.
+  A seventh part (found from the normalization and recall errors of the
+  fresh gold batch 8, each checked against the whole train gold and the
+  corpus records) gives bisphosphonates named by their anion the WHO INN
+  acids (``alendronate`` -> ``alendronic acid``, ``ibandronate``,
+  ``zoledronate``, ``risedronate``, ``pamidronate``, ``clodronate``,
+  ``etidronate`` likewise; brands ``Boniva``, ``Actonel``, ``Aclasta``,
+  ``Didronel``: WHO INN lists and FDA/EMA labels), and adds names the
+  corpus never lists as interventions: ``stem cell factor`` (INN
+  ancestim, brand Stemgen), the vaccine adjuvant ``alum`` (aluminium
+  hydroxide, as the train gold names it), ``cannabis``/``marijuana``,
+  ``collagenase`` for collagenase clostridium histolyticum (``Xiapex``:
+  the EMA label); and corrects built canonicals that were a brand or a
+  wrong product (``Abitrexate``/``Ledertrexate``/``Medsatrexate`` are
+  methotrexate brands; ``folinate`` is leucovorin by the guide's
+  convention; ``UFT`` is tegafur+uracil; ``PSK`` is polysaccharide-K,
+  no INN), and names of published products the train gold normalizes
+  (``WR 279396`` is the paromomycin+gentamicin cream, ``Ad5CMV-p53``/``INGN
+  201``/``Advexin`` is contusugene ladenovec, ``vCP65`` is ALVAC-RG, ``NOV-002``
+  has no INN, ``ECGC`` is a transposed EGCG).
   Vaccine qualifiers split off at a comma (``Pneumococcal Conjugate Vaccine,
   Heptavalent``) are stoplisted so that they are not a set's canonical.
   Salt and formulation words for choosing a canonical are read from
