@@ -1490,6 +1490,10 @@ def _trie_alternatives(words: Iterable[str]) -> str:
     return pattern(root)
 
 
+_WORD_CHAR = re.compile(r"\w")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
 class _RunSearch:
     """``regex.finditer(text)``, searching only the stretches of ``text``
     where a match can be (the class-phrase grammar scanned at every word of
@@ -1514,6 +1518,8 @@ class _RunSearch:
             self._words = re.compile(_trie_alternatives(words), re.I)
             # the first word of each (a space matches any whitespace run)
             self._needles = sorted({word.lower().split()[0] for word in words if word.split()})
+            if not all(_WORD_CHAR.match(needle) for needle in self._needles):
+                self._words = None  # a head word opening with a non-word character: scan it all
             self._breaks = re.compile(r"[^\w\s" + "".join(re.escape(c) for c in sorted(punctuation)) + "]")
 
     def _hits(self, text: str) -> list[int]:
@@ -1525,11 +1531,20 @@ class _RunSearch:
         if len(lower) != len(text) or _ODD_CASE.search(text):
             return [m.start() for m in self._words.finditer(text)]
         hits = []
+        # every head word of a match starts after a non-word character (a
+        # space, ``-``, ``/`` or ``\\b``) and is followed by a non-letter
+        # (``(?![A-Za-z])`` or a space): other occurrences (``art`` in
+        # ``start``, ``drug`` in ``drugs``) cannot hold a match's head
+        word_char, size = _WORD_CHAR.match, len(text)
         for needle in self._needles:
             find = lower.find
+            length = len(needle)
             position = find(needle)
             while position != -1:
-                hits.append(position)
+                after = position + length
+                if (position == 0 or word_char(text, position - 1) is None) and (
+                        after == size or text[after] not in _ASCII_LETTERS):
+                    hits.append(position)
                 position = find(needle, position + 1)
         hits.sort()
         return hits
