@@ -56,6 +56,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans
 
 from .extensions import doc_text, get_entities, sentence_bounds, sentence_starts, set_entities, set_span_data
+from .regexscan import start_scanner
 from .resources import data_path, read_data, read_data_text
 from .sections import SPANS_KEY as SECTIONS_KEY
 from .sections import section_at
@@ -1521,6 +1522,23 @@ class _RunSearch:
             if not all(_WORD_CHAR.match(needle) for needle in self._needles):
                 self._words = None  # a head word opening with a non-word character: scan it all
             self._breaks = re.compile(r"[^\w\s" + "".join(re.escape(c) for c in sorted(punctuation)) + "]")
+        # where a match can start (its first characters): the expression is
+        # tried only there, not at every word of a run
+        self._starts = start_scanner(regex)
+
+    def _search(self, text: str, position: int, limit: int):
+        """``regex.search(text, position, limit)``, the expression tried only
+        where ``_starts`` stops."""
+        scan, match = self._starts.search, self.regex.match
+        while True:
+            candidate = scan(text, position, limit)
+            if candidate is None:
+                return None
+            position = candidate.start()
+            found = match(text, position, limit)
+            if found is not None:
+                return found
+            position += 1
 
     def _hits(self, text: str) -> list[int]:
         """Positions where a head word may start (a superset): ``str.find`` in
@@ -1557,7 +1575,7 @@ class _RunSearch:
         if not hits:
             return
         breaks = [m.start() for m in self._breaks.finditer(text)]
-        search = self.regex.search
+        search = self.regex.search if self._starts is None else self._search
         previous = None
         for hit in hits:
             index = bisect.bisect_right(breaks, hit)
