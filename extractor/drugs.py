@@ -56,6 +56,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans
 
 from .extensions import doc_text, get_entities, sentence_bounds, sentence_starts, set_entities, set_span_data
+from .regexscan import start_scanner
 from .resources import data_path, read_data, read_data_text
 from .sections import SPANS_KEY as SECTIONS_KEY
 from .sections import section_at
@@ -1518,6 +1519,10 @@ def _trie_alternatives(words: Iterable[str]) -> str:
     return pattern(root)
 
 
+_WORD_CHAR = re.compile(r"\w")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
 class _RunSearch:
     """``regex.finditer(text)``, searching only the stretches of ``text``
     where a match can be (the class-phrase grammar scanned at every word of
@@ -1542,7 +1547,26 @@ class _RunSearch:
             self._words = re.compile(_trie_alternatives(words), re.I)
             # the first word of each (a space matches any whitespace run)
             self._needles = sorted({word.lower().split()[0] for word in words if word.split()})
+            if not all(_WORD_CHAR.match(needle) for needle in self._needles):
+                self._words = None  # a head word opening with a non-word character: scan it all
             self._breaks = re.compile(r"[^\w\s" + "".join(re.escape(c) for c in sorted(punctuation)) + "]")
+        # where a match can start (its first characters): the expression is
+        # tried only there, not at every word of a run
+        self._starts = start_scanner(regex)
+
+    def _search(self, text: str, position: int, limit: int):
+        """``regex.search(text, position, limit)``, the expression tried only
+        where ``_starts`` stops."""
+        scan, match = self._starts.search, self.regex.match
+        while True:
+            candidate = scan(text, position, limit)
+            if candidate is None:
+                return None
+            position = candidate.start()
+            found = match(text, position, limit)
+            if found is not None:
+                return found
+            position += 1
 
     def _hits(self, text: str) -> list[int]:
         """Positions where a head word may start (a superset): ``str.find`` in
@@ -1553,11 +1577,20 @@ class _RunSearch:
         if len(lower) != len(text) or _ODD_CASE.search(text):
             return [m.start() for m in self._words.finditer(text)]
         hits = []
+        # every head word of a match starts after a non-word character (a
+        # space, ``-``, ``/`` or ``\\b``) and is followed by a non-letter
+        # (``(?![A-Za-z])`` or a space): other occurrences (``art`` in
+        # ``start``, ``drug`` in ``drugs``) cannot hold a match's head
+        word_char, size = _WORD_CHAR.match, len(text)
         for needle in self._needles:
             find = lower.find
+            length = len(needle)
             position = find(needle)
             while position != -1:
-                hits.append(position)
+                after = position + length
+                if (position == 0 or word_char(text, position - 1) is None) and (
+                        after == size or text[after] not in _ASCII_LETTERS):
+                    hits.append(position)
                 position = find(needle, position + 1)
         hits.sort()
         return hits
@@ -1570,7 +1603,7 @@ class _RunSearch:
         if not hits:
             return
         breaks = [m.start() for m in self._breaks.finditer(text)]
-        search = self.regex.search
+        search = self.regex.search if self._starts is None else self._search
         previous = None
         for hit in hits:
             index = bisect.bisect_right(breaks, hit)

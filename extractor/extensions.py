@@ -95,7 +95,8 @@ def set_entities(doc: Doc, spans: Iterable[Span], write_ents: bool = False) -> l
         for span in kept:
             taken.update(range(span.start, span.end))
         host = [e for e in doc.ents if not taken.intersection(range(e.start, e.end))]
-        doc.ents = sorted(host + kept, key=lambda s: s.start)
+        # what ``doc.ents = ...`` does, without first copying each span
+        doc.set_ents(sorted(host + kept, key=lambda s: s.start), default="outside")
     return kept
 
 

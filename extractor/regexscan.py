@@ -55,6 +55,10 @@ _ASCII = [chr(code) for code in range(128)]
 _ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
 
 
+# a pseudo-item of a parsed expression: the flags in force from there on
+_SET_FLAGS = object()
+
+
 class _Unbounded(Exception):
     """The analysis cannot bound where a match starts."""
 
@@ -152,7 +156,7 @@ def _prefixes(items, flags: int, mode: str, length: int) -> tuple[set[tuple[str,
     steps = 0
 
     def walk(items, index: int, prefix: tuple[str, ...], rest: tuple, size: int) -> None:
-        nonlocal steps, at_start
+        nonlocal steps, at_start, flags
         steps += 1
         if steps > MAX_STEPS or len(found) > MAX_PREFIXES:
             raise _TooMany
@@ -180,9 +184,21 @@ def _prefixes(items, flags: int, mode: str, length: int) -> tuple[set[tuple[str,
             at_start = at_start or not prefix
         elif op in _ZERO_WIDTH:
             walk(items, index + 1, prefix, rest, size)
+        elif op is _SET_FLAGS:
+            # the flags of a scoped group (``(?-i:...)``) from here on, the
+            # outer ones again after it
+            outer, flags = flags, av
+            try:
+                walk(items, index + 1, prefix, rest, size)
+            finally:
+                flags = outer
         elif op is _sre.SUBPATTERN:
             _group, add_flags, del_flags, pattern = av
-            if add_flags or del_flags:
+            if (add_flags or del_flags) and mode == "fold" and not (add_flags | del_flags) & ~re.IGNORECASE:
+                # case-sensitivity turned on or off inside: its classes say so
+                scoped = [(_SET_FLAGS, (flags | add_flags) & ~del_flags)] + list(pattern) + [(_SET_FLAGS, flags)]
+                walk(scoped, 0, prefix, after, size)
+            elif add_flags or del_flags:
                 found.add(prefix)
             else:
                 walk(pattern, 0, prefix, after, size)
@@ -461,6 +477,38 @@ class Scanner:
             else:
                 yield found
                 position = found.end()
+
+
+def start_scanner(regex: re.Pattern[str], max_length: int = 6) -> re.Pattern[str] | None:
+    """A case-sensitive expression that, searched in the text itself (with
+    the same ``pos`` and ``endpos``), stops at every position where
+    ``regex.match`` can succeed, and at few others; ``None`` when the
+    analysis cannot bound where a match starts (or a match can start only at
+    the start of the text)."""
+    if not isinstance(regex.pattern, str) or regex.flags & (re.VERBOSE | re.LOCALE):
+        return None
+    try:
+        plan = _plan(regex, "fold" if regex.flags & re.IGNORECASE else "exact", max_length)
+        if plan is None or plan.at_start:
+            return None
+        scanner = plan.compile()
+    except (_Unbounded, re.error, RecursionError):
+        return None
+    if _opens_with_boundary(regex):
+        # every match starts at a word boundary: so do the stops
+        scanner = re.compile(r"\b" + scanner.pattern, scanner.flags)
+    return scanner
+
+
+def _opens_with_boundary(regex: re.Pattern[str]) -> bool:
+    """Whether each top-level alternative of ``regex`` opens with ``\\b``."""
+    parsed = _sre_parse.parse(regex.pattern, regex.flags)
+    items = list(parsed.data if hasattr(parsed, "data") else parsed)
+    if len(items) == 1 and items[0][0] is _sre.BRANCH:
+        alternatives = [list(alternative) for alternative in items[0][1][1]]
+    else:
+        alternatives = [items]
+    return all(alternative and alternative[0] == (_sre.AT, _sre.AT_BOUNDARY) for alternative in alternatives)
 
 
 class _Group:

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from extractor.attributes import AttributeTagger
-from extractor.regexscan import KEY_LENGTH, Scanner, ScannerSet, plain_lower
+from extractor.regexscan import KEY_LENGTH, Scanner, ScannerSet, plain_lower, start_scanner
 
 TEXTS = [
     "Cisplatin 75 mg/m2 IV on Day 1 every 3 weeks, twice daily on days 1-14 of each 21-day cycle.",
@@ -182,3 +182,28 @@ def test_group_dispatch_keys_tell_expressions_apart():
     assert [_spans(found) for found in scanners.find_all(text, plain_lower(text))] == [
         _spans(regex.finditer(text)) for regex in regexes
     ]
+
+
+def test_start_scanner_stops_at_every_match_start_and_reads_scoped_case():
+    # case-insensitive with a case-sensitive part: only capitals start a code,
+    # and every match starts at a word boundary
+    regex = re.compile(r"\b(?:anti-?[a-z]+|(?-i:[A-Z]{2,5}\d?))[ ]inhibitors?", re.I)
+    scanner = start_scanner(regex)
+    text = "Anti-TNF inhibitors, EGFR inhibitor; egfr inhibitor, santi inhibitor, ANTIX inhibitor"
+    stops = [position for position in range(len(text)) if scanner.match(text, position)]
+    starts = [match.start() for match in regex.finditer(text)]
+    assert starts == [0, 21, 70]
+    # lower-case ``egfr`` cannot be the code, ``anti`` inside ``santi`` is no word start
+    assert stops == [0, 5, 21, 70]
+    assert start_scanner(re.compile(r"\Afoo")) is None  # only at the start of the text
+
+
+def test_start_scanner_is_a_superset_of_match_starts_on_the_data_patterns():
+    texts = TEXTS + _fuzz_texts(20)
+    for regex in REGEXES:
+        scanner = start_scanner(regex)
+        if scanner is None:
+            continue
+        for text in texts:
+            stops = {position for position in range(len(text)) if scanner.match(text, position)}
+            assert {match.start() for match in regex.finditer(text)} <= stops, regex.pattern
