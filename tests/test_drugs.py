@@ -1228,3 +1228,14 @@ def test_vaccination_as_one_administration_is_not_a_class(nlp):
             "Arm I: Patients receive vaccination with irradiated autologous tumor lysate.")
     classes = [(e.text, e.start_char) for e in nlp(text).ents if e.label_ == "DRUG_CLASS"]
     assert classes == [("vaccination", text.index("vaccination with"))]
+
+
+def test_combination_brands_normalize_to_their_sorted_components(nlp):
+    # registry exclusion lists (ctgov records of the HIV era); train gold: Augmentin ->
+    # amoxicillin+clavulanic acid, Fansidar -> pyrimethamine+sulfadoxine
+    text = "Excluded: Amoxicillin/clavulanate acid (Augmentin), Dapsone, Fansidar, Malarone or Zosyn."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert ("Augmentin", "amoxicillin+clavulanic acid") in found
+    assert ("Fansidar", "pyrimethamine+sulfadoxine") in found
+    assert ("Malarone", "atovaquone+proguanil") in found
+    assert ("Zosyn", "piperacillin+tazobactam") in found

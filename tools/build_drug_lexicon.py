@@ -84,6 +84,14 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   (``WR 279396`` is the paromomycin+gentamicin cream, ``Ad5CMV-p53``/``INGN
   201``/``Advexin`` is contusugene ladenovec, ``vCP65`` is ALVAC-RG, ``NOV-002``
   has no INN, ``ECGC`` is a transposed EGCG).
+  An eighth part names fixed-dose combination brands by their components'
+  INNs, sorted and joined by ``+`` as the train gold writes them
+  (``Augmentin`` and ``co-amoxiclav`` amoxicillin+clavulanic acid,
+  ``Fansidar``, ``Coartem``/``Riamet``, ``Malarone``, ``Zosyn``/``Tazocin``,
+  ``Unasyn``, ``Epzicom``/``Kivexa``, ``Truvada``, ``Atripla``, ``Sinemet``,
+  ``Suboxone``, ``Symbicort``, ``Advair``/``Seretide``, ``Vytorin``: the
+  FDA and EMA labels); the hyphen or slash spellings of such pairs stay
+  out, since the gold tags each component of ``TMP/SMX`` on its own.
   Vaccine qualifiers split off at a comma (``Pneumococcal Conjugate Vaccine,
   Heptavalent``) are stoplisted so that they are not a set's canonical.
   Salt and formulation words for choosing a canonical are read from
