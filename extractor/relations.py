@@ -761,6 +761,53 @@ def _single_head_sentence_before(ctx: "_DocContext", scored: list, threshold: fl
     return result
 
 
+_CLOSING_COUNT = re.compile(r".*\b(?:cycles?|courses?)$", re.IGNORECASE | re.DOTALL)
+_SENTENCE_END = re.compile(r"[ \t]*(?:\.|\r?\n|$)")
+
+
+def _semicolon_items(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A sentence listing drugs as semicolon items (``trastuzumab 4 mg/kg IV
+    ... until disease progression; doxorubicin 50 mg/m^2 IV once every 3
+    weeks for 6 cycles; and paclitaxel ...``): an attribute of an item that
+    names a drug before it is stated for that item's drug, not for a drug
+    of an earlier item (in the train split none of 60 such pairs is
+    linked). A count of cycles or courses closing the sentence (``FEC:
+    fluorouracil ...; epirubicin ...; cyclophosphamide ... every 3 weeks for
+    4 cycles.``) may count the whole regimen's and is left to the scorer."""
+    text = ctx.text
+    sent_of = ctx.sent_of
+    head_chars: list[int] | None = None
+    result = []
+    for attr, head, probability in scored:
+        if (probability >= threshold and attr.label_ in DRUG_ATTRIBUTES and head.end <= attr.start
+                and sent_of[head.start] == sent_of[attr.start] and (attr.start, attr.end) not in given
+                and not (attr.label_ == "DURATION" and _CLOSING_COUNT.match(text, attr.start_char, attr.end_char)
+                         and _SENTENCE_END.match(text, attr.end_char))):
+            semicolon = text.rfind(";", head.end_char, attr.start_char)
+            if semicolon != -1 and not _closes_bracket(text, semicolon, attr.start_char):
+                if head_chars is None:
+                    head_chars = sorted(h.start_char for h in ctx.heads)
+                if bisect.bisect_left(head_chars, semicolon) < bisect.bisect_left(head_chars, attr.start_char):
+                    probability = min(probability, threshold / 2)
+        result.append((attr, head, probability))
+    return result
+
+
+def _closes_bracket(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` closes a bracket it does not open: ``start`` is
+    inside brackets (``cladribine (2-chlorodeoxyadenosine; 2-CdA) by
+    continuous infusion``)."""
+    depth = 0
+    for char in text[start:end]:
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+            if depth < 0:
+                return True
+    return False
+
+
 def _closed_block(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
     """A SCHEDULE or DURATION in a sentence without a drug (``Treatment
     repeats every 14 days for 5 courses``) does not link to a drug named
@@ -1702,7 +1749,7 @@ def apply_layout_rules(ctx: "_DocContext", scored: list, threshold: float, given
     for rule in (_share_drugless_timing, _share_cycle_schedule, _fill_drugless_gaps, _single_head_sentence_before,
                  _share_after_coordination,
                  _share_slash_doses, _share_slash_synonyms, _label_named_again, _title_named_again, _prenominal_routes,
-                 _prenominal_schedules, _share_short_forms, _own_paragraph_drugs, _closed_block, _phase_own_timing, _next_phase_timing):
+                 _prenominal_schedules, _share_short_forms, _semicolon_items, _own_paragraph_drugs, _closed_block, _phase_own_timing, _next_phase_timing):
         scored = rule(ctx, scored, threshold, given)
     return scored
 

@@ -715,3 +715,29 @@ def test_schedule_before_a_drug_is_its_own_not_the_drugs_before_it(nlp):
     spans = [("DRUG", "Atezolizumab", "study"), ("SCHEDULE", "daily", None), ("DRUG", "Cabozantinib", "study")]
     assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "Atezolizumab" else 0.1) == [
         ("daily", "Atezolizumab")]
+
+
+def test_attribute_of_a_semicolon_item_is_not_an_earlier_items_drugs(nlp):
+    rule = relations_module._semicolon_items
+    # registry outline wording (NCT00004228)
+    text = ("Patients receive cytarabine IV on days 0-3; oral mercaptopurine on days 0-27; and oral prednisone "
+            "over 10 days. Patients are followed monthly.")
+    spans = [("DRUG", "cytarabine", "study"), ("DRUG", "mercaptopurine", "study"), ("DRUG", "prednisone", "study"),
+             ("DURATION", "10 days", None)]
+    assert _rule_links(nlp, rule, text, spans) == [("10 days", "prednisone")]
+    # a semicolon inside brackets does not start an item (NCT00002833)
+    text = "Patients receive cladribine (2-chlorodeoxyadenosine; 2-CdA) by continuous infusion for 5 days."
+    spans = [("DRUG", "cladribine", "study"), ("DRUG", "2-chlorodeoxyadenosine", "study"), ("DRUG", "2-CdA", "study"),
+             ("DURATION", "5 days", None)]
+    assert _rule_links(nlp, rule, text, spans) == [
+        ("5 days", "2-CdA"), ("5 days", "2-chlorodeoxyadenosine"), ("5 days", "cladribine")]
+    # a count of cycles closing the sentence may be the whole regimen's (NCT00559845)
+    text = ("FEC: fluorouracil 600 mg/m^2 i.v. bolus over 15 min; epirubicin 90 mg/m^2 i.v. infusion over 1 hour; "
+            "cyclophosphamide 600 mg/m^2 i.v. infusion over 1 hour every 3 weeks for 4 cycles.")
+    spans = [("DRUG", "fluorouracil", "study"), ("DRUG", "epirubicin", "study"), ("DRUG", "cyclophosphamide", "study"),
+             ("DURATION", "4 cycles", None)]
+    assert len(_rule_links(nlp, rule, text, spans)) == 3
+    # an item without a drug of its own before the attribute keeps the earlier drug
+    text = "Patients receive enzastaurin 250 mg; 2 tablets taken orally for 4 weeks."
+    spans = [("DRUG", "enzastaurin", "study"), ("DURATION", "4 weeks", None)]
+    assert _rule_links(nlp, rule, text, spans) == [("4 weeks", "enzastaurin")]
