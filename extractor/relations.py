@@ -858,6 +858,41 @@ def _earlier_arms_timing(ctx: "_DocContext", scored: list, threshold: float, giv
     return scored + added if added else scored
 
 
+_PLACEBO_OF = re.compile(r"\s+(?:matching|matched\s+to|identical\s+to|to|of|for)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _placebo_of_drug(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """``Placebo Matching 50 mg Udenafil: Tablets via oral administration
+    before an attempt at sexual intercourse``, ``placebo of vardenafil
+    during four weeks``: the drug a placebo is named after is not given, so
+    a route, schedule or duration the model links to it is the placebo's
+    (in the train split 7 of 8 such attributes link to the placebo and 1 to
+    both); the dose stays with the drug it measures (8 of 8)."""
+    text = ctx.text
+    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    placebo_of: dict[int, Span] = {}  # drug start -> the placebo named after it
+    for left, right in zip(heads, heads[1:]):
+        if "placebo" not in ctx.span_text(left).lower():
+            continue
+        gap = _PLACEBO_OF.match(text, left.end_char, right.start_char)
+        if gap is None:
+            continue
+        if text[gap.end():right.start_char].strip() and not any(
+                e.label_ == "DOSE" and not text[gap.end():e.start_char].strip()
+                and e.end_char <= right.start_char and not text[e.end_char:right.start_char].strip()
+                for e in ctx.ents[bisect.bisect_left(ctx.starts, left.end):bisect.bisect_left(ctx.starts, right.start)]):
+            continue  # only a dose may stand between (``Placebo to LCZ696 200 mg``: no)
+        placebo_of[right.start] = left
+    if not placebo_of:
+        return scored
+    moved = {}
+    for attr, head, probability in scored:
+        if (probability >= threshold and attr.label_ in ("ROUTE", "SCHEDULE", "DURATION") and head.start in placebo_of
+                and (attr.start, attr.end) not in given):
+            moved[(attr.start, attr.end, head.start)] = placebo_of[head.start]
+    return _move_links(scored, threshold, moved)
+
+
 def _closes_bracket(text: str, start: int, end: int) -> bool:
     """``text[start:end]`` closes a bracket it does not open: ``start`` is
     inside brackets (``cladribine (2-chlorodeoxyadenosine; 2-CdA) by
@@ -1815,7 +1850,7 @@ def apply_layout_rules(ctx: "_DocContext", scored: list, threshold: float, given
                  _share_after_coordination,
                  _share_slash_doses, _share_slash_synonyms, _label_named_again, _title_named_again, _prenominal_routes,
                  _prenominal_schedules, _share_short_forms, _semicolon_items, _own_paragraph_drugs, _closed_block, _phase_own_timing, _next_phase_timing,
-                 _earlier_arms_timing):
+                 _earlier_arms_timing, _placebo_of_drug):
         scored = rule(ctx, scored, threshold, given)
     return scored
 

@@ -762,3 +762,23 @@ def test_closing_sentence_of_an_arm_listing_holds_for_the_earlier_arms(nlp):
     # naming both arms is enough (NCT00003825 wording)
     both = text.replace("Treatment continues for 6 weeks", "Both arms: Patients may receive retreatment for 6 weeks")
     assert _rule_links(nlp, rule, both, spans) == [("6 weeks", "Hypericum perforatum"), ("6 weeks", "placebo")]
+
+
+def test_attributes_of_a_placebo_named_after_a_drug_are_the_placebos(nlp):
+    rule = relations_module._placebo_of_drug
+    # registry wording (NCT00498433)
+    text = "Patients are treated with one tablet of placebo to aliskiren once daily."
+    spans = [("DRUG", "placebo", "study"), ("DRUG", "aliskiren", "study"), ("SCHEDULE", "once daily", None)]
+    to_drug = lambda attr, head: 0.9 if head.text == "aliskiren" else 0.1  # noqa: E731
+    assert _rule_links(nlp, rule, text, spans, score=to_drug) == [("once daily", "placebo")]
+    # a dose between: the dose stays with the drug it measures (NCT01065012 wording)
+    text = "Placebo Matching 50 mg Udenafil: Tablets via oral administration"
+    spans = [("DRUG", "Placebo", "study"), ("DOSE", "50 mg", None), ("DRUG", "Udenafil", "study"),
+             ("ROUTE", "oral", None)]
+    to_drug = lambda attr, head: 0.9 if head.text == "Udenafil" else 0.1  # noqa: E731
+    assert _rule_links(nlp, rule, text, spans, score=to_drug) == [("50 mg", "Udenafil"), ("oral", "Placebo")]
+    # other words between: not a placebo named after the drug
+    text = "Patients receive placebo for 2 weeks then aliskiren once daily."
+    spans = [("DRUG", "placebo", "study"), ("DRUG", "aliskiren", "study"), ("SCHEDULE", "once daily", None)]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "aliskiren" else 0.1) == [
+        ("once daily", "aliskiren")]
