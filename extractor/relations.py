@@ -871,6 +871,7 @@ def _placebo_of_drug(ctx: "_DocContext", scored: list, threshold: float, given: 
     text = ctx.text
     heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
     placebo_of: dict[int, Span] = {}  # drug start -> the placebo named after it
+    starts = ctx.starts
     for left, right in zip(heads, heads[1:]):
         if "placebo" not in ctx.span_text(left).lower():
             continue
@@ -880,7 +881,7 @@ def _placebo_of_drug(ctx: "_DocContext", scored: list, threshold: float, given: 
         if text[gap.end():right.start_char].strip() and not any(
                 e.label_ == "DOSE" and not text[gap.end():e.start_char].strip()
                 and e.end_char <= right.start_char and not text[e.end_char:right.start_char].strip()
-                for e in ctx.ents[bisect.bisect_left(ctx.starts, left.end):bisect.bisect_left(ctx.starts, right.start)]):
+                for e in ctx.ents[bisect.bisect_left(starts, left.end):bisect.bisect_left(starts, right.start)]):
             continue  # only a dose may stand between (``Placebo to LCZ696 200 mg``: no)
         placebo_of[right.start] = left
     if not placebo_of:
