@@ -761,6 +761,154 @@ def _single_head_sentence_before(ctx: "_DocContext", scored: list, threshold: fl
     return result
 
 
+_CLOSING_COUNT = re.compile(r".*\b(?:cycles?|courses?)$", re.IGNORECASE | re.DOTALL)
+_SENTENCE_END = re.compile(r"[ \t]*(?:\.|\r?\n|$)")
+_TOTAL = re.compile(r"\btotal\b", re.IGNORECASE)
+
+
+def _semicolon_items(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A sentence listing drugs as semicolon items (``trastuzumab 4 mg/kg IV
+    ... until disease progression; doxorubicin 50 mg/m^2 IV once every 3
+    weeks for 6 cycles; and paclitaxel ...``): an attribute of an item that
+    names a drug before it is stated for that item's drug, not for a drug
+    of an earlier item (in the train split none of 60 such pairs is
+    linked). A count of cycles or courses closing the sentence (``FEC:
+    fluorouracil ...; epirubicin ...; cyclophosphamide ... every 3 weeks for
+    4 cycles.``) or a total (``... oral lapatinib daily for 34 weeks (52
+    weeks total)``) may count the whole regimen's and is left to the scorer."""
+    text = ctx.text
+    sent_of = ctx.sent_of
+    head_chars: list[int] | None = None
+    result = []
+    for attr, head, probability in scored:
+        if (probability >= threshold and attr.label_ in DRUG_ATTRIBUTES and head.end <= attr.start
+                and sent_of[head.start] == sent_of[attr.start] and (attr.start, attr.end) not in given
+                and not (attr.label_ == "DURATION" and _CLOSING_COUNT.match(text, attr.start_char, attr.end_char)
+                         and _SENTENCE_END.match(text, attr.end_char))
+                and not (attr.label_ == "DURATION" and _TOTAL.search(text, attr.start_char, attr.end_char + 7))):
+            semicolon = text.rfind(";", head.end_char, attr.start_char)
+            if semicolon != -1 and not _closes_bracket(text, semicolon, attr.start_char):
+                if head_chars is None:
+                    head_chars = sorted(h.start_char for h in ctx.heads)
+                if bisect.bisect_left(head_chars, semicolon) < bisect.bisect_left(head_chars, attr.start_char):
+                    probability = min(probability, threshold / 2)
+        result.append((attr, head, probability))
+    return result
+
+
+@functools.lru_cache(maxsize=1)
+def _arms_closing_pattern() -> "re.Pattern":
+    """A sentence closing a listing of arms (data/relation_arms.json): it names
+    all the arms, or opens with the arms' course statement."""
+    data = json.loads(resources.files("extractor").joinpath("data", "relation_arms.json").read_text(encoding="utf-8"))
+
+    def words(phrases):
+        return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in sorted(phrases, key=len, reverse=True))
+
+    arms, subjects, verbs = words(data["all_arms"]), words(data["course_subjects"]), words(data["course_verbs"])
+    return re.compile(
+        rf"[^.]*?\b(?:{arms})\b|[\W_]*(?:(?:in|for|on)\s+(?:{arms})\s*,?\s*)?(?:the\s+)?(?:{subjects})\b"
+        rf"(?:\s+[\w-]+){{0,4}}?\s+(?:{verbs})\b", re.IGNORECASE)
+
+
+def _earlier_arms_timing(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """In an outline listing its arms as sections (``- Arm I: Patients
+    receive cyclophosphamide IV and doxorubicin IV on day 1 ...`` / ``- Arm
+    II: Patients receive ...``), a sentence without a drug closing the last
+    arm (``Treatment repeats every 28 days for up to 6 courses``, ``Treatment
+    for both arms repeats every 3 weeks``) that the model links to a drug of
+    that arm is stated for the drugs of the earlier arms of the listing too,
+    which lie in other sections and so are no candidates: their links are
+    added (in the train split all 8 such attributes link to the earlier
+    arms' drugs). Not past an earlier drugless attribute of its label (an
+    arm that closes itself keeps its own), nor to drugs of role ``other``."""
+    sent_of = ctx.sent_of
+    section_of, section_index = ctx.section_of, ctx.section_index
+    closing: dict[tuple[int, int], Span] = {}
+    for attr, head, probability in scored:
+        if (probability >= threshold and attr.label_ in ("SCHEDULE", "DURATION") and head.end <= attr.start
+                and section_of[attr.start] == "arms" and section_index[head.start] == section_index[attr.start]
+                and (attr.start, attr.end) not in given and sent_of[attr.start] not in ctx.sent_has_head):
+            closing[(attr.start, attr.end)] = attr
+    if not closing:
+        return scored
+    sections = list(ctx.doc.spans.get(SECTIONS_KEY, []))
+    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    head_starts = [h.start for h in heads]
+    added = []
+    pattern = _arms_closing_pattern()
+    text = ctx.text
+    for attr in closing.values():
+        sentence_start = ctx.doc[ctx.sentence_starts[sent_of[attr.start]]].idx if ctx.sentence_starts else 0
+        if not pattern.match(text, sentence_start, attr.start_char):
+            continue
+        index = section_index[attr.start]
+        later = bisect.bisect_left(head_starts, attr.end)
+        if later < len(heads) and heads[later].start < sections[index].end:
+            continue  # the arm goes on after the attribute: not its closing sentence
+        first = index
+        while first > 0 and sections[first - 1].label_ == "arms" and sections[first - 1].end == sections[first].start:
+            first -= 1
+        if first == index:
+            continue
+        cut = ctx.previous_drugless_end(attr)
+        for head in _in_range(heads, head_starts, sections[first].start, sections[index].start):
+            if head.start_char >= cut and ctx.role(head) != "other":
+                added.append((attr, head, threshold))
+    return scored + added if added else scored
+
+
+_PLACEBO_OF = re.compile(r"\s+(?:matching|matched\s+to|identical\s+to|to|of|for)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _placebo_of_drug(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """``Placebo Matching 50 mg Udenafil: Tablets via oral administration
+    before an attempt at sexual intercourse``, ``placebo of vardenafil
+    during four weeks``: the drug a placebo is named after is not given, so
+    a route, schedule or duration the model links to it is the placebo's
+    (in the train split 7 of 8 such attributes link to the placebo and 1 to
+    both); the dose stays with the drug it measures (8 of 8)."""
+    text = ctx.text
+    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    placebo_of: dict[int, Span] = {}  # drug start -> the placebo named after it
+    starts = ctx.starts
+    for left, right in zip(heads, heads[1:]):
+        if "placebo" not in ctx.span_text(left).lower():
+            continue
+        gap = _PLACEBO_OF.match(text, left.end_char, right.start_char)
+        if gap is None:
+            continue
+        if text[gap.end():right.start_char].strip() and not any(
+                e.label_ == "DOSE" and not text[gap.end():e.start_char].strip()
+                and e.end_char <= right.start_char and not text[e.end_char:right.start_char].strip()
+                for e in ctx.ents[bisect.bisect_left(starts, left.end):bisect.bisect_left(starts, right.start)]):
+            continue  # only a dose may stand between (``Placebo to LCZ696 200 mg``: no)
+        placebo_of[right.start] = left
+    if not placebo_of:
+        return scored
+    moved = {}
+    for attr, head, probability in scored:
+        if (probability >= threshold and attr.label_ in ("ROUTE", "SCHEDULE", "DURATION") and head.start in placebo_of
+                and (attr.start, attr.end) not in given):
+            moved[(attr.start, attr.end, head.start)] = placebo_of[head.start]
+    return _move_links(scored, threshold, moved)
+
+
+def _closes_bracket(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` closes a bracket it does not open: ``start`` is
+    inside brackets (``cladribine (2-chlorodeoxyadenosine; 2-CdA) by
+    continuous infusion``)."""
+    depth = 0
+    for char in text[start:end]:
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+            if depth < 0:
+                return True
+    return False
+
+
 def _closed_block(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
     """A SCHEDULE or DURATION in a sentence without a drug (``Treatment
     repeats every 14 days for 5 courses``) does not link to a drug named
@@ -1702,7 +1850,8 @@ def apply_layout_rules(ctx: "_DocContext", scored: list, threshold: float, given
     for rule in (_share_drugless_timing, _share_cycle_schedule, _fill_drugless_gaps, _single_head_sentence_before,
                  _share_after_coordination,
                  _share_slash_doses, _share_slash_synonyms, _label_named_again, _title_named_again, _prenominal_routes,
-                 _prenominal_schedules, _share_short_forms, _own_paragraph_drugs, _closed_block, _phase_own_timing, _next_phase_timing):
+                 _prenominal_schedules, _share_short_forms, _semicolon_items, _own_paragraph_drugs, _closed_block, _phase_own_timing, _next_phase_timing,
+                 _earlier_arms_timing, _placebo_of_drug):
         scored = rule(ctx, scored, threshold, given)
     return scored
 

@@ -715,3 +715,70 @@ def test_schedule_before_a_drug_is_its_own_not_the_drugs_before_it(nlp):
     spans = [("DRUG", "Atezolizumab", "study"), ("SCHEDULE", "daily", None), ("DRUG", "Cabozantinib", "study")]
     assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "Atezolizumab" else 0.1) == [
         ("daily", "Atezolizumab")]
+
+
+def test_attribute_of_a_semicolon_item_is_not_an_earlier_items_drugs(nlp):
+    rule = relations_module._semicolon_items
+    # registry outline wording (NCT00004228)
+    text = ("Patients receive cytarabine IV on days 0-3; oral mercaptopurine on days 0-27; and oral prednisone "
+            "over 10 days. Patients are followed monthly.")
+    spans = [("DRUG", "cytarabine", "study"), ("DRUG", "mercaptopurine", "study"), ("DRUG", "prednisone", "study"),
+             ("DURATION", "10 days", None)]
+    assert _rule_links(nlp, rule, text, spans) == [("10 days", "prednisone")]
+    # a semicolon inside brackets does not start an item (NCT00002833)
+    text = "Patients receive cladribine (2-chlorodeoxyadenosine; 2-CdA) by continuous infusion for 5 days."
+    spans = [("DRUG", "cladribine", "study"), ("DRUG", "2-chlorodeoxyadenosine", "study"), ("DRUG", "2-CdA", "study"),
+             ("DURATION", "5 days", None)]
+    assert _rule_links(nlp, rule, text, spans) == [
+        ("5 days", "2-CdA"), ("5 days", "2-chlorodeoxyadenosine"), ("5 days", "cladribine")]
+    # a count of cycles closing the sentence may be the whole regimen's (NCT00559845)
+    text = ("FEC: fluorouracil 600 mg/m^2 i.v. bolus over 15 min; epirubicin 90 mg/m^2 i.v. infusion over 1 hour; "
+            "cyclophosphamide 600 mg/m^2 i.v. infusion over 1 hour every 3 weeks for 4 cycles.")
+    spans = [("DRUG", "fluorouracil", "study"), ("DRUG", "epirubicin", "study"), ("DRUG", "cyclophosphamide", "study"),
+             ("DURATION", "4 cycles", None)]
+    assert len(_rule_links(nlp, rule, text, spans)) == 3
+    # an item without a drug of its own before the attribute keeps the earlier drug
+    text = "Patients receive enzastaurin 250 mg; 2 tablets taken orally for 4 weeks."
+    spans = [("DRUG", "enzastaurin", "study"), ("DURATION", "4 weeks", None)]
+    assert _rule_links(nlp, rule, text, spans) == [("4 weeks", "enzastaurin")]
+
+
+def test_closing_sentence_of_an_arm_listing_holds_for_the_earlier_arms(nlp):
+    rule = relations_module._earlier_arms_timing
+    # registry outline wording (NCT00005805); each arm label opens a section
+    text = ("OUTLINE: This is a randomized study.\n"
+            "Arm I: Patients receive oral Hypericum perforatum 3 times a day.\n"
+            "Arm II: Patients receive an oral placebo 3 times a day. Treatment continues for 6 weeks in the absence of "
+            "worsening symptoms.\n")
+    spans = [("DRUG", "Hypericum perforatum", "study"), ("DRUG", "placebo", "study"), ("DURATION", "6 weeks", None)]
+    assert _rule_links(nlp, rule, text, spans) == [("6 weeks", "Hypericum perforatum"), ("6 weeks", "placebo")]
+    # a sentence that is not the arms' course statement stays with its arm
+    other = text.replace("Treatment continues for 6 weeks", "Patients keep a diary for 6 weeks")
+    assert _rule_links(nlp, rule, other, spans) == [("6 weeks", "placebo")]
+    # an arm that closes itself keeps its own duration
+    closed = text.replace("3 times a day.\nArm II", "3 times a day. Treatment continues for 4 weeks.\nArm II")
+    spans_closed = spans[:2] + [("DURATION", "4 weeks", None), spans[2]]
+    assert _rule_links(nlp, rule, closed, spans_closed) == [("4 weeks", "Hypericum perforatum"), ("6 weeks", "placebo")]
+    # naming both arms is enough (NCT00003825 wording)
+    both = text.replace("Treatment continues for 6 weeks", "Both arms: Patients may receive retreatment for 6 weeks")
+    assert _rule_links(nlp, rule, both, spans) == [("6 weeks", "Hypericum perforatum"), ("6 weeks", "placebo")]
+
+
+def test_attributes_of_a_placebo_named_after_a_drug_are_the_placebos(nlp):
+    rule = relations_module._placebo_of_drug
+    # registry wording (NCT00498433)
+    text = "Patients are treated with one tablet of placebo to aliskiren once daily."
+    spans = [("DRUG", "placebo", "study"), ("DRUG", "aliskiren", "study"), ("SCHEDULE", "once daily", None)]
+    to_drug = lambda attr, head: 0.9 if head.text == "aliskiren" else 0.1  # noqa: E731
+    assert _rule_links(nlp, rule, text, spans, score=to_drug) == [("once daily", "placebo")]
+    # a dose between: the dose stays with the drug it measures (NCT01065012 wording)
+    text = "Placebo Matching 50 mg Udenafil: Tablets via oral administration"
+    spans = [("DRUG", "Placebo", "study"), ("DOSE", "50 mg", None), ("DRUG", "Udenafil", "study"),
+             ("ROUTE", "oral", None)]
+    to_drug = lambda attr, head: 0.9 if head.text == "Udenafil" else 0.1  # noqa: E731
+    assert _rule_links(nlp, rule, text, spans, score=to_drug) == [("50 mg", "Udenafil"), ("oral", "Placebo")]
+    # other words between: not a placebo named after the drug
+    text = "Patients receive placebo for 2 weeks then aliskiren once daily."
+    spans = [("DRUG", "placebo", "study"), ("DRUG", "aliskiren", "study"), ("SCHEDULE", "once daily", None)]
+    assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "aliskiren" else 0.1) == [
+        ("once daily", "aliskiren")]

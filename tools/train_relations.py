@@ -90,7 +90,7 @@ def per_type_f1(nlp, documents, rows, probabilities, threshold=0.5):
     with all the linker's layout rules applied as at run time."""
     counts = {}
     for document, (_, examples, gold, pairs), probs in zip(documents, rows, probabilities):
-        doc, _ = doc_with_gold_entities(nlp, document, relations=False)
+        doc, offsets = doc_with_gold_entities(nlp, document, relations=False)
         ents = get_entities(doc)
         given = {**_label_line_heads(doc, ents), **_given_line_heads(doc, ents)}
         owners = {key: {(h.start, h.end) for h in heads} for key, heads in given.items()}
@@ -103,6 +103,10 @@ def per_type_f1(nlp, documents, rows, probabilities, threshold=0.5):
                 p = 1.0 if (head.start, head.end) in owners[(attr.start, attr.end)] else 0.0
             if p >= threshold:
                 predicted.add(key)
+        for attr, head, p in scored[len(examples):]:  # pairs a layout rule adds (no candidates)
+            if p >= threshold:
+                predicted.add((RELATION_FOR_ATTRIBUTE[attr.label_], offsets[(attr.start_char, attr.end_char)],
+                               offsets[(head.start_char, head.end_char)]))
         for label in sorted({k[0] for k in gold | predicted}):
             g = {k for k in gold if k[0] == label}
             pr = {k for k in predicted if k[0] == label}
