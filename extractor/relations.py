@@ -796,68 +796,6 @@ def _semicolon_items(ctx: "_DocContext", scored: list, threshold: float, given: 
     return result
 
 
-@functools.lru_cache(maxsize=1)
-def _arms_closing_pattern() -> "re.Pattern":
-    """A sentence closing a listing of arms (data/relation_arms.json): it names
-    all the arms, or opens with the arms' course statement."""
-    data = json.loads(resources.files("extractor").joinpath("data", "relation_arms.json").read_text(encoding="utf-8"))
-
-    def words(phrases):
-        return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in sorted(phrases, key=len, reverse=True))
-
-    arms, subjects, verbs = words(data["all_arms"]), words(data["course_subjects"]), words(data["course_verbs"])
-    return re.compile(
-        rf"[^.]*?\b(?:{arms})\b|[\W_]*(?:(?:in|for|on)\s+(?:{arms})\s*,?\s*)?(?:the\s+)?(?:{subjects})\b"
-        rf"(?:\s+[\w-]+){{0,4}}?\s+(?:{verbs})\b", re.IGNORECASE)
-
-
-def _earlier_arms_timing(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
-    """In an outline listing its arms as sections (``- Arm I: Patients
-    receive cyclophosphamide IV and doxorubicin IV on day 1 ...`` / ``- Arm
-    II: Patients receive ...``), a sentence without a drug closing the last
-    arm (``Treatment repeats every 28 days for up to 6 courses``, ``Treatment
-    for both arms repeats every 3 weeks``) that the model links to a drug of
-    that arm is stated for the drugs of the earlier arms of the listing too,
-    which lie in other sections and so are no candidates: their links are
-    added (in the train split all 8 such attributes link to the earlier
-    arms' drugs). Not past an earlier drugless attribute of its label (an
-    arm that closes itself keeps its own), nor to drugs of role ``other``."""
-    sent_of = ctx.sent_of
-    section_of, section_index = ctx.section_of, ctx.section_index
-    closing: dict[tuple[int, int], Span] = {}
-    for attr, head, probability in scored:
-        if (probability >= threshold and attr.label_ in ("SCHEDULE", "DURATION") and head.end <= attr.start
-                and section_of[attr.start] == "arms" and section_index[head.start] == section_index[attr.start]
-                and (attr.start, attr.end) not in given and sent_of[attr.start] not in ctx.sent_has_head):
-            closing[(attr.start, attr.end)] = attr
-    if not closing:
-        return scored
-    sections = list(ctx.doc.spans.get(SECTIONS_KEY, []))
-    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
-    head_starts = [h.start for h in heads]
-    added = []
-    pattern = _arms_closing_pattern()
-    text = ctx.text
-    for attr in closing.values():
-        sentence_start = ctx.doc[ctx.sentence_starts[sent_of[attr.start]]].idx if ctx.sentence_starts else 0
-        if not pattern.match(text, sentence_start, attr.start_char):
-            continue
-        index = section_index[attr.start]
-        later = bisect.bisect_left(head_starts, attr.end)
-        if later < len(heads) and heads[later].start < sections[index].end:
-            continue  # the arm goes on after the attribute: not its closing sentence
-        first = index
-        while first > 0 and sections[first - 1].label_ == "arms" and sections[first - 1].end == sections[first].start:
-            first -= 1
-        if first == index:
-            continue
-        cut = ctx.previous_drugless_end(attr)
-        for head in _in_range(heads, head_starts, sections[first].start, sections[index].start):
-            if head.start_char >= cut and ctx.role(head) != "other":
-                added.append((attr, head, threshold))
-    return scored + added if added else scored
-
-
 _PLACEBO_OF = re.compile(r"\s+(?:matching|matched\s+to|identical\s+to|to|of|for)\s+(?:the\s+)?", re.IGNORECASE)
 
 
@@ -1851,7 +1789,7 @@ def apply_layout_rules(ctx: "_DocContext", scored: list, threshold: float, given
                  _share_after_coordination,
                  _share_slash_doses, _share_slash_synonyms, _label_named_again, _title_named_again, _prenominal_routes,
                  _prenominal_schedules, _share_short_forms, _semicolon_items, _own_paragraph_drugs, _closed_block, _phase_own_timing, _next_phase_timing,
-                 _earlier_arms_timing, _placebo_of_drug):
+                 _placebo_of_drug):
         scored = rule(ctx, scored, threshold, given)
     return scored
 

@@ -743,27 +743,6 @@ def test_attribute_of_a_semicolon_item_is_not_an_earlier_items_drugs(nlp):
     assert _rule_links(nlp, rule, text, spans) == [("4 weeks", "enzastaurin")]
 
 
-def test_closing_sentence_of_an_arm_listing_holds_for_the_earlier_arms(nlp):
-    rule = relations_module._earlier_arms_timing
-    # registry outline wording (NCT00005805); each arm label opens a section
-    text = ("OUTLINE: This is a randomized study.\n"
-            "Arm I: Patients receive oral Hypericum perforatum 3 times a day.\n"
-            "Arm II: Patients receive an oral placebo 3 times a day. Treatment continues for 6 weeks in the absence of "
-            "worsening symptoms.\n")
-    spans = [("DRUG", "Hypericum perforatum", "study"), ("DRUG", "placebo", "study"), ("DURATION", "6 weeks", None)]
-    assert _rule_links(nlp, rule, text, spans) == [("6 weeks", "Hypericum perforatum"), ("6 weeks", "placebo")]
-    # a sentence that is not the arms' course statement stays with its arm
-    other = text.replace("Treatment continues for 6 weeks", "Patients keep a diary for 6 weeks")
-    assert _rule_links(nlp, rule, other, spans) == [("6 weeks", "placebo")]
-    # an arm that closes itself keeps its own duration
-    closed = text.replace("3 times a day.\nArm II", "3 times a day. Treatment continues for 4 weeks.\nArm II")
-    spans_closed = spans[:2] + [("DURATION", "4 weeks", None), spans[2]]
-    assert _rule_links(nlp, rule, closed, spans_closed) == [("4 weeks", "Hypericum perforatum"), ("6 weeks", "placebo")]
-    # naming both arms is enough (NCT00003825 wording)
-    both = text.replace("Treatment continues for 6 weeks", "Both arms: Patients may receive retreatment for 6 weeks")
-    assert _rule_links(nlp, rule, both, spans) == [("6 weeks", "Hypericum perforatum"), ("6 weeks", "placebo")]
-
-
 def test_attributes_of_a_placebo_named_after_a_drug_are_the_placebos(nlp):
     rule = relations_module._placebo_of_drug
     # registry wording (NCT00498433)
