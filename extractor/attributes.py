@@ -563,8 +563,11 @@ class AttributeTagger:
                     return False  # ``No antacids ... 90 minutes after topotecan administration``: a restriction
                 return True
             if ctx["duration_block_before"].search(before) and not (
-                    name == "phase_length" and ctx["duration_phase_before"].search(before)):
-                return False  # ``during the 2-4 week equilibration phase`` names a treatment phase
+                    name == "phase_length" and ctx["duration_phase_before"].search(before)) \
+                    and not ctx["duration_stated_before"].search(text, max(0, start - 2 * BEFORE), start):
+                # ``during the 2-4 week equilibration phase`` names a treatment phase;
+                # ``the duration of treatment will be 4 weeks`` states its length
+                return False
             if ctx["duration_stable_before"].search(before) and not ctx["duration_count_end"].search(text[start:end]):
                 return False  # ``stable for at least 3 months``: a condition, not a treatment length
             blocked_after = ctx["duration_block_after"].match(after)

@@ -2338,3 +2338,30 @@ def test_primary_and_secondary_endpoint_statements_list_measures(nlp):
         ("transfusion dependence", "ENDPOINT"), ("life threatening toxicity", "ENDPOINT"),
         ("response duration", "ENDPOINT"), ("bone pain response", "ENDPOINT"),
     ]
+
+
+def test_ages_and_adjective_lengths_are_not_durations(nlp):
+    # registry records: an age range of the patients, a cycle length written as an
+    # adjective and a run-in period say nothing about how long a drug is given
+    text = ("It is planned to treat up to 55 patients aged between 10 and 60 years. "
+            "In this protocol, we treat older patients between the ages of 55 to 71 years with hematologic disorders. "
+            "In each 21 day treatment cycle, patients were administered orally afatinib tablet from Day 2. "
+            "Good control of asthma is firmly achieved before stepping down the treatment (8 weeks run-in period).")
+    assert ents(nlp, text, ("DURATION",)) == []
+
+
+def test_stated_length_of_therapy_is_a_duration(nlp):
+    text = ("Patients receive vincristine and methotrexate every 2 weeks and daily oral thioguanine. "
+            "Total duration of therapy is 78 weeks. The median duration of treatment was 505 days. "
+            "The duration of the study will be 6 months.")
+    assert ents(nlp, text, ("DURATION",)) == [("78 weeks", "DURATION")]
+
+
+def test_prose_window_runs_over_then_and_a_numbered_vaccination(nlp):
+    text = ("Quality of life is assessed at baseline, at 3, 6, 9, and 12 months, and then every 6 months thereafter. "
+            "Responders have a neutralization titer greater than or equal to 10 measured at 2 weeks after the "
+            "second vaccination.")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("baseline, at 3, 6, 9, and 12 months, and then every 6 months", "TIMEFRAME"),
+        ("2 weeks after the second vaccination", "TIMEFRAME"),
+    ]
