@@ -862,27 +862,41 @@ class AttributeTagger:
         criteria and the conditions field, never a drug, never a threshold."""
         if self._measure_regex is None:
             return []
-        ctx = self._ctx
         found = []
         for cue in self._measure_cue_scan.finditer(text, lowered):
-            term = self._measure_regex.match(text, cue.end())
+            for start, end in self._measure_names(text, cue.end()):
+                section = view.section_at(start)
+                if section in ELIGIBILITY_SECTIONS or section == "conditions":
+                    continue
+                if view.drug_in(start, end) or blocked.overlaps(start, end):
+                    continue
+                found.append((start, end))
+        return found
+
+    def _measure_names(self, text: str, position: int) -> list[tuple[int, int]]:
+        """The measure names from ``position`` on: one, then any joined to it
+        by a comma, ``and`` or ``or`` (``the response rate and duration of
+        response``), each ending where its noun phrase ends."""
+        ctx = self._ctx
+        names = []
+        while len(names) < 8:
+            term = self._measure_regex.match(text, position)
             if term is None:
-                continue
+                break
             start, end = term.span()
             tail = ctx["endpoint_tail_after"].match(text, end, min(len(text), end + 60))
             if tail:
                 end = tail.end()  # ``complete response rate``
             if not ctx["endpoint_measure_end"].match(text, end, min(len(text), end + 40)):
-                continue  # the name runs on into a longer noun phrase (``height standard deviation score``)
+                break  # the name runs on into a longer noun phrase (``height standard deviation score``)
             if ctx["endpoint_block_after"].match(text, end, min(len(text), end + AFTER)):
-                continue  # a threshold (``blood pressure > 140``)
-            section = view.section_at(start)
-            if section in ELIGIBILITY_SECTIONS or section == "conditions":
-                continue
-            if view.drug_in(start, end) or blocked.overlaps(start, end):
-                continue
-            found.append((start, end))
-        return found
+                break  # a threshold (``blood pressure > 140``)
+            names.append((start, end))
+            joint = ctx["endpoint_measure_and"].match(text, end, min(len(text), end + 40))
+            if joint is None:
+                break
+            position = joint.end()
+        return names
 
     def _object_endpoints(self, text: str, lowered: str | None, view: "_DocView") -> list[tuple[int, int]]:
         """The quantity named after ``in terms of``, ``by measuring``, ``with

@@ -2375,3 +2375,11 @@ def test_registry_measure_names_rebuild_from_the_corpus():
                {"secondary_outcomes": [{"measure": "Change in arterial stiffness from baseline"}]},
                {"primary_outcomes": [{"measure": "Mortality"}]}]
     assert builder.build(records, set()) == [{"name": "arterial stiffness", "records": 2}]
+
+
+def test_registry_measure_names_joined_after_an_effect_cue(nlp):
+    # NCT record "Physical Training and Blood Pressure in High Risk Youths": each
+    # measure joined by ``and`` after ``the effects of X on`` is one ENDPOINT
+    text = ("To determine the effects of physical activity on blood pressure and body fat in children\r\n"
+            "      varying in ethnicity, gender, and health status.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("blood pressure", "ENDPOINT"), ("body fat", "ENDPOINT")]
