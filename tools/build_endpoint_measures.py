@@ -51,6 +51,8 @@ BAD_FIRST = {"a", "an", "the", "of", "any", "all", "their", "its", "number", "pe
              "safety", "efficacy", "evidence", "rate", "percent", "peak", "patients", "grade", "incidence",
              "frequency", "occurrence", "comparison", "characterization", "pk", "other", "yes"}
 MAX_WORDS = 4
+# a head named by one record only adds conditions (``kidney disease``, ``HIV infection``) on train
+MIN_MULTI = 2
 
 
 def head(title: str) -> str | None:
@@ -82,7 +84,7 @@ def build(records, stoplist: set[str]) -> list[dict]:
                     heads.add(name)
         counts.update(heads)
     kept = [(name, n) for name, n in counts.items()
-            if name not in stoplist and n >= (2 if " " in name else 3)]
+            if name not in stoplist and n >= (MIN_MULTI if " " in name else 3)]
     kept.sort(key=lambda item: (-item[1], item[0]))
     return [{"name": name, "records": n} for name, n in kept]
 
