@@ -122,6 +122,9 @@ class AttributeTagger:
         self.context: dict = {}
         self._compiled: list[tuple[str, dict, re.Pattern[str]]] = []
         self._endpoint_regexes: list[re.Pattern[str]] = []
+        self.endpoint_measures: list[dict] = []  # data/endpoint_measures.jsonl
+        self._measure_regex: re.Pattern[str] | None = None  # matched only right after a cue
+        self._measure_cue_scan: Scanner | None = None  # endpoint_measure_cue
         self._scan: ScannerSet | None = None  # the patterns, then the endpoint names
         self._objective_scan: Scanner | None = None
         self._effect_scan: Scanner | None = None
@@ -132,14 +135,17 @@ class AttributeTagger:
 
     # -- data ---------------------------------------------------------------
     def initialize(self, get_examples=None, *, nlp=None, patterns: Iterable[dict] | None = None,
-                   endpoint_terms: Iterable[dict] | None = None, context: dict | None = None) -> None:
+                   endpoint_terms: Iterable[dict] | None = None, context: dict | None = None,
+                   endpoint_measures: Iterable[dict] | None = None) -> None:
         self.set_data(
             patterns if patterns is not None else read_data("attribute_patterns.jsonl"),
             endpoint_terms if endpoint_terms is not None else read_data("endpoint_terms.jsonl"),
             context if context is not None else read_data("attribute_context.json"),
+            endpoint_measures,
         )
 
-    def set_data(self, patterns: Iterable[dict], endpoint_terms: Iterable[dict], context: dict) -> None:
+    def set_data(self, patterns: Iterable[dict], endpoint_terms: Iterable[dict], context: dict,
+                 endpoint_measures: Iterable[dict] | None = None) -> None:
         self.context = dict(context)
         macros = self.context.get("macros", {})
         self.patterns = []
@@ -178,6 +184,8 @@ class AttributeTagger:
         self._objective_scan = Scanner(self._ctx["endpoint_objective"])
         self._objective_list_scan = Scanner(self._ctx["endpoint_objective_list"])
         self._effect_scan = Scanner(self._ctx["endpoint_effect_on"])
+        self._set_measures(read_data("endpoint_measures.jsonl") if endpoint_measures is None else endpoint_measures,
+                           abbreviation)
         self._object_scan = Scanner(self._ctx["endpoint_object_lead"])
         self._passive_scan = Scanner(self._ctx["passive_measured"])
         self._line_scan = ScannerSet([self._ctx[key] for key in LINE_EXPRESSIONS])
@@ -187,6 +195,7 @@ class AttributeTagger:
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / "patterns.jsonl", self.patterns)
         srsly.write_jsonl(path / "endpoint_terms.jsonl", self.endpoint_terms)
+        srsly.write_jsonl(path / "endpoint_measures.jsonl", self.endpoint_measures)
         srsly.write_json(path / "context.json", self.context)
 
     def from_disk(self, path, exclude=tuple()):
@@ -195,6 +204,7 @@ class AttributeTagger:
             srsly.read_jsonl(path / "patterns.jsonl"),
             srsly.read_jsonl(path / "endpoint_terms.jsonl"),
             srsly.read_json(path / "context.json"),
+            srsly.read_jsonl(path / "endpoint_measures.jsonl") if (path / "endpoint_measures.jsonl").exists() else None,
         )
         return self
 
@@ -265,6 +275,8 @@ class AttributeTagger:
         for start, end in self._object_endpoints(text, lowered, view):
             candidates.append((start, end, "ENDPOINT", 1))  # the whole named quantity over a name inside it
         for start, end in self._passive_endpoints(text, lowered, view, blocked):
+            candidates.append((start, end, "ENDPOINT", 0))
+        for start, end in self._measure_endpoints(text, lowered, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
@@ -833,6 +845,61 @@ class AttributeTagger:
                 continue
             found.append((start, end))
         return found
+
+    def _set_measures(self, measures: Iterable[dict], abbreviation: str) -> None:
+        """The registry measure names (tools/build_endpoint_measures.py) as one
+        expression, tried only where ``endpoint_measure_cue`` ends."""
+        self.endpoint_measures = [dict(m) for m in measures]
+        names = sorted({m["name"] for m in self.endpoint_measures}, key=len, reverse=True)
+        self._measure_regex = None
+        if names:
+            alternatives = "|".join(_name_pattern(n) for n in names)
+            self._measure_regex = re.compile(rf"(?:{alternatives})s?(?![\w-]){abbreviation}", re.I)
+        self._measure_cue_scan = Scanner(self._ctx["endpoint_measure_cue"])
+
+    def _measure_endpoints(self, text: str, lowered: str | None, view: "_DocView",
+                           blocked: "_Intervals") -> list[tuple[int, int]]:
+        """A registry measure name right after a cue that says it is changed
+        or measured (``reduce the relapse rate``, ``to assess immune
+        response``, ``improvement of neurological function``): outside
+        criteria and the conditions field, never a drug, never a threshold."""
+        if self._measure_regex is None:
+            return []
+        found = []
+        for cue in self._measure_cue_scan.finditer(text, lowered):
+            for start, end in self._measure_names(text, cue.end()):
+                section = view.section_at(start)
+                if section in ELIGIBILITY_SECTIONS or section == "conditions":
+                    continue
+                if view.drug_in(start, end) or blocked.overlaps(start, end):
+                    continue
+                found.append((start, end))
+        return found
+
+    def _measure_names(self, text: str, position: int) -> list[tuple[int, int]]:
+        """The measure names from ``position`` on: one, then any joined to it
+        by a comma, ``and`` or ``or`` (``the response rate and duration of
+        response``), each ending where its noun phrase ends."""
+        ctx = self._ctx
+        names = []
+        while len(names) < 8:
+            term = self._measure_regex.match(text, position)
+            if term is None:
+                break
+            start, end = term.span()
+            tail = ctx["endpoint_tail_after"].match(text, end, min(len(text), end + 60))
+            if tail:
+                end = tail.end()  # ``complete response rate``
+            if not ctx["endpoint_measure_end"].match(text, end, min(len(text), end + 40)):
+                break  # the name runs on into a longer noun phrase (``height standard deviation score``)
+            if ctx["endpoint_block_after"].match(text, end, min(len(text), end + AFTER)):
+                break  # a threshold (``blood pressure > 140``)
+            names.append((start, end))
+            joint = ctx["endpoint_measure_and"].match(text, end, min(len(text), end + 40))
+            if joint is None:
+                break
+            position = joint.end()
+        return names
 
     def _object_endpoints(self, text: str, lowered: str | None, view: "_DocView") -> list[tuple[int, int]]:
         """The quantity named after ``in terms of``, ``by measuring``, ``with

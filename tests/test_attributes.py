@@ -440,6 +440,7 @@ def test_serialization_round_trip(nlp, tmp_path):
     copy = AttributeTagger(nlp).from_disk(tmp_path)
     assert copy.patterns == tagger.patterns
     assert copy.endpoint_terms == tagger.endpoint_terms
+    assert copy.endpoint_measures == tagger.endpoint_measures and copy.endpoint_measures
     assert copy.context == tagger.context
     assert json.loads((tmp_path / "context.json").read_text())["macros"]
 
@@ -1753,7 +1754,6 @@ def test_outcome_description_paragraphs_stay_in_their_item(nlp):
     assert ("Change in SEP2", "ENDPOINT") in found
 
 
-
 def test_prose_paragraph_after_outcome_lines_is_no_outcome_item(nlp):
     # NCT05714891 shape: the description right after the outcome line is
     # sentences of prose; its first ``, `` does not make it a measure
@@ -2365,3 +2365,47 @@ def test_prose_window_runs_over_then_and_a_numbered_vaccination(nlp):
         ("baseline, at 3, 6, 9, and 12 months, and then every 6 months", "TIMEFRAME"),
         ("2 weeks after the second vaccination", "TIMEFRAME"),
     ]
+
+
+def test_registry_measure_names_after_an_outcome_cue(nlp):
+    # sentences of registry records (NCT00003838, NCT00004990, NCT00498173): a measure
+    # name of data/endpoint_measures.jsonl right after ``reduce``/``improve``/``assesses``
+    text = ("Modification of conditioning regimens in attempts to reduce disease recurrence has been "
+            "largely unsuccessful. Other drugs, such as cyclosporin and cyclophosphamide, improve "
+            "proteinuria in even fewer patients. The PARS is a clinician-rated instrument that assesses "
+            "anxiety symptoms that are commonly associated with autism.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("disease recurrence", "ENDPOINT"), ("proteinuria", "ENDPOINT"), ("anxiety symptoms", "ENDPOINT")]
+
+
+def test_registry_measure_names_need_a_cue_and_a_phrase_end(nlp):
+    # NCT00001190: ``height`` runs on into a longer noun phrase; without a cue a
+    # name is a state (``patients with proteinuria``)
+    text = ("Growth hormone causes an increase in height velocity that temporarily increases height "
+            "standard deviation score. Patients with proteinuria were enrolled.")
+    assert ents(nlp, text, ("ENDPOINT",)) == []
+
+
+def test_registry_measure_names_rebuild_from_the_corpus():
+    # the builder keeps heads of outcome titles named by several records, cut at linking words
+    import importlib.util
+    from pathlib import Path
+    spec = importlib.util.spec_from_file_location(
+        "build_endpoint_measures", Path(__file__).resolve().parent.parent / "tools" / "build_endpoint_measures.py")
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    assert builder.head("Change From Baseline in Arterial Stiffness at Week 12") == "arterial stiffness"
+    assert builder.head("Number of Participants With Relapse Rate (RR), 12 months") == "relapse rate"
+    assert builder.head("To determine the safety") is None
+    records = [{"primary_outcomes": [{"measure": "Arterial stiffness"}]},
+               {"secondary_outcomes": [{"measure": "Change in arterial stiffness from baseline"}]},
+               {"primary_outcomes": [{"measure": "Mortality"}]}]
+    assert builder.build(records, set()) == [{"name": "arterial stiffness", "records": 2}]
+
+
+def test_registry_measure_names_joined_after_an_effect_cue(nlp):
+    # NCT record "Physical Training and Blood Pressure in High Risk Youths": each
+    # measure joined by ``and`` after ``the effects of X on`` is one ENDPOINT
+    text = ("To determine the effects of physical activity on blood pressure and body fat in children\r\n"
+            "      varying in ethnicity, gender, and health status.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("blood pressure", "ENDPOINT"), ("body fat", "ENDPOINT")]
