@@ -1271,3 +1271,11 @@ def test_singular_class_names_and_a_drug_salt(nlp):
     found = [(t, label) for t, label, *_ in drugs(nlp, text)]
     assert [t for t, label in found if label == "DRUG_CLASS"] == ["nitrate", "bronchodilators", "multivitamin"]
     assert ("silver nitrate", "DRUG") in found
+
+
+def test_closed_up_non_nucleoside_modifier(nlp):
+    # NCT00000859: the closed-up spelling of non-nucleoside (train gold keeps non-nucleoside in the span)
+    found = drugs(nlp, "Prior treatment with a nonnucleoside reverse transcriptase inhibitor (NNRTI).")
+    assert [(t, label) for t, label, *_ in found] == [
+        ("nonnucleoside reverse transcriptase inhibitor", "DRUG_CLASS"), ("NNRTI", "DRUG_CLASS"),
+    ]
