@@ -958,7 +958,7 @@ class DrugRecognizer:
         if not heads:
             return
         starts = {s: e for s, e in info}
-        for token in _tokens_with_orth(doc, "containing"):
+        for token in _tokens_with_orth(doc, *self.class_grammar.get("containing_words", ("containing",))):
             i = token.i
             if i < 2 or i + 1 >= len(doc) or doc[i - 1].text != "-" or doc[i + 1].lower_ not in heads:
                 continue
@@ -1221,6 +1221,8 @@ class DrugRecognizer:
         before = start - 1
         while before >= 0 and doc[before].is_space:
             before -= 1
+        if before > 0 and doc[before].text == "-":
+            before -= 1  # post-vaccination
         if before < 0:
             return False
         if doc[before].lower_ in grammar.get("event_before", ()):

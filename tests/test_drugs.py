@@ -1239,3 +1239,43 @@ def test_combination_brands_normalize_to_their_sorted_components(nlp):
     assert ("Fansidar", "pyrimethamine+sulfadoxine") in found
     assert ("Malarone", "atovaquone+proguanil") in found
     assert ("Zosyn", "piperacillin+tazobactam") in found
+
+
+def test_setting_words_of_a_chemotherapy_stay_in_the_class_span(nlp):
+    # registry wording (NCT00002665, NCT00002489); train gold: consolidation antibody therapy,
+    # posttransplant immunotherapy, primary chemotherapy (batch 9) keep the setting word
+    text = ("Patients receive induction chemotherapy consisting of daunorubicin. Patients with no response "
+            "receive salvage chemotherapy on Regimen B. Patients then begin posttransplant immunotherapy.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["induction chemotherapy", "salvage chemotherapy", "posttransplant immunotherapy"]
+
+
+def test_drug_based_chemotherapy_is_one_class(nlp):
+    # NCT00002487: like cyclophosphamide-containing chemotherapy (train gold: cisplatin-based chemotherapy)
+    found = drugs(nlp, "Ovarian cancer that is recurrent after or refractory to cisplatin-based chemotherapy.")
+    assert [(t, label) for t, label, *_ in found] == [("cisplatin-based chemotherapy", "DRUG_CLASS")]
+
+
+def test_vaccination_after_a_time_word_is_a_time_point(nlp):
+    # NCT00001512 and vaccine outcome wording: a time point, not a therapy
+    text = ("Record symptoms for the three consecutive days following vaccination. "
+            "Titers post-vaccination and pre-vaccination were compared.")
+    assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == []
+
+
+def test_singular_class_names_and_a_drug_salt(nlp):
+    # NCT00817830, NCT00000429, NCT00000120
+    text = ("Exclusion Criteria: * Use of nitrate; * Use of bronchodilators. "
+            "Participants take one multivitamin containing 400 IU of vitamin D. "
+            "However, silver nitrate may irritate the eyes.")
+    found = [(t, label) for t, label, *_ in drugs(nlp, text)]
+    assert [t for t, label in found if label == "DRUG_CLASS"] == ["nitrate", "bronchodilators", "multivitamin"]
+    assert ("silver nitrate", "DRUG") in found
+
+
+def test_closed_up_non_nucleoside_modifier(nlp):
+    # NCT00000882: the closed-up spelling of non-nucleoside (train gold keeps non-nucleoside in the span)
+    found = drugs(nlp, "whether to continue 3TC or substitute the nonnucleoside reverse transcriptase inhibitor (NNRTI) DLV")
+    assert [t for t, label, *_ in found if label == "DRUG_CLASS"] == [
+        "nonnucleoside reverse transcriptase inhibitor", "NNRTI",
+    ]
