@@ -108,6 +108,12 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
         # a space missing after a closing bracket, before a number or a function
         # word (Viagra)50 mg, Cialis)for): not inside chemical names, 1,25(OH)2D3
         rf"[)\]](?<=[{ALPHA_LOWER}]{{3}}[)\]])(?=[0-9]|(?:{'|'.join(glued)})\b)",
+        # ... or after an upper-case short form, before any lower-case word:
+        # (IIEF)calculated, (GCSF)receptor; chemical locants stay, (2-methylpropyl)amino
+        rf"[)\]](?<=[{ALPHA_UPPER}]{{2}}[)\]])(?=[{ALPHA_LOWER}]{{3}})",
+        # a comma glued between a closing bracket and a word: (placebo),after
+        rf"[)\]](?<=[{ALPHA}0-9][)\]])(?=,[{ALPHA}])",
+        rf",(?<=[)\]],)(?=[{ALPHA}])",
         # a closing bracket glued to a hyphen or slash: Ketoconazole)-topical, IU(s.c.)/week
         rf"[)\]](?=[-/])(?<=[{ALPHA}0-9.][)\]])",
         # ... and the hyphen after it: (NVP)-lamivudine -> ) | - | lamivudine
@@ -135,6 +141,8 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
                                               rf"(?<=[{ALPHA_LOWER}][{ALPHA_UPPER}])\.",
                                               # ... or after a one-letter name part: "amphotericin B."
                                               rf"\.(?<=^[{ALPHA_UPPER}]\.)",
+                                              # ... or in a hyphenated name: "intrathecal Ara-C."
+                                              rf"(?<=[{ALPHA}]-[{ALPHA_UPPER}])\.",
                                               # a sentence ends after a schedule code: "D1-14, Q3W."
                                               rf"(?<=[0-9][{ALPHA}])\.",
                                               # a suspended hyphen: "platinum- and paclitaxel-resistant"

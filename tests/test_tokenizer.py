@@ -61,6 +61,12 @@ from tests.conftest import ANNOTATIONS
         ("Sildenafil (Viagra)50 mg", ["Sildenafil", "(", "Viagra", ")", "50", "mg"]),
         ("bis(2-chloroethyl)amino", ["bis", "(", "2", "-", "chloroethyl)amino"]),
         ("(NVP)-lamivudine-stavudine", ["(", "NVP", ")", "-", "lamivudine", "-", "stavudine"]),
+        # ... after an upper-case short form, before a lower-case word; a glued comma
+        ("Function (IIEF)calculated as", ["Function", "(", "IIEF", ")", "calculated", "as"]),
+        ("magnesia (placebo),after a single", ["magnesia", "(", "placebo", ")", ",", "after", "a", "single"]),
+        # a sentence ends after a hyphenated name with a one-letter part
+        ("intrathecal Ara-C. All patients", ["intrathecal", "Ara-C", ".", "All", "patients"]),
+        ("IFN-B. The", ["IFN-B", ".", "The"]),
         # a suspended hyphen; a square bracket glued after a word; an emoticon-like "):"
         ("platinum- and paclitaxel-resistant", ["platinum", "-", "and", "paclitaxel", "-", "resistant"]),
         ("EF domain score[intercourse", ["EF", "domain", "score", "[", "intercourse"]),
