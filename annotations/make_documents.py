@@ -48,6 +48,8 @@ BATCHES = {
     6: (20311121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
     7: (20321121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
     8: (20331121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
+    9: (20341121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
+    10: (20351121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
 }
 
 
