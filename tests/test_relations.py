@@ -803,3 +803,20 @@ def test_duration_of_a_drug_links_to_it(nlp):
     # more than two words between: left to the scorer
     text = "Subjects received 10 weeks of treatment with the study drug vardenafil."
     assert _rule_links(nlp, rule, text, spans, score=nothing) == []
+
+
+def test_a_drug_naming_an_arm_gets_no_dose_schedule_or_duration(nlp):
+    rule = relations_module._arm_name_heads
+    everything = lambda attr, head: 0.9  # noqa: E731
+    # registry wording (NCT00262834): the duration is the later mention's
+    text = "Women in the vorinostat group were scheduled to receive 6 doses of oral vorinostat at 300 mg."
+    links = _rule_links_nth(nlp, rule, text, [("DRUG", "vorinostat", 0), ("DURATION", "6 doses", 0),
+                                               ("ROUTE", "oral", 0), ("DRUG", "vorinostat", 1)], everything)
+    later = text.index("vorinostat", text.index("vorinostat") + 1)
+    assert sorted(links) == sorted([("6 doses", later), ("oral", text.index("vorinostat")), ("oral", later)])
+    # an arm label before a comma keeps its regimen (NCT00000142 wording)
+    text = "High-dose cidofovir group, 5mg/kg once weekly for 2 weeks"
+    spans = [("DRUG", "cidofovir", "study"), ("DOSE", "5mg/kg", None), ("SCHEDULE", "once weekly", None),
+             ("DURATION", "2 weeks", None)]
+    assert _rule_links(nlp, rule, text, spans, score=everything) == [
+        ("2 weeks", "cidofovir"), ("5mg/kg", "cidofovir"), ("once weekly", "cidofovir")]
