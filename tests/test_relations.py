@@ -820,3 +820,19 @@ def test_a_drug_naming_an_arm_gets_no_dose_schedule_or_duration(nlp):
              ("DURATION", "2 weeks", None)]
     assert _rule_links(nlp, rule, text, spans, score=everything) == [
         ("2 weeks", "cidofovir"), ("5mg/kg", "cidofovir"), ("once weekly", "cidofovir")]
+
+
+def test_drugs_naming_a_phase_or_time_point_get_no_attribute(nlp):
+    rule = relations_module._arm_name_heads
+    everything = lambda attr, head: 0.9  # noqa: E731
+    # registry wording (NCT00002610): the schedule is etoposide's, not the CTX the time point names
+    text = "etoposide IV over 1 hour (after CTX infusion) on days 1-5 of weeks 3, 9, 15, and 21"
+    spans = [("DRUG", "etoposide", "study"), ("ROUTE", "IV", None), ("DRUG", "CTX", "study"),
+             ("SCHEDULE", "days 1-5 of weeks 3, 9, 15, and 21", None)]
+    assert _rule_links(nlp, rule, text, spans, score=everything) == [
+        ("IV", "etoposide"), ("days 1-5 of weeks 3, 9, 15, and 21", "etoposide")]
+    # the drugs joined to the first one and their short form name the phase too
+    text = "lapatinib (modified to 750 mg during Paclitaxel + Trastuzumab + Lapatinib (PTL))"
+    spans = [("DRUG", "lapatinib", "study"), ("DOSE", "750 mg", None), ("DRUG", "Paclitaxel", "study"),
+             ("DRUG", "Trastuzumab", "study"), ("DRUG", "Lapatinib", "study"), ("DRUG", "PTL", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=everything) == [("750 mg", "lapatinib")]
