@@ -761,6 +761,166 @@ def _single_head_sentence_before(ctx: "_DocContext", scored: list, threshold: fl
     return result
 
 
+@functools.lru_cache(maxsize=1)
+def _closing_pattern() -> "re.Pattern":
+    """``Courses repeat``, ``Treatment continues``: the opening of a drugless
+    closing sentence (words from data/relation_closing.json)."""
+    data = json.loads(resources.files("extractor").joinpath("data", "relation_closing.json").read_text(encoding="utf-8"))
+
+    def words(key: str) -> str:
+        return "|".join(r"\s+".join(re.escape(w) for w in item.split())
+                        for item in sorted(data[key], key=len, reverse=True))
+    return re.compile(rf"[\s*•-]*(?:{words('subjects')})\s+(?:{words('verbs')})\b", re.IGNORECASE)
+
+
+_ARM_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:[-*•][ \t]*)?(?:arms?|groups?|cohorts?|regimens?|parts?|phases?|stages?|steps?)\b[^:\n.]{0,40}:",
+                        re.IGNORECASE)
+
+
+def _closing_sentence_drugs(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A SCHEDULE or DURATION of a drugless sentence that opens with
+    ``Courses repeat`` or ``Treatment continues`` (``Patients receive oral
+    capecitabine ... and oral lapatinib ditosylate .... Courses repeat every
+    21 days``) closes its arm or outline paragraph and is stated for the
+    study drugs written before it there: in the train split all 36 such
+    attributes are linked (a sentence is drugless up to the attribute: the
+    splitter may join a following ``lapatinib ditosylate: Given PO``). When
+    the scorer links it to no drug, it links to
+    those drugs, back to the paragraph's start, an ``Arm II:`` label, the
+    previous closing sentence or drugless attribute of its label (the close
+    of an earlier phase or arm: never across arms or phases)."""
+    starts = ctx.sentence_starts
+    if not starts:
+        return scored
+    sent_of = ctx.sent_of
+    text = ctx.text
+    pattern = _closing_pattern()
+    closing: dict[tuple[int, int], Span] = {}  # the attributes of closing sentences
+    for attr, head, probability in scored:
+        key = (attr.start, attr.end)
+        if attr.label_ not in ("SCHEDULE", "DURATION") or key in closing:
+            continue
+        first = starts[sent_of[attr.start]]
+        if bisect.bisect_left(ctx.head_starts, attr.start) != bisect.bisect_left(ctx.head_starts, first):
+            continue  # a drug before it in its sentence (one after it, ``... toxicity. lapatinib: Given PO``, is not)
+        if pattern.match(text, ctx.doc[first].idx, attr.start_char):
+            closing[key] = attr
+    if not closing:
+        return scored
+    linked = {(attr.start, attr.end) for attr, head, probability in scored if probability >= threshold}
+    bounds: dict[tuple[int, int], int] = {}  # unlinked closing attribute -> first character of its block
+    previous_end = current = 0  # the start of the last closing sentence before this one, of this one
+    for key, attr in sorted(closing.items()):
+        sentence_char = ctx.doc[starts[sent_of[attr.start]]].idx
+        if sentence_char > current:
+            previous_end, current = current, sentence_char  # an earlier closing sentence ends the block before it
+        if key not in linked and key not in given:
+            index = bisect.bisect_left(ctx.paragraph_breaks, attr.start_char)
+            start = max(ctx.paragraph_breaks[index - 1] if index else 0, ctx.previous_drugless_end(attr), previous_end)
+            for label in _ARM_LABEL.finditer(text, start, sentence_char):
+                start = label.start()
+            bounds[key] = start
+    if not any(start >= 0 for start in bounds.values()):
+        return scored
+    result = []
+    for attr, head, probability in scored:
+        start = bounds.get((attr.start, attr.end), -1)
+        if (start >= 0 and probability < threshold and start <= head.start_char and head.end <= attr.start
+                and ctx.section_index[head.start] == ctx.section_index[attr.start] and ctx.role(head) != "other"):
+            probability = threshold
+        result.append((attr, head, probability))
+    return result
+
+
+_DURATION_OF = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?of[ \t]*(?:\r?\n[ \t]*)?(?:[\w-]+[ \t]*(?:\r?\n[ \t]*)?){0,2}",
+                          re.IGNORECASE)
+
+
+def _duration_of_drug(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A DURATION written as ``<duration> of <drug>`` with at most two words
+    between (``6 days of oral antibiotics``, ``24hr of IV peri-operative
+    antibiotics``, ``3 cycles of paclitaxel``, ``10 weeks of flexible-dose
+    vardenafil``) counts that drug's treatment: in the train split all 12
+    such durations link to the drug after ``of``. The pair is linked
+    whatever the scorer says of it; the attribute's other links are left to
+    the scorer."""
+    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    if not heads:
+        return scored
+    head_chars = [h.start_char for h in heads]
+    text = ctx.text
+    wanted: set[tuple[int, int, int]] = set()
+    for attr in ctx.ents:
+        if attr.label_ != "DURATION" or (attr.start, attr.end) in given:
+            continue
+        index = bisect.bisect_left(head_chars, attr.end_char)
+        if index < len(heads) and _DURATION_OF.fullmatch(text, attr.end_char, head_chars[index]):
+            wanted.add((attr.start, attr.end, heads[index].start))
+    if not wanted:
+        return scored
+    return [(attr, head, threshold if probability < threshold and (attr.start, attr.end, head.start) in wanted
+             else probability) for attr, head, probability in scored]
+
+
+@functools.lru_cache(maxsize=1)
+def _arm_name_pattern() -> "re.Pattern":
+    data = json.loads(resources.files("extractor").joinpath("data", "relation_arm_names.json").read_text(encoding="utf-8"))
+    return re.compile(rf"[ \t]*(?:{'|'.join(re.escape(n) for n in data['nouns'])})\b(?![ \t]*[,:])", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _phase_name_pattern() -> "re.Pattern":
+    data = json.loads(resources.files("extractor").joinpath("data", "relation_arm_names.json").read_text(encoding="utf-8"))
+    words = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in data["phase_words"])
+    return re.compile(rf"\b(?:{words})\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+_PHASE_NAME_JOIN = re.compile(r"\s*(?:\+|/|,|\(|and\b|plus\b)\s*", re.IGNORECASE)
+_PHASE_WORD_REACH = 16  # characters before a drug searched for ``during``
+
+
+def _arm_name_heads(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A drug written as the name of an arm (``3 times more subjects in the
+    vardenafil group than in the placebo group``, ``patients on the
+    intravenous Ara-C arm receive daily infusions of Ara-C``) is not given
+    the doses, schedules and durations around it: they are stated for the
+    drugs the arm receives (in the train split none of 17 such mentions is
+    linked; a route naming the arm, ``intravenous Ara-C arm``, is left to
+    the scorer). An arm label before a comma or colon (``High-dose
+    cidofovir group, 5mg/kg once weekly``) is left to the scorer too: its
+    regimen may follow it.
+
+    Drugs naming a treatment phase or time point after ``during``,
+    ``after``, ``following`` or ``prior to`` (``lapatinib (modified to 750
+    mg during Paclitaxel + Trastuzumab + Lapatinib (PTL) and 1000 mg during
+    trastuzumab + lapatinib (TL))``), with the drugs and short form joined
+    to them, get no attribute: in the train split none of 14 such mentions
+    is linked."""
+    arm_pattern = phase_pattern = None
+    text = ctx.text
+    arm_names: set[int] = set()
+    phase_names: set[int] = set()
+    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    for index, head in enumerate(heads):
+        if arm_pattern is None:
+            arm_pattern, phase_pattern = _arm_name_pattern(), _phase_name_pattern()
+        if arm_pattern.match(text, head.end_char):
+            arm_names.add(head.start)
+        if head.start not in phase_names and phase_pattern.search(text, max(0, head.start_char - _PHASE_WORD_REACH),
+                                                                  head.start_char):
+            phase_names.add(head.start)
+            while index + 1 < len(heads) and _PHASE_NAME_JOIN.fullmatch(text, heads[index].end_char,
+                                                                        heads[index + 1].start_char):
+                index += 1
+                phase_names.add(heads[index].start)
+    if not arm_names and not phase_names:
+        return scored
+    return [(attr, head, min(probability, threshold / 2) if probability >= threshold and (attr.start, attr.end) not in given
+             and ((head.start in arm_names and attr.label_ in ("DOSE", "SCHEDULE", "DURATION"))
+                  or (head.start in phase_names and attr.label_ in DRUG_ATTRIBUTES))
+             else probability) for attr, head, probability in scored]
+
+
 _CLOSING_COUNT = re.compile(r".*\b(?:cycles?|courses?)$", re.IGNORECASE | re.DOTALL)
 _SENTENCE_END = re.compile(r"[ \t]*(?:\.|\r?\n|$)")
 _TOTAL = re.compile(r"\btotal\b", re.IGNORECASE)
@@ -1789,7 +1949,7 @@ def apply_layout_rules(ctx: "_DocContext", scored: list, threshold: float, given
                  _share_after_coordination,
                  _share_slash_doses, _share_slash_synonyms, _label_named_again, _title_named_again, _prenominal_routes,
                  _prenominal_schedules, _share_short_forms, _semicolon_items, _own_paragraph_drugs, _closed_block, _phase_own_timing, _next_phase_timing,
-                 _placebo_of_drug):
+                 _placebo_of_drug, _closing_sentence_drugs, _duration_of_drug, _arm_name_heads):
         scored = rule(ctx, scored, threshold, given)
     return scored
 

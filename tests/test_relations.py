@@ -761,3 +761,78 @@ def test_attributes_of_a_placebo_named_after_a_drug_are_the_placebos(nlp):
     spans = [("DRUG", "placebo", "study"), ("DRUG", "aliskiren", "study"), ("SCHEDULE", "once daily", None)]
     assert _rule_links(nlp, rule, text, spans, score=lambda attr, head: 0.9 if head.text == "aliskiren" else 0.1) == [
         ("once daily", "aliskiren")]
+
+
+def test_closing_sentence_links_the_drugs_of_its_arm(nlp):
+    rule = relations_module._closing_sentence_drugs
+    nothing = lambda attr, head: 0.1  # noqa: E731
+    # registry wording (NCT00002653): the closing sentence of arm II is the arm II drugs', not arm I's
+    text = ("-  Arm I: Patients continue ABCM for a maximum of 12 courses.\n\n"
+            "-  Arm II: Patients receive oral cyclophosphamide once weekly and oral prednisone every\n"
+            "   other day. Treatment continues every 6 weeks in the absence of a plateau phase.")
+    spans = [("DRUG", "ABCM", "study"), ("DURATION", "a maximum of 12 courses", None),
+             ("DRUG", "cyclophosphamide", "study"), ("SCHEDULE", "once weekly", None),
+             ("DRUG", "prednisone", "study"), ("SCHEDULE", "every 6 weeks", None)]
+    assert [link for link in _rule_links(nlp, rule, text, spans, score=nothing) if link[0] == "every 6 weeks"] == [
+        ("every 6 weeks", "cyclophosphamide"), ("every 6 weeks", "prednisone")]
+    # two arms in one paragraph: an ``Arm II:`` label and an earlier closing sentence end the block
+    text = ("Arm I: Patients receive oral capecitabine twice daily on days 1-14. Courses repeat every 21 days. "
+            "Arm II: Patients receive cixutumumab IV on days 1, 8, and 15. Courses repeat every 28 days.")
+    spans = [("DRUG", "capecitabine", "study"), ("SCHEDULE", "every 21 days", None),
+             ("DRUG", "cixutumumab", "study"), ("SCHEDULE", "every 28 days", None)]
+    assert _rule_links(nlp, rule, text, spans, score=nothing) == [
+        ("every 21 days", "capecitabine"), ("every 28 days", "cixutumumab")]
+    # a drugless sentence of other wording is left to the scorer; a linked closing attribute is kept as it is
+    text = "Patients receive oral capecitabine twice daily on days 1-14. Response is assessed every 21 days."
+    spans = [("DRUG", "capecitabine", "study"), ("SCHEDULE", "every 21 days", None)]
+    assert _rule_links(nlp, rule, text, spans, score=nothing) == []
+
+
+def test_duration_of_a_drug_links_to_it(nlp):
+    rule = relations_module._duration_of_drug
+    nothing = lambda attr, head: 0.1  # noqa: E731
+    # registry wording (NCT05100654, NCT00682019)
+    text = "Patients will receive 24hr of IV peri-operative antibiotics and then 6 days of oral antibiotics"
+    spans = [("DURATION", "24hr", None), ("ROUTE", "IV", None), ("DRUG_CLASS", "antibiotics", "study"),
+             ("DURATION", "6 days", None)]
+    assert [link for link in _rule_links(nlp, rule, text, spans, score=nothing) if link[0] == "24hr"] == [
+        ("24hr", "antibiotics")]
+    text = "Subjects received 10 weeks of flexible-dose vardenafil."
+    spans = [("DURATION", "10 weeks", None), ("DRUG", "vardenafil", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=nothing) == [("10 weeks", "vardenafil")]
+    # more than two words between: left to the scorer
+    text = "Subjects received 10 weeks of treatment with the study drug vardenafil."
+    assert _rule_links(nlp, rule, text, spans, score=nothing) == []
+
+
+def test_a_drug_naming_an_arm_gets_no_dose_schedule_or_duration(nlp):
+    rule = relations_module._arm_name_heads
+    everything = lambda attr, head: 0.9  # noqa: E731
+    # registry wording (NCT00262834): the duration is the later mention's
+    text = "Women in the vorinostat group were scheduled to receive 6 doses of oral vorinostat at 300 mg."
+    links = _rule_links_nth(nlp, rule, text, [("DRUG", "vorinostat", 0), ("DURATION", "6 doses", 0),
+                                               ("ROUTE", "oral", 0), ("DRUG", "vorinostat", 1)], everything)
+    later = text.index("vorinostat", text.index("vorinostat") + 1)
+    assert sorted(links) == sorted([("6 doses", later), ("oral", text.index("vorinostat")), ("oral", later)])
+    # an arm label before a comma keeps its regimen (NCT00000142 wording)
+    text = "High-dose cidofovir group, 5mg/kg once weekly for 2 weeks"
+    spans = [("DRUG", "cidofovir", "study"), ("DOSE", "5mg/kg", None), ("SCHEDULE", "once weekly", None),
+             ("DURATION", "2 weeks", None)]
+    assert _rule_links(nlp, rule, text, spans, score=everything) == [
+        ("2 weeks", "cidofovir"), ("5mg/kg", "cidofovir"), ("once weekly", "cidofovir")]
+
+
+def test_drugs_naming_a_phase_or_time_point_get_no_attribute(nlp):
+    rule = relations_module._arm_name_heads
+    everything = lambda attr, head: 0.9  # noqa: E731
+    # registry wording (NCT00002610): the schedule is etoposide's, not the CTX the time point names
+    text = "etoposide IV over 1 hour (after CTX infusion) on days 1-5 of weeks 3, 9, 15, and 21"
+    spans = [("DRUG", "etoposide", "study"), ("ROUTE", "IV", None), ("DRUG", "CTX", "study"),
+             ("SCHEDULE", "days 1-5 of weeks 3, 9, 15, and 21", None)]
+    assert _rule_links(nlp, rule, text, spans, score=everything) == [
+        ("IV", "etoposide"), ("days 1-5 of weeks 3, 9, 15, and 21", "etoposide")]
+    # the drugs joined to the first one and their short form name the phase too
+    text = "lapatinib (modified to 750 mg during Paclitaxel + Trastuzumab + Lapatinib (PTL))"
+    spans = [("DRUG", "lapatinib", "study"), ("DOSE", "750 mg", None), ("DRUG", "Paclitaxel", "study"),
+             ("DRUG", "Trastuzumab", "study"), ("DRUG", "Lapatinib", "study"), ("DRUG", "PTL", "study")]
+    assert _rule_links(nlp, rule, text, spans, score=everything) == [("750 mg", "lapatinib")]
