@@ -50,6 +50,7 @@ BATCHES = {
     8: (20331121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
     9: (20341121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
     10: (20351121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
+    11: (20361121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
 }
 
 
