@@ -2409,3 +2409,26 @@ def test_registry_measure_names_joined_after_an_effect_cue(nlp):
     text = ("To determine the effects of physical activity on blood pressure and body fat in children\r\n"
             "      varying in ethnicity, gender, and health status.")
     assert ents(nlp, text, ("ENDPOINT",)) == [("blood pressure", "ENDPOINT"), ("body fat", "ENDPOINT")]
+
+
+def test_time_frame_field_opening_with_maximum_or_immediately(nlp):
+    # Registry time-frame fields that open with "Maximum of 23 months ..." or
+    # "immediately before ..." (NCT00494780, NCT06527170): the description's
+    # own list (", 3 - ED remission") is not the field.
+    text = ("Title\nSummary.\nLymphoma\nDRUG: Ofatumumab\n"
+            "Number of Participants With Complete Remission (CR) at Visit 26, Participants were evaluated for response, "
+            "Maximum of 23 months after the start of treatment\n"
+            "The International Index of Erectile Function score, patients were assigned to three groups: "
+            "1 - no improvement, 2 - symptom alleviation, 3 - ED remission, "
+            "immediately before surgery and one year after\nDescription.")
+    timeframes = [span for span, label in ents(nlp, text, ("TIMEFRAME",))]
+    assert timeframes == ["Maximum of 23 months after the start of treatment",
+                          "immediately before surgery and one year after"]
+
+
+def test_outline_objective_time_frame_opening_with_maximum(nlp):
+    text = ("Title\nSummary.\nNeuroblastoma\nDRUG: Melphalan\n"
+            "To determine the number of days to ANC recovery for this regimen., "
+            "Maximum 56 days after completion of therapy with BSO/L-PAM and Stem cell re-infusion.\nDescription.")
+    assert [span for span, label in ents(nlp, text, ("TIMEFRAME",))] == [
+        "Maximum 56 days after completion of therapy with BSO/L-PAM and Stem cell re-infusion"]
