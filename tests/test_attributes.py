@@ -2432,3 +2432,23 @@ def test_outline_objective_time_frame_opening_with_maximum(nlp):
             "Maximum 56 days after completion of therapy with BSO/L-PAM and Stem cell re-infusion.\nDescription.")
     assert [span for span, label in ents(nlp, text, ("TIMEFRAME",))] == [
         "Maximum 56 days after completion of therapy with BSO/L-PAM and Stem cell re-infusion"]
+
+
+def test_stage_contrasts_with_vs_and_unicode_numerals_are_not_routes(nlp):
+    text = "Patients are stratified by center, stage of\r\n      disease (IIIB vs IV), and performance status"
+    assert ents(nlp, text, ("ROUTE",)) == []
+    text = "stratified according to WHO disease grade\r\n      (III vs IV), center, and age"
+    assert ents(nlp, text, ("ROUTE",)) == []
+    text = "locally advanced/metastatic or recurrent (stage ⅢB - IV);"
+    assert ents(nlp, text, ("ROUTE",)) == []
+
+
+def test_continuous_infusion_is_a_route_unless_a_route_precedes(nlp):
+    text = "Patients receive bleomycin by continuous infusion for 72 hours every 3 weeks."
+    assert ents(nlp, text, ("ROUTE",)) == [("continuous infusion", "ROUTE")]
+    text = "per day on Days 1 and 22, and continuous infusion (CI) 5-FU at a dose of 1000 mg/m2"
+    assert ents(nlp, text, ("ROUTE",)) == [("continuous infusion (CI)", "ROUTE")]
+    text = "Patients receive vincristine IV and doxorubicin IV by continuous infusion on days 1-4"
+    assert ents(nlp, text, ("ROUTE",)) == [("IV", "ROUTE"), ("IV", "ROUTE")]
+    text = "Isophosphamide: 10 g/m^2 given intravenously continuous infusion over 72 hours."
+    assert ents(nlp, text, ("ROUTE",)) == [("intravenously", "ROUTE")]
