@@ -2409,3 +2409,11 @@ def test_registry_measure_names_joined_after_an_effect_cue(nlp):
     text = ("To determine the effects of physical activity on blood pressure and body fat in children\r\n"
             "      varying in ethnicity, gender, and health status.")
     assert ents(nlp, text, ("ENDPOINT",)) == [("blood pressure", "ENDPOINT"), ("body fat", "ENDPOINT")]
+
+
+def test_prose_endpoint_takes_the_instrument_noun_that_follows(nlp):
+    # the guide keeps the instrument in the measure (``IIEF Questionnaire``, ``Dyadic Adjustment Scale``)
+    text = ("Weekly blood measurements, quality of life questionnaires, pre- and post-treatment "
+            "ultrasound examinations of the uterus and a single biopsy of the uterine lining will be done.")
+    assert ("quality of life questionnaires", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+    assert ("quality of life", "ENDPOINT") not in ents(nlp, text, ("ENDPOINT",))
