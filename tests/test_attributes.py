@@ -2452,3 +2452,20 @@ def test_continuous_infusion_is_a_route_unless_a_route_precedes(nlp):
     assert ents(nlp, text, ("ROUTE",)) == [("IV", "ROUTE"), ("IV", "ROUTE")]
     text = "Isophosphamide: 10 g/m^2 given intravenously continuous infusion over 72 hours."
     assert ents(nlp, text, ("ROUTE",)) == [("intravenously", "ROUTE")]
+
+
+def test_prose_endpoint_takes_the_instrument_noun_that_follows(nlp):
+    # the guide keeps the instrument in the measure (``IIEF Questionnaire``, ``Dyadic Adjustment Scale``)
+    text = ("Weekly blood measurements, quality of life questionnaires, pre- and post-treatment "
+            "ultrasound examinations of the uterus and a single biopsy of the uterine lining will be done.")
+    assert ("quality of life questionnaires", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+    assert ("quality of life", "ENDPOINT") not in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_effect_on_quantity_stops_before_of_patients(nlp):
+    # ``X of these patients`` is the population, outside the measure (as in the gold)
+    text = ("OBJECTIVES: Determine the effect of megestrol on the weight of patients with head and neck cancer "
+            "who are undergoing localized radiotherapy.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("weight", "ENDPOINT")]
+    text = "To evaluate the effect of drug X on the proportion of patients achieving remission, and on pain."
+    assert ("proportion of patients achieving remission", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
