@@ -517,6 +517,8 @@ class AttributeTagger:
         if label == "ROUTE":
             if ctx["route_block_before"].search(before) or ctx["route_block_after"].match(after):
                 return False
+            if name == "continuous_infusion" and ctx["route_continuous_block_before"].search(before):
+                return False  # ``IV by continuous infusion``: the route is already stated
             word = text[start:end].lower()
             if word == "iv" and ctx["enumeration_before"].search(before) and after.startswith("."):
                 return False  # a roman-numbered objective: ``IV. Determine ...``

@@ -2409,3 +2409,63 @@ def test_registry_measure_names_joined_after_an_effect_cue(nlp):
     text = ("To determine the effects of physical activity on blood pressure and body fat in children\r\n"
             "      varying in ethnicity, gender, and health status.")
     assert ents(nlp, text, ("ENDPOINT",)) == [("blood pressure", "ENDPOINT"), ("body fat", "ENDPOINT")]
+
+
+def test_time_frame_field_opening_with_maximum_or_immediately(nlp):
+    # Registry time-frame fields that open with "Maximum of 23 months ..." or
+    # "immediately before ..." (NCT00494780, NCT06527170): the description's
+    # own list (", 3 - ED remission") is not the field.
+    text = ("Title\nSummary.\nLymphoma\nDRUG: Ofatumumab\n"
+            "Number of Participants With Complete Remission (CR) at Visit 26, Participants were evaluated for response, "
+            "Maximum of 23 months after the start of treatment\n"
+            "The International Index of Erectile Function score, patients were assigned to three groups: "
+            "1 - no improvement, 2 - symptom alleviation, 3 - ED remission, "
+            "immediately before surgery and one year after\nDescription.")
+    timeframes = [span for span, label in ents(nlp, text, ("TIMEFRAME",))]
+    assert timeframes == ["Maximum of 23 months after the start of treatment",
+                          "immediately before surgery and one year after"]
+
+
+def test_outline_objective_time_frame_opening_with_maximum(nlp):
+    text = ("Title\nSummary.\nNeuroblastoma\nDRUG: Melphalan\n"
+            "To determine the number of days to ANC recovery for this regimen., "
+            "Maximum 56 days after completion of therapy with BSO/L-PAM and Stem cell re-infusion.\nDescription.")
+    assert [span for span, label in ents(nlp, text, ("TIMEFRAME",))] == [
+        "Maximum 56 days after completion of therapy with BSO/L-PAM and Stem cell re-infusion"]
+
+
+def test_stage_contrasts_with_vs_and_unicode_numerals_are_not_routes(nlp):
+    text = "Patients are stratified by center, stage of\r\n      disease (IIIB vs IV), and performance status"
+    assert ents(nlp, text, ("ROUTE",)) == []
+    text = "stratified according to WHO disease grade\r\n      (III vs IV), center, and age"
+    assert ents(nlp, text, ("ROUTE",)) == []
+    text = "locally advanced/metastatic or recurrent (stage ⅢB - IV);"
+    assert ents(nlp, text, ("ROUTE",)) == []
+
+
+def test_continuous_infusion_is_a_route_unless_a_route_precedes(nlp):
+    text = "Patients receive bleomycin by continuous infusion for 72 hours every 3 weeks."
+    assert ents(nlp, text, ("ROUTE",)) == [("continuous infusion", "ROUTE")]
+    text = "per day on Days 1 and 22, and continuous infusion (CI) 5-FU at a dose of 1000 mg/m2"
+    assert ents(nlp, text, ("ROUTE",)) == [("continuous infusion (CI)", "ROUTE")]
+    text = "Patients receive vincristine IV and doxorubicin IV by continuous infusion on days 1-4"
+    assert ents(nlp, text, ("ROUTE",)) == [("IV", "ROUTE"), ("IV", "ROUTE")]
+    text = "Isophosphamide: 10 g/m^2 given intravenously continuous infusion over 72 hours."
+    assert ents(nlp, text, ("ROUTE",)) == [("intravenously", "ROUTE")]
+
+
+def test_prose_endpoint_takes_the_instrument_noun_that_follows(nlp):
+    # the guide keeps the instrument in the measure (``IIEF Questionnaire``, ``Dyadic Adjustment Scale``)
+    text = ("Weekly blood measurements, quality of life questionnaires, pre- and post-treatment "
+            "ultrasound examinations of the uterus and a single biopsy of the uterine lining will be done.")
+    assert ("quality of life questionnaires", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+    assert ("quality of life", "ENDPOINT") not in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_effect_on_quantity_stops_before_of_patients(nlp):
+    # ``X of these patients`` is the population, outside the measure (as in the gold)
+    text = ("OBJECTIVES: Determine the effect of megestrol on the weight of patients with head and neck cancer "
+            "who are undergoing localized radiotherapy.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("weight", "ENDPOINT")]
+    text = "To evaluate the effect of drug X on the proportion of patients achieving remission, and on pain."
+    assert ("proportion of patients achieving remission", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))

@@ -1279,3 +1279,20 @@ def test_closed_up_non_nucleoside_modifier(nlp):
     assert [t for t, label, *_ in found if label == "DRUG_CLASS"] == [
         "nonnucleoside reverse transcriptase inhibitor", "NNRTI",
     ]
+
+
+def test_published_codes_and_recombinant_cytokines_take_their_inn(nlp):
+    # registry wording; BG9588 is hu5c8 (INN ruplizumab), HuG1-M195/HuM195 is lintuzumab,
+    # recombinant IL-4 is binetrakin (WHO INN); RX-10100 (brand Zoraxel) has no INN
+    text = ("A Study to Evaluate the Efficacy, Safety and Pharmacokinetics of BG9588 (Anti-CD40L Antibody) "
+            "in Subjects With Lupus Nephritis.")
+    assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"] == [("BG9588", "ruplizumab")]
+    text = "To determine the safety and tolerance of interleukin-4 (IL-4) in patients with AIDS."
+    assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"] == [
+        ("interleukin-4", "binetrakin"), ("IL-4", "binetrakin")]
+    text = "Patients receive monoclonal antibody HuG1-M195 (MOAB HuM195) IV over 4 hours on days 6-9."
+    assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"] == [
+        ("monoclonal antibody HuG1-M195", "lintuzumab"), ("MOAB HuM195", "lintuzumab")]
+    text = "Patients will receive RX-10100 (Zoraxel) or placebo."
+    assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"] == [
+        ("RX-10100", "rx-10100"), ("Zoraxel", "rx-10100"), ("placebo", "placebo")]

@@ -92,6 +92,14 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   ``Suboxone``, ``Symbicort``, ``Advair``/``Seretide``, ``Vytorin``: the
   FDA and EMA labels); the hyphen or slash spellings of such pairs stay
   out, since the gold tags each component of ``TMP/SMX`` on its own.
+  A ninth part (from the normalization errors of the fresh gold batch 10)
+  adds published codes of drugs with a WHO INN (``BG9588``/``hu5c8`` is
+  ruplizumab; ``monoclonal antibody HuG1-M195``/``HuM195``/``SGN-33`` is
+  lintuzumab: sponsors' publications, WHO INN lists), the INN of
+  recombinant interleukin-4 (``binetrakin``, as ``interleukin-12`` is
+  edodekin alfa), and codes without an INN named as themselves rather
+  than a brand or a longer product name (``RX-10100``, brand ``Zoraxel``;
+  ``SCH-58500``), as the guide asks.
   Vaccine qualifiers split off at a comma (``Pneumococcal Conjugate Vaccine,
   Heptavalent``) are stoplisted so that they are not a set's canonical.
   Salt and formulation words for choosing a canonical are read from
