@@ -90,14 +90,10 @@ def build(records, stoplist: set[str]) -> list[dict]:
 
 
 def main(path: str) -> None:
-    splits = json.loads((ROOT / "annotations" / "splits.json").read_text())
-    held_out = {name.split("_", 1)[1] for name in splits["test"] if not name.startswith("seed_")}
-    records = []
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["nct_id"] not in held_out:
-                records.append(record)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from corpus_records import records_without_test_sources
+
+    records, held_out = records_without_test_sources(path)
     stoplist = {json.loads(line)["name"]
                 for line in (DATA / "endpoint_measure_stoplist.jsonl").read_text().splitlines() if line.strip()}
     entries = build(records, stoplist)

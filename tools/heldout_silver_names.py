@@ -24,14 +24,14 @@ def main(path: str, out: str, fold: int = 5) -> None:
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "tools"))
     import build_drug_lexicon as lexicon_builder
+    from corpus_records import held_out_sources
 
     import extractor
     from extractor.records import render_ctgov
     from extractor.resources import read_data
     from extractor.silver import evaluate_silver
 
-    splits = json.loads((ROOT / "annotations" / "splits.json").read_text())
-    test_sources = {name.split("_", 1)[1] for name in splits["test"] if not name.startswith("seed_")}
+    test_sources = held_out_sources()
     with open(path, encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle if line.strip()]
     seen = [r for i, r in enumerate(records) if i % fold and r["nct_id"] not in test_sources]
