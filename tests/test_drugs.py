@@ -1296,3 +1296,11 @@ def test_published_codes_and_recombinant_cytokines_take_their_inn(nlp):
     text = "Patients will receive RX-10100 (Zoraxel) or placebo."
     assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"] == [
         ("RX-10100", "rx-10100"), ("Zoraxel", "rx-10100"), ("placebo", "placebo")]
+
+
+def test_antibacterials_missing_from_the_corpus_keep_their_own_name(nlp):
+    # eligibility wording of registry records; norfloxacin was fuzzy-matched to ofloxacin
+    text = "Excluded: norfloxacin, cefepime or meropenem within 7 days; ofloxacin is allowed."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("norfloxacin", "norfloxacin"), ("cefepime", "cefepime"), ("meropenem", "meropenem"),
+                     ("ofloxacin", "ofloxacin")]

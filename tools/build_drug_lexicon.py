@@ -100,6 +100,11 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   edodekin alfa), and codes without an INN named as themselves rather
   than a brand or a longer product name (``RX-10100``, brand ``Zoraxel``;
   ``SCH-58500``), as the guide asks.
+  A tenth part adds systemic antibacterials of WHO ATC group J01 that the
+  corpus never lists as interventions (``norfloxacin``, ``cefepime``,
+  ``meropenem``, ``aztreonam``, ``tigecycline``, ...: WHO INN lists), so
+  that a fuzzy match does not name them after another drug
+  (``norfloxacin`` had become ofloxacin).
   Vaccine qualifiers split off at a comma (``Pneumococcal Conjugate Vaccine,
   Heptavalent``) are stoplisted so that they are not a set's canonical.
   Salt and formulation words for choosing a canonical are read from
