@@ -133,7 +133,10 @@ class _DocContext:
         self.roles = {}
         self._drugless_ends = None
         self.rule_links = rule_links(doc, ents, self.sentence_starts, text, self.lowers)
-        self.heads = [e for e in ents if e.label_ in DRUG_LABELS]
+        # sorted like the entities (callers may pass them in any order); the
+        # layout rules bisect over their token and character starts
+        self.heads = sorted((e for e in ents if e.label_ in DRUG_LABELS), key=lambda h: (h.start, h.end))
+        self.head_chars = [h.start_char for h in self.heads]
         self.endpoints = [e for e in ents if e.label_ == "ENDPOINT"]
         self.sent_has_head = set(self.sent_of[h.start] for h in self.heads)
         # sentence -> smallest end of a head starting in it
@@ -154,6 +157,10 @@ class _DocContext:
     def codes(self) -> str:
         """The relation tables' one-character-per-token codes of the document."""
         return _tables().codes(self.lowers)
+
+    def head_between(self, start_char: int, end_char: int) -> bool:
+        """Whether a drug or class mention starts in ``[start_char, end_char)``."""
+        return bisect.bisect_left(self.head_chars, start_char) < bisect.bisect_left(self.head_chars, end_char)
 
     def previous_drugless_end(self, attr: Span) -> int:
         """End of the previous attribute of ``attr``'s label in a sentence without
@@ -628,8 +635,8 @@ def _share_after_coordination(ctx: "_DocContext", scored: list, threshold: float
     alternatives (``and/or``, ``or``); a route written before the next drug
     (``oral calcineurin inhibitors``) is that drug's."""
     sent_of = ctx.sent_of
-    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
-    head_chars = [h.start_char for h in heads]
+    heads = ctx.heads
+    head_chars = ctx.head_chars
     position = {(h.start, h.end): i for i, h in enumerate(heads)}
     ents: list[Span] | None = None
     ent_starts: list[int] = []
@@ -687,7 +694,7 @@ def _share_slash_doses(ctx: "_DocContext", scored: list, threshold: float, given
     a plus also links to the drugs joined before it, as many as the dose has
     amounts."""
     text = ctx.text
-    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    heads = ctx.heads
     position = {(h.start, h.end): i for i, h in enumerate(heads)}
     extra: set[tuple[int, int, int]] = set()
     for attr, head, probability in scored:
@@ -718,18 +725,13 @@ def _own_paragraph_drugs(ctx: "_DocContext", scored: list, threshold: float, giv
     splits 3 of 232 such attributes link back past a blank line)."""
     text = ctx.text
     sent_of = ctx.sent_of
-    head_chars: list[int] | None = None
     result = []
     for attr, head, probability in scored:
         if (probability >= threshold and attr.label_ in DRUG_ATTRIBUTES and head.end <= attr.start
                 and sent_of[attr.start] not in ctx.sent_has_head and (attr.start, attr.end) not in given):
             breaks = list(_BLANK_LINE.finditer(text, head.end_char, attr.start_char))
-            if breaks:
-                if head_chars is None:
-                    head_chars = sorted(h.start_char for h in ctx.heads)
-                paragraph = breaks[-1].end()
-                if bisect.bisect_left(head_chars, paragraph) < bisect.bisect_left(head_chars, attr.start_char):
-                    probability = min(probability, threshold / 2)
+            if breaks and ctx.head_between(breaks[-1].end(), attr.start_char):
+                probability = min(probability, threshold / 2)
         result.append((attr, head, probability))
     return result
 
@@ -844,10 +846,10 @@ def _duration_of_drug(ctx: "_DocContext", scored: list, threshold: float, given:
     such durations link to the drug after ``of``. The pair is linked
     whatever the scorer says of it; the attribute's other links are left to
     the scorer."""
-    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    heads = ctx.heads
     if not heads:
         return scored
-    head_chars = [h.start_char for h in heads]
+    head_chars = ctx.head_chars
     text = ctx.text
     wanted: set[tuple[int, int, int]] = set()
     for attr in ctx.ents:
@@ -900,7 +902,7 @@ def _arm_name_heads(ctx: "_DocContext", scored: list, threshold: float, given: d
     text = ctx.text
     arm_names: set[int] = set()
     phase_names: set[int] = set()
-    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    heads = ctx.heads
     for index, head in enumerate(heads):
         if arm_pattern is None:
             arm_pattern, phase_pattern = _arm_name_pattern(), _phase_name_pattern()
@@ -938,7 +940,6 @@ def _semicolon_items(ctx: "_DocContext", scored: list, threshold: float, given: 
     weeks total)``) may count the whole regimen's and is left to the scorer."""
     text = ctx.text
     sent_of = ctx.sent_of
-    head_chars: list[int] | None = None
     result = []
     for attr, head, probability in scored:
         if (probability >= threshold and attr.label_ in DRUG_ATTRIBUTES and head.end <= attr.start
@@ -947,11 +948,9 @@ def _semicolon_items(ctx: "_DocContext", scored: list, threshold: float, given: 
                          and _SENTENCE_END.match(text, attr.end_char))
                 and not (attr.label_ == "DURATION" and _TOTAL.search(text, attr.start_char, attr.end_char + 7))):
             semicolon = text.rfind(";", head.end_char, attr.start_char)
-            if semicolon != -1 and not _closes_bracket(text, semicolon, attr.start_char):
-                if head_chars is None:
-                    head_chars = sorted(h.start_char for h in ctx.heads)
-                if bisect.bisect_left(head_chars, semicolon) < bisect.bisect_left(head_chars, attr.start_char):
-                    probability = min(probability, threshold / 2)
+            if (semicolon != -1 and not _closes_bracket(text, semicolon, attr.start_char)
+                    and ctx.head_between(semicolon, attr.start_char)):
+                probability = min(probability, threshold / 2)
         result.append((attr, head, probability))
     return result
 
@@ -967,7 +966,7 @@ def _placebo_of_drug(ctx: "_DocContext", scored: list, threshold: float, given: 
     (in the train split 7 of 8 such attributes link to the placebo and 1 to
     both); the dose stays with the drug it measures (8 of 8)."""
     text = ctx.text
-    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    heads = ctx.heads
     placebo_of: dict[int, Span] = {}  # drug start -> the placebo named after it
     starts = ctx.starts
     for left, right in zip(heads, heads[1:]):
@@ -1049,7 +1048,7 @@ def _share_short_forms(ctx: "_DocContext", scored: list, threshold: float, given
     scorer links to one links to both (all 64 such attributes of the train
     and dev splits link to both)."""
     text = ctx.text
-    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    heads = ctx.heads
     partner: dict[int, int] = {}  # head start -> its bracketed partner's start, both ways
     for left, right in zip(heads, heads[1:]):
         if (_SHORT_FORM_OPEN.fullmatch(text, left.end_char, right.start_char)
@@ -1080,8 +1079,8 @@ def _label_named_again(ctx: "_DocContext", scored: list, threshold: float, given
     train split agree). A link the scorer gives to the label moves to the
     description's mention of the same name nearest to the attribute."""
     text = ctx.text
-    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
-    head_chars = [h.start_char for h in heads]
+    heads = ctx.heads
+    head_chars = ctx.head_chars
     moved: dict[tuple[int, int, int], Span] = {}  # (attr, label head) -> the description's mention
     wanted: dict[tuple[int, int], list[tuple[Span, Span]]] = {}
     for attr, head, probability in scored:
@@ -1174,8 +1173,8 @@ def _title_named_again(ctx: "_DocContext", scored: list, threshold: float, given
             if not blocks:
                 return scored
             block_starts = [b[0] for b in blocks]
-            heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
-            head_chars = [h.start_char for h in heads]
+            heads = ctx.heads
+            head_chars = ctx.head_chars
         index = bisect.bisect_right(block_starts, head.start_char) - 1
         if index < 0:
             continue
@@ -1223,10 +1222,10 @@ def _prenominal_links(ctx: "_DocContext", scored: list, threshold: float, skip, 
     """The drugs an attribute of ``label`` written right before a drug is
     stated for (:func:`_prenominal_routes`, :func:`_prenominal_schedules`);
     attributes whose (start, end) is in ``skip`` are left to the scorer."""
-    heads = sorted(ctx.heads, key=lambda h: (h.start, h.end))
+    heads = ctx.heads
     if not heads:
         return scored
-    head_chars = [h.start_char for h in heads]
+    head_chars = ctx.head_chars
     text = ctx.text
     ents: list[Span] | None = None
     ent_starts: list[int] = []
