@@ -55,6 +55,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from .extensions import Lines, doc_lines, doc_text, ensure_extensions, get_entities, sentence_bounds, sentence_starts
+from .resources import read_data
 from .schema import RELATION_FOR_ATTRIBUTE
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -481,11 +482,17 @@ def _fill_drugless_gaps(ctx: "_DocContext", scored: list, threshold: float, give
     return filled
 
 
+def _phrases(items: Iterable[str]) -> str:
+    """An alternation of ``items``, longest first, any whitespace run between
+    their words (registry text wraps lines inside phrases)."""
+    return "|".join(r"\s+".join(re.escape(w) for w in item.split()) for item in sorted(items, key=len, reverse=True))
+
+
 @functools.lru_cache(maxsize=1)
 def _phase_pattern() -> "re.Pattern":
     """``<duration> of intensification therapy``: a duration followed by the
     treatment phase it counts (words from data/relation_phases.json)."""
-    data = json.loads(resources.files("extractor").joinpath("data", "relation_phases.json").read_text(encoding="utf-8"))
+    data = read_data("relation_phases.json")
     phases = "|".join(re.escape(p) for p in sorted(data["phases"], key=len, reverse=True))
     nouns = "|".join(re.escape(n) for n in data["nouns"])
     return re.compile(rf"\s*(?:of|in|during)\s+(?:the\s+|an?\s+)?(?P<phase>{phases})\s+(?:{nouns})\b", re.IGNORECASE)
@@ -540,9 +547,8 @@ def _phase_own_timing(ctx: "_DocContext", scored: list, threshold: float, given:
 
 @functools.lru_cache(maxsize=1)
 def _next_phase_pattern() -> "re.Pattern":
-    data = json.loads(resources.files("extractor").joinpath("data", "relation_phases.json").read_text(encoding="utf-8"))
-    cues = "|".join(r"\s+".join(re.escape(w) for w in cue.split()) for cue in data["next_phase"])
-    return re.compile(rf"\b(?:{cues})\s+(?:(?:a|an|another)\s+)?$", re.IGNORECASE)
+    data = read_data("relation_phases.json")
+    return re.compile(rf"\b(?:{_phrases(data['next_phase'])})\s+(?:(?:a|an|another)\s+)?$", re.IGNORECASE)
 
 
 def _next_phase_timing(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
@@ -767,12 +773,8 @@ def _single_head_sentence_before(ctx: "_DocContext", scored: list, threshold: fl
 def _closing_pattern() -> "re.Pattern":
     """``Courses repeat``, ``Treatment continues``: the opening of a drugless
     closing sentence (words from data/relation_closing.json)."""
-    data = json.loads(resources.files("extractor").joinpath("data", "relation_closing.json").read_text(encoding="utf-8"))
-
-    def words(key: str) -> str:
-        return "|".join(r"\s+".join(re.escape(w) for w in item.split())
-                        for item in sorted(data[key], key=len, reverse=True))
-    return re.compile(rf"[\s*•-]*(?:{words('subjects')})\s+(?:{words('verbs')})\b", re.IGNORECASE)
+    data = read_data("relation_closing.json")
+    return re.compile(rf"[\s*•-]*(?:{_phrases(data['subjects'])})\s+(?:{_phrases(data['verbs'])})\b", re.IGNORECASE)
 
 
 _ARM_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:[-*•][ \t]*)?(?:arms?|groups?|cohorts?|regimens?|parts?|phases?|stages?|steps?)\b[^:\n.]{0,40}:",
@@ -866,15 +868,14 @@ def _duration_of_drug(ctx: "_DocContext", scored: list, threshold: float, given:
 
 @functools.lru_cache(maxsize=1)
 def _arm_name_pattern() -> "re.Pattern":
-    data = json.loads(resources.files("extractor").joinpath("data", "relation_arm_names.json").read_text(encoding="utf-8"))
+    data = read_data("relation_arm_names.json")
     return re.compile(rf"[ \t]*(?:{'|'.join(re.escape(n) for n in data['nouns'])})\b(?![ \t]*[,:])", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)
 def _phase_name_pattern() -> "re.Pattern":
-    data = json.loads(resources.files("extractor").joinpath("data", "relation_arm_names.json").read_text(encoding="utf-8"))
-    words = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in data["phase_words"])
-    return re.compile(rf"\b(?:{words})\s+(?:the\s+)?$", re.IGNORECASE)
+    data = read_data("relation_arm_names.json")
+    return re.compile(rf"\b(?:{_phrases(data['phase_words'])})\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 _PHASE_NAME_JOIN = re.compile(r"\s*(?:\+|/|,|\(|and\b|plus\b)\s*", re.IGNORECASE)
