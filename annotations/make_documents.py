@@ -12,6 +12,7 @@ annotation offsets depend on it), and prints the source table for
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import shutil
@@ -55,10 +56,12 @@ BATCHES = {
 }
 
 
-def select(corpus: Path, batch: int = 1) -> list[tuple[str, str, str, str]]:
+@functools.lru_cache(maxsize=None)
+def select(corpus: Path, batch: int = 1) -> tuple[tuple[str, str, str, str], ...]:
     """(name, category, source id, text) for every document drawn in ``batch``.
 
-    A later batch never takes a record an earlier batch took.
+    A later batch never takes a record an earlier batch took.  Cached because
+    each batch recomputes every earlier one (uncached, batch N costs 2**N draws).
     """
     if batch > 1:
         earlier = {source for b in range(1, batch) for _, _, source, _ in select(corpus, b)}
@@ -105,7 +108,7 @@ def select(corpus: Path, batch: int = 1) -> list[tuple[str, str, str, str]]:
             used.add(record["nct_id"])
             chosen.append((f"{category}_{record['nct_id']}", category, record["nct_id"], text))
             taken += 1
-    return chosen
+    return tuple(chosen)
 
 
 def main(corpus: str, seeds: str, batch: str = "1") -> None:
