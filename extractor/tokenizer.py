@@ -146,7 +146,9 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
                                               # a sentence ends after a schedule code: "D1-14, Q3W."
                                               rf"(?<=[0-9][{ALPHA}])\.",
                                               # a suspended hyphen: "platinum- and paclitaxel-resistant"
-                                              rf"(?<=[{ALPHA_LOWER}]{{3}})-"]
+                                              rf"(?<=[{ALPHA_LOWER}]{{3}})-",
+                                              # a slash closing a word before a space: "Measurements/ Circumference"
+                                              rf"(?<=[{ALPHA_LOWER}]{{3}})/"]
     # emoticons such as "):" glue a closing bracket to a colon: (FePEDS-Q): ...
     # and "8)" / "8-)" / "(-8" would glue a day number to its bracket: (days 1 and 8)
     special_cases = {key: value for key, value in nlp.Defaults.tokenizer_exceptions.items()

@@ -69,6 +69,8 @@ from tests.conftest import ANNOTATIONS
         ("IFN-B. The", ["IFN-B", ".", "The"]),
         # a suspended hyphen; a square bracket glued after a word; an emoticon-like "):"
         ("platinum- and paclitaxel-resistant", ["platinum", "-", "and", "paclitaxel", "-", "resistant"]),
+        # a slash closing a word before a space (batch 12 gold: an outcome description)
+        ("Air Chamber Measurements/ Circumference Measurements", ["Air", "Chamber", "Measurements", "/", "Circumference", "Measurements"]),
         ("EF domain score[intercourse", ["EF", "domain", "score", "[", "intercourse"]),
         ("Questionnaire (FePEDS-Q): Over", ["Questionnaire", "(", "FePEDS-Q", ")", ":", "Over"]),
         ("6000IU(s.c.)/week", ["6000", "IU", "(", "s.c.", ")", "/week"]),
