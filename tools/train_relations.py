@@ -35,6 +35,12 @@ from extractor.schema import RELATION_FOR_ATTRIBUTE  # noqa: E402
 
 DISTANCES = (60, 80, 120)  # candidate windows in tokens, chosen by cross-validation
 C_GRID = (0.1, 0.3, 1.0)
+# The second stage keeps the strongest regularization: on 265 documents
+# cross-validation preferred C=1.0 (0.910 against 0.901), but the C=1.0 model
+# was worse on both held-out sets, dev (gold entities 0.934 against 0.942) and
+# the then-unseen batch 12 (0.896 against 0.907); its rank features are built
+# from out-of-fold probabilities, which flatter a weakly regularized fit.
+C_GRID_STAGE_TWO = (0.1,)
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.3, 0.71, 0.05))
 FOLDS = 5
 C_TOLERANCE = 0.002  # cross-validated micro F1 gain needed to take a weaker regularization
@@ -159,7 +165,7 @@ def out_of_fold(rows, c):
     return probabilities
 
 
-def select(rows, thresholds=THRESHOLDS):
+def select(rows, thresholds=THRESHOLDS, c_grid=C_GRID):
     """(cross-validated F1, C, threshold) maximizing micro F1 over the train folds.
 
     The C grid is walked from the strongest regularization up, and a weaker
@@ -168,7 +174,7 @@ def select(rows, thresholds=THRESHOLDS):
     0.8820 at C=0.1 and 0.8825 at C=1.0, and the C=1.0 model lost schedule
     links on dev)."""
     best = None
-    for c in sorted(C_GRID):
+    for c in sorted(c_grid):
         probabilities = out_of_fold(rows, c)
         score = threshold = None
         for t in thresholds:
@@ -239,7 +245,7 @@ def main(argv=None) -> int:
         rows2 = with_stage_two(rows, out_of_fold(rows, c1))
         # the final decision stays at the calibrated 0.5: over the train folds the
         # F1 is flat between 0.4 and 0.7, and a tuned threshold only chases noise
-        score, c2, threshold = select(rows2, thresholds=(0.5,))
+        score, c2, threshold = select(rows2, thresholds=(0.5,), c_grid=C_GRID_STAGE_TWO)
         print(f"  stage 2 cross-validated micro F1 (gold entities, train folds): {score:.3f} at C={c2}, threshold={threshold}")
         # windows are tried from the widest down; a narrower one must win by
         # WINDOW_TOLERANCE, since it drops gold pairs outright (120 documents:
