@@ -511,12 +511,14 @@ class AttributeTagger:
                 return False
             if ctx["dose_lab_after"].match(after):
                 return False
-            if ctx["dose_result_before"].search(before):
-                return False
+            if ctx["dose_result_before"].search(before) or ctx["dose_total_after"].match(after):
+                return False  # ``total daily 3000 mg``, ``(2000 mg/m2 daily dose)``: not one administration
             return True
         if label == "ROUTE":
             if ctx["route_block_before"].search(before) or ctx["route_block_after"].match(after):
                 return False
+            if name == "body_site" and not ctx["route_body_site_before"].search(before):
+                return False  # ``injected into a vein``, not ``a catheter inserted into a vein``
             if name == "continuous_infusion" and ctx["route_continuous_block_before"].search(before):
                 return False  # ``IV by continuous infusion``: the route is already stated
             word = text[start:end].lower()
@@ -537,6 +539,8 @@ class AttributeTagger:
             window = (sent_start, sent_end)
             local = text[max(sent_start, start - 60):start]
             has_drug = view.drug_in(sent_start, sent_end)
+            if label == "SCHEDULE" and ctx["schedule_daily_dose"].search(before) and ctx["schedule_dose_after"].match(after):
+                return False  # ``(2000 mg/m2 daily dose)``: a day's total, not when the drug is given
             if label == "SCHEDULE" and name in ("daily", "times") and _drug_modified(view, text, end):
                 return True  # ``daily avanafil``: the timing word modifies the drug
             if label == "SCHEDULE" and name == "periop_drug":

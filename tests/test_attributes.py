@@ -2469,3 +2469,44 @@ def test_effect_on_quantity_stops_before_of_patients(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == [("weight", "ENDPOINT")]
     text = "To evaluate the effect of drug X on the proportion of patients achieving remission, and on pain."
     assert ("proportion of patients achieving remission", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_total_and_daily_totals_are_not_doses(nlp):
+    # DOSE is the amount per administration: a day's or a course's total is not one
+    text = "Ongoing therapy with AZT at 500 - 600 mg total daily dose for at least 3 months prior"
+    assert ents(nlp, text, ("DOSE",)) == []
+    text = ("capecitabine dose was escalated to 2,500 mg/m^2 total daily dose (1,250 mg/m^2 twice daily) "
+            "and continued")
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [("1,250 mg/m^2", "DOSE"), ("twice daily", "SCHEDULE")]
+    text = "Capecitabine alone: Capecitabine 1250 mg/m2 BID (2500 mg/m2 daily dose) x 14 days"
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [("1250 mg/m2", "DOSE"), ("BID", "SCHEDULE")]
+    text = "Capecitabine - AM 1500mg; PM 1500 mg; total daily 3000 mg"
+    assert ("3000 mg", "DOSE") not in ents(nlp, text, ("DOSE",))
+    text = "Patients receive imatinib 400 mg daily."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [("400 mg", "DOSE"), ("daily", "SCHEDULE")]
+
+
+def test_body_site_of_an_injection_is_a_route(nlp):
+    # ``injection into the muscle`` names the route; a catheter or needle put into a vein does not
+    text = "Study patients will be receive a 30-minute infusion of BG9588 into a vein every two weeks for three doses."
+    assert ents(nlp, text, ("ROUTE",)) == [("vein", "ROUTE")]
+    text = "Docetaxel: Docetaxel (75 mg/m²) into a vein once every 3 weeks for 6 cycles"
+    assert ents(nlp, text, ("ROUTE",)) == [("vein", "ROUTE")]
+    text = "Both types of vaccinations are given in upper arm by injection into the muscle."
+    assert ents(nlp, text, ("ROUTE",)) == [("muscle", "ROUTE")]
+    text = "For the hyperglycemic clamp study, a catheter (thin flexible tube) is inserted into a vein in each arm."
+    assert ents(nlp, text, ("ROUTE",)) == []
+    text = "For the electromyography procedure, a special needle is inserted into a muscle."
+    assert ents(nlp, text, ("ROUTE",)) == []
+
+
+def test_time_in_a_disease_state_is_not_a_duration(nlp):
+    # ``in remission for at least 2 years`` is a condition of the patient, not how long a drug is given
+    text = ("No prior malignancy unless curatively treated and patient has been in remission "
+            "for at least 2 years (excluding squamous cell or basal cell carcinoma of the skin)")
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = ("Second malignancy - unless following curative intent therapy, has been disease free for 2 years "
+            "with probability of recurrence <5%")
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Patients receive tamoxifen for 5 years."
+    assert ents(nlp, text, ("DURATION",)) == [("5 years", "DURATION")]
