@@ -1820,6 +1820,14 @@ def test_prose_endpoint_keeps_grade_and_severity_qualifiers(nlp):
         ("grade 3 or\n      worse toxicity", "ENDPOINT"), ("severe toxicity", "ENDPOINT")]
 
 
+def test_outcome_measure_ends_before_dosing_and_recording_clauses(nlp):
+    text = ("Title\nSummary.\nHypertension\nDRUG: avanafil\n"
+            "To measure the change in standing blood pressure after dosing, 0.5, 1 hours|"
+            "Success in penetration and maintenance as recorded in subject diaries, At Week 12\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("change in standing blood pressure", "ENDPOINT"), ("Success in penetration and maintenance", "ENDPOINT")]
+
+
 def test_correlated_quantities_are_endpoints(nlp):
     text = "- Correlate remission rate and relapse free survival with multidrug resistance phenotype."
     assert ents(nlp, text, ("ENDPOINT",)) == [
