@@ -1803,6 +1803,31 @@ def test_objective_object_keeps_the_complement_of_a_measure_noun(nlp):
         ("endometrial abnormality", "ENDPOINT")]
 
 
+def test_objective_object_keeps_the_complement_of_durability_and_variability(nlp):
+    text = "OBJECTIVES: I. Evaluate the durability of virologic response in patients treated with this regimen."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("durability of virologic response", "ENDPOINT")]
+    text = "- Determine the intersubject variability of the pharmacokinetics of this drug."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("intersubject variability of the pharmacokinetics", "ENDPOINT")]
+
+
+def test_prose_endpoint_keeps_grade_and_severity_qualifiers(nlp):
+    text = ("II. Compare the local control, progression at 5 and 10 years after treatment and "
+            "treatment-related toxicity in these patients.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("local control", "ENDPOINT"), ("progression", "ENDPOINT"), ("treatment-related toxicity", "ENDPOINT")]
+    text = "Dose escalation stops when two patients have grade 3 or\n      worse toxicity or severe toxicity."
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("grade 3 or\n      worse toxicity", "ENDPOINT"), ("severe toxicity", "ENDPOINT")]
+
+
+def test_outcome_measure_ends_before_dosing_and_recording_clauses(nlp):
+    text = ("Title\nSummary.\nHypertension\nDRUG: avanafil\n"
+            "To measure the change in standing blood pressure after dosing, 0.5, 1 hours|"
+            "Success in penetration and maintenance as recorded in subject diaries, At Week 12\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("change in standing blood pressure", "ENDPOINT"), ("Success in penetration and maintenance", "ENDPOINT")]
+
+
 def test_correlated_quantities_are_endpoints(nlp):
     text = "- Correlate remission rate and relapse free survival with multidrug resistance phenotype."
     assert ents(nlp, text, ("ENDPOINT",)) == [
