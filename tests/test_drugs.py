@@ -1304,3 +1304,26 @@ def test_antibacterials_missing_from_the_corpus_keep_their_own_name(nlp):
     found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
     assert found == [("norfloxacin", "norfloxacin"), ("cefepime", "cefepime"), ("meropenem", "meropenem"),
                      ("ofloxacin", "ofloxacin")]
+
+
+def test_pdq_moab_names_keep_antibody_adjectives_and_line_wraps(nlp):
+    # PDQ outline wording (humanized MOAB A33, a MOAB name wrapped at a line end)
+    found = [(t, label) for t, label, *_ in drugs(nlp, "Patients receive humanized MOAB A33 IV once a week for 14 weeks.")]
+    assert found == [("humanized MOAB A33", "DRUG")]
+    text = "Patients then receive monoclonal antibody HuG1-M195 (MOAB\r\n      HuM195) IV over 4 hours on days 6-9."
+    found = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == ["monoclonal antibody HuG1-M195", "MOAB\r\n      HuM195"]
+
+
+def test_route_and_dosage_form_words_stay_outside_lexicon_names(nlp):
+    # "oral glycopyrrolate liquid" is a registry intervention name: the form words are not the drug's
+    text = "Patients participating in the study will receive oral glycopyrrolate liquid (1 mg/5 ml) three times a day."
+    found = [(t, label, n) for t, label, n, *_ in drugs(nlp, text)]
+    assert found == [("glycopyrrolate", "DRUG", "glycopyrronium")]
+
+
+def test_chemical_family_class_names(nlp):
+    text = "Patients must not be taking antibiotics, and insulin/biguanides/sulphonylureas."
+    found = [(t, label) for t, label, *_ in drugs(nlp, text)]
+    assert found == [("antibiotics", "DRUG_CLASS"), ("insulin", "DRUG"), ("biguanides", "DRUG_CLASS"),
+                     ("sulphonylureas", "DRUG_CLASS")]
