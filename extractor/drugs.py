@@ -396,6 +396,7 @@ class DrugRecognizer:
         self._class_acronyms(doc, info)
         self._containing_classes(doc, info)
         self._drop_measured_classes(doc, info)
+        _drop_regimen_therapy_words(doc, info)
         self._parenthesized_brands(doc, info)
         self._fill_slots(doc, info)
         self._merge_placebos(doc, info)
@@ -498,7 +499,8 @@ class DrugRecognizer:
             if span is not None and len(span) > 1:
                 span = doc[max(_coordinated_target_start(span, self._coordinated_target_heads),
                                _label_start(span, doc_text(doc))):span.end]
-            if (span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon
+            if (span is not None and len(span) > 1
+                    and (span[:-1].text.lower() in self.lexicon or span[:-1].text in self.regimens)
                     and span[-1].lower_ not in self._mechanism_heads):
                 continue  # a drug's therapy (AZT therapy) is the drug; LHRH agonists are a class
             if span is not None and _slash_joins_drugs(span, self.lexicon):
@@ -1407,6 +1409,24 @@ class DrugRecognizer:
 _RADIOLABEL_SYMBOL = re.compile(r"[A-Z][a-z]?")
 _RADIOLABEL_MASS = re.compile(r"\d{1,3}m?")
 _RADIOLABEL_SHORT = re.compile(r"([A-Z][a-z]?)(\d{1,3}m?)")
+
+
+REGIMEN_THERAPY_WORDS = frozenset({"chemotherapy", "therapy", "regimen"})
+
+
+def _drop_regimen_therapy_words(doc: Doc, info: dict) -> None:
+    """``chemotherapy`` right after a regimen acronym (``CHOP chemotherapy``,
+    ``FOLFOX chemotherapy``) is that regimen's therapy word, not a class of
+    its own (train gold: a therapy word after an uppercase drug acronym is
+    never tagged, 11 of 11)."""
+    ends = {e for (s, e), v in info.items() if v[0] == "DRUG" and v[2] == "acronym"}
+    if not ends:
+        return
+    for (start, end), value in list(info.items()):
+        if value[0] == "DRUG_CLASS" and end - start == 1 and doc[start].lower_ in REGIMEN_THERAPY_WORDS:
+            before = start - 1 if start > 0 and not doc[start - 1].is_space else start - 2
+            if before + 1 in ends:
+                del info[(start, end)]
 
 
 def _radiolabel_prefixes(doc: Doc, info: dict, elements) -> None:

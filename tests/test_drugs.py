@@ -1327,3 +1327,13 @@ def test_chemical_family_class_names(nlp):
     found = [(t, label) for t, label, *_ in drugs(nlp, text)]
     assert found == [("antibiotics", "DRUG_CLASS"), ("insulin", "DRUG"), ("biguanides", "DRUG_CLASS"),
                      ("sulphonylureas", "DRUG_CLASS")]
+
+
+def test_therapy_word_after_a_regimen_acronym_is_not_a_class(nlp):
+    text = "Patients receive CHOP chemotherapy comprising cyclophosphamide IV over 15 minutes."
+    assert [(t, label) for t, label, *_ in drugs(nlp, text)] == [("CHOP", "DRUG"), ("cyclophosphamide", "DRUG")]
+    text = "Patients in CR after 6 courses receive 2 additional courses of\r\n      CHOP therapy."
+    assert [(t, label) for t, label, *_ in drugs(nlp, text)] == [("CHOP", "DRUG")]
+    # a class word after a single drug's name stays a class
+    text = "No prior platinum-based chemotherapy."
+    assert [(t, label) for t, label, *_ in drugs(nlp, text)] == [("platinum-based chemotherapy", "DRUG_CLASS")]
