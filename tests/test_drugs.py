@@ -364,8 +364,9 @@ def test_class_based_chemotherapy_is_one_class_but_a_regimen_keeps_its_name(nlp)
     assert [(t, label) for t, label, *_ in found] == [("anthracycline based chemotherapy", "DRUG_CLASS")]
     found = drugs(nlp, "Patients receive the combination of AZT, antineoplastic chemotherapy, and GM-CSF.")
     assert ("antineoplastic chemotherapy", "DRUG_CLASS") in [(t, label) for t, label, *_ in found]
+    # the therapy word after a regimen acronym is not a class (train gold of NCT00004218 itself)
     found = drugs(nlp, "randomized to standard CHOP chemotherapy repeated every 4 weeks")
-    assert [(t, label) for t, label, *_ in found] == [("CHOP", "DRUG"), ("chemotherapy", "DRUG_CLASS")]
+    assert [(t, label) for t, label, *_ in found] == [("CHOP", "DRUG")]
 
 
 def test_class_phrase_does_not_run_into_the_next_header(nlp):
