@@ -396,6 +396,7 @@ class DrugRecognizer:
         self._class_acronyms(doc, info)
         self._containing_classes(doc, info)
         self._drop_measured_classes(doc, info)
+        _drop_regimen_therapy_words(doc, info)
         self._parenthesized_brands(doc, info)
         self._fill_slots(doc, info)
         self._merge_placebos(doc, info)
@@ -498,7 +499,8 @@ class DrugRecognizer:
             if span is not None and len(span) > 1:
                 span = doc[max(_coordinated_target_start(span, self._coordinated_target_heads),
                                _label_start(span, doc_text(doc))):span.end]
-            if (span is not None and len(span) > 1 and span[:-1].text.lower() in self.lexicon
+            if (span is not None and len(span) > 1
+                    and (span[:-1].text.lower() in self.lexicon or span[:-1].text in self.regimens)
                     and span[-1].lower_ not in self._mechanism_heads):
                 continue  # a drug's therapy (AZT therapy) is the drug; LHRH agonists are a class
             if span is not None and _slash_joins_drugs(span, self.lexicon):
@@ -598,6 +600,8 @@ class DrugRecognizer:
                 start -= 2  # recombinant human interleukin-10
             if any(c.isdigit() for c in doc[start:end].text):
                 start = _antibody_descriptor_start(doc, start)
+                if doc[start].lower_ == "monoclonal":  # a lexicon name "monoclonal antibody a33"
+                    start = _moab_adjective_start(doc, start, set())
             extended[(start, end)] = value
         return extended
 
@@ -1054,18 +1058,23 @@ class DrugRecognizer:
         covered = None
         for token in _tokens_with_orth(doc, "MOAB", "antibody"):
             i = token.i
-            if i + 1 >= len(doc) or not token.whitespace_:
+            wrapped = not token.whitespace_ and i + 2 < len(doc) and doc[i + 1].is_space  # "MOAB\n   HuM195"
+            if i + 1 >= len(doc) or not (token.whitespace_ or wrapped):
                 continue
             if token.text == "antibody":  # "monoclonal antibody VEGF", tagged a class
                 if not (i > 0 and doc[i - 1].lower_ == "monoclonal" and info.get((i - 1, i + 1), ("",))[0] == "DRUG_CLASS"):
                     continue
-            name = doc[i + 1]
+            name = doc[i + 2] if wrapped else doc[i + 1]
             if not (any(c.isdigit() for c in name.text) or any(c.isupper() for c in name.text[1:])
                     or name.text[:1].isupper() and not name.is_title) or name.lower_ in self._code_rules["routes"]:
                 continue  # "MOAB IV", "MOAB until"
             if covered is None:
                 covered = {k for s, e in info for k in range(s, e)}
-            if i + 1 in covered or token.text == "MOAB" and i in covered:
+            if (token.text == "MOAB" and i not in covered
+                    and info.get((name.i, name.i + 1), ("",))[0] == "DRUG"):  # "MOAB A33", A33 tagged alone
+                del info[(name.i, name.i + 1)]
+                covered.discard(name.i)
+            if name.i in covered or token.text == "MOAB" and i in covered:
                 continue
             if token.text == "antibody":
                 del info[(i - 1, i + 1)]
@@ -1079,6 +1088,7 @@ class DrugRecognizer:
                 info.pop((i - 1, i), None)
                 start = i - 1
                 inn = f"{symbols[label.group(1)]} {label.group(1).lower()} {label.group(2)} {inn}"
+            start = _moab_adjective_start(doc, start, covered)
             info[(start, end)] = ("DRUG", inn, "synonym", 0.7)
             covered.update(range(start, end))
 
@@ -1399,6 +1409,24 @@ class DrugRecognizer:
 _RADIOLABEL_SYMBOL = re.compile(r"[A-Z][a-z]?")
 _RADIOLABEL_MASS = re.compile(r"\d{1,3}m?")
 _RADIOLABEL_SHORT = re.compile(r"([A-Z][a-z]?)(\d{1,3}m?)")
+
+
+REGIMEN_THERAPY_WORDS = frozenset({"chemotherapy", "therapy", "regimen"})
+
+
+def _drop_regimen_therapy_words(doc: Doc, info: dict) -> None:
+    """``chemotherapy`` right after a regimen acronym (``CHOP chemotherapy``,
+    ``FOLFOX chemotherapy``) is that regimen's therapy word, not a class of
+    its own (train gold: a therapy word after an uppercase drug acronym is
+    never tagged, 11 of 11)."""
+    ends = {e for (s, e), v in info.items() if v[0] == "DRUG" and v[2] == "acronym"}
+    if not ends:
+        return
+    for (start, end), value in list(info.items()):
+        if value[0] == "DRUG_CLASS" and end - start == 1 and doc[start].lower_ in REGIMEN_THERAPY_WORDS:
+            before = start - 1 if start > 0 and not doc[start - 1].is_space else start - 2
+            if before + 1 in ends:
+                del info[(start, end)]
 
 
 def _radiolabel_prefixes(doc: Doc, info: dict, elements) -> None:
@@ -1911,6 +1939,19 @@ def _antibody_descriptor_start(doc: Doc, start: int) -> int:
     if words and doc[words[-1]].lower_ in ANTIBODY_ADJECTIVES:
         first = words[-1]
     return first
+
+
+def _moab_adjective_start(doc: Doc, start: int, covered: set[int]) -> int:
+    """An antibody adjective before a PDQ MOAB name is part of the mention
+    (``humanized MOAB A33``, ``chimeric monoclonal antibody 14.18``: every
+    train gold mention keeps it), across a line wrap; returns its token (else
+    ``start``)."""
+    before = start - 1
+    if before > 0 and doc[before].is_space:
+        before -= 1
+    if before >= 0 and before not in covered and doc[before].lower_ in ANTIBODY_ADJECTIVES:
+        return before
+    return start
 
 
 def filter_spans_tuples(matches) -> list[tuple[int, int, int]]:
