@@ -819,6 +819,8 @@ class DrugRecognizer:
                 # step back over one connector: "plus", "+", "and", ","
                 if cursor > 0 and doc[cursor - 1].lower_ in SLOT_SEPARATORS:
                     cursor -= 1
+                    if cursor > 0 and doc[cursor].lower_ != "," and doc[cursor - 1].text == ",":
+                        cursor -= 1  # a serial comma: "mitoxantrone, etoposide, and cytarabine (MEC)"
             names = [info[(s.start, s.end)][1] for s in components if info[(s.start, s.end)][0] == "DRUG"]
             initials = sorted(n[0] for n in names if n)
             if len(names) >= 2 and initials == sorted(acronym.text.lower()):

@@ -1353,3 +1353,11 @@ def test_short_form_spelled_out_in_parentheses_takes_the_long_form(nlp):
     # initials that do not spell the short form leave it as it is
     text = "Protease Inhibitor of Leukocytes (SLPI) peptide. Topical administration of SLPI or placebo."
     assert [n for t, label, n, *_ in drugs(nlp, text) if t == "SLPI"] == ["slpi", "slpi"]
+
+
+def test_regimen_acronym_after_a_serial_comma_names_all_its_drugs(nlp):
+    # PDQ outline wording (legacy registry records)
+    text = "Patients receive mitoxantrone, etoposide, and cytarabine (MEC) IV over 1 hour."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("mitoxantrone", "mitoxantrone"), ("etoposide", "etoposide"), ("cytarabine", "cytarabine"),
+                     ("MEC", "cytarabine+etoposide+mitoxantrone")]
