@@ -390,6 +390,7 @@ class DrugRecognizer:
         self._intervention_slots(doc, info, others)
         self._code_slots(doc, info, others)
         self._define_acronyms(doc, kept_drugs, info)
+        self._spelled_out_short_forms(doc, info)
         self._stated_variants(doc, info)
         self._code_spellings(doc, info, others)
         self._strain_suffixes(doc, info, others)
@@ -822,6 +823,8 @@ class DrugRecognizer:
                 # step back over one connector: "plus", "+", "and", ","
                 if cursor > 0 and doc[cursor - 1].lower_ in SLOT_SEPARATORS:
                     cursor -= 1
+                    if cursor > 0 and doc[cursor].lower_ != "," and doc[cursor - 1].text == ",":
+                        cursor -= 1  # a serial comma: "mitoxantrone, etoposide, and cytarabine (MEC)"
             names = [info[(s.start, s.end)][1] for s in components if info[(s.start, s.end)][0] == "DRUG"]
             initials = sorted(n[0] for n in names if n)
             if len(names) >= 2 and initials == sorted(acronym.text.lower()):
@@ -855,6 +858,45 @@ class DrugRecognizer:
                     if len(chosen) == len(text) and not any(s <= token.i < e for s, e in info):
                         info[(token.i, token.i + 1)] = ("DRUG", "+".join(chosen), "acronym", 0.7)
                         break
+
+    def _spelled_out_short_forms(self, doc: Doc, info: dict) -> None:
+        """A short form the lexicon names only as itself, spelled out in
+        parentheses next to one of its mentions (``SLPI (Secretory Leukocyte
+        Protease Inhibitor)``, ``secretory leukocyte protease inhibitor
+        (SLPI)``: the words' initials are its letters), names in all its
+        mentions the long form (the lexicon's name of it, else the long form
+        in lowercase), as the guide names a short form by what it stands for."""
+        alone = {}
+        for (start, end), (label, inn, *_rest) in info.items():
+            token = doc[start]
+            if (label == "DRUG" and end - start == 1 and inn == token.lower_ and token.is_upper
+                    and token.is_alpha and 2 <= len(token) <= 8):
+                alone.setdefault(token.text, []).append(start)
+        if not alone:
+            return
+        for text, starts in alone.items():
+            letters = text.lower()
+            long_form = None
+            for i in starts:
+                after = [t for t in doc[i + 1:i + len(letters) + 4] if not t.is_space]
+                before = [t for t in doc[max(0, i - len(letters) * 2 - 2):i] if not t.is_space]
+                if after[:1] and after[0].text == "(" and len(after) >= len(letters) + 2 \
+                        and after[len(letters) + 1].text == ")":
+                    words = after[1:len(letters) + 1]
+                elif (before[-1:] and before[-1].text == "(" and i + 1 < len(doc) and doc[i + 1].text == ")"
+                      and len(before) >= len(letters) + 1):
+                    words = before[-len(letters) - 1:-1]
+                else:
+                    continue
+                if all(w.is_alpha for w in words) and "".join(w.lower_[0] for w in words) == letters:
+                    long_form = " ".join(w.lower_ for w in words)
+                    break
+            if long_form is None:
+                continue
+            name = self.lexicon.get(long_form, long_form)
+            for i in starts:
+                label, _, resolution, confidence = info[(i, i + 1)]
+                info[(i, i + 1)] = (label, name, "acronym", confidence)
 
     @staticmethod
     def _stated_variants(doc: Doc, info: dict) -> None:
@@ -2222,6 +2264,8 @@ def _name_rules(code_slots: dict) -> dict:
         "last": frozenset(code_slots.get("name_last_words", ())),
         "after_leads": frozenset(code_slots.get("name_after_lead_words", ())),
         "suffix": re.compile(suffix) if suffix else None,
+        "form_last": frozenset(code_slots.get("name_canonical_form_words", ())),
+        "route_first": frozenset(code_slots.get("name_route_words", ())) | {"oral"},
     }
 
 
@@ -2257,11 +2301,32 @@ def canonical_name(name: str, names: dict[str, str], inns: frozenset, rules: dic
         match = rules["suffix"].match(rest)
         if match and match.group("base") in inns:
             rest = match.group("base")
+    product = _product_rest(rest, names, rules)
+    if product is not None:
+        return product
     if rest == name:
         return name
     found = names.get(rest, rest)
     # the lexicon may name the shortened name by the salt form itself
     return rest if found.split()[:len(words)] == words else found
+
+
+def _product_rest(name: str, names: dict[str, str], rules: dict) -> str | None:
+    """The lexicon's name of a product name's drug: ``name`` less route words
+    before it and dosage-form words after it (``rules["route_first"]``,
+    ``rules["form_last"]``: ``oral glycopyrrolate liquid`` ->
+    ``glycopyrrolate``'s name, ``bromfenac ophthalmic`` -> ``bromfenac``),
+    when the lexicon knows the rest; else None."""
+    words = name.split()
+    start, end = 0, len(words)
+    while end - start > 1 and words[end - 1] in rules.get("form_last", ()):
+        end -= 1
+    while end - start > 1 and words[start] in rules.get("route_first", ()):
+        start += 1
+    if end - start == len(words):
+        return None
+    rest = " ".join(words[start:end])
+    return names[rest] if rest in names else None
 
 
 def _canonical_lexicon(lexicon: dict[str, str], rules: dict) -> dict[str, str]:

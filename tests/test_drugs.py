@@ -1338,3 +1338,60 @@ def test_therapy_word_after_a_regimen_acronym_is_not_a_class(nlp):
     # a class word after a single drug's name stays a class
     text = "No prior platinum-based chemotherapy."
     assert [(t, label) for t, label, *_ in drugs(nlp, text)] == [("platinum-based chemotherapy", "DRUG_CLASS")]
+
+
+def test_product_names_and_missing_salts_leave_the_canonical():
+    from extractor.drugs import _name_rules, canonical_name
+    from extractor.resources import read_data
+
+    rules = _name_rules(read_data("drug_code_slots.json"))
+    names = {"glycopyrrolate": "glycopyrronium", "bromfenac": "bromfenac", "cytarabine": "cytarabine"}
+    inns = frozenset(names.values())
+    # a route word before, a dosage-form word after: the rest is the lexicon's drug
+    assert canonical_name("oral glycopyrrolate liquid", names, inns, rules) == "glycopyrronium"
+    assert canonical_name("glycopyrrolate liquid", names, inns, rules) == "glycopyrronium"
+    assert canonical_name("bromfenac ophthalmic solution", names, inns, rules) == "bromfenac"
+    assert canonical_name("intrathecal cytarabine", names, inns, rules) == "cytarabine"
+    # a rest the lexicon does not know stays as it is
+    assert canonical_name("topical gel", names, inns, rules) == "topical gel"
+    assert canonical_name("human fibrinogen concentrate", names, inns, rules) == "human fibrinogen concentrate"
+    assert canonical_name("lapatinib ditosylate", names, inns, rules) == "lapatinib"
+
+
+def test_brands_and_descriptive_names_take_the_generic_name(nlp):
+    # registry wordings (spasticity, erectile dysfunction and angina trials)
+    text = ("Patients who receive routine clinical Botox injections for upper extremity spasticity. "
+            "Botulinum toxin type A or Trimix is injected. Nitrostat is taken sublingually. "
+            "Patients receive Glycopyrrolate liquid orally.")
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("Botox", "onabotulinumtoxina"), ("Botulinum toxin type A", "onabotulinumtoxina"),
+                     ("Trimix", "alprostadil+papaverine+phentolamine"), ("Nitrostat", "glyceryl trinitrate"),
+                     ("Glycopyrrolate", "glycopyrronium")]
+
+
+def test_moab_short_form_replaces_its_code_named_as_itself(nlp):
+    # PDQ outline of a legacy registry record
+    text = ("OUTLINE: This is a dose escalation study of humanized monoclonal antibody A33 (MOAB A33). "
+            "Patients receive humanized MOAB A33 IV once a week for 14 weeks.")
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("humanized monoclonal antibody A33", "monoclonal antibody a33"), ("MOAB A33", "monoclonal antibody a33"),
+                     ("humanized MOAB A33", "monoclonal antibody a33")]
+
+
+def test_short_form_spelled_out_in_parentheses_takes_the_long_form(nlp):
+    # registry wording (a wound-healing trial)
+    text = ("Secretory Leukocyte Protease Inhibitor (SLPI) peptide as a treatment for impaired wound healing. "
+            "Topical administration of SLPI or placebo.")
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG" and t == "SLPI"]
+    assert found == [("SLPI", "secretory leukocyte protease inhibitor")] * 2
+    # initials that do not spell the short form leave it as it is
+    text = "Protease Inhibitor of Leukocytes (SLPI) peptide. Topical administration of SLPI or placebo."
+    assert [n for t, label, n, *_ in drugs(nlp, text) if t == "SLPI"] == ["slpi", "slpi"]
+
+
+def test_regimen_acronym_after_a_serial_comma_names_all_its_drugs(nlp):
+    # PDQ outline wording (legacy registry records)
+    text = "Patients receive mitoxantrone, etoposide, and cytarabine (MEC) IV over 1 hour."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("mitoxantrone", "mitoxantrone"), ("etoposide", "etoposide"), ("cytarabine", "cytarabine"),
+                     ("MEC", "cytarabine+etoposide+mitoxantrone")]

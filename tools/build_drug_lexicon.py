@@ -105,6 +105,16 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   ``meropenem``, ``aztreonam``, ``tigecycline``, ...: WHO INN lists), so
   that a fuzzy match does not name them after another drug
   (``norfloxacin`` had become ofloxacin).
+  An eleventh part (from the normalization errors of the fresh gold batch
+  11) names brands by the generic name of their FDA labels: botulinum
+  toxins (``Botox`` onabotulinumtoxinA, ``Dysport`` abobotulinumtoxinA,
+  ``Xeomin`` incobotulinumtoxinA, ``Myobloc`` rimabotulinumtoxinB; the
+  train gold names ``botulinum toxin type A``/``BTX-A`` onabotulinumtoxinA),
+  nitroglycerin brands (``Nitrostat``, ``Nitrolingual``, ``Nitro-Dur``,
+  ``Minitran``, ``Nitro-Bid``, ``Transderm-Nitro``, ``NitroMist``,
+  ``Rectiv``) glyceryl trinitrate, the compounded ``Trimix``
+  alprostadil+papaverine+phentolamine, adds ``bromfenac``, and names
+  ``lithium`` alone as itself (as ``potassium``; the train gold does).
   Vaccine qualifiers split off at a comma (``Pneumococcal Conjugate Vaccine,
   Heptavalent``) are stoplisted so that they are not a set's canonical.
   Salt and formulation words for choosing a canonical are read from
