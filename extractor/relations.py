@@ -847,6 +847,10 @@ def _all_arms_closing_pattern() -> "re.Pattern":
                       rf"(?:{_phrases(data['verbs'])})\b", re.IGNORECASE)
 
 
+_INLINE_ARM_LABEL = re.compile(r"\b(?:arms?|groups?|cohorts?|regimens?|phases?)[ \t]+(?:[IVX]+|\d+|[A-Z])[ \t]*:",
+                               re.IGNORECASE)
+
+
 def _all_arms_closing(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
     """A SCHEDULE or DURATION of a drugless sentence that opens with
     ``Treatment in both arms continues`` or ``Treatment for both arms
@@ -857,8 +861,10 @@ def _all_arms_closing(ctx: "_DocContext", scored: list, threshold: float, given:
     label of the list that ends just before it (items at most two paragraph
     breaks apart, the sentence at most one after the last item): the train
     split's two such sentences link to the drugs of all their arms or phases,
-    where ``_closing_sentence_drugs`` stops at the last arm label. Without an
-    arm label line just before it, the rule does nothing."""
+    where ``_closing_sentence_drugs`` stops at the last arm label. A line
+    holding two labels or more before it (``becatecarin: Arm I: ... Arm II:
+    ... Treatment for both arms repeats``) starts at its first label. Without
+    an arm label just before it, the rule does nothing."""
     starts = ctx.sentence_starts
     if not starts or not ctx.heads:
         return scored
@@ -874,6 +880,11 @@ def _all_arms_closing(ctx: "_DocContext", scored: list, threshold: float, given:
             continue
         sentence_char = ctx.doc[first].idx
         if not pattern.match(text, sentence_char, attr.start_char):
+            continue
+        line_start = text.rfind("\n", 0, sentence_char) + 1
+        inline = list(_INLINE_ARM_LABEL.finditer(text, line_start, sentence_char))
+        if len(inline) > 1:  # ``Arm I: ... Arm II: ... Treatment for both arms repeats`` on one line
+            bounds[key] = inline[0].start()
             continue
         labels = list(_ARM_LABEL.finditer(text, max(0, sentence_char - 4000), sentence_char))
         if not labels or len(_PARAGRAPH_BREAK.findall(text, labels[-1].end(), sentence_char)) > 1:

@@ -816,6 +816,14 @@ def test_closing_sentence_for_both_arms_links_the_drugs_of_every_arm(nlp):
              ("DRUG", "tamoxifen", "study"), ("DURATION", "2-6 weeks", None)]
     assert _rule_links(nlp, rule, text, spans, score=nothing) == [
         ("2-6 weeks", "LY353381 hydrochloride"), ("2-6 weeks", "tamoxifen")]
+    # the arms written on one line (NCT00006017's intervention description): from its first label on
+    text = ("Rebeccamycin 5 day: Patients receive rebeccamycin analogue IV on days 1-5.\n"
+            "becatecarin: Arm I: Patients receive rebeccamycin analogue IV over 1 hour on day 1. Arm II: Patients "
+            "receive becatecarin IV over 1 hour on days 1-5. Treatment for both arms repeats every 3 weeks.")
+    assert _rule_links_nth(nlp, rule, text, [("DRUG", "rebeccamycin analogue", 0), ("DRUG", "becatecarin", 0),
+                                             ("DRUG", "rebeccamycin analogue", 1), ("DRUG", "becatecarin", 1),
+                                             ("SCHEDULE", "every 3 weeks", 0)], score=nothing) == [
+        ("every 3 weeks", text.index("rebeccamycin analogue IV over")), ("every 3 weeks", text.index("becatecarin IV"))]
     # the plain closing wording (no ``both arms``) and a closing sentence far from any arm list are left alone
     text = ("-  Arm I: Patients receive oral capecitabine twice daily.\n\n"
             "-  Arm II: Patients receive cixutumumab IV weekly. Treatment repeats every 21 days.")
