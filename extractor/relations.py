@@ -836,6 +836,85 @@ def _closing_sentence_drugs(ctx: "_DocContext", scored: list, threshold: float, 
     return result
 
 
+@functools.lru_cache(maxsize=1)
+def _all_arms_closing_pattern() -> "re.Pattern":
+    """``Treatment in both arms continues``, ``Treatment for both arms
+    repeats``: a closing subject that names all arms or phases as its scope
+    (words from data/relation_closing.json)."""
+    data = read_data("relation_closing.json")
+    return re.compile(rf"[\s*•-]*(?:{_phrases(data['subjects'])})\s+(?:{_phrases(data['scope_prepositions'])})\s+"
+                      rf"(?:{_phrases(data['scope_quantifiers'])})\s+(?:{_phrases(data['scope_nouns'])})\s+"
+                      rf"(?:{_phrases(data['verbs'])})\b", re.IGNORECASE)
+
+
+_INLINE_ARM_LABEL = re.compile(r"\b(?:arms?|groups?|cohorts?|regimens?|phases?)[ \t]+(?:[IVX]+|\d+|[A-Z])[ \t]*:",
+                               re.IGNORECASE)
+
+
+def _all_arms_closing(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
+    """A SCHEDULE or DURATION of a drugless sentence that opens with
+    ``Treatment in both arms continues`` or ``Treatment for both arms
+    repeats`` (``- Arm I: Patients receive rebeccamycin analogue IV over 1
+    hour on day 1. - Arm II: ... on days 1-5. Treatment for both arms repeats
+    every 3 weeks for 6-8 courses``) is stated for the study drugs of every
+    arm or phase written before it, from the first ``Arm I:`` or ``Phase I:``
+    label of the list that ends just before it (items at most two paragraph
+    breaks apart, the sentence at most one after the last item): the train
+    split's two such sentences link to the drugs of all their arms or phases,
+    where ``_closing_sentence_drugs`` stops at the last arm label. A line
+    holding two labels or more before it (``becatecarin: Arm I: ... Arm II:
+    ... Treatment for both arms repeats``) starts at its first label. Without
+    an arm label just before it, the rule does nothing."""
+    starts = ctx.sentence_starts
+    if not starts or not ctx.heads:
+        return scored
+    text = ctx.text
+    pattern = _all_arms_closing_pattern()
+    bounds: dict[tuple[int, int], int] = {}
+    for attr in ctx.ents:
+        key = (attr.start, attr.end)
+        if attr.label_ not in ("SCHEDULE", "DURATION") or key in given or key in bounds:
+            continue
+        first = starts[ctx.sent_of[attr.start]]
+        if bisect.bisect_left(ctx.head_starts, attr.start) != bisect.bisect_left(ctx.head_starts, first):
+            continue
+        sentence_char = ctx.doc[first].idx
+        if not pattern.match(text, sentence_char, attr.start_char):
+            continue
+        line_start = text.rfind("\n", 0, sentence_char) + 1
+        inline = list(_INLINE_ARM_LABEL.finditer(text, line_start, sentence_char))
+        if len(inline) > 1:  # ``Arm I: ... Arm II: ... Treatment for both arms repeats`` on one line
+            bounds[key] = inline[0].start()
+            continue
+        labels = list(_ARM_LABEL.finditer(text, max(0, sentence_char - 4000), sentence_char))
+        if not labels or len(_PARAGRAPH_BREAK.findall(text, labels[-1].end(), sentence_char)) > 1:
+            continue  # no arm or phase list just before it
+        start = labels[-1].start()
+        for label in reversed(labels[:-1]):  # back over the list's items (a note between two items allowed)
+            if len(_PARAGRAPH_BREAK.findall(text, label.end(), start)) > 2:
+                break
+            start = label.start()
+        bounds[key] = start
+    if not bounds:
+        return scored
+    result = []
+    for attr, head, probability in scored:
+        start = bounds.get((attr.start, attr.end), -1)
+        if (start >= 0 and probability < threshold and start <= head.start_char and head.end <= attr.start
+                and ctx.role(head) != "other"):
+            probability = threshold
+        result.append((attr, head, probability))
+    paired = {(attr.start, attr.end, head.start) for attr, head, probability in scored}
+    for attr in ctx.ents:  # the arms' drugs beyond the candidate window or in another section (``Arm I:`` opens one)
+        start = bounds.get((attr.start, attr.end), -1)
+        if start < 0:
+            continue
+        for head in ctx.heads[bisect.bisect_left(ctx.head_chars, start):bisect.bisect_left(ctx.head_starts, attr.start)]:
+            if head.end <= attr.start and (attr.start, attr.end, head.start) not in paired and ctx.role(head) != "other":
+                result.append((attr, head, threshold))
+    return result
+
+
 _DURATION_OF = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?of[ \t]*(?:\r?\n[ \t]*)?(?:[\w-]+[ \t]*(?:\r?\n[ \t]*)?){0,2}",
                           re.IGNORECASE)
 
@@ -1949,7 +2028,7 @@ def apply_layout_rules(ctx: "_DocContext", scored: list, threshold: float, given
                  _share_after_coordination,
                  _share_slash_doses, _share_slash_synonyms, _label_named_again, _title_named_again, _prenominal_routes,
                  _prenominal_schedules, _share_short_forms, _semicolon_items, _own_paragraph_drugs, _closed_block, _phase_own_timing, _next_phase_timing,
-                 _placebo_of_drug, _closing_sentence_drugs, _duration_of_drug, _arm_name_heads):
+                 _placebo_of_drug, _closing_sentence_drugs, _all_arms_closing, _duration_of_drug, _arm_name_heads):
         scored = rule(ctx, scored, threshold, given)
     return scored
 

@@ -788,6 +788,52 @@ def test_closing_sentence_links_the_drugs_of_its_arm(nlp):
     assert _rule_links(nlp, rule, text, spans, score=nothing) == []
 
 
+def test_closing_sentence_for_both_arms_links_the_drugs_of_every_arm(nlp):
+    rule = relations_module._all_arms_closing
+    nothing = lambda attr, head: 0.1  # noqa: E731
+    # registry wording (NCT00003996): ``Treatment in both arms repeats`` is stated for arm I's drugs too
+    text = ("        -  Arm I: Patients receive oral estramustine 3 times daily on days 1-5 and docetaxel IV\n"
+            "           over 1 hour on day 2.\n\n"
+            "        -  Arm II: Patients receive mitoxantrone IV over 30 minutes on day 1 and oral prednisone\n"
+            "           twice daily on days 1-21.\n\n"
+            "      Treatment in both arms repeats every 3 weeks for a maximum of 12 courses in the absence of\n"
+            "      unacceptable toxicity or disease progression.")
+    spans = [("DRUG", "estramustine", "study"), ("SCHEDULE", "3 times daily", None), ("DRUG", "docetaxel", "study"),
+             ("DRUG", "mitoxantrone", "study"), ("DRUG", "prednisone", "study"),
+             ("SCHEDULE", "every 3 weeks", None), ("DURATION", "a maximum of 12 courses", None)]
+    drugs = ["docetaxel", "estramustine", "mitoxantrone", "prednisone"]
+    links = _rule_links(nlp, rule, text, spans, score=nothing)
+    assert links == sorted([("a maximum of 12 courses", d) for d in drugs] + [("every 3 weeks", d) for d in drugs])
+    # a phase list with a note between its items (NCT00005886 wording); a drug before the list is not linked
+    text = ("OUTLINE: Patients first receive oral celecoxib.\n\n"
+            "        -  Phase I: Patients are randomized to receive either oral LY353381 hydrochloride or oral\n"
+            "           placebo daily.\n\n"
+            "      Upon completion of phase I, all treatment centers begin phase II of the study.\n\n"
+            "        -  Phase II: Patients are randomized to receive either oral tamoxifen or oral placebo\n"
+            "           daily.\n\n"
+            "      Treatment in both phases continues for 2-6 weeks.")
+    spans = [("DRUG", "celecoxib", "study"), ("DRUG", "LY353381 hydrochloride", "study"),
+             ("DRUG", "tamoxifen", "study"), ("DURATION", "2-6 weeks", None)]
+    assert _rule_links(nlp, rule, text, spans, score=nothing) == [
+        ("2-6 weeks", "LY353381 hydrochloride"), ("2-6 weeks", "tamoxifen")]
+    # the arms written on one line (NCT00006017's intervention description): from its first label on
+    text = ("Rebeccamycin 5 day: Patients receive rebeccamycin analogue IV on days 1-5.\n"
+            "becatecarin: Arm I: Patients receive rebeccamycin analogue IV over 1 hour on day 1. Arm II: Patients "
+            "receive becatecarin IV over 1 hour on days 1-5. Treatment for both arms repeats every 3 weeks.")
+    assert _rule_links_nth(nlp, rule, text, [("DRUG", "rebeccamycin analogue", 0), ("DRUG", "becatecarin", 0),
+                                             ("DRUG", "rebeccamycin analogue", 1), ("DRUG", "becatecarin", 1),
+                                             ("SCHEDULE", "every 3 weeks", 0)], score=nothing) == [
+        ("every 3 weeks", text.index("rebeccamycin analogue IV over")), ("every 3 weeks", text.index("becatecarin IV"))]
+    # the plain closing wording (no ``both arms``) and a closing sentence far from any arm list are left alone
+    text = ("-  Arm I: Patients receive oral capecitabine twice daily.\n\n"
+            "-  Arm II: Patients receive cixutumumab IV weekly. Treatment repeats every 21 days.")
+    spans = [("DRUG", "capecitabine", "study"), ("DRUG", "cixutumumab", "study"), ("SCHEDULE", "every 21 days", None)]
+    assert _rule_links(nlp, rule, text, spans, score=nothing) == []
+    text = "Patients receive oral capecitabine twice daily. Treatment in both arms continues for 2 years."
+    spans = [("DRUG", "capecitabine", "study"), ("DURATION", "2 years", None)]
+    assert _rule_links(nlp, rule, text, spans, score=nothing) == []
+
+
 def test_duration_of_a_drug_links_to_it(nlp):
     rule = relations_module._duration_of_drug
     nothing = lambda attr, head: 0.1  # noqa: E731
