@@ -895,7 +895,7 @@ class DrugRecognizer:
                 continue
             name = self.lexicon.get(long_form, long_form)
             for i in starts:
-                label, _, resolution, confidence = info[(i, i + 1)]
+                label, _, _, confidence = info[(i, i + 1)]
                 info[(i, i + 1)] = (label, name, "acronym", confidence)
 
     @staticmethod
@@ -1100,7 +1100,7 @@ class DrugRecognizer:
         covered = None
         for token in _tokens_with_orth(doc, "MOAB", "antibody"):
             i = token.i
-            wrapped = not token.whitespace_ and i + 2 < len(doc) and doc[i + 1].is_space  # "MOAB\n   HuM195"
+            wrapped = i + 2 < len(doc) and doc[i + 1].is_space  # "MOAB\n   HuM195"
             if i + 1 >= len(doc) or not (token.whitespace_ or wrapped):
                 continue
             if token.text == "antibody":  # "monoclonal antibody VEGF", tagged a class
@@ -1112,9 +1112,11 @@ class DrugRecognizer:
                 continue  # "MOAB IV", "MOAB until"
             if covered is None:
                 covered = {k for s, e in info for k in range(s, e)}
+            known = None  # the name a drug tagged alone after MOAB already had ("MOAB C225": cetuximab)
             if (token.text == "MOAB" and i not in covered
                     and info.get((name.i, name.i + 1), ("",))[0] == "DRUG"):  # "MOAB A33", A33 tagged alone
-                del info[(name.i, name.i + 1)]
+                known = info.pop((name.i, name.i + 1))[1]
+                known = None if known == name.lower_ else known  # a code named as itself says nothing
                 covered.discard(name.i)
             if name.i in covered or token.text == "MOAB" and i in covered:
                 continue
@@ -1122,7 +1124,7 @@ class DrugRecognizer:
                 del info[(i - 1, i + 1)]
                 i -= 1
             long_form = f"monoclonal antibody {name.lower_}"
-            inn = self.lexicon.get(long_form) or self.lexicon.get(f"moab {name.lower_}") or long_form
+            inn = self.lexicon.get(long_form) or self.lexicon.get(f"moab {name.lower_}") or known or long_form
             start, end = i, name.i + 1
             label = _RADIOLABEL_SHORT.fullmatch(doc[i - 1].text) if i > 0 and doc[i - 1].whitespace_ else None
             unknown = info.get((i - 1, i), ("", ""))[1] == doc[i - 1].lower_  # "I131" taken for a code
@@ -1461,7 +1463,8 @@ def _drop_regimen_therapy_words(doc: Doc, info: dict) -> None:
     ``FOLFOX chemotherapy``) is that regimen's therapy word, not a class of
     its own (train gold: a therapy word after an uppercase drug acronym is
     never tagged, 11 of 11)."""
-    ends = {e for (s, e), v in info.items() if v[0] == "DRUG" and v[2] == "acronym"}
+    # a regimen: an acronym named by several components (GEM, SLPI are one drug's short forms)
+    ends = {e for (s, e), v in info.items() if v[0] == "DRUG" and v[2] == "acronym" and "+" in v[1]}
     if not ends:
         return
     for (start, end), value in list(info.items()):
@@ -2265,7 +2268,7 @@ def _name_rules(code_slots: dict) -> dict:
         "after_leads": frozenset(code_slots.get("name_after_lead_words", ())),
         "suffix": re.compile(suffix) if suffix else None,
         "form_last": frozenset(code_slots.get("name_canonical_form_words", ())),
-        "route_first": frozenset(code_slots.get("name_route_words", ())) | {"oral"},
+        "route_first": frozenset(code_slots.get("name_route_words", ())),
     }
 
 

@@ -849,6 +849,14 @@ def _all_arms_closing_pattern() -> "re.Pattern":
 
 _INLINE_ARM_LABEL = re.compile(r"\b(?:arms?|groups?|cohorts?|regimens?|phases?)[ \t]+(?:[IVX]+|\d+|[A-Z])[ \t]*:",
                                re.IGNORECASE)
+_ARM_LIST_LOOKBACK = 4000  # characters searched back for the arm list a closing sentence ends
+_FIRST_LABEL_NUMBERS = frozenset({"I", "1", "A", "ONE"})
+
+
+def _label_noun_and_number(label: str) -> tuple[str, str]:
+    """``- Arm II:`` -> (``arm``, ``II``); ``Stages 1-2:`` -> (``stage``, ``1``)."""
+    words = re.findall(r"[A-Za-z0-9]+", label)
+    return (words[0].lower().rstrip("s") if words else "", words[1].upper() if len(words) > 1 else "")
 
 
 def _all_arms_closing(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
@@ -886,12 +894,16 @@ def _all_arms_closing(ctx: "_DocContext", scored: list, threshold: float, given:
         if len(inline) > 1:  # ``Arm I: ... Arm II: ... Treatment for both arms repeats`` on one line
             bounds[key] = inline[0].start()
             continue
-        labels = list(_ARM_LABEL.finditer(text, max(0, sentence_char - 4000), sentence_char))
+        labels = list(_ARM_LABEL.finditer(text, max(0, sentence_char - _ARM_LIST_LOOKBACK), sentence_char))
         if not labels or len(_PARAGRAPH_BREAK.findall(text, labels[-1].end(), sentence_char)) > 1:
             continue  # no arm or phase list just before it
         start = labels[-1].start()
+        noun, number = _label_noun_and_number(labels[-1].group())
         for label in reversed(labels[:-1]):  # back over the list's items (a note between two items allowed)
-            if len(_PARAGRAPH_BREAK.findall(text, label.end(), start)) > 2:
+            if number in _FIRST_LABEL_NUMBERS:
+                break  # the list's first item: an earlier list (``Stage 1: Arm I ...``) is not in scope
+            label_noun, number = _label_noun_and_number(label.group())
+            if label_noun != noun or len(_PARAGRAPH_BREAK.findall(text, label.end(), start)) > 2:
                 break
             start = label.start()
         bounds[key] = start

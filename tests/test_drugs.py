@@ -1378,6 +1378,14 @@ def test_moab_short_form_replaces_its_code_named_as_itself(nlp):
                      ("humanized MOAB A33", "monoclonal antibody a33")]
 
 
+def test_moab_short_form_keeps_the_name_its_code_already_had(nlp):
+    # PDQ outline wordings: a code the lexicon knows keeps its drug; a wrap after a space is still one name
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, "Patients receive MOAB C225 IV weekly.") if label == "DRUG"]
+    assert found == [("MOAB C225", "cetuximab")]
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, "Patients receive MOAB \n      HuM195 IV.") if label == "DRUG"]
+    assert found == [("MOAB \n      HuM195", "lintuzumab")]
+
+
 def test_short_form_spelled_out_in_parentheses_takes_the_long_form(nlp):
     # registry wording (a wound-healing trial)
     text = ("Secretory Leukocyte Protease Inhibitor (SLPI) peptide as a treatment for impaired wound healing. "

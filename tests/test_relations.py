@@ -824,6 +824,13 @@ def test_closing_sentence_for_both_arms_links_the_drugs_of_every_arm(nlp):
                                              ("DRUG", "rebeccamycin analogue", 1), ("DRUG", "becatecarin", 1),
                                              ("SCHEDULE", "every 3 weeks", 0)], score=nothing) == [
         ("every 3 weeks", text.index("rebeccamycin analogue IV over")), ("every 3 weeks", text.index("becatecarin IV"))]
+    # two arm lists, one per stage: the closing sentence of the second list is not the first list's
+    text = ("STAGE 1:\n- Arm I: Patients receive capecitabine orally.\n- Arm II: Patients receive gemcitabine IV.\n\n"
+            "STAGE 2:\n- Arm I: Patients receive cisplatin IV.\n- Arm II: Patients receive docetaxel IV.\n"
+            "Treatment in both arms repeats every 3 weeks.")
+    spans = [("DRUG", "capecitabine", "study"), ("DRUG", "gemcitabine", "study"), ("DRUG", "cisplatin", "study"),
+             ("DRUG", "docetaxel", "study"), ("SCHEDULE", "every 3 weeks", None)]
+    assert _rule_links(nlp, rule, text, spans, score=nothing) == [("every 3 weeks", "cisplatin"), ("every 3 weeks", "docetaxel")]
     # the plain closing wording (no ``both arms``) and a closing sentence far from any arm list are left alone
     text = ("-  Arm I: Patients receive oral capecitabine twice daily.\n\n"
             "-  Arm II: Patients receive cixutumumab IV weekly. Treatment repeats every 21 days.")
