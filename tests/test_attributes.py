@@ -2535,3 +2535,27 @@ def test_time_in_a_disease_state_is_not_a_duration(nlp):
     assert ents(nlp, text, ("DURATION",)) == []
     text = "Patients receive tamoxifen for 5 years."
     assert ents(nlp, text, ("DURATION",)) == [("5 years", "DURATION")]
+
+
+def test_single_week_or_week_range_after_in_on_during(nlp):
+    # NCT00002846: single treatment weeks after ``in``
+    text = ("Patients receive low-dose intravenous interleukin-2 every 8 hours for a maximum of "
+            "15 doses in week 1 and again in week 3.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("every 8 hours", "SCHEDULE"), ("week 1", "SCHEDULE"), ("week 3", "SCHEDULE")]
+    # NCT00005814: ``on week N`` and ``on weeks N-M``, wrapped registry text
+    text = ("Patients receive a loading dose of cetuximab IV over 120 minutes on week 1 followed\r\n"
+            "      by 5 weekly maintenance doses over 60 minutes on weeks 2-6.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("week 1", "SCHEDULE"), ("weekly", "SCHEDULE"),
+                                              ("weeks 2-6", "SCHEDULE")]
+    # NCT00003776 (train): a parenthesised week range after the treatment days
+    text = "leucovorin calcium every 12 hours for 21 days (weeks 0-2)."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 12 hours", "SCHEDULE"), ("weeks 0-2", "SCHEDULE")]
+
+
+def test_week_range_heading_or_without_drug_is_not_a_schedule(nlp):
+    # NCT00005603: a phase heading's window, not a drug's timing
+    text = "Induction therapy (weeks 1-5): Patients receive oral prednisone 3 times daily."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("3 times daily", "SCHEDULE")]
+    assert ents(nlp, "Patients undergo definitive surgery 7-10 days after the induction therapy (week 4).",
+                ("SCHEDULE",)) == []
