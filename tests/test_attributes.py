@@ -2535,3 +2535,38 @@ def test_time_in_a_disease_state_is_not_a_duration(nlp):
     assert ents(nlp, text, ("DURATION",)) == []
     text = "Patients receive tamoxifen for 5 years."
     assert ents(nlp, text, ("DURATION",)) == [("5 years", "DURATION")]
+
+
+def test_report_measure_keeps_breast_site_but_not_breast_cancer_population(nlp):
+    # ``in the Breast`` / ``in Breast`` names where the measure is taken (pCR in the breast);
+    # ``in Breast Cancer`` is the population and stays outside
+    text = ("Outcome Measurement: \n"
+            "  Pathological Complete Response (pCR) Rate in Breast After 12 Weeks of Therapy\n"
+            "  Time frame: 12 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Pathological Complete Response (pCR) Rate in Breast", "ENDPOINT")]
+    text = ("Outcome Measurement: \n"
+            "  Pathologic Complete Response (pCR) in the Breast\n"
+            "  Time frame: Approximately 7 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Pathologic Complete Response (pCR) in the Breast", "ENDPOINT")]
+    text = ("Outcome Measurement: \n"
+            "  Change in Serum VEGF in Breast Cancer\n"
+            "  Time frame: 6 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Change in Serum VEGF", "ENDPOINT")]
+
+
+def test_report_description_opening_with_a_qualified_measure_head(nlp):
+    # ``Mean duration of ...`` opens the description with a measure: up to the definition clause
+    text = ("Outcome Measurement: \n"
+            "  Mean Duration of Grade 4 Neutropenia\n"
+            "  Mean duration of severe neutropenia, defined as the mean number of consecutive days with "
+            "Grade 4 neutropenia\n"
+            "  Time frame: 21 days\n")
+    found = ents(nlp, text, ("ENDPOINT",))
+    assert ("Mean duration of severe neutropenia", "ENDPOINT") in found
+    assert ("Mean Duration of Grade 4 Neutropenia", "ENDPOINT") in found
+    # a between-groups tail is a comparison, not part of the measure
+    text = ("Outcome Measurement: \n"
+            "  Lymphedema\n"
+            "  Changes in lymphedema between groups, as measured by mean arm circumference.\n"
+            "  Time frame: 6 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Lymphedema", "ENDPOINT")]
