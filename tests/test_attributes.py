@@ -2570,3 +2570,22 @@ def test_report_description_opening_with_a_qualified_measure_head(nlp):
             "  Changes in lymphedema between groups, as measured by mean arm circumference.\n"
             "  Time frame: 6 weeks\n")
     assert ents(nlp, text, ("ENDPOINT",)) == [("Lymphedema", "ENDPOINT")]
+
+
+def test_measure_title_leaves_out_a_during_window(nlp):
+    # ``During Cycle 1`` / ``During the Treatment Period`` is the window, not the measure's name
+    text = ("Outcome Measurement: \n"
+            "  Number of Participants Who Experienced a Dose Limiting Toxicity (DLT) During Cycle 1\n"
+            "  Time frame: 21 days\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Number of Participants Who Experienced a Dose Limiting Toxicity (DLT)", "ENDPOINT")]
+    text = ("Outcome Measurement: \n"
+            "  Percentage of Participants With At Least 1 Adverse Event (AE) During the Treatment Period\n"
+            "  Time frame: Up to 2 years\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Percentage of Participants With At Least 1 Adverse Event (AE)", "ENDPOINT")]
+    # ``during`` + an activity is part of the measure
+    text = ("Outcome Measurement: \n"
+            "  Penile Pain During Sexual Intercourse\n"
+            "  Time frame: 3 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Penile Pain During Sexual Intercourse", "ENDPOINT")]
