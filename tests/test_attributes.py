@@ -2589,3 +2589,13 @@ def test_measure_title_leaves_out_a_during_window(nlp):
             "  Penile Pain During Sexual Intercourse\n"
             "  Time frame: 3 months\n")
     assert ents(nlp, text, ("ENDPOINT",)) == [("Penile Pain During Sexual Intercourse", "ENDPOINT")]
+
+
+def test_outcome_measure_opening_with_a_bullet(nlp):
+    # a bullet before the measure field is layout, not part of the measure's name
+    text = ("Title\nSummary.\nBreast Cancer\nDRUG: Capecitabine\n"
+            "\u2022 Time to progression, 2 years|- Safety and tolerability, within the study duration\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Time to progression", "ENDPOINT"), ("2 years", "TIMEFRAME"),
+        ("Safety and tolerability", "ENDPOINT"), ("within the study duration", "TIMEFRAME"),
+    ]
