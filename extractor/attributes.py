@@ -1468,6 +1468,8 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
             position += len(part) + 2
     measure = parts[0]
     lead = len(measure) - len(measure.lstrip())
+    if measure.startswith(("- ", "\u2022 "), lead):
+        lead = len(measure) - len(measure[lead + 1:].lstrip())  # a bullet (``- Safety and tolerability``)
     article = _ARTICLE.match(measure, lead)
     if article:
         lead = article.end()

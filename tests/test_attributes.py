@@ -2559,3 +2559,67 @@ def test_week_range_heading_or_without_drug_is_not_a_schedule(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("3 times daily", "SCHEDULE")]
     assert ents(nlp, "Patients undergo definitive surgery 7-10 days after the induction therapy (week 4).",
                 ("SCHEDULE",)) == []
+
+
+def test_report_measure_keeps_breast_site_but_not_breast_cancer_population(nlp):
+    # ``in the Breast`` / ``in Breast`` names where the measure is taken (pCR in the breast);
+    # ``in Breast Cancer`` is the population and stays outside
+    text = ("Outcome Measurement: \n"
+            "  Pathological Complete Response (pCR) Rate in Breast After 12 Weeks of Therapy\n"
+            "  Time frame: 12 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Pathological Complete Response (pCR) Rate in Breast", "ENDPOINT")]
+    text = ("Outcome Measurement: \n"
+            "  Pathologic Complete Response (pCR) in the Breast\n"
+            "  Time frame: Approximately 7 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Pathologic Complete Response (pCR) in the Breast", "ENDPOINT")]
+    text = ("Outcome Measurement: \n"
+            "  Change in Serum VEGF in Breast Cancer\n"
+            "  Time frame: 6 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Change in Serum VEGF", "ENDPOINT")]
+
+
+def test_report_description_opening_with_a_qualified_measure_head(nlp):
+    # ``Mean duration of ...`` opens the description with a measure: up to the definition clause
+    text = ("Outcome Measurement: \n"
+            "  Mean Duration of Grade 4 Neutropenia\n"
+            "  Mean duration of severe neutropenia, defined as the mean number of consecutive days with "
+            "Grade 4 neutropenia\n"
+            "  Time frame: 21 days\n")
+    found = ents(nlp, text, ("ENDPOINT",))
+    assert ("Mean duration of severe neutropenia", "ENDPOINT") in found
+    assert ("Mean Duration of Grade 4 Neutropenia", "ENDPOINT") in found
+    # a between-groups tail is a comparison, not part of the measure
+    text = ("Outcome Measurement: \n"
+            "  Lymphedema\n"
+            "  Changes in lymphedema between groups, as measured by mean arm circumference.\n"
+            "  Time frame: 6 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Lymphedema", "ENDPOINT")]
+
+
+def test_measure_title_leaves_out_a_during_window(nlp):
+    # ``During Cycle 1`` / ``During the Treatment Period`` is the window, not the measure's name
+    text = ("Outcome Measurement: \n"
+            "  Number of Participants Who Experienced a Dose Limiting Toxicity (DLT) During Cycle 1\n"
+            "  Time frame: 21 days\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Number of Participants Who Experienced a Dose Limiting Toxicity (DLT)", "ENDPOINT")]
+    text = ("Outcome Measurement: \n"
+            "  Percentage of Participants With At Least 1 Adverse Event (AE) During the Treatment Period\n"
+            "  Time frame: Up to 2 years\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Percentage of Participants With At Least 1 Adverse Event (AE)", "ENDPOINT")]
+    # ``during`` + an activity is part of the measure
+    text = ("Outcome Measurement: \n"
+            "  Penile Pain During Sexual Intercourse\n"
+            "  Time frame: 3 months\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Penile Pain During Sexual Intercourse", "ENDPOINT")]
+
+
+def test_outcome_measure_opening_with_a_bullet(nlp):
+    # a bullet before the measure field is layout, not part of the measure's name
+    text = ("Title\nSummary.\nBreast Cancer\nDRUG: Capecitabine\n"
+            "\u2022 Time to progression, 2 years|- Safety and tolerability, within the study duration\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Time to progression", "ENDPOINT"), ("2 years", "TIMEFRAME"),
+        ("Safety and tolerability", "ENDPOINT"), ("within the study duration", "TIMEFRAME"),
+    ]
