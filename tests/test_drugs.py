@@ -1403,3 +1403,18 @@ def test_regimen_acronym_after_a_serial_comma_names_all_its_drugs(nlp):
     found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
     assert found == [("mitoxantrone", "mitoxantrone"), ("etoposide", "etoposide"), ("cytarabine", "cytarabine"),
                      ("MEC", "cytarabine+etoposide+mitoxantrone")]
+
+
+def test_agent_count_words_lead_a_chemotherapy_class(nlp):
+    # registry records NCT00002487, NCT00003376, NCT00004008, NCT00499109 (train gold keeps the words:
+    # Single-Agent Chemotherapy, 4-Drug Combination Chemotherapy); 'single agent therapy' stays vague
+    text = ("OUTLINE: Nonrandomized study. Single-Agent Chemotherapy with Chemopotentiation. "
+            "PURPOSE: Randomized phase III trial to compare the effectiveness of four-drug combination\n"
+            "      chemotherapy with that of two-drug combination chemotherapy in treating patients. "
+            "No more than 2 prior multidrug chemotherapy regimens. "
+            "In arm E, treatment of dual-agent chemotherapy will be selected based on expression. "
+            "The other drug may be continued as single agent therapy in the absence of progression.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["Single-Agent Chemotherapy", "four-drug combination\n      chemotherapy",
+                       "two-drug combination chemotherapy", "multidrug chemotherapy regimens",
+                       "dual-agent chemotherapy"]
