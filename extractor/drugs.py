@@ -865,7 +865,9 @@ class DrugRecognizer:
         Protease Inhibitor)``, ``secretory leukocyte protease inhibitor
         (SLPI)``: the words' initials are its letters), names in all its
         mentions the long form (the lexicon's name of it, else the long form
-        in lowercase), as the guide names a short form by what it stands for."""
+        in lowercase), as the guide names a short form by what it stands for.
+        The spelled-out words are one DRUG of that name too (train gold), not a
+        class found inside them (``Leukocyte Protease Inhibitor``)."""
         alone = {}
         for (start, end), (label, inn, *_rest) in info.items():
             token = doc[start]
@@ -876,7 +878,7 @@ class DrugRecognizer:
             return
         for text, starts in alone.items():
             letters = text.lower()
-            long_form = None
+            long_form = words_span = None
             for i in starts:
                 after = [t for t in doc[i + 1:i + len(letters) + 4] if not t.is_space]
                 before = [t for t in doc[max(0, i - len(letters) * 2 - 2):i] if not t.is_space]
@@ -890,6 +892,7 @@ class DrugRecognizer:
                     continue
                 if all(w.is_alpha for w in words) and "".join(w.lower_[0] for w in words) == letters:
                     long_form = " ".join(w.lower_ for w in words)
+                    words_span = (words[0].i, words[-1].i + 1)
                     break
             if long_form is None:
                 continue
@@ -897,6 +900,12 @@ class DrugRecognizer:
             for i in starts:
                 label, _, _, confidence = info[(i, i + 1)]
                 info[(i, i + 1)] = (label, name, "acronym", confidence)
+            first, last = words_span
+            inside = [k for k in info if first <= k[0] and k[1] <= last]
+            if not any(k[0] < last and k[1] > first for k in info if k not in inside):
+                for key in inside:
+                    del info[key]
+                info[words_span] = ("DRUG", name, "exact" if long_form in self.lexicon else "context", 0.8)
 
     @staticmethod
     def _stated_variants(doc: Doc, info: dict) -> None:

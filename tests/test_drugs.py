@@ -1390,8 +1390,9 @@ def test_short_form_spelled_out_in_parentheses_takes_the_long_form(nlp):
     # registry wording (a wound-healing trial)
     text = ("Secretory Leukocyte Protease Inhibitor (SLPI) peptide as a treatment for impaired wound healing. "
             "Topical administration of SLPI or placebo.")
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG" and t == "SLPI"]
-    assert found == [("SLPI", "secretory leukocyte protease inhibitor")] * 2
+    found = [(t, label, n) for t, label, n, *_ in drugs(nlp, text)]
+    assert found == [("Secretory Leukocyte Protease Inhibitor", "DRUG", "secretory leukocyte protease inhibitor")] + [
+        ("SLPI", "DRUG", "secretory leukocyte protease inhibitor")] * 2 + [("placebo", "DRUG", "placebo")]
     # initials that do not spell the short form leave it as it is
     text = "Protease Inhibitor of Leukocytes (SLPI) peptide. Topical administration of SLPI or placebo."
     assert [n for t, label, n, *_ in drugs(nlp, text) if t == "SLPI"] == ["slpi", "slpi"]
