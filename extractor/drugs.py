@@ -2276,7 +2276,8 @@ def _name_rules(code_slots: dict) -> dict:
         "last": frozenset(code_slots.get("name_last_words", ())),
         "after_leads": frozenset(code_slots.get("name_after_lead_words", ())),
         "suffix": re.compile(suffix) if suffix else None,
-        "form_last": frozenset(code_slots.get("name_canonical_form_words", ())),
+        "form_last": frozenset(code_slots.get("dosage_forms", ())) | frozenset(
+            code_slots.get("name_canonical_extra_form_words", ())),
         "route_first": frozenset(code_slots.get("name_route_words", ())),
     }
 
