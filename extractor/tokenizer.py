@@ -88,6 +88,8 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
         rf"(?<=[{ALPHA}0-9])(?:{HYPHENS})(?=[{ALPHA_LOWER}]{{2}}|[{ALPHA_UPPER}][{ALPHA_LOWER}])",
         r"\|",
         f"[{FULLWIDTH_PUNCT}]",
+        # an underscore joining a code to a label (IP2018_dose1): two words
+        rf"(?<=[{ALPHA}0-9])_(?=[{ALPHA}])",
         # drug lists written without spaces: Durvalumab+chemotherapy
         rf"(?<=[{ALPHA}]{{2}})\+(?=[{ALPHA}])|(?<=[0-9]{{2}})\+(?=[{ALPHA}]{{3}})",  # AK104+anlotinib too
         # a parenthesis glued to a word: cycle(Q2W) -> cycle | ( | Q2W
