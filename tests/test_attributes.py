@@ -2623,3 +2623,24 @@ def test_outcome_measure_opening_with_a_bullet(nlp):
         ("Time to progression", "ENDPOINT"), ("2 years", "TIMEFRAME"),
         ("Safety and tolerability", "ENDPOINT"), ("within the study duration", "TIMEFRAME"),
     ]
+
+
+def test_first_weeks_of_a_drug_are_a_duration(nlp):
+    # NCT00000392, NCT00460915, NCT00000115 (ctgov_records.jsonl): the opening
+    # phase a drug is given for, without the article (train modern_NCT00547092)
+    text = "Patients are randomized to receive either peptide T or placebo for the first 6 months."
+    assert ents(nlp, text, ("DURATION",)) == [("first 6 months", "DURATION")]
+    text = "Patients will receive lacidipine 4mg and amlodipine 5mg for initial 4 weeks."
+    assert ents(nlp, text, ("DURATION",)) == [("initial 4 weeks", "DURATION")]
+    text = ("Randomized adult patients received either oral acetazolamide sodium 500 mg or a matched placebo "
+            "every 12 hours for the first 4 weeks of the study.")
+    assert ents(nlp, text, ("DURATION",)) == [("first 4 weeks of the study", "DURATION")]
+
+
+def test_first_weeks_of_assessments_or_after_a_phase_are_no_duration(nlp):
+    # NCT00002357, NCT00004834 (ctgov_records.jsonl): a visit schedule names no
+    # drug; ``after the initial 12 weeks`` is a time point
+    text = "Patients are evaluated weekly for the first 4 weeks and then every 2 weeks for the next 9 weeks."
+    assert ("first 4 weeks", "DURATION") not in ents(nlp, text, ("DURATION",))
+    text = "Patients not responding to placebo or IMI after the initial 12 weeks are offered alternative treatment."
+    assert ("initial 12 weeks", "DURATION") not in ents(nlp, text, ("DURATION",))
