@@ -2644,3 +2644,29 @@ def test_first_weeks_of_assessments_or_after_a_phase_are_no_duration(nlp):
     assert ("first 4 weeks", "DURATION") not in ents(nlp, text, ("DURATION",))
     text = "Patients not responding to placebo or IMI after the initial 12 weeks are offered alternative treatment."
     assert ("initial 12 weeks", "DURATION") not in ents(nlp, text, ("DURATION",))
+    # train elig_NCT00001013: a sentence opened by the phase; the drug before it ends another sentence
+    text = "Patients are randomly assigned to TMTX / LCV or to SMX/TMP for a 21-day trial. For the first 10 days, the trial is double-blind."
+    assert ("first 10 days", "DURATION") not in ents(nlp, text, ("DURATION",))
+
+
+def test_more_than_a_length_after_its_drug_is_a_duration(nlp):
+    # NCT00000750, NCT00002127, NCT00001063 (ctgov_records.jsonl): the comparator
+    # stays in the span (train elig_NCT00000810 ``more than 21 consecutive days``)
+    text = "- Acetaminophen, ibuprofen, or aspirin for more than 72 hours continuously."
+    assert ents(nlp, text, ("DURATION",)) == [("more than 72 hours", "DURATION")]
+    text = "Per amendment, patients may receive thalidomide for more than 12 weeks on a compassionate basis."
+    assert ents(nlp, text, ("DURATION",)) == [("more than 12 weeks", "DURATION")]
+    text = "The Effectiveness of Three Drug Combinations in HIV-Infected Patients Who Have Taken Zidovudine for More Than 12 Weeks"
+    assert ents(nlp, text, ("DURATION",)) == [("More Than 12 Weeks", "DURATION")]
+    # elig_NCT00000769 (train): a limit over a window is one span
+    text = "- Systemic steroids for no more than 1 week in any 30-day period."
+    assert ents(nlp, text, ("DURATION",)) == [("no more than 1 week in any 30-day period", "DURATION")]
+
+
+def test_more_than_a_length_of_a_delay_or_of_a_symptom_is_no_duration(nlp):
+    # NCT00492050 (ctgov_records.jsonl): a delay of the drug, not how long it is given
+    text = "You will be taken off the study if treatment with bortezomib is delayed for more than 2 weeks."
+    assert ents(nlp, text, ("DURATION",)) == []
+    # train modern_NCT00661700: a disease's length, no drug before it
+    text = "Males with erectile dysfunction for more than six months according to the NIH Consensus Statement"
+    assert ents(nlp, text, ("DURATION",)) == []
