@@ -98,7 +98,7 @@ ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren", "tail", "tolerance", "cy
 LEADING_SCHEDULE = ("cycle_prefix",)
 # durations naming a treatment phase: ``in the first 4 weeks``, ``during the
 # 2-4 week equilibration phase`` (``in``/``during`` open the phase, not a window)
-PHASE_DURATIONS = ("phase_length", "first_length")
+PHASE_DURATIONS = ("phase_length", "first_length", "sequence_length")
 # how far back a list of follow-up timings may have opened with its assessment word
 FOLLOW_UP_WINDOW = 200
 

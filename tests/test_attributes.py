@@ -2670,3 +2670,23 @@ def test_more_than_a_length_of_a_delay_or_of_a_symptom_is_no_duration(nlp):
     # train modern_NCT00661700: a disease's length, no drug before it
     text = "Males with erectile dysfunction for more than six months according to the NIH Consensus Statement"
     assert ents(nlp, text, ("DURATION",)) == []
+
+
+def test_the_following_or_remaining_weeks_of_a_drug_are_a_duration(nlp):
+    # NCT00000696, NCT00000854, NCT00244023 (ctgov_records.jsonl): the sequence
+    # word stays in the span (train modern_NCT00652262 ``following 8 weeks``)
+    text = "Group 1 receives AZT alone for 12 weeks, then AZT plus IFN-A2a for the following 12 weeks."
+    assert ents(nlp, text, ("DURATION",)) == [("12 weeks", "DURATION"), ("following 12 weeks", "DURATION")]
+    text = "All patients will be eligible to receive open-label nandrolone for the subsequent 12 weeks."
+    assert ents(nlp, text, ("DURATION",)) == [("subsequent 12 weeks", "DURATION")]
+    text = ("All patients were treated with 10 mg tadalafil tablets once daily over the four week run-in phase then, "
+            "if randomised, for the following 12 week treatment phase.")
+    assert ("following 12 week treatment phase", "DURATION") in ents(nlp, text, ("DURATION",))
+
+
+def test_the_following_weeks_of_follow_up_or_visits_are_no_duration(nlp):
+    # NCT00001002, NCT00001009 (ctgov_records.jsonl)
+    text = "During the subsequent 6-month follow-up period, oral AZT is administered."
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Patients will be evaluated every other week for 12 weeks, then monthly for the remaining 16 weeks."
+    assert ents(nlp, text, ("DURATION",)) == []
