@@ -96,6 +96,9 @@ ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren", "tail", "tolerance", "cy
 # pieces that open a timing expression: never joined to the piece before them
 # (``... apart\n  Cycles 1 - 8, Day 1``: a new item of a list)
 LEADING_SCHEDULE = ("cycle_prefix",)
+# durations naming a treatment phase: ``in the first 4 weeks``, ``during the
+# 2-4 week equilibration phase`` (``in``/``during`` open the phase, not a window)
+PHASE_DURATIONS = ("phase_length", "first_length", "sequence_length")
 # how far back a list of follow-up timings may have opened with its assessment word
 FOLLOW_UP_WINDOW = 200
 
@@ -581,7 +584,7 @@ class AttributeTagger:
                     return False  # ``No antacids ... 90 minutes after topotecan administration``: a restriction
                 return True
             if ctx["duration_block_before"].search(before) and not (
-                    name == "phase_length" and ctx["duration_phase_before"].search(before)) \
+                    name in PHASE_DURATIONS and ctx["duration_phase_before"].search(before)) \
                     and not ctx["duration_stated_before"].search(text, max(0, start - 2 * BEFORE), start):
                 # ``during the 2-4 week equilibration phase`` names a treatment phase;
                 # ``the duration of treatment will be 4 weeks`` states its length

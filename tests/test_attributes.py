@@ -2623,3 +2623,70 @@ def test_outcome_measure_opening_with_a_bullet(nlp):
         ("Time to progression", "ENDPOINT"), ("2 years", "TIMEFRAME"),
         ("Safety and tolerability", "ENDPOINT"), ("within the study duration", "TIMEFRAME"),
     ]
+
+
+def test_first_weeks_of_a_drug_are_a_duration(nlp):
+    # NCT00000392, NCT00460915, NCT00000115 (ctgov_records.jsonl): the opening
+    # phase a drug is given for, without the article (train modern_NCT00547092)
+    text = "Patients are randomized to receive either peptide T or placebo for the first 6 months."
+    assert ents(nlp, text, ("DURATION",)) == [("first 6 months", "DURATION")]
+    text = "Patients will receive lacidipine 4mg and amlodipine 5mg for initial 4 weeks."
+    assert ents(nlp, text, ("DURATION",)) == [("initial 4 weeks", "DURATION")]
+    text = ("Randomized adult patients received either oral acetazolamide sodium 500 mg or a matched placebo "
+            "every 12 hours for the first 4 weeks of the study.")
+    assert ents(nlp, text, ("DURATION",)) == [("first 4 weeks of the study", "DURATION")]
+
+
+def test_first_weeks_of_assessments_or_after_a_phase_are_no_duration(nlp):
+    # NCT00002357, NCT00004834 (ctgov_records.jsonl): a visit schedule names no
+    # drug; ``after the initial 12 weeks`` is a time point
+    text = "Patients are evaluated weekly for the first 4 weeks and then every 2 weeks for the next 9 weeks."
+    assert ("first 4 weeks", "DURATION") not in ents(nlp, text, ("DURATION",))
+    text = "Patients not responding to placebo or IMI after the initial 12 weeks are offered alternative treatment."
+    assert ("initial 12 weeks", "DURATION") not in ents(nlp, text, ("DURATION",))
+    # train elig_NCT00001013: a sentence opened by the phase; the drug before it ends another sentence
+    text = "Patients are randomly assigned to TMTX / LCV or to SMX/TMP for a 21-day trial. For the first 10 days, the trial is double-blind."
+    assert ("first 10 days", "DURATION") not in ents(nlp, text, ("DURATION",))
+
+
+def test_more_than_a_length_after_its_drug_is_a_duration(nlp):
+    # NCT00000750, NCT00002127, NCT00001063 (ctgov_records.jsonl): the comparator
+    # stays in the span (train elig_NCT00000810 ``more than 21 consecutive days``)
+    text = "- Acetaminophen, ibuprofen, or aspirin for more than 72 hours continuously."
+    assert ents(nlp, text, ("DURATION",)) == [("more than 72 hours", "DURATION")]
+    text = "Per amendment, patients may receive thalidomide for more than 12 weeks on a compassionate basis."
+    assert ents(nlp, text, ("DURATION",)) == [("more than 12 weeks", "DURATION")]
+    text = "The Effectiveness of Three Drug Combinations in HIV-Infected Patients Who Have Taken Zidovudine for More Than 12 Weeks"
+    assert ents(nlp, text, ("DURATION",)) == [("More Than 12 Weeks", "DURATION")]
+    # elig_NCT00000769 (train): a limit over a window is one span
+    text = "- Systemic steroids for no more than 1 week in any 30-day period."
+    assert ents(nlp, text, ("DURATION",)) == [("no more than 1 week in any 30-day period", "DURATION")]
+
+
+def test_more_than_a_length_of_a_delay_or_of_a_symptom_is_no_duration(nlp):
+    # NCT00492050 (ctgov_records.jsonl): a delay of the drug, not how long it is given
+    text = "You will be taken off the study if treatment with bortezomib is delayed for more than 2 weeks."
+    assert ents(nlp, text, ("DURATION",)) == []
+    # train modern_NCT00661700: a disease's length, no drug before it
+    text = "Males with erectile dysfunction for more than six months according to the NIH Consensus Statement"
+    assert ents(nlp, text, ("DURATION",)) == []
+
+
+def test_the_following_or_remaining_weeks_of_a_drug_are_a_duration(nlp):
+    # NCT00000696, NCT00000854, NCT00244023 (ctgov_records.jsonl): the sequence
+    # word stays in the span (train modern_NCT00652262 ``following 8 weeks``)
+    text = "Group 1 receives AZT alone for 12 weeks, then AZT plus IFN-A2a for the following 12 weeks."
+    assert ents(nlp, text, ("DURATION",)) == [("12 weeks", "DURATION"), ("following 12 weeks", "DURATION")]
+    text = "All patients will be eligible to receive open-label nandrolone for the subsequent 12 weeks."
+    assert ents(nlp, text, ("DURATION",)) == [("subsequent 12 weeks", "DURATION")]
+    text = ("All patients were treated with 10 mg tadalafil tablets once daily over the four week run-in phase then, "
+            "if randomised, for the following 12 week treatment phase.")
+    assert ("following 12 week treatment phase", "DURATION") in ents(nlp, text, ("DURATION",))
+
+
+def test_the_following_weeks_of_follow_up_or_visits_are_no_duration(nlp):
+    # NCT00001002, NCT00001009 (ctgov_records.jsonl)
+    text = "During the subsequent 6-month follow-up period, oral AZT is administered."
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Patients will be evaluated every other week for 12 weeks, then monthly for the remaining 16 weeks."
+    assert ents(nlp, text, ("DURATION",)) == []
