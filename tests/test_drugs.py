@@ -1461,3 +1461,12 @@ def test_a_drug_name_before_deficiency_names_a_condition(nlp):
     found = drugs(nlp, "Patients with folic acid deficiency receive folic acid 5 mg daily.")
     assert [(f[0], f[1]) for f in found] == [("folic acid", "DRUG")]
     assert found[0][0] == "folic acid"
+
+
+def test_common_drugs_close_to_another_name_keep_their_own_inn(nlp):
+    # eligibility wording of registry records: famciclovir had been fuzzy-matched
+    # to aciclovir, pitavastatin to pravastatin, eszopiclone took its brand's name
+    text = "Excluded: Use of acyclovir, famciclovir, foscarnet, ganciclovir or pitavastatin; eszopiclone."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("acyclovir", "aciclovir"), ("famciclovir", "famciclovir"), ("foscarnet", "foscarnet"),
+                     ("ganciclovir", "ganciclovir"), ("pitavastatin", "pitavastatin"), ("eszopiclone", "eszopiclone")]

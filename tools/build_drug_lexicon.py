@@ -136,8 +136,13 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   colecalciferol, ``vitamin K`` phytomenadione, as the train gold names
   vitamins).  Body substances the corpus mostly names as measured
   quantities or neurotransmitters (``dopamine``, ``norepinephrine``,
-  ``adenosine``, ``vasopressin``, ``retinol``) and ``protamine`` alone
-  (``neutral protamine Hagedorn`` insulin) are left out.
+  ``adenosine``, ``vasopressin``, ``retinol``), a biomarker's name
+  (``urokinase``: urokinase plasminogen activator) and ``protamine`` alone
+  (``neutral protamine Hagedorn`` insulin) are left out.  The same part
+  names drugs a fuzzy match or a brand had named wrongly (``famciclovir``
+  had become aciclovir, ``pitavastatin`` pravastatin, ``eszopiclone``
+  its brand Lunesta) and adds contraceptives, triptans, antiglaucoma
+  drugs, phosphate binders and antidotes with their FDA/EMA brands.
   Salt and formulation words for choosing a canonical are read from
   ``drug_code_slots.json`` (``name_salt_words`` plus
   ``name_builder_salt_words``; ``name_form_words``), one list with the component.
