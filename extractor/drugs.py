@@ -92,10 +92,11 @@ SALT_WORDS = frozenset(
     "bitartrate meglumine dimesylate lactate undecanoate cypionate decanoate".split()
 )
 # a drug name followed by these words names something else: a condition
-# (``insulin-dependent diabetes``), a lab value (``testosterone level``), a
-# biomarker (``interferon gamma expression``), an antibody against the drug
+# (``insulin-dependent diabetes``, ``vitamin D deficiency``), a lab value
+# (``testosterone level``), a biomarker (``interferon gamma expression``),
+# an antibody against the drug
 DRUG_NOT_AFTER = frozenset({"dependent", "level", "levels", "expression", "resistant", "resistance",
-                            "antibody", "antibodies", "receptor", "receptors"})
+                            "antibody", "antibodies", "receptor", "receptors", "deficiency", "deficient"})
 SALT_OR_FORM_WORDS = SALT_WORDS | FORM_WORDS
 # ... and a drug name after these words is a measured level (``free
 # testosterone``, ``plasma level of montelukast``)

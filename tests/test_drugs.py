@@ -1419,3 +1419,54 @@ def test_agent_count_words_lead_a_chemotherapy_class(nlp):
     assert classes == ["Single-Agent Chemotherapy", "four-drug combination\n      chemotherapy",
                        "two-drug combination chemotherapy", "multidrug chemotherapy regimens",
                        "dual-agent chemotherapy"]
+
+
+def test_common_concomitant_and_anaesthesia_drugs_missing_from_the_corpus(nlp):
+    # eligibility lists and procedure drugs of registry records (NCT00006355,
+    # NCT00000776, NCT00000261): names the corpus never lists as interventions
+    text = ("No concurrent drugs that induce hepatic metabolic enzymes (e.g., phenytoin, carbamazepine, "
+            "phenobarbital, primidone, or felbamate)")
+    found = {(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"}
+    assert found == {("phenytoin", "phenytoin"), ("carbamazepine", "carbamazepine"),
+                     ("phenobarbital", "phenobarbital"), ("primidone", "primidone"), ("felbamate", "felbamate")}
+    found = drugs(nlp, "Concurrent Medication: Excluded: - Acetazolamide, mannitol, urea preparations.")
+    assert [(t, n) for t, label, n, _, _ in found if label == "DRUG"] == [
+        ("Acetazolamide", "acetazolamide"), ("mannitol", "mannitol")]
+    found = drugs(nlp, "Effects of Alcohol History on Effects of Sevoflurane and Nitrous Oxide")
+    assert ("Sevoflurane", "DRUG", "sevoflurane") in [f[:3] for f in found]
+    found = drugs(nlp, "Rocuronium 0.6 mg/kg and dexmedetomidine are given at induction.")
+    assert [(t, n) for t, label, n, _, _ in found if label == "DRUG"] == [
+        ("Rocuronium", "rocuronium"), ("dexmedetomidine", "dexmedetomidine")]
+
+
+def test_vitamins_brands_and_us_names_take_the_who_inn(nlp):
+    # NCT00000161, NCT00001789: the whole vitamin name, not its letter and number
+    text = "a combination of folate (800 mg daily), vitamin B6 (25 mg daily), and vitamin B12 (1 mg daily)"
+    found = [(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"]
+    assert ("vitamin B6", "pyridoxine") in found and ("vitamin B12", "cyanocobalamin") in found
+    text = "including cyclophosphamide (Cytoxan), azothioprine (Imuran) and prednisone."
+    found = {(t, n) for t, label, n, _, _ in drugs(nlp, text) if label == "DRUG"}
+    assert {("azothioprine", "azathioprine"), ("Imuran", "azathioprine")} <= found
+    found = drugs(nlp, "Patients receive DHEA orally once daily.")
+    assert [(t, n) for t, label, n, _, _ in found if label == "DRUG"] == [("DHEA", "prasterone")]
+    found = drugs(nlp, "Patients receive vitamin D 1000 IU daily.")
+    assert [(t, n) for t, label, n, _, _ in found if label == "DRUG"] == [("vitamin D", "colecalciferol")]
+
+
+def test_a_drug_name_before_deficiency_names_a_condition(nlp):
+    # NCT00006196, NCT00004426
+    text = "Many elderly have vitamin D resistance resulting in a functional vitamin D deficiency state."
+    assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG"] == []
+    assert drugs(nlp, "No metabolic disease No endocrine disease No growth hormone deficiency") == []
+    found = drugs(nlp, "Patients with folic acid deficiency receive folic acid 5 mg daily.")
+    assert [(f[0], f[1]) for f in found] == [("folic acid", "DRUG")]
+    assert found[0][0] == "folic acid"
+
+
+def test_common_drugs_close_to_another_name_keep_their_own_inn(nlp):
+    # eligibility wording of registry records: famciclovir had been fuzzy-matched
+    # to aciclovir, pitavastatin to pravastatin, eszopiclone took its brand's name
+    text = "Excluded: Use of acyclovir, famciclovir, foscarnet, ganciclovir or pitavastatin; eszopiclone."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("acyclovir", "aciclovir"), ("famciclovir", "famciclovir"), ("foscarnet", "foscarnet"),
+                     ("ganciclovir", "ganciclovir"), ("pitavastatin", "pitavastatin"), ("eszopiclone", "eszopiclone")]

@@ -117,6 +117,32 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   ``lithium`` alone as itself (as ``potassium``; the train gold does).
   Vaccine qualifiers split off at a comma (``Pneumococcal Conjugate Vaccine,
   Heptavalent``) are stoplisted so that they are not a set's canonical.
+  A twelfth part (from the recall errors of the fresh gold batch 13 and the
+  whole train split: ``primidone``, ``felbamate``, ``phenylbutazone``,
+  ``fosinopril``, ``aminophylline``, ``Exelon``, ``vitamin B6``) adds common
+  drugs that trials name but never list as interventions here: concomitant,
+  prior and excluded medication of eligibility criteria, premedication,
+  rescue and anaesthesia drugs.  Each INN is from the WHO INN lists and the
+  WHO Model List of Essential Medicines (anaesthetics, muscle relaxants and
+  their reversal, local anaesthetics, inotropes and vasopressors that are
+  not body substances, antihypertensives, diuretics, opioids and NSAIDs,
+  antiepileptics, antiparkinson and antispasticity drugs, iron products,
+  thrombopoietin receptor agonists, vitamins, ACE inhibitors, laxatives and
+  gastric protectants, uterotonics), with US adopted names (``scopolamine``
+  hyoscine, ``chlorthalidone`` chlortalidone, ``phytonadione``), brand
+  names from the FDA and EMA labels (``Precedex``, ``Toradol``, ``Venofer``,
+  ``Nplate``, ``Imuran``, ``Exelon``) and common short forms (``HCTZ``;
+  ``DHEA`` prasterone; ``vitamin B12`` cyanocobalamin, ``vitamin D``
+  colecalciferol, ``vitamin K`` phytomenadione, as the train gold names
+  vitamins).  Body substances the corpus mostly names as measured
+  quantities or neurotransmitters (``dopamine``, ``norepinephrine``,
+  ``adenosine``, ``vasopressin``, ``retinol``), a biomarker's name
+  (``urokinase``: urokinase plasminogen activator) and ``protamine`` alone
+  (``neutral protamine Hagedorn`` insulin) are left out.  The same part
+  names drugs a fuzzy match or a brand had named wrongly (``famciclovir``
+  had become aciclovir, ``pitavastatin`` pravastatin, ``eszopiclone``
+  its brand Lunesta) and adds contraceptives, triptans, antiglaucoma
+  drugs, phosphate binders and antidotes with their FDA/EMA brands.
   Salt and formulation words for choosing a canonical are read from
   ``drug_code_slots.json`` (``name_salt_words`` plus
   ``name_builder_salt_words``; ``name_form_words``), one list with the component.
