@@ -72,6 +72,13 @@ import re
 from bisect import bisect_right
 
 import srsly
+
+try:  # Python 3.11
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.strings import get_string_id
@@ -79,8 +86,10 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from .extensions import (
-    doc_text, ensure_extensions, get_entities, get_fields, sentence_bounds, sentence_starts, span_reader,
+    Lines, doc_lines, doc_text, ensure_extensions, get_entities, get_fields, sentence_bounds, sentence_starts,
+    span_reader,
 )
+from .regexscan import Scanner
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -148,12 +157,59 @@ def _arm_key(label: str) -> str:
     return " ".join(words)
 
 
+def _line_anchored(regex: re.Pattern) -> bool:
+    """Whether every match of ``regex`` starts at the start of a line: a
+    ``re.MULTILINE`` expression opening with ``^`` (outside any group or
+    alternation)."""
+    if not regex.flags & re.MULTILINE or not isinstance(regex.pattern, str):
+        return False
+    try:
+        data = _sre_parse.parse(regex.pattern, regex.flags).data
+    except (re.error, RecursionError):
+        return False
+    return bool(data) and data[0] == (_sre.AT, _sre.AT_BEGINNING)
+
+
+class _Finder:
+    """``finditer`` of one expression, as a list, from where its matches can
+    start: line starts for a line-anchored one (Python's ``re`` would try
+    every character of the text), else a :class:`~extractor.regexscan.Scanner`."""
+
+    def __init__(self, regex: re.Pattern):
+        self.regex = regex
+        self.at_lines = _line_anchored(regex)
+        self.scanner = None if self.at_lines else Scanner(regex)
+
+    def matches(self, text: str, newlines: list[int] | None = None) -> list[re.Match]:
+        """The matches of ``regex.finditer(text)``; ``newlines``: the offsets
+        of the newlines of ``text``, if at hand."""
+        if not self.at_lines:
+            return list(self.scanner.finditer(text))
+        if newlines is None:
+            newlines = Lines(text).newlines
+        match = self.regex.match
+        found = []
+        end = 0
+        for start in [0] + [n + 1 for n in newlines]:
+            if start < end:
+                continue
+            hit = match(text, start)
+            if hit is not None:
+                if hit.end() == start:  # an empty match: leave finditer's rules for those to finditer
+                    return list(self.regex.finditer(text))
+                found.append(hit)
+                end = hit.end()
+        return found
+
+
 class RegimenBuilder:
     def __init__(self, nlp: Language, name: str = "extractor_regimens"):
         self.name = name
         self.markers: dict | None = None
         self._arm_res: list[re.Pattern] = []
         self._phase_header: re.Pattern | None = None
+        self._arm_finders: list[_Finder] = []
+        self._phase_finder: _Finder | None = None
         self._phase_word: re.Pattern | None = None
         self._same_as: re.Pattern | None = None
         self._is_phase_word: dict[int, bool] = {}
@@ -169,6 +225,8 @@ class RegimenBuilder:
         self.markers = dict(markers)
         self._arm_res = [re.compile(p, re.MULTILINE) for p in markers["arm"]]
         self._phase_header = re.compile(markers["phase_header"], re.MULTILINE | re.IGNORECASE)
+        self._arm_finders = [_Finder(regex) for regex in self._arm_res]
+        self._phase_finder = _Finder(self._phase_header)
         self._phase_word = re.compile(markers["phase_word"], re.IGNORECASE)
         same_as = markers.get("same_as")  # optional: markers saved by older versions lack it
         self._same_as = re.compile(same_as, re.IGNORECASE) if same_as else None
@@ -176,18 +234,19 @@ class RegimenBuilder:
 
     # -- where each mention belongs -------------------------------------------------
 
-    def arm_markers(self, text: str) -> list[tuple[int, str]]:
-        """(offset, arm name) of every arm marker, sorted."""
+    def arm_markers(self, text: str, newlines: list[int] | None = None) -> list[tuple[int, str]]:
+        """(offset, arm name) of every arm marker, sorted (``newlines``: the
+        offsets of the newlines of ``text``, if at hand)."""
         found = {}
-        for regex in self._arm_res:
-            for match in regex.finditer(text):
+        for finder in self._arm_finders:
+            for match in finder.matches(text, newlines):
                 found.setdefault(match.start("label"), _arm_key(match.group("label")))
         return sorted(found.items())
 
-    def phase_headers(self, text: str) -> list[tuple[int, int, str]]:
+    def phase_headers(self, text: str, newlines: list[int] | None = None) -> list[tuple[int, int, str]]:
         """(start, end of scope, phase) of every phase header; the scope ends at
         the next phase header, blank line or arm marker."""
-        headers = [(m.start(), m.group("phase").lower()) for m in self._phase_header.finditer(text)]
+        headers = [(m.start(), m.group("phase").lower()) for m in self._phase_finder.matches(text, newlines)]
         result = []
         for index, (start, phase) in enumerate(headers):
             end = headers[index + 1][0] if index + 1 < len(headers) else len(text)
@@ -238,8 +297,9 @@ class RegimenBuilder:
             attr = by_offsets.get(tuple(rel["arg1"]))
             if attr is not None and attr.label_ in ATTRIBUTE_KEYS:
                 attributes.setdefault(tuple(rel["arg2"]), []).append(attr)
-        arms = self.arm_markers(text)
-        phases = self.phase_headers(text)
+        newlines = doc_lines(doc).newlines  # shared with the other components
+        arms = self.arm_markers(text, newlines)
+        phases = self.phase_headers(text, newlines)
         orths = doc.to_array(ORTH).tolist()
         if sections is None:
             sections = list(doc.spans.get(SECTIONS_KEY, []))

@@ -265,17 +265,21 @@ def _lowers(doc: Doc) -> list[str | None]:
     if not len(doc):
         return []
     array = doc.to_array([LOWER, IS_SPACE])
-    ids = numpy.where(array[:, 1] != 0, 0, array[:, 0]).tolist()
+    ids = numpy.where(array[:, 1] != 0, 0, array[:, 0])
     try:
-        return list(map(_LOWER_STRINGS.__getitem__, ids))
+        return list(map(_LOWER_STRINGS.__getitem__, ids.tolist()))
     except KeyError:
-        if len(_LOWER_STRINGS) > 200_000:
-            _LOWER_STRINGS.clear()
-            _LOWER_STRINGS[0] = None
-        strings = doc.vocab.strings
-        for key in set(ids) - _LOWER_STRINGS.keys():
+        pass
+    if len(_LOWER_STRINGS) > 200_000:
+        _LOWER_STRINGS.clear()
+        _LOWER_STRINGS[0] = None
+    strings = doc.vocab.strings
+    # the distinct hashes, found in C (a Python set of every token's hash
+    # cost twice as much)
+    for key in numpy.unique(ids).tolist():
+        if key not in _LOWER_STRINGS:
             _LOWER_STRINGS[key] = strings[key]
-        return list(map(_LOWER_STRINGS.__getitem__, ids))
+    return list(map(_LOWER_STRINGS.__getitem__, ids.tolist()))
 
 
 def _role(span: Span) -> str | None:

@@ -39,6 +39,10 @@ def _default_hyphen_infix(pattern: str) -> bool:
     return HYPHENS in pattern and pattern.endswith(f"(?=[{ALPHA}])")
 
 
+# a memo that belongs to no affix function (see ``TrialTokenizer._memo``)
+_NO_MEMO = (object(), None)
+
+
 class TrialTokenizer(Tokenizer):
     """spaCy's tokenizer with bounded work per character (issue #11).
 
@@ -47,10 +51,21 @@ class TrialTokenizer(Tokenizer):
     (``((((...``) costs quadratic time.  Affix searches look at a window of
     ``AFFIX_WINDOW`` characters only (affixes are a few characters long), and
     a run longer than ``MAX_RUN`` non-space characters is tokenized in pieces.
+
+    The affix searches are pure functions of their string, and the same
+    strings come back again and again (``months`` out of ``months)``,
+    ``(months`` ...: spaCy's own cache holds whole space-separated chunks
+    only), so their results are memoized per affix function, for strings
+    of up to ``AFFIX_WINDOW`` characters, at most ``MEMO_SIZE`` of each
+    (issue #9).  A memo belongs to the function that filled it: assigning
+    a new ``prefix_search`` (``suffix_search``, ``infix_finditer``) starts
+    a new one.
     """
 
     AFFIX_WINDOW = 100
     MAX_RUN = 1000
+    MEMO_SIZE = 50_000
+    _prefix_memo = _suffix_memo = _infix_memo = _NO_MEMO
 
     def __call__(self, string):
         # the doc's text is its input: components read it through
@@ -71,11 +86,44 @@ class TrialTokenizer(Tokenizer):
         spaces = [bool(t.whitespace_) for piece in pieces for t in piece]
         return Doc(self.vocab, words=words, spaces=spaces)
 
+    def _remember(self, memo: dict, string: str, found):
+        if len(string) <= self.AFFIX_WINDOW:
+            if len(memo) >= self.MEMO_SIZE:
+                memo.clear()
+            memo[string] = found
+        return found
+
     def find_prefix(self, string):
-        return super().find_prefix(string[: self.AFFIX_WINDOW])
+        search = self.prefix_search
+        memo = self._prefix_memo
+        if memo[0] is not search:
+            memo = self._prefix_memo = (search, {})
+        found = memo[1].get(string)
+        if found is None:
+            found = self._remember(memo[1], string, super().find_prefix(string[: self.AFFIX_WINDOW]))
+        return found
 
     def find_suffix(self, string):
-        return super().find_suffix(string[-self.AFFIX_WINDOW :])
+        search = self.suffix_search
+        memo = self._suffix_memo
+        if memo[0] is not search:
+            memo = self._suffix_memo = (search, {})
+        found = memo[1].get(string)
+        if found is None:
+            found = self._remember(memo[1], string, super().find_suffix(string[-self.AFFIX_WINDOW :]))
+        return found
+
+    def find_infix(self, string):
+        finditer = self.infix_finditer
+        if finditer is None:
+            return super().find_infix(string)
+        memo = self._infix_memo
+        if memo[0] is not finditer:
+            memo = self._infix_memo = (finditer, {})
+        found = memo[1].get(string)
+        if found is None:
+            found = self._remember(memo[1], string, super().find_infix(string))
+        return list(found)  # a list of its own: the caller may change it
 
 
 def make_trial_tokenizer(nlp: Language) -> Tokenizer:

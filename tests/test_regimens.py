@@ -1,6 +1,8 @@
 """Regimen objects.  The seed expectations were written by reading each seed
 text (annotations/docs/seed_00*.txt), not from the component's output."""
 
+import re
+
 import pytest
 
 from extractor.brat import read_document
@@ -253,3 +255,29 @@ def test_annotated_records_carry_their_field_layout_to_the_regimens(nlp):
     rendered = render_ctgov(record, full=True)
     [out] = list(annotate_records(nlp, [InputDocument(rendered.id, rendered.text, "test", rendered)]))
     assert [g["arm"] for g in out["regimens"]] == ["Arm One"]
+
+
+@pytest.mark.parametrize(
+    "pattern,flags,anchored",
+    [
+        (r"^[ \t]*(?P<label>Arm [A-Z])(?![A-Za-z0-9])", re.MULTILINE, True),
+        (r"(?<![A-Za-z])(?P<label>Arm [A-Z]):", re.MULTILINE, False),
+        (r"^Arm [A-Z]|Cohort \d", re.MULTILINE, False),  # the second alternative starts anywhere
+        (r"^Arm [A-Z]", 0, False),  # without MULTILINE only the text's start
+        (r"^[ \t]*", re.MULTILINE, True),  # empty matches: left to finditer
+        (r"^(?:induction|maintenance)(?: phase)?[ \t]*(?::|$)", re.MULTILINE | re.IGNORECASE, True),
+    ],
+)
+def test_marker_finder_gives_the_matches_of_finditer(pattern, flags, anchored):
+    from extractor.extensions import Lines
+    from extractor.regimens import _Finder
+
+    regex = re.compile(pattern, flags)
+    finder = _Finder(regex)
+    assert finder.at_lines is anchored
+    text = ("Arm A: drug\n  Arm B\nsee Arm C: x\n\nINDUCTION PHASE:\nMaintenance\n"
+            "Cohort 2 and Arm D\r\nArm E\n")
+    expected = [(m.start(), m.end()) for m in regex.finditer(text)]
+    assert expected  # every pattern finds something here
+    for newlines in (None, Lines(text).newlines):
+        assert [(m.start(), m.end()) for m in finder.matches(text, newlines)] == expected

@@ -124,3 +124,40 @@ def test_train_and_dev_gold_spans_are_token_aligned(tokenizer_nlp):
         misaligned += [(document.id, e.text) for e in document.entities if doc.char_span(e.start, e.end) is None]
     # only "FOLFOX" inside "HAIC-FOLFOX" is left (an upper-case hyphen compound stays whole, like PD-L1)
     assert len(misaligned) <= 1, misaligned
+
+
+def _fresh_trial_nlp():
+    import spacy
+
+    from extractor.tokenizer import make_trial_tokenizer
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer = make_trial_tokenizer(nlp)
+    return nlp
+
+
+def test_affix_memo_gives_the_tokens_of_a_first_pass():
+    # each text tokenized by a tokenizer that has seen it before (its affix
+    # results memoized) and by a new one
+    texts = ["(months) months, (Q3W).", "cycle(Q2W) 15mg/kg|DRUG", "(months) months, (Q3W).",
+             "cycle(Q2W) 15mg/kg|DRUG", "Viagra)50 mg, (IIEF)calculated"]
+    warm = _fresh_trial_nlp()
+    for text in texts:
+        assert [t.text for t in warm(text)] == [t.text for t in _fresh_trial_nlp()(text)]
+    assert warm.tokenizer._suffix_memo[1]["months"] == 0
+    assert warm.tokenizer._suffix_memo[1]["months,"] == 1
+
+
+def test_affix_memo_is_bounded_and_follows_a_new_suffix_search():
+    import re
+
+    nlp = _fresh_trial_nlp()
+    tokenizer = nlp.tokenizer
+    tokenizer.MEMO_SIZE = 3
+    for word in ("alpha)", "beta)", "gamma)", "delta)", "epsilon)"):
+        assert [t.text for t in nlp(word)] == [word[:-1], ")"]
+        assert len(tokenizer._suffix_memo[1]) <= 3
+    # a new suffix rule replaces the memoized results of the old one
+    tokenizer.suffix_search = re.compile(r"a\)$").search
+    assert [t.text for t in nlp("beta) gamma)")] == ["bet", "a)", "gamm", "a)"]
+    assert [t.text for t in nlp("epsilon)")] == ["epsilon)"]
