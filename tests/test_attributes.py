@@ -2623,3 +2623,34 @@ def test_outcome_measure_opening_with_a_bullet(nlp):
         ("Time to progression", "ENDPOINT"), ("2 years", "TIMEFRAME"),
         ("Safety and tolerability", "ENDPOINT"), ("within the study duration", "TIMEFRAME"),
     ]
+
+
+def test_a_rate_or_share_in_prose_is_one_endpoint_with_its_of_phrase(nlp):
+    # registry objectives: the quantity word keeps its ``of`` phrase
+    text = "V. To use RT-PCR to monitor the frequency of residual disease in patients who have achieved a remission."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("frequency of residual disease", "ENDPOINT")]
+    text = "Primary Objective: To estimate the probability of molecular complete remission at one year."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("probability of molecular complete remission", "ENDPOINT")]
+    # a population with ``who`` / ``with`` stays inside the measure
+    text = "- Determine the percentage of patients who complete the protocol, including older patients."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("percentage of patients who complete the protocol", "ENDPOINT")]
+    # a known measure name after ``and`` is its own mention
+    text = "OBJECTIVES: - Determine the probability of overall survival and local control in patients with lung cancer."
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("probability of overall survival", "ENDPOINT"), ("local control", "ENDPOINT")]
+    text = "II. Determine the incidence and severity of nonhematologic toxicity in these patients."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("incidence and severity of nonhematologic toxicity", "ENDPOINT")]
+
+
+def test_counts_definitions_and_compound_rates_are_not_quantity_endpoints(nlp):
+    # a share stated as a number, an accrual rate, a definition of a response category
+    assert ents(nlp, "Twenty to thirty percent of children with epilepsy continue to suffer from seizures.",
+                ("ENDPOINT",)) == []
+    assert ents(nlp, "About 35 percent of people who receive heart transplants will suffer broken bones.",
+                ("ENDPOINT",)) == []
+    assert ents(nlp, "Patients will be accrued for this study at a rate of 3-4 patients per month.", ("ENDPOINT",)) == []
+    text = "ORR, ORR is the proportion of subjects with CR or PR, based on RECIST v1.1."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("ORR", "ENDPOINT"), ("ORR", "ENDPOINT")]
+    # ``response rate of patients with ...``: the named rate, not a rate of patients
+    text = "OBJECTIVES: I. Determine the response rate of patients with advanced squamous cell carcinoma when treated."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("response rate", "ENDPOINT")]
