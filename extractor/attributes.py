@@ -282,7 +282,7 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
-        for start, end in self._quantity_endpoints(text, lowered, view, blocked):
+        for start, end in self._quantity_endpoints(text, lowered, view, blocked, candidates):
             candidates.append((start, end, "ENDPOINT", 1))  # after: ``incidence of X (ABC)`` defines a condition
         # candidates as token ranges: a ``Span`` is made only for the few that
         # need one (kept, or cut before a drug)
@@ -952,7 +952,7 @@ class AttributeTagger:
         return found
 
     def _quantity_endpoints(self, text: str, lowered: str | None, view: "_DocView",
-                            blocked: "_Intervals") -> list[tuple[int, int]]:
+                            blocked: "_Intervals", candidates=()) -> list[tuple[int, int]]:
         """A rate or share of something in prose (``the incidence of
         side-effects``, ``rate of healing``, ``probability of overall
         survival``, ``proportion of patients who complete therapy``): the
@@ -961,15 +961,24 @@ class AttributeTagger:
         ``and``/``or`` is its own mention (``probability of overall survival
         and local control``). Not after a number (``30 percent of patients``),
         a definition (``defined as the proportion of``) or a compound head
-        (``heart rate of``); never in criteria or the conditions field."""
+        (``heart rate of``); never in criteria or the conditions field. Where
+        another rule already ends a measure inside the ``of`` phrase
+        (``reduce the incidence of cancer and ...``) at a priority this one
+        does not beat, that rule decides."""
         scan = self._quantity_scan
         if scan is None:
             return []
         ctx = self._ctx
+        decided: dict[int, int] = {}
+        for c_start, c_end, label, priority in candidates:
+            if label == "ENDPOINT" and priority >= 1 and c_end > decided.get(c_start, -1):
+                decided[c_start] = c_end
         stop = ctx["endpoint_quantity_stop"]
         found = []
         for match in scan.finditer(text, lowered):
             start, body = match.start(), match.end()
+            if decided.get(start, -1) > body:
+                continue
             section = view.section_at(start)
             if section in ELIGIBILITY_SECTIONS or section == "conditions":
                 continue
@@ -992,8 +1001,8 @@ class AttributeTagger:
                     break
             if end <= body or len(text[start:end].split()) > 14:
                 continue
-            if blocked.overlaps(start, end):
-                continue
+            if blocked.overlaps(start, end) or view.drug_in(start, end):
+                continue  # a drug inside: cut before it, only the bare quantity word would be left
             found.append((start, end))
         return found
 

@@ -2640,6 +2640,11 @@ def test_a_rate_or_share_in_prose_is_one_endpoint_with_its_of_phrase(nlp):
         ("probability of overall survival", "ENDPOINT"), ("local control", "ENDPOINT")]
     text = "II. Determine the incidence and severity of nonhematologic toxicity in these patients."
     assert ents(nlp, text, ("ENDPOINT",)) == [("incidence and severity of nonhematologic toxicity", "ENDPOINT")]
+    # the phrase ends before a comparison or a window
+    text = "Sweden has rates of neonatal conjunctivitis similar to those in the United States."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("rates of neonatal conjunctivitis", "ENDPOINT")]
+    text = "Secondary efficacy endpoints will be the proportion of patients without AF throughout the 6 months of follow-up."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("proportion of patients without AF", "ENDPOINT")]
 
 
 def test_counts_definitions_and_compound_rates_are_not_quantity_endpoints(nlp):
