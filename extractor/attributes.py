@@ -1003,6 +1003,9 @@ class AttributeTagger:
                 continue
             if blocked.overlaps(start, end) or view.drug_in(start, end):
                 continue  # a drug inside: cut before it, only the bare quantity word would be left
+            qualifier = ctx["endpoint_qualifier_before"].search(text, max(0, start - 50), start)
+            if qualifier:
+                start = qualifier.start()  # ``24-month rate of change in ...``
             found.append((start, end))
         return found
 

@@ -2640,6 +2640,10 @@ def test_a_rate_or_share_in_prose_is_one_endpoint_with_its_of_phrase(nlp):
         ("probability of overall survival", "ENDPOINT"), ("local control", "ENDPOINT")]
     text = "II. Determine the incidence and severity of nonhematologic toxicity in these patients."
     assert ents(nlp, text, ("ENDPOINT",)) == [("incidence and severity of nonhematologic toxicity", "ENDPOINT")]
+    # a defining qualifier before it and ``change in`` inside it stay (NCT00000600)
+    text = "The primary outcome is 24-month rate of change in average common carotid artery intima-media thickness."
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("24-month rate of change in average common carotid artery intima-media thickness", "ENDPOINT")]
     # the phrase ends before a comparison or a window
     text = "Sweden has rates of neonatal conjunctivitis similar to those in the United States."
     assert ents(nlp, text, ("ENDPOINT",)) == [("rates of neonatal conjunctivitis", "ENDPOINT")]
