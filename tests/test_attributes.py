@@ -2660,6 +2660,11 @@ def test_counts_definitions_and_compound_rates_are_not_quantity_endpoints(nlp):
     assert ents(nlp, "Patients will be accrued for this study at a rate of 3-4 patients per month.", ("ENDPOINT",)) == []
     text = "ORR, ORR is the proportion of subjects with CR or PR, based on RECIST v1.1."
     assert ents(nlp, text, ("ENDPOINT",)) == [("ORR", "ENDPOINT"), ("ORR", "ENDPOINT")]
+    # how often a dose or a visit is given, and a share inside a change from baseline, are not
+    assert ents(nlp, "its relationship to dose and frequency of inoculation.", ("ENDPOINT",)) == []
+    text = ("Data presented as mean change from baseline in the percentage of Yes responses to "
+            "Sexual Encounter Profile (SEP) diary question 3.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Sexual Encounter Profile (SEP)", "ENDPOINT")]
     # ``response rate of patients with ...``: the named rate, not a rate of patients
     text = "OBJECTIVES: I. Determine the response rate of patients with advanced squamous cell carcinoma when treated."
     assert ents(nlp, text, ("ENDPOINT",)) == [("response rate", "ENDPOINT")]
