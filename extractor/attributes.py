@@ -133,6 +133,7 @@ class AttributeTagger:
         self._effect_scan: Scanner | None = None
         self._object_scan: Scanner | None = None  # endpoint_object_lead
         self._passive_scan: Scanner | None = None  # passive_measured
+        self._quantity_scan: Scanner | None = None  # endpoint_quantity_lead
         self._line_scan: ScannerSet | None = None  # LINE_EXPRESSIONS
         self._ctx: dict[str, re.Pattern[str]] = {}
 
@@ -191,6 +192,7 @@ class AttributeTagger:
                            abbreviation)
         self._object_scan = Scanner(self._ctx["endpoint_object_lead"])
         self._passive_scan = Scanner(self._ctx["passive_measured"])
+        self._quantity_scan = Scanner(self._ctx["endpoint_quantity_lead"]) if "endpoint_quantity_lead" in self._ctx else None
         self._line_scan = ScannerSet([self._ctx[key] for key in LINE_EXPRESSIONS])
 
     def to_disk(self, path, exclude=tuple()):
@@ -283,6 +285,8 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
+        for start, end in self._quantity_endpoints(text, lowered, view, blocked, candidates):
+            candidates.append((start, end, "ENDPOINT", 1))  # after: ``incidence of X (ABC)`` defines a condition
         # candidates as token ranges: a ``Span`` is made only for the few that
         # need one (kept, or cut before a drug)
         items: list[tuple[int, int, int, str]] = []  # priority, first token, end token, label
@@ -948,6 +952,64 @@ class AttributeTagger:
                         or (len(words) == 1 and reject.match(words[0])):
                     continue
                 found.append((piece_start, piece_end))
+        return found
+
+    def _quantity_endpoints(self, text: str, lowered: str | None, view: "_DocView",
+                            blocked: "_Intervals", candidates=()) -> list[tuple[int, int]]:
+        """A rate or share of something in prose (``the incidence of
+        side-effects``, ``rate of healing``, ``probability of overall
+        survival``, ``proportion of patients who complete therapy``): the
+        quantity word with its ``of`` phrase, up to the first clause,
+        preposition or punctuation; a coordinated known measure name after
+        ``and``/``or`` is its own mention (``probability of overall survival
+        and local control``). Not after a number (``30 percent of patients``),
+        a definition (``defined as the proportion of``) or a compound head
+        (``heart rate of``); never in criteria or the conditions field. Where
+        another rule already ends a measure inside the ``of`` phrase
+        (``reduce the incidence of cancer and ...``) at a priority this one
+        does not beat, that rule decides."""
+        scan = self._quantity_scan
+        if scan is None:
+            return []
+        ctx = self._ctx
+        decided: dict[int, int] = {}
+        for c_start, c_end, label, priority in candidates:
+            if label == "ENDPOINT" and priority >= 1 and c_end > decided.get(c_start, -1):
+                decided[c_start] = c_end
+        stop = ctx["endpoint_quantity_stop"]
+        found = []
+        for match in scan.finditer(text, lowered):
+            start, body = match.start(), match.end()
+            if decided.get(start, -1) > body:
+                continue
+            section = view.section_at(start)
+            if section in ELIGIBILITY_SECTIONS or section == "conditions":
+                continue
+            if ctx["endpoint_quantity_block_before"].search(text, max(0, start - 40), start):
+                continue
+            if ctx["endpoint_quantity_reject"].match(text, body):
+                continue  # ``rate of the study drug``, ``percent of patients``: no measure
+            window_end = min(len(text), body + 120)
+            cut = stop.search(text, body, window_end)
+            if cut is None:
+                continue  # runs on: not a short named quantity
+            end = body + len(text[body:cut.start()].rstrip())
+            closing = text.find(")", body, end)
+            if closing >= 0 and text.count("(", start, closing) == 0:
+                end = body + len(text[body:closing].rstrip())  # ``(including incidence of infection)``
+            for joint in ctx["endpoint_objective_list_split"].finditer(text, body, end):
+                if ctx["endpoint_quantity_lead"].match(text, joint.end()) or any(
+                        regex.match(text, joint.end()) for regex in self._endpoint_regexes):
+                    end = joint.start()  # the known name or quantity after the joint is its own mention
+                    break
+            if end <= body or len(text[start:end].split()) > 14:
+                continue
+            if blocked.overlaps(start, end) or view.drug_in(start, end):
+                continue  # a drug inside: cut before it, only the bare quantity word would be left
+            qualifier = ctx["endpoint_qualifier_before"].search(text, max(0, start - 50), start)
+            if qualifier:
+                start = qualifier.start()  # ``24-month rate of change in ...``
+            found.append((start, end))
         return found
 
     def _passive_endpoints(self, text: str, lowered: str | None, view: "_DocView",

@@ -2690,3 +2690,48 @@ def test_the_following_weeks_of_follow_up_or_visits_are_no_duration(nlp):
     assert ents(nlp, text, ("DURATION",)) == []
     text = "Patients will be evaluated every other week for 12 weeks, then monthly for the remaining 16 weeks."
     assert ents(nlp, text, ("DURATION",)) == []
+
+
+def test_a_rate_or_share_in_prose_is_one_endpoint_with_its_of_phrase(nlp):
+    # registry objectives: the quantity word keeps its ``of`` phrase
+    text = "V. To use RT-PCR to monitor the frequency of residual disease in patients who have achieved a remission."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("frequency of residual disease", "ENDPOINT")]
+    text = "Primary Objective: To estimate the probability of molecular complete remission at one year."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("probability of molecular complete remission", "ENDPOINT")]
+    # a population with ``who`` / ``with`` stays inside the measure
+    text = "- Determine the percentage of patients who complete the protocol, including older patients."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("percentage of patients who complete the protocol", "ENDPOINT")]
+    # a known measure name after ``and`` is its own mention
+    text = "OBJECTIVES: - Determine the probability of overall survival and local control in patients with lung cancer."
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("probability of overall survival", "ENDPOINT"), ("local control", "ENDPOINT")]
+    text = "II. Determine the incidence and severity of nonhematologic toxicity in these patients."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("incidence and severity of nonhematologic toxicity", "ENDPOINT")]
+    # a defining qualifier before it and ``change in`` inside it stay (NCT00000600)
+    text = "The primary outcome is 24-month rate of change in average common carotid artery intima-media thickness."
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("24-month rate of change in average common carotid artery intima-media thickness", "ENDPOINT")]
+    # the phrase ends before a comparison or a window
+    text = "Sweden has rates of neonatal conjunctivitis similar to those in the United States."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("rates of neonatal conjunctivitis", "ENDPOINT")]
+    text = "Secondary efficacy endpoints will be the proportion of patients without AF throughout the 6 months of follow-up."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("proportion of patients without AF", "ENDPOINT")]
+
+
+def test_counts_definitions_and_compound_rates_are_not_quantity_endpoints(nlp):
+    # a share stated as a number, an accrual rate, a definition of a response category
+    assert ents(nlp, "Twenty to thirty percent of children with epilepsy continue to suffer from seizures.",
+                ("ENDPOINT",)) == []
+    assert ents(nlp, "About 35 percent of people who receive heart transplants will suffer broken bones.",
+                ("ENDPOINT",)) == []
+    assert ents(nlp, "Patients will be accrued for this study at a rate of 3-4 patients per month.", ("ENDPOINT",)) == []
+    text = "ORR, ORR is the proportion of subjects with CR or PR, based on RECIST v1.1."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("ORR", "ENDPOINT"), ("ORR", "ENDPOINT")]
+    # how often a dose or a visit is given, and a share inside a change from baseline, are not
+    assert ents(nlp, "its relationship to dose and frequency of inoculation.", ("ENDPOINT",)) == []
+    text = ("Data presented as mean change from baseline in the percentage of Yes responses to "
+            "Sexual Encounter Profile (SEP) diary question 3.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Sexual Encounter Profile (SEP)", "ENDPOINT")]
+    # ``response rate of patients with ...``: the named rate, not a rate of patients
+    text = "OBJECTIVES: I. Determine the response rate of patients with advanced squamous cell carcinoma when treated."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("response rate", "ENDPOINT")]
