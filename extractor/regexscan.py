@@ -313,14 +313,42 @@ def _group_end(source: str, start: int) -> int:
 
 def _leading_lookbehinds(source: str) -> list[tuple[str, str]]:
     """The lookbehinds the expression's source opens with, as (``(?<!`` or
-    ``(?<=``, body) pairs."""
+    ``(?<=``, body) pairs; a group of alternative lookbehinds
+    (``(?:(?<=given\\s)|(?<=administered\\s))``) as (``|``, its pairs)."""
     found = []
     position = 0
-    while source.startswith(("(?<!", "(?<="), position):
-        end = _group_end(source, position)
-        found.append((source[position:position + 4], source[position + 4:end - 1]))
-        position = end
-    return found
+    while True:
+        if source.startswith(("(?<!", "(?<="), position):
+            end = _group_end(source, position)
+            found.append((source[position:position + 4], source[position + 4:end - 1]))
+            position = end
+            continue
+        alternatives = _lookbehind_alternatives(source, position)
+        if alternatives is None:
+            return found
+        found.append(("|", alternatives[0]))
+        position = alternatives[1]
+
+
+def _lookbehind_alternatives(source: str, position: int) -> tuple[tuple[tuple[str, str], ...], int] | None:
+    """The lookbehinds of a non-capturing group at ``position`` each of whose
+    alternatives is one lookbehind, and the index after the group; ``None``
+    for any other source there."""
+    if not source.startswith("(?:", position):
+        return None
+    end = _group_end(source, position)
+    inside, stop = position + 3, end - 1
+    pairs = []
+    while True:
+        if not source.startswith(("(?<!", "(?<="), inside):
+            return None
+        after = _group_end(source, inside)
+        pairs.append((source[inside:inside + 4], source[inside + 4:after - 1]))
+        if after == stop:
+            return tuple(pairs), end
+        if source[after] != "|":
+            return None
+        inside = after + 1
 
 
 class _Plan:
@@ -361,7 +389,7 @@ class _Plan:
         source = self.first_class().pattern
         scoped = "(?i:{})" if self.flags & re.IGNORECASE else "(?:{})"
         # each lookbehind re-anchored one character later: ``(?<!X)`` -> ``(?<!(?:X)[\\s\\S])``
-        source += "".join(scoped.format(f"{kind}(?:{body})[\\s\\S])") for kind, body in self.lookbehinds)
+        source += "".join(scoped.format(_reanchored(kind, body)) for kind, body in self.lookbehinds)
         by_first: dict[str, set[tuple[str, ...]]] = {}
         for prefix in self.prefixes:
             by_first.setdefault(prefix[0], set()).add(prefix[1:])
@@ -374,6 +402,32 @@ class _Plan:
         return re.compile(source, self.flags & (re.ASCII | re.UNICODE | re.DOTALL | re.MULTILINE))
 
 
+def _checked_lookbehinds(found: list, items) -> tuple:
+    """``found`` up to its first group of alternative lookbehinds that is
+    not, in the parsed expression, one of its leading items (a top-level
+    ``|`` after it, or a quantifier, would make it bind less than the whole
+    expression): the scan may only leave out checks, never add them."""
+    for index, (kind, body) in enumerate(found):
+        if kind != "|":
+            continue
+        item = items[index] if index < len(items) else None
+        if item is None or item[0] is not _sre.BRANCH or len(item[1][1]) != len(body):
+            return tuple(found[:index])
+        for alternative, (inner, _body) in zip(item[1][1], body):
+            expected = _sre.ASSERT if inner == "(?<=" else _sre.ASSERT_NOT
+            if len(alternative) != 1 or alternative[0][0] is not expected or alternative[0][1][0] != -1:
+                return tuple(found[:index])
+    return tuple(found)
+
+
+def _reanchored(kind: str, body) -> str:
+    """A leading lookbehind checked one character later: ``(?<!X)`` ->
+    ``(?<!(?:X)[\\s\\S])``; alternatives (kind ``|``) each so."""
+    if kind == "|":
+        return "(?:" + "|".join(_reanchored(k, b) for k, b in body) + ")"
+    return f"{kind}(?:{body})[\\s\\S])"
+
+
 def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
     """The scanning plan of ``regex`` for ``mode`` (see :func:`_atom`)."""
     parsed = _sre_parse.parse(regex.pattern, regex.flags)
@@ -381,7 +435,7 @@ def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
     items = parsed.data if hasattr(parsed, "data") else parsed
     if parsed.getwidth()[0] == 0:
         return None  # can match the empty string: finditer's own rules
-    lookbehinds = tuple(_leading_lookbehinds(regex.pattern))
+    lookbehinds = _checked_lookbehinds(_leading_lookbehinds(regex.pattern), items)
     if (not lookbehinds and items and items[0][0] is _sre.AT and items[0][1] is _sre.AT_BEGINNING
             and flags & re.MULTILINE):
         # ``(?m)^...``: a match starts the text or follows a newline

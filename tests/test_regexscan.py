@@ -207,3 +207,29 @@ def test_start_scanner_is_a_superset_of_match_starts_on_the_data_patterns():
         for text in texts:
             stops = {position for position in range(len(text)) if scanner.match(text, position)}
             assert {match.start() for match in regex.finditer(text)} <= stops, regex.pattern
+
+
+@pytest.mark.parametrize("flags", [0, re.I])
+def test_lookbehind_alternatives_checked_by_the_scan(flags):
+    # a group of alternative lookbehinds is checked by the scan (it stops
+    # only after one of the words), the same matches as ``finditer``
+    regex = re.compile(r"(?:(?<=given\s)|(?<=administered\s))(?:\d{1,2}|one)\s{1,24}days?", flags)
+    scanner = Scanner(regex)
+    scan = scanner.lower_scanner if flags else scanner.scanner
+    assert "(?<=(?:given\\s)[\\s\\S])|(?<=(?:administered\\s)[\\s\\S])" in scan.pattern
+    text = "given 3 days; 4 days; administered one day; told one day, given 12 days"
+    assert [m.span() for m in scan.finditer(text)] == [(6, 7), (35, 36), (64, 65)]
+    expected = [(6, 12), (35, 42), (64, 71)]
+    assert _spans(regex.finditer(text)) == _spans(scanner.finditer(text, plain_lower(text)))
+    assert [m.span() for m in scanner.finditer(text, plain_lower(text))] == expected
+
+
+@pytest.mark.parametrize("source", [r"(?:(?<=a)|(?<=b))x|y", r"(?:(?<=a)|(?<=b))?x", r"(?:(?<=a)|b)x"])
+def test_lookbehind_alternatives_not_binding_the_whole_expression(source):
+    # a top-level ``|``, a quantifier or another alternative: the scan
+    # does not check the lookbehinds, and finds the same matches
+    regex = re.compile(source)
+    scanner = Scanner(regex)
+    assert scanner.scanner is None or "(?<=(?:a)" not in scanner.scanner.pattern
+    text = "ax bx x y ay by cx"
+    assert _spans(scanner.finditer(text)) == _spans(regex.finditer(text))
