@@ -383,23 +383,38 @@ class _Plan:
         return re.compile(_ascii_class("|".join(sorted({p[0] for p in self.prefixes})), 0, False))
 
     def compile(self) -> re.Pattern[str]:
-        """``[first characters]`` (case-sensitive: ``re`` skips to them), the
-        lookbehinds one character later, then the rest of the prefixes that
-        go with the first character."""
-        source = self.first_class().pattern
+        """An expression that matches where a match of the plan's expression
+        can start, one character long.
+
+        Two forms, the same positions: ``(?:a<lookbehinds>(?=rest of the
+        prefixes after a)|b...)``, one alternative per first character
+        (``re`` skips an alternative on its first character at once, and to
+        the first characters when they are all literals), unless the
+        expression has leading lookbehinds and a first character is a
+        class: then ``[first characters]`` (``re`` skips to them), the
+        lookbehinds one character later, and the rest of the prefixes
+        (fewer stops to check when the lookbehinds are selective)."""
         scoped = "(?i:{})" if self.flags & re.IGNORECASE else "(?:{})"
         # each lookbehind re-anchored one character later: ``(?<!X)`` -> ``(?<!(?:X)[\\s\\S])``
-        source += "".join(scoped.format(_reanchored(kind, body)) for kind, body in self.lookbehinds)
+        behind = "".join(scoped.format(_reanchored(kind, body)) for kind, body in self.lookbehinds)
         by_first: dict[str, set[tuple[str, ...]]] = {}
         for prefix in self.prefixes:
             by_first.setdefault(prefix[0], set()).add(prefix[1:])
+        flags = self.flags & (re.ASCII | re.UNICODE | re.DOTALL | re.MULTILINE)
+        if not self.lookbehinds or not any(atom.startswith("[") for atom in by_first):
+            branches = []
+            for atom, tails in sorted(by_first.items()):
+                rest = _alternatives(tails)
+                branches.append(atom + behind + (f"(?={rest})" if rest else ""))
+            return re.compile("(?:" + "|".join(branches) + ")", flags)
+        source = self.first_class().pattern + behind
         checks = []
         for atom, tails in sorted(by_first.items()):
             rest = _alternatives(tails)
             checks.append(f"(?<={atom})" + (f"(?={rest})" if rest else ""))
         if len(checks) > 1 or "(?=" in checks[0]:
             source += "(?:" + "|".join(checks) + ")"
-        return re.compile(source, self.flags & (re.ASCII | re.UNICODE | re.DOTALL | re.MULTILINE))
+        return re.compile(source, flags)
 
 
 def _checked_lookbehinds(found: list, items) -> tuple:

@@ -233,3 +233,26 @@ def test_lookbehind_alternatives_not_binding_the_whole_expression(source):
     assert scanner.scanner is None or "(?<=(?:a)" not in scanner.scanner.pattern
     text = "ax bx x y ay by cx"
     assert _spans(scanner.finditer(text)) == _spans(regex.finditer(text))
+
+
+def test_scan_one_alternative_per_first_character():
+    # no leading lookbehind: one alternative per first character, each with
+    # the rest of its prefixes; it stops where a match can start
+    regex = re.compile(r"\((?:weeks?|wks?)\s{0,3}\d{1,3}\)|every\s\d", re.I)
+    scanner = Scanner(regex)
+    scan = scanner.lower_scanner
+    assert scan.pattern.startswith("(?:\\(")
+    text = "visits (Week 4), (wk 12) and (day 3); every 2 weeks (weekly)"
+    lowered = plain_lower(text)
+    assert [m.start() for m in scan.finditer(lowered)] == [7, 17, 38]  # not "(weekly)"
+    assert _spans(scanner.finditer(text, lowered)) == [(7, 15, "(Week 4)"), (17, 24, "(wk 12)"), (38, 45, "every 2")]
+
+
+def test_scan_first_class_when_lookbehinds_and_a_class_lead():
+    # leading lookbehinds and a first character that is a class: the class
+    # first (``re`` skips to it), then the lookbehinds
+    regex = re.compile(r"(?<=\bon\s)(?:\d{1,2}|two)\s{1,3}days")
+    scan = Scanner(regex).scanner
+    assert scan.pattern.startswith("[")
+    text = "on 3 days, in 4 days, on two days, 5 days"
+    assert [m.start() for m in scan.finditer(text)] == [3, 25]
