@@ -71,11 +71,21 @@ class TrialTokenizer(Tokenizer):
         spaces = [bool(t.whitespace_) for piece in pieces for t in piece]
         return Doc(self.vocab, words=words, spaces=spaces)
 
+    # ``Tokenizer.find_prefix``/``find_suffix`` on the window, written out:
+    # they run for every new word, and ``super()`` costs as much as the rest
     def find_prefix(self, string):
-        return super().find_prefix(string[: self.AFFIX_WINDOW])
+        search = self.prefix_search
+        if search is None:
+            return 0
+        match = search(string[: self.AFFIX_WINDOW])
+        return (match.end() - match.start()) if match is not None else 0
 
     def find_suffix(self, string):
-        return super().find_suffix(string[-self.AFFIX_WINDOW :])
+        search = self.suffix_search
+        if search is None:
+            return 0
+        match = search(string[-self.AFFIX_WINDOW :])
+        return (match.end() - match.start()) if match is not None else 0
 
 
 def make_trial_tokenizer(nlp: Language) -> Tokenizer:
