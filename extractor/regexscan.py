@@ -361,6 +361,7 @@ class _Plan:
         self.at_start = at_start  # a match at the start of the text needs a check of its own
         self.lookbehinds = lookbehinds
         self.flags = flags
+        self.gate: tuple[str, ...] | None = None  # see :func:`_gate`
 
     def key(self) -> tuple:
         """Plans with equal keys can share one scanning expression."""
@@ -418,14 +419,18 @@ class _Plan:
 
 
 def _checked_lookbehinds(found: list, items) -> tuple:
-    """``found`` up to its first group of alternative lookbehinds that is
-    not, in the parsed expression, one of its leading items (a top-level
-    ``|`` after it, or a quantifier, would make it bind less than the whole
-    expression): the scan may only leave out checks, never add them."""
+    """``found`` up to its first lookbehind (or group of alternative
+    lookbehinds) that is not, in the parsed expression, one of its leading
+    items (a top-level ``|`` after it, or a quantifier, would make it bind
+    less than the whole expression): the scan may only leave out checks,
+    never add them."""
     for index, (kind, body) in enumerate(found):
-        if kind != "|":
-            continue
         item = items[index] if index < len(items) else None
+        if kind != "|":
+            expected = _sre.ASSERT if kind == "(?<=" else _sre.ASSERT_NOT
+            if item is None or item[0] is not expected or item[1][0] != -1:
+                return tuple(found[:index])  # ``(?<!x)a|b``: not a lookbehind of the whole expression
+            continue
         if item is None or item[0] is not _sre.BRANCH or len(item[1][1]) != len(body):
             return tuple(found[:index])
         for alternative, (inner, _body) in zip(item[1][1], body):
@@ -433,6 +438,49 @@ def _checked_lookbehinds(found: list, items) -> tuple:
             if len(alternative) != 1 or alternative[0][0] is not expected or alternative[0][1][0] != -1:
                 return tuple(found[:index])
     return tuple(found)
+
+
+def _gate(lookbehinds: tuple, items, flags: int, mode: str) -> tuple[str, ...] | None:
+    """Strings one of which the scanned text must hold for the expression
+    to match anywhere: the literal parts of its first leading positive
+    lookbehind (``(?<=concentration of )``, or each of a group of them),
+    lower-cased for a scan in the lower-cased text; ``None`` when there is
+    no such lookbehind (or the scan is case-folded)."""
+    if mode == "fold":
+        return None
+    for index, (kind, body) in enumerate(lookbehinds):
+        if kind == "(?<=":
+            item = items[index] if index < len(items) else None
+            if item is None or item[0] is not _sre.ASSERT or item[1][0] != -1:
+                return None  # not one of the expression's leading items
+            pairs = ((kind, body),)
+        elif kind == "|" and all(inner == "(?<=" for inner, _body in body):
+            pairs = body  # checked by ``_checked_lookbehinds``
+        else:
+            continue
+        literals = tuple(_literal(inner_body, flags, mode == "lower") for _kind, inner_body in pairs)
+        return literals if all(literals) else None
+    return None
+
+
+def _literal(body: str, flags: int, lower: bool) -> str | None:
+    """The longest run of literal ASCII characters (three or more) that
+    every match of ``body`` holds; ``None`` when there is none."""
+    try:
+        parsed = _sre_parse.parse(body, flags & (re.IGNORECASE | re.ASCII | re.UNICODE))
+    except re.error:
+        return None
+    best, run = "", ""
+    for op, av in list(parsed.data if hasattr(parsed, "data") else parsed) + [(None, None)]:
+        if op is _sre.LITERAL and av < 128:
+            run += chr(av)
+            continue
+        if len(run) > len(best):
+            best = run
+        run = ""
+    if len(best) < 3:
+        return None
+    return best.lower() if lower else best
 
 
 def _reanchored(kind: str, body) -> str:
@@ -466,7 +514,9 @@ def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
         return None
     if not prefixes or () in prefixes:
         return None  # a match may start anywhere
-    return _Plan(prefixes, lookbehinds, flags, at_start)
+    plan = _Plan(prefixes, lookbehinds, flags, at_start)
+    plan.gate = _gate(lookbehinds, items, flags, mode)
+    return plan
 
 
 class Scanner:
@@ -527,6 +577,9 @@ class Scanner:
         if scanner is None:
             yield from self.regex.finditer(text)
             return
+        gate = plan.gate
+        if gate is not None and not any(literal in scanned for literal in gate):
+            return  # the leading lookbehind can hold nowhere
         search = scanner.search
         match = self.regex.match
         position = 0

@@ -256,3 +256,28 @@ def test_scan_first_class_when_lookbehinds_and_a_class_lead():
     assert scan.pattern.startswith("[")
     text = "on 3 days, in 4 days, on two days, 5 days"
     assert [m.start() for m in scan.finditer(text)] == [3, 25]
+
+
+def test_gate_on_the_literal_of_a_leading_positive_lookbehind():
+    # a text without "concentration of" cannot match: the scan is skipped;
+    # with it, the same matches as ``finditer``
+    regex = re.compile(r"(?<=concentration of )\d{1,3}\s?mg/ml", re.I)
+    scanner = Scanner(regex)
+    assert scanner.lower_plan.gate == ("concentration of ",)
+    for text in ["a solution of 5 mg/ml", "at a Concentration of 5 mg/mL, then 7 mg/ml", ""]:
+        assert _spans(scanner.finditer(text, plain_lower(text))) == _spans(regex.finditer(text))
+    assert _spans(scanner.finditer("Concentration of 5 mg/mL", "concentration of 5 mg/ml")) == [(17, 24, "5 mg/mL")]
+
+
+@pytest.mark.parametrize(("source", "gate"), [
+    (r"(?:(?<=given )|(?<=administered ))\d", ("given ", "administered ")),
+    (r"(?<=abc)x|y", None),  # the lookbehind binds the first alternative only
+    (r"(?:(?<=abc)|(?<!def))x", None),  # a negative alternative: no string is needed
+    (r"(?<=\bon\s)\d", None),  # no literal of three characters
+])
+def test_gate_only_when_every_match_needs_the_literal(source, gate):
+    regex = re.compile(source)
+    scanner = Scanner(regex)
+    assert (scanner.plan.gate if scanner.plan else None) == gate
+    text = "y 1 on 2 given 3 zx"
+    assert _spans(scanner.finditer(text)) == _spans(regex.finditer(text))
