@@ -44,6 +44,7 @@ import bisect
 import hashlib
 import itertools
 import re
+import weakref
 from typing import Iterable, Iterator
 
 import numpy
@@ -365,6 +366,15 @@ class DrugRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         if not self._ready:
             self.initialize()
+        # the token texts' hashes, read once for the whole call (the rules
+        # below do not change the tokens)
+        _ORTHS[doc] = doc.to_array(ORTH)
+        try:
+            return self._tag(doc)
+        finally:
+            _ORTHS.pop(doc, None)
+
+    def _tag(self, doc: Doc) -> Doc:
         found: dict[tuple[int, int], tuple[str, str | None, str, float]] = {}
         for _, start, end in self._names(doc):
             surface = doc[start:end].text.lower()
@@ -1964,13 +1974,19 @@ def _label_start(span: Span, text: str) -> int:
     return span.start
 
 
+# ``doc.to_array(ORTH)`` of the doc being tagged (see ``DrugRecognizer.__call__``)
+_ORTHS: "weakref.WeakKeyDictionary[Doc, numpy.ndarray]" = weakref.WeakKeyDictionary()
+
+
 def _tokens_with_orth(doc: Doc, *texts: str) -> list:
     """The tokens of ``doc`` whose text is one of ``texts``, in order."""
     strings = doc.vocab.strings
     keys = [strings[t] for t in texts if t in strings]
     if not keys or not len(doc):
         return []
-    orths = doc.to_array(ORTH)
+    orths = _ORTHS.get(doc)
+    if orths is None:
+        orths = doc.to_array(ORTH)
     wanted = orths == keys[0]
     for key in keys[1:]:
         wanted |= orths == key

@@ -48,9 +48,21 @@ def ensure_extensions() -> None:
 
 def set_span_data(span: Span, **values) -> None:
     ensure_extensions()
-    underscore = span._  # each ``span._`` builds a new accessor: build it once
+    # written where ``span._`` would write it (``doc.user_data`` under the
+    # span's character offsets) without building the accessor, unless the
+    # extension was re-registered with a setter
+    user_data = span.doc.user_data
+    start, end = span.start_char, span.end_char
+    underscore = None
     for key, value in values.items():
-        setattr(underscore, f"extractor_{key}", value)
+        name = f"extractor_{key}"
+        extension = Span.get_extension(name)  # (default, method, getter, setter)
+        if extension is not None and extension[3] is None:
+            user_data[("._.", name, start, end)] = value
+        else:
+            if underscore is None:
+                underscore = span._
+            setattr(underscore, name, value)
 
 
 def span_data(span: Span) -> dict:

@@ -313,14 +313,42 @@ def _group_end(source: str, start: int) -> int:
 
 def _leading_lookbehinds(source: str) -> list[tuple[str, str]]:
     """The lookbehinds the expression's source opens with, as (``(?<!`` or
-    ``(?<=``, body) pairs."""
+    ``(?<=``, body) pairs; a group of alternative lookbehinds
+    (``(?:(?<=given\\s)|(?<=administered\\s))``) as (``|``, its pairs)."""
     found = []
     position = 0
-    while source.startswith(("(?<!", "(?<="), position):
-        end = _group_end(source, position)
-        found.append((source[position:position + 4], source[position + 4:end - 1]))
-        position = end
-    return found
+    while True:
+        if source.startswith(("(?<!", "(?<="), position):
+            end = _group_end(source, position)
+            found.append((source[position:position + 4], source[position + 4:end - 1]))
+            position = end
+            continue
+        alternatives = _lookbehind_alternatives(source, position)
+        if alternatives is None:
+            return found
+        found.append(("|", alternatives[0]))
+        position = alternatives[1]
+
+
+def _lookbehind_alternatives(source: str, position: int) -> tuple[tuple[tuple[str, str], ...], int] | None:
+    """The lookbehinds of a non-capturing group at ``position`` each of whose
+    alternatives is one lookbehind, and the index after the group; ``None``
+    for any other source there."""
+    if not source.startswith("(?:", position):
+        return None
+    end = _group_end(source, position)
+    inside, stop = position + 3, end - 1
+    pairs = []
+    while True:
+        if not source.startswith(("(?<!", "(?<="), inside):
+            return None
+        after = _group_end(source, inside)
+        pairs.append((source[inside:inside + 4], source[inside + 4:after - 1]))
+        if after == stop:
+            return tuple(pairs), end
+        if source[after] != "|":
+            return None
+        inside = after + 1
 
 
 class _Plan:
@@ -333,6 +361,7 @@ class _Plan:
         self.at_start = at_start  # a match at the start of the text needs a check of its own
         self.lookbehinds = lookbehinds
         self.flags = flags
+        self.gate: tuple[str, ...] | None = None  # see :func:`_gate`
 
     def key(self) -> tuple:
         """Plans with equal keys can share one scanning expression."""
@@ -355,23 +384,111 @@ class _Plan:
         return re.compile(_ascii_class("|".join(sorted({p[0] for p in self.prefixes})), 0, False))
 
     def compile(self) -> re.Pattern[str]:
-        """``[first characters]`` (case-sensitive: ``re`` skips to them), the
-        lookbehinds one character later, then the rest of the prefixes that
-        go with the first character."""
-        source = self.first_class().pattern
+        """An expression that matches where a match of the plan's expression
+        can start, one character long.
+
+        Two forms, the same positions: ``(?:a<lookbehinds>(?=rest of the
+        prefixes after a)|b...)``, one alternative per first character
+        (``re`` skips an alternative on its first character at once, and to
+        the first characters when they are all literals), unless the
+        expression has leading lookbehinds and a first character is a
+        class: then ``[first characters]`` (``re`` skips to them), the
+        lookbehinds one character later, and the rest of the prefixes
+        (fewer stops to check when the lookbehinds are selective)."""
         scoped = "(?i:{})" if self.flags & re.IGNORECASE else "(?:{})"
         # each lookbehind re-anchored one character later: ``(?<!X)`` -> ``(?<!(?:X)[\\s\\S])``
-        source += "".join(scoped.format(f"{kind}(?:{body})[\\s\\S])") for kind, body in self.lookbehinds)
+        behind = "".join(scoped.format(_reanchored(kind, body)) for kind, body in self.lookbehinds)
         by_first: dict[str, set[tuple[str, ...]]] = {}
         for prefix in self.prefixes:
             by_first.setdefault(prefix[0], set()).add(prefix[1:])
+        flags = self.flags & (re.ASCII | re.UNICODE | re.DOTALL | re.MULTILINE)
+        if not self.lookbehinds or not any(atom.startswith("[") for atom in by_first):
+            branches = []
+            for atom, tails in sorted(by_first.items()):
+                rest = _alternatives(tails)
+                branches.append(atom + behind + (f"(?={rest})" if rest else ""))
+            return re.compile("(?:" + "|".join(branches) + ")", flags)
+        source = self.first_class().pattern + behind
         checks = []
         for atom, tails in sorted(by_first.items()):
             rest = _alternatives(tails)
             checks.append(f"(?<={atom})" + (f"(?={rest})" if rest else ""))
         if len(checks) > 1 or "(?=" in checks[0]:
             source += "(?:" + "|".join(checks) + ")"
-        return re.compile(source, self.flags & (re.ASCII | re.UNICODE | re.DOTALL | re.MULTILINE))
+        return re.compile(source, flags)
+
+
+def _checked_lookbehinds(found: list, items) -> tuple:
+    """``found`` up to its first lookbehind (or group of alternative
+    lookbehinds) that is not, in the parsed expression, one of its leading
+    items (a top-level ``|`` after it, or a quantifier, would make it bind
+    less than the whole expression): the scan may only leave out checks,
+    never add them."""
+    for index, (kind, body) in enumerate(found):
+        item = items[index] if index < len(items) else None
+        if kind != "|":
+            expected = _sre.ASSERT if kind == "(?<=" else _sre.ASSERT_NOT
+            if item is None or item[0] is not expected or item[1][0] != -1:
+                return tuple(found[:index])  # ``(?<!x)a|b``: not a lookbehind of the whole expression
+            continue
+        if item is None or item[0] is not _sre.BRANCH or len(item[1][1]) != len(body):
+            return tuple(found[:index])
+        for alternative, (inner, _body) in zip(item[1][1], body):
+            expected = _sre.ASSERT if inner == "(?<=" else _sre.ASSERT_NOT
+            if len(alternative) != 1 or alternative[0][0] is not expected or alternative[0][1][0] != -1:
+                return tuple(found[:index])
+    return tuple(found)
+
+
+def _gate(lookbehinds: tuple, items, flags: int, mode: str) -> tuple[str, ...] | None:
+    """Strings one of which the scanned text must hold for the expression
+    to match anywhere: the literal parts of its first leading positive
+    lookbehind (``(?<=concentration of )``, or each of a group of them),
+    lower-cased for a scan in the lower-cased text; ``None`` when there is
+    no such lookbehind (or the scan is case-folded)."""
+    if mode == "fold":
+        return None
+    for index, (kind, body) in enumerate(lookbehinds):
+        if kind == "(?<=":
+            item = items[index] if index < len(items) else None
+            if item is None or item[0] is not _sre.ASSERT or item[1][0] != -1:
+                return None  # not one of the expression's leading items
+            pairs = ((kind, body),)
+        elif kind == "|" and all(inner == "(?<=" for inner, _body in body):
+            pairs = body  # checked by ``_checked_lookbehinds``
+        else:
+            continue
+        literals = tuple(_literal(inner_body, flags, mode == "lower") for _kind, inner_body in pairs)
+        return literals if all(literals) else None
+    return None
+
+
+def _literal(body: str, flags: int, lower: bool) -> str | None:
+    """The longest run of literal ASCII characters (three or more) that
+    every match of ``body`` holds; ``None`` when there is none."""
+    try:
+        parsed = _sre_parse.parse(body, flags & (re.IGNORECASE | re.ASCII | re.UNICODE))
+    except re.error:
+        return None
+    best, run = "", ""
+    for op, av in list(parsed.data if hasattr(parsed, "data") else parsed) + [(None, None)]:
+        if op is _sre.LITERAL and av < 128:
+            run += chr(av)
+            continue
+        if len(run) > len(best):
+            best = run
+        run = ""
+    if len(best) < 3:
+        return None
+    return best.lower() if lower else best
+
+
+def _reanchored(kind: str, body) -> str:
+    """A leading lookbehind checked one character later: ``(?<!X)`` ->
+    ``(?<!(?:X)[\\s\\S])``; alternatives (kind ``|``) each so."""
+    if kind == "|":
+        return "(?:" + "|".join(_reanchored(k, b) for k, b in body) + ")"
+    return f"{kind}(?:{body})[\\s\\S])"
 
 
 def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
@@ -381,7 +498,7 @@ def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
     items = parsed.data if hasattr(parsed, "data") else parsed
     if parsed.getwidth()[0] == 0:
         return None  # can match the empty string: finditer's own rules
-    lookbehinds = tuple(_leading_lookbehinds(regex.pattern))
+    lookbehinds = _checked_lookbehinds(_leading_lookbehinds(regex.pattern), items)
     if (not lookbehinds and items and items[0][0] is _sre.AT and items[0][1] is _sre.AT_BEGINNING
             and flags & re.MULTILINE):
         # ``(?m)^...``: a match starts the text or follows a newline
@@ -397,7 +514,9 @@ def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
         return None
     if not prefixes or () in prefixes:
         return None  # a match may start anywhere
-    return _Plan(prefixes, lookbehinds, flags, at_start)
+    plan = _Plan(prefixes, lookbehinds, flags, at_start)
+    plan.gate = _gate(lookbehinds, items, flags, mode)
+    return plan
 
 
 class Scanner:
@@ -458,6 +577,9 @@ class Scanner:
         if scanner is None:
             yield from self.regex.finditer(text)
             return
+        gate = plan.gate
+        if gate is not None and not any(literal in scanned for literal in gate):
+            return  # the leading lookbehind can hold nowhere
         search = scanner.search
         match = self.regex.match
         position = 0

@@ -93,24 +93,32 @@ class TrialTokenizer(Tokenizer):
             memo[string] = found
         return found
 
+    # ``Tokenizer.find_prefix``/``find_suffix`` on the window, written out:
+    # they run for every new word, and ``super()`` costs as much as the rest
     def find_prefix(self, string):
         search = self.prefix_search
+        if search is None:
+            return 0
         memo = self._prefix_memo
         if memo[0] is not search:
             memo = self._prefix_memo = (search, {})
         found = memo[1].get(string)
         if found is None:
-            found = self._remember(memo[1], string, super().find_prefix(string[: self.AFFIX_WINDOW]))
+            match = search(string[: self.AFFIX_WINDOW])
+            found = self._remember(memo[1], string, (match.end() - match.start()) if match is not None else 0)
         return found
 
     def find_suffix(self, string):
         search = self.suffix_search
+        if search is None:
+            return 0
         memo = self._suffix_memo
         if memo[0] is not search:
             memo = self._suffix_memo = (search, {})
         found = memo[1].get(string)
         if found is None:
-            found = self._remember(memo[1], string, super().find_suffix(string[-self.AFFIX_WINDOW :]))
+            match = search(string[-self.AFFIX_WINDOW :])
+            found = self._remember(memo[1], string, (match.end() - match.start()) if match is not None else 0)
         return found
 
     def find_infix(self, string):

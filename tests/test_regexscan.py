@@ -207,3 +207,77 @@ def test_start_scanner_is_a_superset_of_match_starts_on_the_data_patterns():
         for text in texts:
             stops = {position for position in range(len(text)) if scanner.match(text, position)}
             assert {match.start() for match in regex.finditer(text)} <= stops, regex.pattern
+
+
+@pytest.mark.parametrize("flags", [0, re.I])
+def test_lookbehind_alternatives_checked_by_the_scan(flags):
+    # a group of alternative lookbehinds is checked by the scan (it stops
+    # only after one of the words), the same matches as ``finditer``
+    regex = re.compile(r"(?:(?<=given\s)|(?<=administered\s))(?:\d{1,2}|one)\s{1,24}days?", flags)
+    scanner = Scanner(regex)
+    scan = scanner.lower_scanner if flags else scanner.scanner
+    assert "(?<=(?:given\\s)[\\s\\S])|(?<=(?:administered\\s)[\\s\\S])" in scan.pattern
+    text = "given 3 days; 4 days; administered one day; told one day, given 12 days"
+    assert [m.span() for m in scan.finditer(text)] == [(6, 7), (35, 36), (64, 65)]
+    expected = [(6, 12), (35, 42), (64, 71)]
+    assert _spans(regex.finditer(text)) == _spans(scanner.finditer(text, plain_lower(text)))
+    assert [m.span() for m in scanner.finditer(text, plain_lower(text))] == expected
+
+
+@pytest.mark.parametrize("source", [r"(?:(?<=a)|(?<=b))x|y", r"(?:(?<=a)|(?<=b))?x", r"(?:(?<=a)|b)x"])
+def test_lookbehind_alternatives_not_binding_the_whole_expression(source):
+    # a top-level ``|``, a quantifier or another alternative: the scan
+    # does not check the lookbehinds, and finds the same matches
+    regex = re.compile(source)
+    scanner = Scanner(regex)
+    assert scanner.scanner is None or "(?<=(?:a)" not in scanner.scanner.pattern
+    text = "ax bx x y ay by cx"
+    assert _spans(scanner.finditer(text)) == _spans(regex.finditer(text))
+
+
+def test_scan_one_alternative_per_first_character():
+    # no leading lookbehind: one alternative per first character, each with
+    # the rest of its prefixes; it stops where a match can start
+    regex = re.compile(r"\((?:weeks?|wks?)\s{0,3}\d{1,3}\)|every\s\d", re.I)
+    scanner = Scanner(regex)
+    scan = scanner.lower_scanner
+    assert scan.pattern.startswith("(?:\\(")
+    text = "visits (Week 4), (wk 12) and (day 3); every 2 weeks (weekly)"
+    lowered = plain_lower(text)
+    assert [m.start() for m in scan.finditer(lowered)] == [7, 17, 38]  # not "(weekly)"
+    assert _spans(scanner.finditer(text, lowered)) == [(7, 15, "(Week 4)"), (17, 24, "(wk 12)"), (38, 45, "every 2")]
+
+
+def test_scan_first_class_when_lookbehinds_and_a_class_lead():
+    # leading lookbehinds and a first character that is a class: the class
+    # first (``re`` skips to it), then the lookbehinds
+    regex = re.compile(r"(?<=\bon\s)(?:\d{1,2}|two)\s{1,3}days")
+    scan = Scanner(regex).scanner
+    assert scan.pattern.startswith("[")
+    text = "on 3 days, in 4 days, on two days, 5 days"
+    assert [m.start() for m in scan.finditer(text)] == [3, 25]
+
+
+def test_gate_on_the_literal_of_a_leading_positive_lookbehind():
+    # a text without "concentration of" cannot match: the scan is skipped;
+    # with it, the same matches as ``finditer``
+    regex = re.compile(r"(?<=concentration of )\d{1,3}\s?mg/ml", re.I)
+    scanner = Scanner(regex)
+    assert scanner.lower_plan.gate == ("concentration of ",)
+    for text in ["a solution of 5 mg/ml", "at a Concentration of 5 mg/mL, then 7 mg/ml", ""]:
+        assert _spans(scanner.finditer(text, plain_lower(text))) == _spans(regex.finditer(text))
+    assert _spans(scanner.finditer("Concentration of 5 mg/mL", "concentration of 5 mg/ml")) == [(17, 24, "5 mg/mL")]
+
+
+@pytest.mark.parametrize(("source", "gate"), [
+    (r"(?:(?<=given )|(?<=administered ))\d", ("given ", "administered ")),
+    (r"(?<=abc)x|y", None),  # the lookbehind binds the first alternative only
+    (r"(?:(?<=abc)|(?<!def))x", None),  # a negative alternative: no string is needed
+    (r"(?<=\bon\s)\d", None),  # no literal of three characters
+])
+def test_gate_only_when_every_match_needs_the_literal(source, gate):
+    regex = re.compile(source)
+    scanner = Scanner(regex)
+    assert (scanner.plan.gate if scanner.plan else None) == gate
+    text = "y 1 on 2 given 3 zx"
+    assert _spans(scanner.finditer(text)) == _spans(regex.finditer(text))
