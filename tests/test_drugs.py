@@ -883,7 +883,39 @@ def test_coordination_and_label_rules_keep_codes_and_enzyme_targets(nlp):
     text = ("Patients who are taking the following inhibitors of cytochrome P 450 CYP 3A4: potent HIV protease "
             "inhibitors (ritonavir)")
     classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
-    assert classes == ["inhibitors of cytochrome P 450 CYP 3A4", "potent HIV protease inhibitors"]
+    assert classes == ["inhibitors of cytochrome P 450 CYP 3A4", "HIV protease inhibitors"]
+
+
+def test_coordinated_leading_words_share_one_class(nlp):
+    # registry records (NCT01712009, NCT03584009, NCT00003321, NCT00006007, NCT00000714): a setting or
+    # strength word before 'or'/'and' cannot stand alone (GUIDE_ISSUES 6): the coordination is one mention
+    text = ("Participants received adjuvant or neoadjuvant chemotherapy and pegfilgrastim. "
+            "Steroid therapy for anti-neoplastic intent, Strong or moderate CYP3A inhibitors or Strong or "
+            "moderate CYP3A inducers. No other concurrent cytostatic or cytotoxic chemotherapy. "
+            "Myelosuppressive or nephrotoxic agents including zidovudine. "
+            "Planned esophagectomy with or without neo-adjuvant and/or adjuvant chemotherapy.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["adjuvant or neoadjuvant chemotherapy", "Steroid therapy",
+                       "Strong or moderate CYP3A inhibitors", "Strong or moderate CYP3A inducers",
+                       "cytostatic or cytotoxic chemotherapy", "Myelosuppressive or nephrotoxic agents",
+                       "neo-adjuvant and/or adjuvant chemotherapy"]
+    # a descriptive word is not coordinated (potent and selective), nor a code before the conjunction
+    found = drugs(nlp, "SK3530 is a potent and selective phosphodiesterase type 5 (PDE 5) inhibitor. "
+                       "Patients received E7389 or TPC treatment.")
+    assert [t for t, label, *_ in found if label == "DRUG_CLASS"] == [
+        "selective phosphodiesterase type 5 (PDE 5) inhibitor", "TPC treatment"]
+
+
+def test_potent_stays_only_before_a_graded_enzyme_target(nlp):
+    # registry records (NCT00461370, NCT00001106, NCT00007488, NCT00547183): 'potent' describes a drug
+    # (left out) except where it grades a CYP/P450 interaction (kept)
+    text = ("SRX251 is a new chemical entity with potent V1a receptor antagonist properties. "
+            "Zidovudine (AZT) has previously demonstrated its effectiveness as a potent inhibitor of HIV "
+            "replication. Some patients receiving potent\r\n      antiretroviral therapy. "
+            "Treatment with nitrates or potent CYP3A4 inhibitors. Any of potent inhibitors of cytochrome P-450 3A4.")
+    classes = [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"]
+    assert classes == ["V1a receptor antagonist", "inhibitor of HIV", "antiretroviral therapy", "nitrates",
+                       "potent CYP3A4 inhibitors", "potent inhibitors of cytochrome P-450 3A4"]
 
 
 def test_line_of_therapy_words_stay_before_antiretroviral_acronyms(nlp):
