@@ -67,7 +67,8 @@ def test_class_grammar_phrases(nlp):
     text = ("Exclusion Criteria: patients taking potent HIV protease inhibitors or strong inhibitors of CYP3A4, "
             "or anti-platelet agents.")
     classes = {t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"}
-    assert classes == {"potent HIV protease inhibitors", "strong inhibitors of CYP3A4", "anti-platelet agents"}
+    # 'potent' describes the drugs here (train gold modern_NCT00661700 leaves it out); 'strong' grades CYP3A4
+    assert classes == {"HIV protease inhibitors", "strong inhibitors of CYP3A4", "anti-platelet agents"}
 
 
 def test_treatment_of_a_disease_is_not_a_class(nlp):
