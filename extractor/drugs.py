@@ -1946,7 +1946,8 @@ def _coordinated_lead(grammar: dict, gap: str) -> str:
     leading = _trie_alternatives(grammar["leading"])
     stop = _trie_alternatives(grammar.get("not_coordinable_leading") or ["(?!x)x"])
     word = rf"(?!(?:{stop})\b)(?:{leading})"  # not a descriptive word (a potent and selective inhibitor)
-    return rf"(?:(?<![-/]){word}{gap}(?:and/or|or|and){gap}(?={word}(?:{gap}|-)))?"
+    modifier = _trie_alternatives(grammar["modifiers"])  # or a listed modifier next (killed or subunit vaccines)
+    return rf"(?:(?<![-/]){word}{gap}(?:and/or|or|and){gap}(?=(?:{word}|{modifier})(?:{gap}|-)))?"
 
 
 def _descriptive_lead_start(span: Span, grammar: dict) -> int:
