@@ -1940,7 +1940,9 @@ def _coordinated_lead(grammar: dict, gap: str) -> str:
     a class phrase: ``adjuvant or neoadjuvant chemotherapy`` and ``moderate or
     strong CYP3A4 inhibitors`` are one mention (the first word cannot stand
     alone, GUIDE_ISSUES 6; every such train and dev gold phrase is one span).
-    The next word must be a leading word too."""
+    The next word must be a leading word or a listed modifier (``killed or
+    subunit vaccines``); ``not_coordinable_leading`` words (potent, selective)
+    are never coordinated."""
     if not grammar.get("coordinable_leading"):
         return ""
     leading = _trie_alternatives(grammar["leading"])
