@@ -166,6 +166,11 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
         # a space missing after a closing bracket, before a number or a function
         # word (Viagra)50 mg, Cialis)for): not inside chemical names, 1,25(OH)2D3
         rf"[)\]](?<=[{ALPHA_LOWER}]{{3}}[)\]])(?=[0-9]|(?:{'|'.join(glued)})\b)",
+        # ... and after a two-letter word opening the token or after a number,
+        # before a function word: (250 mg)of
+        rf"[)\]](?<=(?<![^0-9 ])[{ALPHA_LOWER}]{{2}}[)\]])(?=(?:{'|'.join(glued)})\b)",
+        # a backslash between two words: NYI\NHL
+        rf"\\(?<=[{ALPHA}]\\)(?=[{ALPHA}])",
         # ... or after an upper-case short form, before any lower-case word:
         # (IIEF)calculated, (GCSF)receptor; chemical locants stay, (2-methylpropyl)amino
         rf"[)\]](?<=[{ALPHA_UPPER}]{{2}}[)\]])(?=[{ALPHA_LOWER}]{{3}})",
@@ -206,7 +211,10 @@ def make_trial_tokenizer(nlp: Language) -> Tokenizer:
                                               # a suspended hyphen: "platinum- and paclitaxel-resistant"
                                               rf"(?<=[{ALPHA_LOWER}]{{3}})-",
                                               # a slash closing a word before a space: "Measurements/ Circumference"
-                                              rf"(?<=[{ALPHA_LOWER}]{{3}})/"]
+                                              rf"(?<=[{ALPHA_LOWER}]{{3}})/",
+                                              # UTF-8 read as Latin-1 leaves "Â" before a symbol it
+                                              # split off: "ViagraÂ®" -> Viagra | Â | ®
+                                              rf"(?<=[{ALPHA}0-9])Â"]
     # emoticons such as "):" glue a closing bracket to a colon: (FePEDS-Q): ...
     # and "8)" / "8-)" / "(-8" would glue a day number to its bracket: (days 1 and 8)
     special_cases = {key: value for key, value in nlp.Defaults.tokenizer_exceptions.items()
