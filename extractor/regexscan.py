@@ -363,10 +363,6 @@ class _Plan:
         self.flags = flags
         self.gate: tuple[str, ...] | None = None  # see :func:`_gate`
 
-    def key(self) -> tuple:
-        """Plans with equal keys can share one scanning expression."""
-        return self.lookbehinds, self.flags
-
     def excluded_before(self) -> frozenset[str]:
         """ASCII characters that rule a match out when they come right
         before it (those of a one-character negative lookbehind)."""
@@ -757,3 +753,16 @@ def plain_lower(text: str) -> str | None:
         ):
             return None
     return lowered
+
+
+def line_anchored(regex: re.Pattern) -> bool:
+    """Whether every match of ``regex`` starts at the start of a line: a
+    ``re.MULTILINE`` expression opening with ``^`` (outside any group or
+    alternation)."""
+    if not regex.flags & re.MULTILINE or not isinstance(regex.pattern, str):
+        return False
+    try:
+        data = _sre_parse.parse(regex.pattern, regex.flags).data
+    except (re.error, RecursionError):
+        return False
+    return bool(data) and data[0] == (_sre.AT, _sre.AT_BEGINNING)

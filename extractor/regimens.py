@@ -73,12 +73,6 @@ from bisect import bisect_right
 
 import srsly
 
-try:  # Python 3.11
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _sre  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.strings import get_string_id
@@ -89,7 +83,7 @@ from .extensions import (
     Lines, doc_lines, doc_text, ensure_extensions, get_entities, get_fields, sentence_bounds, sentence_starts,
     span_reader,
 )
-from .regexscan import Scanner
+from .regexscan import Scanner, line_anchored
 from .resources import read_data
 from .sections import SPANS_KEY as SECTIONS_KEY
 
@@ -157,19 +151,6 @@ def _arm_key(label: str) -> str:
     return " ".join(words)
 
 
-def _line_anchored(regex: re.Pattern) -> bool:
-    """Whether every match of ``regex`` starts at the start of a line: a
-    ``re.MULTILINE`` expression opening with ``^`` (outside any group or
-    alternation)."""
-    if not regex.flags & re.MULTILINE or not isinstance(regex.pattern, str):
-        return False
-    try:
-        data = _sre_parse.parse(regex.pattern, regex.flags).data
-    except (re.error, RecursionError):
-        return False
-    return bool(data) and data[0] == (_sre.AT, _sre.AT_BEGINNING)
-
-
 class _Finder:
     """``finditer`` of one expression, as a list, from where its matches can
     start: line starts for a line-anchored one (Python's ``re`` would try
@@ -177,7 +158,7 @@ class _Finder:
 
     def __init__(self, regex: re.Pattern):
         self.regex = regex
-        self.at_lines = _line_anchored(regex)
+        self.at_lines = line_anchored(regex)
         self.scanner = None if self.at_lines else Scanner(regex)
 
     def matches(self, text: str, newlines: list[int] | None = None) -> list[re.Match]:

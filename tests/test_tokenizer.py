@@ -136,16 +136,40 @@ def _fresh_trial_nlp():
     return nlp
 
 
-def test_affix_memo_gives_the_tokens_of_a_first_pass():
-    # each text tokenized by a tokenizer that has seen it before (its affix
-    # results memoized) and by a new one
-    texts = ["(months) months, (Q3W).", "cycle(Q2W) 15mg/kg|DRUG", "(months) months, (Q3W).",
-             "cycle(Q2W) 15mg/kg|DRUG", "Viagra)50 mg, (IIEF)calculated"]
-    warm = _fresh_trial_nlp()
-    for text in texts:
-        assert [t.text for t in warm(text)] == [t.text for t in _fresh_trial_nlp()(text)]
-    assert warm.tokenizer._suffix_memo[1]["months"] == 0
-    assert warm.tokenizer._suffix_memo[1]["months,"] == 1
+def test_affix_memo_gives_the_tokens_of_the_plain_searches():
+    # the memoized tokenizer against one whose affix searches run every time
+    # (spaCy's own, on the same window); the texts repeat affix strings inside
+    # different whitespace chunks (spaCy caches whole chunks, not these) and
+    # have runs longer than the affix window
+    from spacy.tokenizer import Tokenizer
+
+    from extractor.tokenizer import TrialTokenizer
+
+    class PlainSearches(TrialTokenizer):
+        def find_prefix(self, string):
+            return Tokenizer.find_prefix(self, string[: self.AFFIX_WINDOW])
+
+        def find_suffix(self, string):
+            return Tokenizer.find_suffix(self, string[-self.AFFIX_WINDOW :])
+
+        def find_infix(self, string):
+            return Tokenizer.find_infix(self, string)
+
+    nlp = _fresh_trial_nlp()
+    memoized = nlp.tokenizer
+    plain = PlainSearches(memoized.vocab, rules=memoized.rules, prefix_search=memoized.prefix_search,
+                          suffix_search=memoized.suffix_search, infix_finditer=memoized.infix_finditer,
+                          token_match=memoized.token_match, url_match=memoized.url_match)
+    long_run = "(" * 60 + "cisplatin" + ")" * 70
+    texts = ["(months) months, (Q3W).", "[months], months); cycle(Q2W) 15mg/kg|DRUG",
+             "Viagra)50 mg, (IIEF)calculated (months)", long_run, "x" + long_run + ",",
+             "AZT/3TC (months). " + long_run[5:] + "." + " -Objective months)."]
+    for text in texts + texts:
+        assert [t.text for t in memoized(text)] == [t.text for t in plain(text)], text
+    assert memoized._suffix_memo[1]["months"] == 0
+    assert memoized._suffix_memo[1]["months,"] == 1
+    # strings longer than the window are searched every time, never memoized
+    assert all(len(key) <= memoized.AFFIX_WINDOW for key in memoized._suffix_memo[1])
 
 
 def test_affix_memo_is_bounded_and_follows_a_new_suffix_search():
