@@ -72,7 +72,7 @@ def annotate(
     if engine is Engine.dask:
         if output is None or format is not OutputFormat.jsonl or pretty:
             raise typer.BadParameter("--engine dask writes shards: give -o FOLDER, without --format brat or --pretty")
-        _annotate_dask(inputs, output, scheduler, partition_size, shard_format, batch_size, resume)
+        _annotate_dask(inputs, output, scheduler, partition_size, shard_format, batch_size, resume, full)
         return
     import os
     from collections import Counter
@@ -162,12 +162,12 @@ def annotate(
         raise typer.Exit(1)
 
 
-def _annotate_dask(inputs, output, scheduler, partition_size, shard_format, batch_size, resume) -> None:
+def _annotate_dask(inputs, output, scheduler, partition_size, shard_format, batch_size, resume, full) -> None:
     from .distributed import annotate_to_shards
 
     try:
         report = annotate_to_shards(inputs, output, scheduler=scheduler, partition_size=partition_size,
-                                    shard_format=shard_format, batch_size=batch_size, resume=resume)
+                                    shard_format=shard_format, batch_size=batch_size, resume=resume, full=full)
     except ValueError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2)

@@ -111,13 +111,15 @@ def worker_pipeline(pipeline: str | None = None, loader: Callable | None = None)
 
 
 def annotate_records(
-    nlp, items: Iterable[tuple[str, Any]], batch_size: int = 32, include_text: bool = False
+    nlp, items: Iterable[tuple[str, Any]], batch_size: int = 32, include_text: bool = False, full: bool = False
 ) -> Iterator[dict | InputError]:
     """Annotate ``(source, record)`` pairs in order, exactly as single-machine
     annotation does (:func:`extractor.annotate.annotate_records`: long texts in
     pieces, a failing document costs only itself).
 
-    ``record`` is a parsed JSON record or an :class:`InputError` (kept as is).
+    ``record`` is a parsed JSON record or an :class:`InputError` (kept as is);
+    ``full`` renders registry records with their arm groups, intervention
+    descriptions and eligibility, as ``extractor annotate --full`` does.
     Yields the output record of :func:`~extractor.output.doc_to_record`
     (without ``text`` unless ``include_text``) or an :class:`InputError`.
     """
@@ -129,7 +131,7 @@ def annotate_records(
                 yield record
                 continue
             try:
-                yield record_to_document(record, source)
+                yield record_to_document(record, source, full)
             except Exception as err:  # a record of an unexpected shape costs only itself
                 yield InputError(source, f"cannot read record ({type(err).__name__}: {err})")
 
@@ -278,6 +280,7 @@ def annotate_partition(
     loader: Callable | None = None,
     batch_size: int = 32,
     include_text: bool = False,
+    full: bool = False,
 ) -> dict:
     """Annotate one partition into its shard (the task a worker runs).
 
@@ -294,7 +297,7 @@ def annotate_partition(
         with lock:
             if shard_format == "jsonl":
                 with open(tmp, "w", encoding="utf-8") as handle:
-                    for out in annotate_records(nlp, read_partition(part), batch_size, include_text):
+                    for out in annotate_records(nlp, read_partition(part), batch_size, include_text, full):
                         if isinstance(out, InputError):
                             errors.append(str(out))
                         else:
@@ -303,7 +306,7 @@ def annotate_partition(
                     handle.flush()
                     os.fsync(handle.fileno())
             else:
-                for out in annotate_records(nlp, read_partition(part), batch_size, include_text):
+                for out in annotate_records(nlp, read_partition(part), batch_size, include_text, full):
                     (errors.append(str(out)) if isinstance(out, InputError) else records.append(out))
                 _write_parquet(tmp, records, include_text)
                 written = len(records)
@@ -404,6 +407,7 @@ def annotate_to_shards(
     include_text: bool = False,
     resume: bool = False,
     retries: int = 2,
+    full: bool = False,
 ) -> ShardReport:
     """Annotate JSONL/Parquet ``paths`` into shards in ``out_dir``.
 
@@ -433,7 +437,7 @@ def annotate_to_shards(
             todo.append(part)
     if todo:
         options = dict(shard_format=shard_format, pipeline=pipeline, loader=loader,
-                       batch_size=batch_size, include_text=include_text)
+                       batch_size=batch_size, include_text=include_text, full=full)
         for part, result in zip(todo, _run(todo, str(out), client, scheduler, n_workers, retries, options)):
             if isinstance(result, BaseException):
                 report.failed.append(shard_path(out, part, shard_format).name)

@@ -238,6 +238,22 @@ def test_cli_with_scheduler_address(client, expected, tmp_path):
     assert list(read_shards(tmp_path)) == expected
 
 
+def test_cli_full_renders_records_as_the_local_engine_does(client, nlp, tmp_path):
+    # --full adds arm groups, intervention descriptions and eligibility to the
+    # rendered text: shards must hold what single-process --full gives
+    sample = tmp_path / "twenty.jsonl"
+    with open(SAMPLE, encoding="utf-8") as handle:
+        sample.write_text("".join(handle.readline() for _ in range(20)), encoding="utf-8")
+    full = [{k: v for k, v in record.items() if k != "text"}
+            for record in annotate_inputs(nlp, [sample], full=True) if isinstance(record, dict)]
+    assert full != single_process(nlp, [sample])  # the option changes the output of these records
+    out = tmp_path / "shards"
+    result = CliRunner().invoke(app, ["annotate", str(sample), "--engine", "dask", "--scheduler",
+                                      client.scheduler.address, "--full", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert list(read_shards(out)) == full
+
+
 def test_killed_worker_leaves_complete_output_without_duplicates(client, expected, kill_dir, tmp_path):
     subset = tmp_path / "subset.jsonl"
     subset.write_text("".join(SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)[:120]), encoding="utf-8")
