@@ -85,6 +85,7 @@ LIST_WORDS = frozenset({"or", "and", "plus", "+", "/", ",", "versus", "vs", "vs.
 ARM_TITLE = re.compile(r"(?:Arm/Group Title|INTERVENTION \d+):[ \t]+(?:Phase \d+[^:\n]{0,20}:\s*)?([^\n]{1,300}?)(?=[ \t]{2,}|\n|$)")
 ARM_PARTS = re.compile(r"[^/+]+?(?=\s*(?:/|\+|\band\b|\bwith\b|\bin combination with\b|\bplus\b|$))", re.I)
 CODE_SPACING = re.compile(r"[\s\-\u2010\u2011]+")  # spellings of one code: "BAY 38-9456", "BAY38-9456"
+HYPHENS = frozenset({"-", "\u2010", "\u2011"})
 SLOT_SEPARATORS = frozenset({"+", "/", "plus", "and", "with", ","})
 SALT_WORDS = frozenset(
     "hydrochloride hcl sodium potassium citrate mesylate maleate tartrate sulfate sulphate phosphate acetate "
@@ -102,6 +103,8 @@ SALT_OR_FORM_WORDS = SALT_WORDS | FORM_WORDS
 # ... and a drug name after these words is a measured level (``free
 # testosterone``, ``plasma level of montelukast``)
 LEVEL_BEFORE = frozenset({"free", "total", "bioavailable", "breath"})
+# words joining drug names in a list of measured substances ("B12 and folic acid levels")
+MEASURE_LIST_WORDS = frozenset({",", "and", "or", "/", "&"})
 ANALOGUE_WORDS = frozenset({"analogue", "analogues", "analog", "analogs"})
 ANTIBODY_ADJECTIVES = frozenset({"chimeric", "humanized", "humanised", "human", "murine", "radiolabeled",
                                  "radiolabelled"})
@@ -837,6 +840,9 @@ class DrugRecognizer:
                     cursor -= 1
                     if cursor > 0 and doc[cursor].lower_ != "," and doc[cursor - 1].text == ",":
                         cursor -= 1  # a serial comma: "mitoxantrone, etoposide, and cytarabine (MEC)"
+                elif (cursor > 1 and doc[cursor - 1].text in HYPHENS and not doc[cursor - 2].whitespace_
+                      and not doc[cursor - 1].whitespace_ and cursor - 1 in by_end):
+                    cursor -= 1  # two names joined by a hyphen: "sulfadoxine-pyrimethamine (SP)"
             names = [info[(s.start, s.end)][1] for s in components if info[(s.start, s.end)][0] == "DRUG"]
             initials = sorted(n[0] for n in names if n)
             if len(names) >= 2 and initials == sorted(acronym.text.lower()):
@@ -1255,6 +1261,11 @@ class DrugRecognizer:
         ``analogue`` names a family (``liposomal-cisplatin analogue``): the
         phrase is a DRUG_CLASS (GUIDE_ISSUES 12)."""
         class_not_after = frozenset(self.class_grammar.get("not_after", ()))
+        after_words = frozenset(self.code_slots.get("measured_after", ()))
+        before_words = LEVEL_BEFORE | frozenset(self.code_slots.get("measured_before", ()))
+        drugs = sorted(k for k, v in info.items() if v[0] == "DRUG" and v[2] not in ("context", "acronym"))
+        measured_after: set[int] = set()  # starts of names dropped for the word after them
+        measured_before: set[int] = set()  # ... for the words before them
         for (start, end), value in list(info.items()):
             if value[0] == "DRUG_CLASS" and end < len(doc) and _next_word(doc, end) in class_not_after:
                 del info[(start, end)]  # "surface immunoglobulin expression": a biomarker
@@ -1280,8 +1291,17 @@ class DrugRecognizer:
                     info[(first, cursor + 1)] = ("DRUG_CLASS", None, "pattern", 0.6)
             elif following in DRUG_NOT_AFTER and (following not in ("antibody", "antibodies") or anti):
                 del info[(start, end)]
-            elif _measured_level(doc, start) or _substance_use(doc, start, cursor, value[1], self.code_slots):
+                measured_after.add(start)
+            elif following in after_words and value[1] != "placebo":  # not "a vaccine-to-placebo ratio"
                 del info[(start, end)]
+                measured_after.add(start)
+            elif _measured_level(doc, start, before_words if value[1] != "placebo" else LEVEL_BEFORE):
+                del info[(start, end)]
+                measured_before.add(start)
+            elif _substance_use(doc, start, cursor, value[1], self.code_slots):
+                del info[(start, end)]
+        if measured_after or measured_before:
+            _drop_listed_measures(doc, info, drugs, measured_after, measured_before)
 
     def _class_event(self, doc: Doc, start: int, end: int, info: dict) -> bool:
         """Whether the class name ``doc[start:end]`` names one administration
@@ -2191,13 +2211,36 @@ def _next_word(doc: Doc, end: int) -> str:
     return doc[end].lower_ if end < len(doc) else ""
 
 
-def _measured_level(doc: Doc, start: int) -> bool:
+def _drop_listed_measures(doc: Doc, info: dict, drugs: list, after: set, before: set) -> None:
+    """Drug names listed with a measured one share its reading: the names
+    before one dropped for the word after it (``serum vitamin B12 and folic
+    acid levels``, ``lactulose/mannitol ratio``) and the names after one
+    dropped for the words before it (``levels of folic acid, thiamine and
+    vitamin B12``).  ``drugs``: the (start, end) of the DRUG names, sorted."""
+    def joined(first: tuple, second: tuple) -> bool:
+        if any(info.get(key, ("", ""))[1] == "placebo" for key in (first, second)):
+            return False  # a placebo is never measured
+        words = [t.lower_ for t in doc[first[1]:second[0]] if not t.is_space]
+        return 1 <= len(words) <= 2 and all(w in MEASURE_LIST_WORDS for w in words)
+    for index in range(len(drugs) - 2, -1, -1):  # backwards from a name dropped for the word after it
+        if drugs[index + 1][0] in after and joined(drugs[index], drugs[index + 1]):
+            info.pop(drugs[index], None)
+            after.add(drugs[index][0])
+    for index in range(1, len(drugs)):  # forwards from a name dropped for the words before it
+        if drugs[index - 1][0] in before and joined(drugs[index - 1], drugs[index]):
+            info.pop(drugs[index], None)
+            before.add(drugs[index][0])
+
+
+def _measured_level(doc: Doc, start: int, before_words: frozenset = LEVEL_BEFORE) -> bool:
     """Whether the words before ``doc[start]`` make it a measured level, not
     a drug given: ``total testosterone``, ``the plasma level of montelukast``."""
-    words = [t.lower_ for t in doc[max(0, start - 3):start] if not t.is_space]
-    if words and words[-1] in LEVEL_BEFORE:  # not "total BCNU dose"
+    words = [t.lower_ for t in doc[max(0, start - 5):start] if not t.is_space][-3:]
+    if words and words[-1] in before_words:  # not "total BCNU dose"
         return not (start + 1 < len(doc) and doc[start + 1].lower_ in ("dose", "doses", "dosage"))
-    return len(words) >= 2 and words[-1] == "of" and words[-2] in ("level", "levels")
+    # not a dose level ("four dose levels of IL-4": train gold tags the drug)
+    return (len(words) >= 2 and words[-1] == "of" and words[-2] in ("level", "levels")
+            and (len(words) < 3 or words[-3] not in ("dose", "dosage", "dosing")))
 
 
 def _substance_use(doc: Doc, start: int, cursor: int, inn: str | None, slots: dict) -> bool:

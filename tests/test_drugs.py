@@ -1517,3 +1517,66 @@ def test_common_drugs_close_to_another_name_keep_their_own_inn(nlp):
     found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
     assert found == [("acyclovir", "aciclovir"), ("famciclovir", "famciclovir"), ("foscarnet", "foscarnet"),
                      ("ganciclovir", "ganciclovir"), ("pitavastatin", "pitavastatin"), ("eszopiclone", "eszopiclone")]
+
+
+def test_a_short_form_after_hyphen_joined_names_names_the_combination(nlp):
+    # review of the twelfth curated part: sulfadoxine and proguanil alone split the hyphenated
+    # combinations (two mentions, GUIDE_ISSUES 11); the short form after them names both drugs,
+    # sorted and joined by + as the train gold names a combination's short form (XT, TL, AC)
+    found = drugs(nlp, "Sulfadoxine-pyrimethamine (SP) was given.")
+    assert [(t, label, n) for t, label, n, *_ in found] == [
+        ("Sulfadoxine", "DRUG", "sulfadoxine"), ("pyrimethamine", "DRUG", "pyrimethamine"),
+        ("SP", "DRUG", "pyrimethamine+sulfadoxine")]
+    found = drugs(nlp, "Patients received atovaquone-proguanil (AP) daily.")
+    assert [(t, n) for t, _, n, *_ in found] == [
+        ("atovaquone", "atovaquone"), ("proguanil", "proguanil"), ("AP", "atovaquone+proguanil")]
+    # a spaced dash is not a joined name: the short form names the drug before it
+    found = drugs(nlp, "Rescue with ondansetron - granisetron (GR) was given.")
+    assert [(t, n) for t, _, n, *_ in found] == [
+        ("ondansetron", "ondansetron"), ("granisetron", "granisetron"), ("GR", "granisetron")]
+
+
+def test_measured_substances_test_agents_and_procedures_are_not_drugs(nlp):
+    # review of the twelfth curated part: words after a name (concentrations, ratio, status, challenge,
+    # stress) and before it (serum, levels of) carry through a list of names
+    for text in ("Change in serum DHEA-S and cortisone concentrations.", "Cortisol and cortisone ratio in urine.",
+                 "Serum vitamin B12 and folic acid levels at screening.",
+                 "Levels of folic acid, thiamine and vitamin B12 in serum.",
+                 "Intestinal permeability by lactulose/mannitol ratio.", "Mannitol challenge test",
+                 "Patients undergo dobutamine stress echocardiography.",
+                 "Thiamine levels and riboflavin status were assessed."):
+        assert drugs(nlp, text) == [], text
+    doc = nlp("Thiamine levels and riboflavin status were assessed.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Thiamine levels and riboflavin status", "ENDPOINT")]
+    # the words do not reach a drug given after the measured one, nor one before it outside the list
+    found = drugs(nlp, "Thiamine levels were low, and folic acid 5 mg was given. Mannitol was given before the ratio.")
+    assert [(t, n) for t, _, n, *_ in found] == [("folic acid", "folic acid"), ("Mannitol", "mannitol")]
+    # a dose level is not a measured level (train gold: 'four dose levels of IL-4'), nor is a placebo measured
+    found = drugs(nlp, "Four dose levels of IL-4 and paclitaxel were given. A 2 to 1 vaccine-to-placebo ratio.")
+    assert [(t, n) for t, _, n, *_ in found] == [("IL-4", "binetrakin"), ("paclitaxel", "paclitaxel"),
+                                                  ("placebo", "placebo")]
+    found = drugs(nlp, "Patients receive dose\r\n      levels of bryostatin 1 and paclitaxel.")
+    assert [(t, n) for t, _, n, *_ in found] == [("bryostatin 1", "bryostatin 1"), ("paclitaxel", "paclitaxel")]
+
+
+def test_hyoscine_butylbromide_is_butylscopolamine(nlp):
+    # review of the twelfth curated part: hyoscine butylbromide (Buscopan) is another substance
+    # than hyoscine (WHO INN butylscopolamine bromide)
+    found = drugs(nlp, "Hyoscine butylbromide 20 mg IV was given. Scopolamine butylbromide (Buscopan) or hyoscine.")
+    assert [(t, n) for t, _, n, *_ in found] == [
+        ("Hyoscine butylbromide", "butylscopolamine"), ("Scopolamine butylbromide", "butylscopolamine"),
+        ("Buscopan", "butylscopolamine"), ("hyoscine", "hyoscine")]
+
+
+def test_class_coordination_and_graded_transporters(nlp):
+    # review of round cls14: the coordinated vaccine class reads the same in either order, weak coordinates
+    # like moderate, and potent grades a transporter's inhibitors like a CYP enzyme's
+    for text, expected in (("Subunit or killed vaccines are not allowed.", ["Subunit or killed vaccines"]),
+                           ("Killed or subunit vaccines are not allowed.", ["Killed or subunit vaccines"]),
+                           ("Potent P-gp inhibitors are not allowed.", ["Potent P-gp inhibitors"]),
+                           ("Weak or moderate CYP3A4 inhibitors are not allowed.",
+                            ["Weak or moderate CYP3A4 inhibitors"]),
+                           ("Potent P-glycoprotein inhibitors and potent BCRP inhibitors.",
+                            ["Potent P-glycoprotein inhibitors", "potent BCRP inhibitors"]),
+                           ("A potent inhibitor of PDE5 was given.", ["inhibitor of PDE5"])):
+        assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == expected, text

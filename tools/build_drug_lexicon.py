@@ -143,6 +143,11 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   had become aciclovir, ``pitavastatin`` pravastatin, ``eszopiclone``
   its brand Lunesta) and adds contraceptives, triptans, antiglaucoma
   drugs, phosphate binders and antidotes with their FDA/EMA brands.
+  ``hyoscine butylbromide`` (``scopolamine butylbromide``, Buscopan) is
+  another substance than hyoscine: WHO INN ``butylscopolamine``.  Names the
+  part adds alone (``sulfadoxine``, ``proguanil``) split a hyphenated
+  combination the lexicon had whole into its two names (GUIDE_ISSUES 11);
+  a short form after the pair names both (``SP``: pyrimethamine+sulfadoxine).
   Salt and formulation words for choosing a canonical are read from
   ``drug_code_slots.json`` (``name_salt_words`` plus
   ``name_builder_salt_words``; ``name_form_words``), one list with the component.
