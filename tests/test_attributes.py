@@ -2808,3 +2808,11 @@ def test_comparator_length_blocks_a_pause_or_a_stay_and_reads_a_line_wrap(nlp):
         ("more than 3 days", "DURATION")]
     assert ents(nlp, "Patients receive warfarin for more than 3 days.", ("DURATION",)) == [
         ("more than 3 days", "DURATION")]
+
+
+def test_quantity_endpoint_does_not_stop_at_a_dose(nlp):
+    # NCT registry summary: ``of 50 milligrams`` is a dose, not the stated value of the incidence
+    text = ("To assess the effect on cardiovascular mortality of alternate-day consumption of 325\r\n      milligrams of "
+            "aspirin and, secondarily, the effect on cancer incidence of alternate-day\r\n      consumption of 50 "
+            "milligrams of beta-carotene.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("mortality", "ENDPOINT")]
