@@ -2816,3 +2816,14 @@ def test_quantity_endpoint_does_not_stop_at_a_dose(nlp):
             "aspirin and, secondarily, the effect on cancer incidence of alternate-day\r\n      consumption of 50 "
             "milligrams of beta-carotene.")
     assert ents(nlp, text, ("ENDPOINT",)) == [("mortality", "ENDPOINT")]
+
+
+def test_quantity_endpoint_keeps_the_verb_of_its_whose_clause(nlp):
+    # train gold elig_NCT00002379: the clause's own verb does not end the measure
+    text = ("To\r\n      determine the proportion of patients whose plasma HIV-1 RNA level falls below the level of\r\n"
+            "      detection (500 copies/ml) by 20 weeks of study therapy.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("proportion of patients whose plasma HIV-1 RNA level falls below the level of\r\n      detection", "ENDPOINT")]
+    # a threshold after a comparison sign is not a stated value (train gold nononc_NCT00002387)
+    text = "The primary endpoint is the proportion of patients with serum viral RNA < 400 copies/ml at week 24."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("proportion of patients with serum viral RNA < 400 copies/ml", "ENDPOINT")]
