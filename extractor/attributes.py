@@ -98,6 +98,9 @@ ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren", "tail", "tolerance", "cy
 LEADING_SCHEDULE = ("cycle_prefix",)
 # durations naming a treatment phase: ``in the first 4 weeks``, ``during the
 # 2-4 week equilibration phase`` (``in``/``during`` open the phase, not a window)
+# attribute_context.json keys of ``_quantity_endpoints``: required
+QUANTITY_KEYS = ("endpoint_quantity_lead", "endpoint_quantity_block_before", "endpoint_quantity_stop",
+                 "endpoint_quantity_reject", "endpoint_quantity_limits", "endpoint_quantity_new_phrase")
 PHASE_DURATIONS = ("phase_length", "first_length", "sequence_length")
 # how far back a list of follow-up timings may have opened with its assessment word
 FOLLOW_UP_WINDOW = 200
@@ -134,6 +137,7 @@ class AttributeTagger:
         self._object_scan: Scanner | None = None  # endpoint_object_lead
         self._passive_scan: Scanner | None = None  # passive_measured
         self._quantity_scan: Scanner | None = None  # endpoint_quantity_lead
+        self._quantity_limits: dict[str, int] = {}  # endpoint_quantity_limits
         self._line_scan: ScannerSet | None = None  # LINE_EXPRESSIONS
         self._ctx: dict[str, re.Pattern[str]] = {}
 
@@ -166,8 +170,8 @@ class AttributeTagger:
             self._compiled.append((entry["label"], entry, regex))
         self._ctx = {}
         for key, value in self.context.items():
-            if key == "macros":
-                continue
+            if key == "macros" or isinstance(value, dict):
+                continue  # ``endpoint_quantity_limits``: numbers, not an expression
             self._ctx[key] = re.compile(expand_macros(value, macros), re.I)
         self.endpoint_terms = [dict(t) for t in endpoint_terms]
         self._endpoint_names = frozenset(t["name"] for t in self.endpoint_terms)
@@ -192,7 +196,12 @@ class AttributeTagger:
                            abbreviation)
         self._object_scan = Scanner(self._ctx["endpoint_object_lead"])
         self._passive_scan = Scanner(self._ctx["passive_measured"])
-        self._quantity_scan = Scanner(self._ctx["endpoint_quantity_lead"]) if "endpoint_quantity_lead" in self._ctx else None
+        missing = [key for key in QUANTITY_KEYS if key not in self.context]
+        if missing:
+            raise KeyError(f"attribute context (attribute_context.json) lacks {', '.join(missing)}: "
+                           "the rate/share ENDPOINT rule needs them")
+        self._quantity_limits = {key: int(value) for key, value in self.context["endpoint_quantity_limits"].items()}
+        self._quantity_scan = Scanner(self._ctx["endpoint_quantity_lead"])
         self._line_scan = ScannerSet([self._ctx[key] for key in LINE_EXPRESSIONS])
 
     def to_disk(self, path, exclude=tuple()):
@@ -250,8 +259,14 @@ class AttributeTagger:
                     continue  # a report outcome's window is its ``Time frame:`` line alone
                 if entry.get("drug_after") and not view.drug_starts_within(end, end + entry.get("drug_gap", 3)):
                     continue
-                if entry.get("drug_before") and not view.drug_ends_within(start - entry.get("drug_gap", 3), start):
+                if entry.get("drug_before") and not view.drug_ends_within(
+                        _drug_bound(text, view, start, entry.get("drug_gap", 3), entry.get("drug_bound")), start):
                     continue  # ``G-CSF after transplantation``: the timing of the drug just named
+                if entry.get("not_in_criteria") and view.section_at(start) in ELIGIBILITY_SECTIONS:
+                    continue  # ``chemotherapy in the first 3 months of ddI treatment``: an exclusion window
+                if entry.get("block_before") and self._ctx[entry["block_before"]].search(
+                        text, max(0, start - BEFORE), start):
+                    continue  # ``suspended for more than 4 weeks``: not how long the drug is given
                 if entry.get("drug_inside") and not view.drug_in(start, end):
                     continue  # a timing counted from another drug's dose names that drug
                 if entry.get("name") not in ATTACHED_SCHEDULE and not self._keep(view, label, start, end, entry.get("name", "")):
@@ -969,9 +984,9 @@ class AttributeTagger:
         (``reduce the incidence of cancer and ...``) at a priority this one
         does not beat, that rule decides."""
         scan = self._quantity_scan
-        if scan is None:
-            return []
         ctx = self._ctx
+        limits = self._quantity_limits
+        trail = ctx["endpoint_objective_list_trail"]
         decided: dict[int, int] = {}
         for c_start, c_end, label, priority in candidates:
             if label == "ENDPOINT" and priority >= 1 and c_end > decided.get(c_start, -1):
@@ -985,12 +1000,17 @@ class AttributeTagger:
             section = view.section_at(start)
             if section in ELIGIBILITY_SECTIONS or section == "conditions":
                 continue
-            if ctx["endpoint_quantity_block_before"].search(text, max(0, start - 40), start):
+            if ctx["endpoint_quantity_block_before"].search(text, max(0, start - limits["block_before"]), start):
                 continue
             if ctx["endpoint_quantity_reject"].match(text, body):
                 continue  # ``rate of the study drug``, ``percent of patients``: no measure
-            window_end = min(len(text), body + 120)
+            window_end = min(len(text), body + limits["window"])
             cut = stop.search(text, body, window_end)
+            if cut is not None and cut.group().startswith("(") and text[start].isupper():
+                # ``Rate of Opportunistic (AIDS-Related) Infections``: a bracket inside a title
+                closing = text.find(")", cut.start(), cut.start() + limits["title_bracket"])
+                if closing >= 0 and text[closing + 1:closing + 3].strip()[:1].isupper():
+                    cut = stop.search(text, closing + 1, window_end)
             if cut is None:
                 continue  # runs on: not a short named quantity
             end = body + len(text[body:cut.start()].rstrip())
@@ -998,15 +1018,19 @@ class AttributeTagger:
             if closing >= 0 and text.count("(", start, closing) == 0:
                 end = body + len(text[body:closing].rstrip())  # ``(including incidence of infection)``
             for joint in ctx["endpoint_objective_list_split"].finditer(text, body, end):
-                if ctx["endpoint_quantity_lead"].match(text, joint.end()) or any(
+                if ctx["endpoint_quantity_new_phrase"].search(joint.group()) or ctx["endpoint_quantity_lead"].match(
+                        text, joint.end()) or any(
                         regex.match(text, joint.end()) for regex in self._endpoint_regexes):
                     end = joint.start()  # the known name or quantity after the joint is its own mention
                     break
-            if end <= body or len(text[start:end].split()) > 14:
+            joined = trail.search(text, body, end)
+            if joined:
+                end = joined.start()  # ``rate of resistance development and``: no trailing joining word
+            if end <= body or len(text[start:end].split()) > limits["max_words"]:
                 continue
             if blocked.overlaps(start, end) or view.drug_in(start, end):
                 continue  # a drug inside: cut before it, only the bare quantity word would be left
-            qualifier = ctx["endpoint_qualifier_before"].search(text, max(0, start - 50), start)
+            qualifier = ctx["endpoint_qualifier_before"].search(text, max(0, start - limits["qualifier_before"]), start)
             if qualifier:
                 start = qualifier.start()  # ``24-month rate of change in ...``
             found.append((start, end))
@@ -2089,6 +2113,20 @@ class _DocView:
     def drug_ends_within(self, start: int, end: int) -> bool:
         index = bisect_left(self.drug_ends, max(0, start))
         return index < len(self.drug_ends) and self.drug_ends[index] <= end
+
+
+def _drug_bound(text: str, view: "_DocView", start: int, gap: int, bound: str | None) -> int:
+    """Where the drug a ``drug_before`` pattern needs may end at the
+    earliest: ``gap`` characters back, and for ``drug_bound`` "sentence" not
+    before the sentence, for "clause" not before a comma or semicolon either
+    (``resistance to interferon was manifested early, in the first 18
+    months``)."""
+    low = start - gap
+    if bound in ("sentence", "clause"):
+        low = max(low, view.sentence_bounds(start)[0])
+    if bound == "clause":
+        low = max(low, text.rfind(",", max(0, low), start) + 1, text.rfind(";", max(0, low), start) + 1)
+    return low
 
 
 @Language.factory(

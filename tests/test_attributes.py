@@ -2735,3 +2735,95 @@ def test_counts_definitions_and_compound_rates_are_not_quantity_endpoints(nlp):
     # ``response rate of patients with ...``: the named rate, not a rate of patients
     text = "OBJECTIVES: I. Determine the response rate of patients with advanced squamous cell carcinoma when treated."
     assert ents(nlp, text, ("ENDPOINT",)) == [("response rate", "ENDPOINT")]
+
+
+def test_quantity_endpoint_stops_at_a_stated_value_a_joining_word_and_a_finite_verb(nlp):
+    # NCT00000173: ``of 15%`` is the value, not part of the measure (one digit or two)
+    for value in ("5%", "15%"):
+        text = f"Assuming an estimated incidence of AD of {value} per year, the study will enrol 400 people."
+        assert ents(nlp, text, ("ENDPOINT",)) == [("incidence of AD", "ENDPOINT")]
+    text = ("be analyzed for genotypic resistance to obtain an\r\n      estimate of the rate of resistance development "
+            "and to estimate the risk of disease\r\n      progression.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("rate of resistance development", "ENDPOINT"), ("risk of disease\r\n      progression", "ENDPOINT")]
+    text = ("Thus, mass immunization programs against HBV infection may ultimately affect not only the\r\n      "
+            "incidence of acute hepatitis B and the pool of chronic carriers but may also reduce the\r\n      "
+            "morbidity and mortality.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("incidence of acute hepatitis B", "ENDPOINT"), ("morbidity", "ENDPOINT"), ("mortality", "ENDPOINT")]
+    assert ents(nlp, "The incidence of hypertension but not diabetes was lower.", ("ENDPOINT",)) == [
+        ("incidence of hypertension", "ENDPOINT")]
+    assert ents(nlp, "The incidence of stroke increases with age.", ("ENDPOINT",)) == [
+        ("incidence of stroke", "ENDPOINT")]
+
+
+def test_quantity_endpoint_rejects_a_bare_population_and_a_comparison_word(nlp):
+    for text in ("The percent of women using hormone therapy declined after 2002.",
+                 "However, a large proportion of postmenopausal women are not compliant with therapeutic regimens.",
+                 "A large percentage of hemophiliacs are HIV-positive.",
+                 "Injection drug users represent an increasing proportion of HIV-infected persons. Since daily",
+                 "an estimated incidence of less than 1 in a million."):
+        assert ents(nlp, text, ("ENDPOINT",)) == [], text
+    # with a clause after the population the share is a measure
+    text = "Therefore, the proportion of cells with DNA damage will be measured."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("proportion of cells with DNA damage", "ENDPOINT")]
+    # a bracket inside a capitalized title does not end the measure
+    text = "A Study on the Rate of Opportunistic (AIDS-Related) Infections Among HIV-Positive Children"
+    assert ents(nlp, text, ("ENDPOINT",)) == [("Rate of Opportunistic (AIDS-Related) Infections", "ENDPOINT")]
+
+
+def test_quantity_endpoint_settings_are_required_data():
+    import copy
+
+    from extractor.resources import read_data
+    context = read_data("attribute_context.json")
+    patterns, terms = read_data("attribute_patterns.jsonl"), read_data("endpoint_terms.jsonl")
+    tagger = AttributeTagger(None)
+    tagger.set_data(patterns, terms, context)
+    assert tagger._quantity_limits["window"] == context["endpoint_quantity_limits"]["window"]
+    broken = copy.deepcopy(context)
+    del broken["endpoint_quantity_lead"]
+    with pytest.raises(KeyError, match="endpoint_quantity_lead"):
+        tagger.set_data(patterns, terms, broken)
+
+
+def test_first_length_needs_its_drug_in_the_same_clause_and_not_in_criteria(nlp):
+    text = "Patients receive aspirin daily. Patients that respond in the first ten weeks of the study will continue."
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "The resistance to interferon was manifested early, in the first 18 months of treatment, except in two cases."
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = ("Exclusion Criteria:\n\nPatients with the following conditions or symptoms are excluded:\n\n"
+            "  -  Malignancy likely to require chemotherapy in the first 3 months of ddI treatment.\n")
+    assert ents(nlp, text, ("DURATION",)) == []
+    # train gold modern_NCT01168817: the drug given in the window
+    text = "Subjects will receive vardenafil alone in the first four weeks of the study to assess tolerability."
+    assert ents(nlp, text, ("DURATION",)) == [("first four weeks of the study", "DURATION")]
+
+
+def test_comparator_length_blocks_a_pause_or_a_stay_and_reads_a_line_wrap(nlp):
+    assert ents(nlp, "If sunitinib dosing is suspended for more than 4 weeks, the patient is withdrawn.",
+                ("DURATION",)) == []
+    assert ents(nlp, "Patients on warfarin hospitalized for more than 3 days are excluded.", ("DURATION",)) == []
+    assert ents(nlp, "Patients receive warfarin for\r\n      more than 3 days.", ("DURATION",)) == [
+        ("more than 3 days", "DURATION")]
+    assert ents(nlp, "Patients receive warfarin for more than 3 days.", ("DURATION",)) == [
+        ("more than 3 days", "DURATION")]
+
+
+def test_quantity_endpoint_does_not_stop_at_a_dose(nlp):
+    # NCT registry summary: ``of 50 milligrams`` is a dose, not the stated value of the incidence
+    text = ("To assess the effect on cardiovascular mortality of alternate-day consumption of 325\r\n      milligrams of "
+            "aspirin and, secondarily, the effect on cancer incidence of alternate-day\r\n      consumption of 50 "
+            "milligrams of beta-carotene.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [("mortality", "ENDPOINT")]
+
+
+def test_quantity_endpoint_keeps_the_verb_of_its_whose_clause(nlp):
+    # train gold elig_NCT00002379: the clause's own verb does not end the measure
+    text = ("To\r\n      determine the proportion of patients whose plasma HIV-1 RNA level falls below the level of\r\n"
+            "      detection (500 copies/ml) by 20 weeks of study therapy.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("proportion of patients whose plasma HIV-1 RNA level falls below the level of\r\n      detection", "ENDPOINT")]
+    # a threshold after a comparison sign is not a stated value (train gold nononc_NCT00002387)
+    text = "The primary endpoint is the proportion of patients with serum viral RNA < 400 copies/ml at week 24."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("proportion of patients with serum viral RNA < 400 copies/ml", "ENDPOINT")]
