@@ -291,6 +291,22 @@ def read_document(txt_path: str | Path, require_complete: bool = False) -> BratD
     return BratDocument(txt_path.stem, text, entities, relations, notes)
 
 
+def cut_spans(doc: BratDocument) -> list[Entity]:
+    """Entities whose span starts or ends inside a word or on whitespace.
+
+    A few are real (a code glued to a label, ``IP2018_dose1``); most of a
+    file's spans cut like this means its offsets were counted on another
+    text, typically with ``\\r\\n`` line breaks read as one character."""
+    text = doc.text
+    cut = []
+    for ent in doc.entities:
+        inside_left = ent.start > 0 and text[ent.start - 1].isalnum() and text[ent.start].isalnum()
+        inside_right = ent.end < len(text) and text[ent.end - 1].isalnum() and text[ent.end].isalnum()
+        if inside_left or inside_right or text[ent.start].isspace() or text[ent.end - 1].isspace():
+            cut.append(ent)
+    return cut
+
+
 def _not_a_file(path: Path) -> str | None:
     """Why ``path`` exists (as a name) but cannot be read as a file, if so."""
     if path.is_dir():

@@ -355,7 +355,7 @@ def agreement(
 @app.command()
 def validate(paths: List[Path] = typer.Argument(..., help="Brat folders or .txt/.ann files.")) -> None:
     """Check brat files against the annotation guide (gold rules: INN and Role required)."""
-    from .brat import BratError, read_directory, read_document
+    from .brat import BratError, cut_spans, read_directory, read_document
 
     failed = 0
     for path in paths:
@@ -368,6 +368,16 @@ def validate(paths: List[Path] = typer.Argument(..., help="Brat folders or .txt/
             typer.echo(str(err), err=True)
             continue
         for doc in docs:
+            cut = cut_spans(doc)
+            if len(cut) >= 5 and len(cut) * 2 >= len(doc.entities):
+                failed += 1
+                typer.echo(f"{doc.id}: {len(cut)} of {len(doc.entities)} spans start or end inside a word or on a "
+                           f"space ({', '.join(repr(e.text) for e in cut[:3])}, ...): were the offsets counted on "
+                           f"another text, e.g. with \\r\\n line breaks as one character?", err=True)
+                continue
+            for ent in cut:
+                typer.echo(f"warning {doc.id}: {ent.id} {ent.label} {ent.text!r} starts or ends inside a word "
+                           f"or on a space", err=True)
             typer.echo(f"ok {doc.id}: {len(doc.entities)} entities, {len(doc.relations)} relations")
     raise typer.Exit(1 if failed else 0)
 

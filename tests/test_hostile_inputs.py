@@ -11,7 +11,7 @@ import os
 import pytest
 from typer.testing import CliRunner
 
-from extractor.brat import BratError, parse_ann, read_directory, read_document
+from extractor.brat import BratError, covered_text, parse_ann, read_directory, read_document
 from extractor.cli import app
 
 runner = CliRunner()
@@ -183,6 +183,40 @@ def test_validate_hostile_batch(tmp_path):
     assert f"{folder / 'far.ann'}:1: offsets 5-140 out of range" in result.stderr
     assert f"{other / 'alone.ann'}: a directory, not a file" in result.stderr
     assert f"{tmp_path / 'nope.txt'}: no such document" in result.stderr
+
+
+def _shifted_ann(text, words):
+    # offsets counted on the text with "\r\n" read as one character, the text
+    # fields then copied from the real text: each line's spans move by a character
+    lf = text.replace("\r\n", "\n")
+    lines, at = [], 0
+    for number, word in enumerate(words, start=1):
+        start = lf.index(word, at)
+        at = start + len(word)
+        lines.append(f"T{number}\tROUTE {start} {at}\t{covered_text(text, start, at)}")
+    return "\n".join(lines) + "\n"
+
+
+def test_validate_refuses_offsets_counted_without_carriage_returns(tmp_path):
+    text = "Arm A\r\ncisplatin IV daily\r\ncarboplatin IV weekly\r\nfilgrastim SC\r\nepoetin SC\r\nheparin SC\r\n"
+    folder = tmp_path / "gold"
+    pair(folder, "shifted", _shifted_ann(text, ["IV", "IV", "SC", "SC", "SC"]), text=text)
+    result = runner.invoke(app, ["validate", str(folder)])
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert "shifted: 5 of 5 spans start or end inside a word or on a space" in result.stderr
+    assert "\\r\\n line breaks as one character?" in result.stderr
+
+
+def test_validate_warns_about_a_single_span_inside_a_word(tmp_path):
+    text = "Give IP2018dose1 now."
+    ann = "T1\tDRUG 5 11\tIP2018\nN1\tReference T1 INN:ip2018\tip2018\nA1\tRole T1 study\n"
+    pair(tmp_path / "gold", "glued", ann, text=text)
+    result = runner.invoke(app, ["validate", str(tmp_path / "gold")])
+    no_traceback(result)
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "ok glued: 1 entities, 0 relations"
+    assert "warning glued: T1 DRUG 'IP2018' starts or ends inside a word or on a space" in result.stderr
 
 
 @pytest.mark.parametrize("command", [["agreement", "{a}", "{b}"], ["stats", "{a}"], ["evaluate", "--gold", "{a}", "--pred", "{b}"]])
