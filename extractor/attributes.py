@@ -1089,6 +1089,7 @@ class AttributeTagger:
         if self._assessment_scan is None:
             return []
         term, stop, split = ctx["assessment_list_term"], ctx["assessment_list_stop"], ctx["assessment_list_split"]
+        coordinated, bare = ctx["assessment_list_coordinated"], ctx["endpoint_objective_list_bare"]
         found = []
         for match in self._assessment_scan.finditer(text, lowered):
             start = match.end()
@@ -1106,9 +1107,13 @@ class AttributeTagger:
                     if closing < 0 or closing - opening > 12:
                         break
                 words = item.split()
-                if not words or len(words) > 6 or not words[0][:1].isalpha():
+                if not words or len(words) > 6 or not words[0][:1].isalpha() or ")" in (item[:opening] if opening >= 0 else item):
                     break
-                items.append((position, position + len(item.rstrip())))
+                if separator is not None and coordinated.fullmatch(words[-1]) and "," not in separator.group():
+                    items = []  # ``clinical and laboratory examinations``: one measure, not a list
+                    break
+                if not (len(words) == 1 and bare.fullmatch(words[0])):
+                    items.append((position, position + len(item.rstrip())))
                 if separator is None:
                     break
                 position = separator.end()
