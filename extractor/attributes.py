@@ -1101,6 +1101,9 @@ class AttributeTagger:
             for separator in [*split.finditer(text, start, end), None]:
                 item_end = separator.start() if separator else end
                 item = text[position:item_end]
+                if separator is None:  # ``and`` just before the stop word: ``imaging and was``
+                    trail = self._ctx["endpoint_objective_list_trail"].search(item)
+                    item = item[:trail.start()] if trail else item
                 opening = item.find("(")
                 if opening >= 0:  # a short abbreviation only: ``electrocardiograms (ECGs)``
                     closing = item.find(")", opening)
@@ -1109,7 +1112,8 @@ class AttributeTagger:
                 words = item.split()
                 if not words or len(words) > 6 or not words[0][:1].isalpha() or ")" in (item[:opening] if opening >= 0 else item):
                     break
-                if separator is not None and coordinated.fullmatch(words[-1]) and "," not in separator.group():
+                if separator is not None and coordinated.fullmatch(words[-1]) and (
+                        "," not in separator.group() or words[-1].endswith("-")):
                     items = []  # ``clinical and laboratory examinations``: one measure, not a list
                     break
                 if not (len(words) == 1 and bare.fullmatch(words[0])):

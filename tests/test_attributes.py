@@ -2861,3 +2861,19 @@ def test_assessment_list_needs_a_safety_item_and_skips_criteria(nlp):
     criteria = ("Exclusion Criteria:\n- Abnormal results as determined by physical examination, "
                 "vital signs and laboratory tests\n")
     assert ("vital signs", "ENDPOINT") not in ents(nlp, criteria)
+
+
+def test_assessment_list_stops_before_a_clause_and_drops_a_trailing_and(nlp):
+    # registry wording: ``Response was measured by physical exam and breast imaging before surgery and was ...``
+    text = ("Safety will be assessed by adverse events, vital signs and laboratory tests before surgery "
+            "and was reviewed weekly.")
+    found = [t for t, label in ents(nlp, text) if label == "ENDPOINT"]
+    assert "laboratory tests" in found
+    assert not any("before" in t for t in found)
+
+
+def test_hyphenated_prefixes_are_not_assessment_items(nlp):
+    text = ("Safety will be evaluated by analyzing implant-, post-implant-, and treatment-emergent adverse events, "
+            "clinical laboratory test results, and disease status.")
+    found = [t for t, label in ents(nlp, text) if label == "ENDPOINT"]
+    assert not any(t.endswith("-") for t in found)
