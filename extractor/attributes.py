@@ -136,6 +136,7 @@ class AttributeTagger:
         self._effect_scan: Scanner | None = None
         self._object_scan: Scanner | None = None  # endpoint_object_lead
         self._passive_scan: Scanner | None = None  # passive_measured
+        self._assessment_scan: Scanner | None = None  # assessment_list_cue
         self._quantity_scan: Scanner | None = None  # endpoint_quantity_lead
         self._quantity_limits: dict[str, int] = {}  # endpoint_quantity_limits
         self._line_scan: ScannerSet | None = None  # LINE_EXPRESSIONS
@@ -196,6 +197,7 @@ class AttributeTagger:
                            abbreviation)
         self._object_scan = Scanner(self._ctx["endpoint_object_lead"])
         self._passive_scan = Scanner(self._ctx["passive_measured"])
+        self._assessment_scan = Scanner(self._ctx["assessment_list_cue"]) if "assessment_list_cue" in self._ctx else None
         missing = [key for key in QUANTITY_KEYS if key not in self.context]
         if missing:
             raise KeyError(f"attribute context (attribute_context.json) lacks {', '.join(missing)}: "
@@ -298,6 +300,8 @@ class AttributeTagger:
             candidates.append((start, end, "ENDPOINT", 0))
         for start, end in self._measure_endpoints(text, lowered, view, blocked):
             candidates.append((start, end, "ENDPOINT", 0))
+        for start, end in self._assessment_list_endpoints(text, lowered, view, blocked):
+            candidates.append((start, end, "ENDPOINT", 1))
         for start, end in self._defined_abbreviations(text, view, candidates):
             candidates.append((start, end, "ENDPOINT", 1))
         for start, end in self._quantity_endpoints(text, lowered, view, blocked, candidates):
@@ -1072,6 +1076,56 @@ class AttributeTagger:
                 found.extend([pair.span(1), pair.span(2)])  # ``Temperature and symptoms``
                 continue
             found.append((start, end))
+        return found
+
+    def _assessment_list_endpoints(self, text: str, lowered: str | None, view: "_DocView",
+                                   blocked: "_Intervals") -> list[tuple[int, int]]:
+        """The list of safety assessments after ``as assessed by`` / ``by
+        assessing`` / ``assessments will include`` (``adverse events,
+        physical examinations, hematology, ECG and urinalysis``): each short
+        item an ENDPOINT, when one of them names a safety assessment
+        (``assessment_list_term``); not in eligibility criteria."""
+        ctx = self._ctx
+        if self._assessment_scan is None:
+            return []
+        term, stop, split = ctx["assessment_list_term"], ctx["assessment_list_stop"], ctx["assessment_list_split"]
+        coordinated, bare = ctx["assessment_list_coordinated"], ctx["endpoint_objective_list_bare"]
+        found = []
+        for match in self._assessment_scan.finditer(text, lowered):
+            start = match.end()
+            window_end = min(len(text), start + 300)
+            cut = stop.search(text, start, window_end)
+            end = cut.start() if cut else window_end
+            items = []
+            position = start
+            for separator in [*split.finditer(text, start, end), None]:
+                item_end = separator.start() if separator else end
+                item = text[position:item_end]
+                if separator is None:  # ``and`` just before the stop word: ``imaging and was``
+                    trail = self._ctx["endpoint_objective_list_trail"].search(item)
+                    item = item[:trail.start()] if trail else item
+                opening = item.find("(")
+                if opening >= 0:  # a short abbreviation only: ``electrocardiograms (ECGs)``
+                    closing = item.find(")", opening)
+                    if closing < 0 or closing - opening > 12:
+                        break
+                words = item.split()
+                if not words or len(words) > 6 or not words[0][:1].isalpha() or ")" in (item[:opening] if opening >= 0 else item):
+                    break
+                if separator is not None and coordinated.fullmatch(words[-1]) and (
+                        "," not in separator.group() or words[-1].endswith("-")):
+                    items = []  # ``clinical and laboratory examinations``: one measure, not a list
+                    break
+                if not (len(words) == 1 and bare.fullmatch(words[0])):
+                    items.append((position, position + len(item.rstrip())))
+                if separator is None:
+                    break
+                position = separator.end()
+            if len(items) < 2 or not any(term.search(text, s, e) for s, e in items):
+                continue
+            if view.section_at(start) in ELIGIBILITY_SECTIONS:
+                continue
+            found.extend((s, e) for s, e in items if not view.drug_in(s, e) and not blocked.overlaps(s, e))
         return found
 
     # -- registry outcome lines --------------------------------------------

@@ -2827,3 +2827,53 @@ def test_quantity_endpoint_keeps_the_verb_of_its_whose_clause(nlp):
     # a threshold after a comparison sign is not a stated value (train gold nononc_NCT00002387)
     text = "The primary endpoint is the proportion of patients with serum viral RNA < 400 copies/ml at week 24."
     assert ents(nlp, text, ("ENDPOINT",)) == [("proportion of patients with serum viral RNA < 400 copies/ml", "ENDPOINT")]
+
+
+def test_safety_assessment_list_items_are_endpoints(nlp):
+    # registry record NCT00492271 (batch 14, train): the list after ``by assessing``
+    text = ("To evaluate the safety and tolerability of Friulimicin B by assessing adverse events, "
+            "physical examinations,clinical chemistry examination, hematology, ECG and urinalysis.")
+    found = [t for t, label in ents(nlp, text) if label == "ENDPOINT"]
+    for item in ["adverse events", "physical examinations", "clinical chemistry examination",
+                 "hematology", "ECG", "urinalysis"]:
+        assert item in found
+
+
+def test_safety_assessment_list_keeps_abbreviations_and_drops_the_article(nlp):
+    text = ("Safety will be assessed by the frequency of adverse events, vital signs, "
+            "electrocardiograms (ECGs) and clinical laboratory tests.")
+    found = [t for t, label in ents(nlp, text) if label == "ENDPOINT"]
+    for item in ["vital signs", "electrocardiograms (ECGs)", "clinical laboratory tests"]:
+        assert item in found
+
+
+def test_coordinated_adjectives_are_not_a_list_of_assessments(nlp):
+    # ``clinical and laboratory examinations``: one measure, never ``clinical`` alone
+    text = "Adverse effects of the therapy were monitored by clinical and laboratory examinations."
+    found = [t for t, label in ents(nlp, text) if label == "ENDPOINT"]
+    assert "clinical" not in found
+    assert "laboratory examinations" not in found
+
+
+def test_assessment_list_needs_a_safety_item_and_skips_criteria(nlp):
+    text = "Tumor response will be evaluated by CT scan, MRI and bone scan."
+    assert ("MRI", "ENDPOINT") not in ents(nlp, text)
+    criteria = ("Exclusion Criteria:\n- Abnormal results as determined by physical examination, "
+                "vital signs and laboratory tests\n")
+    assert ("vital signs", "ENDPOINT") not in ents(nlp, criteria)
+
+
+def test_assessment_list_stops_before_a_clause_and_drops_a_trailing_and(nlp):
+    # registry wording: ``Response was measured by physical exam and breast imaging before surgery and was ...``
+    text = ("Safety will be assessed by adverse events, vital signs and laboratory tests before surgery "
+            "and was reviewed weekly.")
+    found = [t for t, label in ents(nlp, text) if label == "ENDPOINT"]
+    assert "laboratory tests" in found
+    assert not any("before" in t for t in found)
+
+
+def test_hyphenated_prefixes_are_not_assessment_items(nlp):
+    text = ("Safety will be evaluated by analyzing implant-, post-implant-, and treatment-emergent adverse events, "
+            "clinical laboratory test results, and disease status.")
+    found = [t for t, label in ents(nlp, text) if label == "ENDPOINT"]
+    assert not any(t.endswith("-") for t in found)
