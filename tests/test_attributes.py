@@ -1052,6 +1052,18 @@ def test_multiplier_counts_after_a_schedule(nlp):
     assert ents(nlp, "a lesion of 3 days x 2 cm", ("DURATION",)) == []
 
 
+def test_dose_counts_with_total_or_series(nlp):
+    # corpus records (ctgov_records.jsonl, nli4ct_ctrs.jsonl); gold report_NCT02301988 and elig_NCT00001572 (batch 16)
+    text = "Treatment repeats on days 1, 5, and 10, and then every 3 weeks for 6 total doses."
+    assert ents(nlp, text, ("DURATION",)) == [("6 total doses", "DURATION")]
+    text = "Patients receive additional courses every 35 days for up to 12 total doses"
+    assert ents(nlp, text, ("DURATION",)) == [("up to 12 total doses", "DURATION")]
+    text = "HLA matched sibling donors receive a series of three vaccinations during an 8 week period."
+    assert ents(nlp, text, ("DURATION",))[0] == ("series of three vaccinations", "DURATION")
+    # a series of something that is not a dose stays out
+    assert ents(nlp, "Each subject will receive a series of 8 treatments", ("DURATION",)) == []
+
+
 def test_event_relative_day_numbers(nlp):
     # outline_NCT00002790 (batch 3)
     text = "Methotrexate is given on days 1, 3, and 6 post-transplant."
