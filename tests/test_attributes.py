@@ -1035,6 +1035,35 @@ def test_vaccination_schedules_and_dose_counts(nlp):
     assert ents(nlp, text, ("DURATION",)) == [("up to 4 more courses", "DURATION")]
 
 
+def test_multiplier_counts_after_a_schedule(nlp):
+    # "every 21 days X 3": the multiplier after a schedule that ends in a time unit is a DURATION
+    # (NCT00003587 and nli4ct records in the corpus; gold elig_NCT00003587, batch 16)
+    text = "IV cisplatin 100 mg/m^2 day 1 every 21 days X 3"
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("day 1 every 21 days", "SCHEDULE"), ("X 3", "DURATION")]
+    text = "Paclitaxel (T) at 175 mg/m2 q 2 weeks x 4 with filgrastim/pegfilgrastim support"
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [("q 2 weeks", "SCHEDULE"), ("x 4", "DURATION")]
+    # a count of doses keeps its multiplier sign, as "x 14 days" does
+    text = "followed by trastuzumab q 3 weeks x 15 doses + daily oral lapatinib"
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == [
+        ("q 3 weeks", "SCHEDULE"), ("x 15 doses", "DURATION"), ("daily", "SCHEDULE"),
+    ]
+    # radiation fractions and sizes are not counts of drug administrations
+    assert ents(nlp, "1.8 Gy per day, 5 days x 14 fractions", ("DURATION",)) == []
+    assert ents(nlp, "a lesion of 3 days x 2 cm", ("DURATION",)) == []
+
+
+def test_dose_counts_with_total_or_series(nlp):
+    # corpus records (ctgov_records.jsonl, nli4ct_ctrs.jsonl); gold report_NCT02301988 and elig_NCT00001572 (batch 16)
+    text = "Treatment repeats on days 1, 5, and 10, and then every 3 weeks for 6 total doses."
+    assert ents(nlp, text, ("DURATION",)) == [("6 total doses", "DURATION")]
+    text = "Patients receive additional courses every 35 days for up to 12 total doses"
+    assert ents(nlp, text, ("DURATION",)) == [("up to 12 total doses", "DURATION")]
+    text = "HLA matched sibling donors receive a series of three vaccinations during an 8 week period."
+    assert ents(nlp, text, ("DURATION",))[0] == ("series of three vaccinations", "DURATION")
+    # a series of something that is not a dose stays out
+    assert ents(nlp, "Each subject will receive a series of 8 treatments", ("DURATION",)) == []
+
+
 def test_event_relative_day_numbers(nlp):
     # outline_NCT00002790 (batch 3)
     text = "Methotrexate is given on days 1, 3, and 6 post-transplant."
