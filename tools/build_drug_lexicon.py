@@ -157,7 +157,9 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   drugs), ``L-dopa`` levodopa, ``L-NMMA`` tilarginine; hormones and
   products the lexicon named by themselves get their WHO INN or the train
   gold's name (``growth hormone``/``recombinant human growth hormone``
-  somatropin, ``GnRH``/``gonadotropin releasing hormone`` gonadorelin,
+  somatropin, ``GnRH``/``gonadotropin releasing hormone`` gonadorelin (the hyphenated
+  spelling stays out: the train gold tags a bare one in prior hormonal
+  therapy as a class),
   ``KLH`` keyhole limpet hemocyanin, ``PRP`` platelet rich plasma,
   ``Hypericum perforatum`` St. John's wort, ``chloroquinoxaline
   sulfonamide`` chlorsulfaquinoxaline); ``IFN alfa-2a``/``-2b`` and their
