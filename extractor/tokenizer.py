@@ -97,27 +97,21 @@ class TrialTokenizer(Tokenizer):
     # they run for every new word, and ``super()`` costs as much as the rest
     def find_prefix(self, string):
         search = self.prefix_search
-        if search is None:
-            return 0
-        memo = self._prefix_memo
-        if memo[0] is not search:
-            memo = self._prefix_memo = (search, {})
-        found = memo[1].get(string)
-        if found is None:
-            match = search(string[: self.AFFIX_WINDOW])
-            found = self._remember(memo[1], string, (match.end() - match.start()) if match is not None else 0)
-        return found
+        return 0 if search is None else self._affix_length("_prefix_memo", search, string, False)
 
     def find_suffix(self, string):
         search = self.suffix_search
-        if search is None:
-            return 0
-        memo = self._suffix_memo
+        return 0 if search is None else self._affix_length("_suffix_memo", search, string, True)
+
+    def _affix_length(self, memo_name: str, search, string: str, at_end: bool) -> int:
+        memo = getattr(self, memo_name)
         if memo[0] is not search:
-            memo = self._suffix_memo = (search, {})
+            memo = (search, {})
+            setattr(self, memo_name, memo)
         found = memo[1].get(string)
         if found is None:
-            match = search(string[-self.AFFIX_WINDOW :])
+            window = string[-self.AFFIX_WINDOW :] if at_end else string[: self.AFFIX_WINDOW]
+            match = search(window)
             found = self._remember(memo[1], string, (match.end() - match.start()) if match is not None else 0)
         return found
 
