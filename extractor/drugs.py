@@ -605,6 +605,7 @@ class DrugRecognizer:
         liposome``, ``liposomal doxorubicin``, ``doxazosin GITS``)."""
         extended = {}
         for (start, end), value in found.items():
+            key = (start, end)
             while end < len(doc) and (doc[end].is_space or doc[end].lower_ in SALT_OR_FORM_WORDS):
                 end += 1
             while end > start and doc[end - 1].is_space:
@@ -618,6 +619,8 @@ class DrugRecognizer:
                 start = _antibody_descriptor_start(doc, start)
                 if doc[start].lower_ == "monoclonal":  # a lexicon name "monoclonal antibody a33"
                     start = _moab_adjective_start(doc, start, set())
+            if (start, end) != key and (start, end) in found:
+                continue  # a name of the whole extended span wins ("pegylated ifn alfa-2a" over "ifn alfa-2a")
             extended[(start, end)] = value
         return extended
 

@@ -1580,3 +1580,28 @@ def test_class_coordination_and_graded_transporters(nlp):
                             ["Potent P-glycoprotein inhibitors", "potent BCRP inhibitors"]),
                            ("A potent inhibitor of PDE5 was given.", ["inhibitor of PDE5"])):
         assert [t for t, label, *_ in drugs(nlp, text) if label == "DRUG_CLASS"] == expected, text
+
+
+def test_l_amino_acids_and_hormones_take_their_inn(nlp):
+    # registry wording (NCT00004940, NCT00001232, NCT00006394); train gold: L-arginine -> arginine,
+    # GnRH / gonadotropin releasing hormone -> gonadorelin, growth hormone -> somatropin
+    text = "Patients are administered L-cysteine orally twice daily. Patients receive L-arginine or placebo."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("L-cysteine", "cysteine"), ("L-arginine", "arginine"), ("placebo", "placebo")]
+    text = "Patients receive intravenous doses of gonadotropin releasing hormone (GnRH)."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("gonadotropin releasing hormone", "gonadorelin"), ("GnRH", "gonadorelin")]
+    text = "Arm I: Patients receive growth hormone subcutaneously daily for 2 years."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("growth hormone", "somatropin")]
+
+
+def test_whole_pegylated_name_wins_over_the_shorter_name_inside(nlp):
+    # registry wording (NCT00491179): the lexicon's "pegylated ifn alfa-2a" names the whole span,
+    # not "ifn alfa-2a" extended by the form word
+    text = "patients treated with pegylated IFN alfa-2a than those treated with pegylated IFN alfa-2b."
+    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    assert found == [("pegylated IFN alfa-2a", "peginterferon alfa-2a"),
+                     ("pegylated IFN alfa-2b", "peginterferon alfa-2b")]
+    text = "Arm A: IFN alfa-2b three times weekly."
+    assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"] == [("IFN alfa-2b", "interferon alfa-2b")]

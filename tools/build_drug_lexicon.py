@@ -148,6 +148,24 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   part adds alone (``sulfadoxine``, ``proguanil``) split a hyphenated
   combination the lexicon had whole into its two names (GUIDE_ISSUES 11);
   a short form after the pair names both (``SP``: pyrimethamine+sulfadoxine).
+  A thirteenth part (from the normalization errors of the fresh gold batches
+  14-16, each kind checked against the train gold and the corpus records)
+  names L-amino acids by the amino acid (``L-arginine`` -> ``arginine``, as
+  the train gold does; ``L-glutamine``, ``L-cysteine``, ``L-tryptophan``,
+  ``L-citrulline`` likewise; the bare names the lexicon lacked stay out,
+  since ``alanine aminotransferase`` and ``tyrosine kinase`` are not
+  drugs), ``L-dopa`` levodopa, ``L-NMMA`` tilarginine; hormones and
+  products the lexicon named by themselves get their WHO INN or the train
+  gold's name (``growth hormone``/``recombinant human growth hormone``
+  somatropin, ``GnRH``/``gonadotropin releasing hormone`` gonadorelin (the hyphenated
+  spelling stays out: the train gold tags a bare one in prior hormonal
+  therapy as a class),
+  ``KLH`` keyhole limpet hemocyanin, ``PRP`` platelet rich plasma,
+  ``Hypericum perforatum`` St. John's wort, ``chloroquinoxaline
+  sulfonamide`` chlorsulfaquinoxaline); ``IFN alfa-2a``/``-2b`` and their
+  pegylated forms name interferon alfa-2a/-2b and peginterferon
+  alfa-2a/-2b, and ``liposomal interleukin-2`` aldesleukin (the built
+  canonical was a fragment, ``polyethylene glycolated``).
   Salt and formulation words for choosing a canonical are read from
   ``drug_code_slots.json`` (``name_salt_words`` plus
   ``name_builder_salt_words``; ``name_form_words``), one list with the component.
