@@ -122,12 +122,14 @@ def test_train_and_dev_gold_spans_are_token_aligned(tokenizer_nlp):
             continue
         doc = tokenizer_nlp(document.text)
         misaligned += [(document.id, e.text) for e in document.entities if doc.char_span(e.start, e.end) is None]
-    # the spans left, each for a reason: "FOLFOX" inside "HAIC-FOLFOX" (an upper-case
-    # hyphen compound stays whole, like PD-L1); "H" of "TC+H." (a capital and a period
-    # are an initial); "orally1 hour" (a word glued to a number stays whole, like codes)
+    # the spans left, each for a reason: "FOLFOX" inside "HAIC-FOLFOX" and "ICI" inside
+    # "Post-ICI" (a hyphen before an upper-case word stays inside it, like PD-L1); "H" of
+    # "TC+H." (a capital and a period are an initial); "orally1 hour" (a word glued to a
+    # number stays whole, like codes)
     assert sorted(misaligned) == [
         ("modern_NCT00668096", "1 hour prior to sexual activity"),
         ("modern_NCT00668096", "orally"),
+        ("modern_NCT07134413", "ICI"),
         ("report_NCT00493649", "H"),
         ("seed_002_d21ade92f4d85067", "FOLFOX"),
     ]
