@@ -98,10 +98,13 @@ ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren", "tail", "tolerance", "cy
 LEADING_SCHEDULE = ("cycle_prefix",)
 # durations naming a treatment phase: ``in the first 4 weeks``, ``during the
 # 2-4 week equilibration phase`` (``in``/``during`` open the phase, not a window)
-# attribute_context.json keys of ``_quantity_endpoints``: required
+PHASE_DURATIONS = ("phase_length", "first_length", "sequence_length")
+# attribute_context.json keys of ``_quantity_endpoints`` and
+# ``_assessment_list_endpoints``: required
 QUANTITY_KEYS = ("endpoint_quantity_lead", "endpoint_quantity_block_before", "endpoint_quantity_stop",
                  "endpoint_quantity_reject", "endpoint_quantity_limits", "endpoint_quantity_new_phrase")
-PHASE_DURATIONS = ("phase_length", "first_length", "sequence_length")
+ASSESSMENT_KEYS = ("assessment_list_cue", "assessment_list_term", "assessment_list_stop",
+                   "assessment_list_coordinated", "assessment_list_split", "assessment_list_limits")
 # how far back a list of follow-up timings may have opened with its assessment word
 FOLLOW_UP_WINDOW = 200
 
@@ -138,6 +141,7 @@ class AttributeTagger:
         self._passive_scan: Scanner | None = None  # passive_measured
         self._assessment_scan: Scanner | None = None  # assessment_list_cue
         self._quantity_scan: Scanner | None = None  # endpoint_quantity_lead
+        self._assessment_limits: dict[str, int] = {}  # assessment_list_limits
         self._quantity_limits: dict[str, int] = {}  # endpoint_quantity_limits
         self._line_scan: ScannerSet | None = None  # LINE_EXPRESSIONS
         self._ctx: dict[str, re.Pattern[str]] = {}
@@ -197,11 +201,12 @@ class AttributeTagger:
                            abbreviation)
         self._object_scan = Scanner(self._ctx["endpoint_object_lead"])
         self._passive_scan = Scanner(self._ctx["passive_measured"])
-        self._assessment_scan = Scanner(self._ctx["assessment_list_cue"]) if "assessment_list_cue" in self._ctx else None
-        missing = [key for key in QUANTITY_KEYS if key not in self.context]
+        missing = [key for key in QUANTITY_KEYS + ASSESSMENT_KEYS if key not in self.context]
         if missing:
             raise KeyError(f"attribute context (attribute_context.json) lacks {', '.join(missing)}: "
-                           "the rate/share ENDPOINT rule needs them")
+                           "the rate/share and assessment-list ENDPOINT rules need them")
+        self._assessment_scan = Scanner(self._ctx["assessment_list_cue"])
+        self._assessment_limits = {key: int(value) for key, value in self.context["assessment_list_limits"].items()}
         self._quantity_limits = {key: int(value) for key, value in self.context["endpoint_quantity_limits"].items()}
         self._quantity_scan = Scanner(self._ctx["endpoint_quantity_lead"])
         self._line_scan = ScannerSet([self._ctx[key] for key in LINE_EXPRESSIONS])
@@ -1086,14 +1091,13 @@ class AttributeTagger:
         item an ENDPOINT, when one of them names a safety assessment
         (``assessment_list_term``); not in eligibility criteria."""
         ctx = self._ctx
-        if self._assessment_scan is None:
-            return []
+        limits = self._assessment_limits
         term, stop, split = ctx["assessment_list_term"], ctx["assessment_list_stop"], ctx["assessment_list_split"]
         coordinated, bare = ctx["assessment_list_coordinated"], ctx["endpoint_objective_list_bare"]
         found = []
         for match in self._assessment_scan.finditer(text, lowered):
             start = match.end()
-            window_end = min(len(text), start + 300)
+            window_end = min(len(text), start + limits["window"])
             cut = stop.search(text, start, window_end)
             end = cut.start() if cut else window_end
             items = []
@@ -1102,15 +1106,15 @@ class AttributeTagger:
                 item_end = separator.start() if separator else end
                 item = text[position:item_end]
                 if separator is None:  # ``and`` just before the stop word: ``imaging and was``
-                    trail = self._ctx["endpoint_objective_list_trail"].search(item)
+                    trail = ctx["endpoint_objective_list_trail"].search(item)
                     item = item[:trail.start()] if trail else item
                 opening = item.find("(")
                 if opening >= 0:  # a short abbreviation only: ``electrocardiograms (ECGs)``
                     closing = item.find(")", opening)
-                    if closing < 0 or closing - opening > 12:
+                    if closing < 0 or closing - opening > limits["max_abbreviation"]:
                         break
                 words = item.split()
-                if not words or len(words) > 6 or not words[0][:1].isalpha() or ")" in (item[:opening] if opening >= 0 else item):
+                if not words or len(words) > limits["max_item_words"] or not words[0][:1].isalpha() or ")" in (item[:opening] if opening >= 0 else item):
                     break
                 if separator is not None and coordinated.fullmatch(words[-1]) and (
                         "," not in separator.group() or words[-1].endswith("-")):

@@ -2810,10 +2810,12 @@ def test_quantity_endpoint_settings_are_required_data():
     tagger = AttributeTagger(None)
     tagger.set_data(patterns, terms, context)
     assert tagger._quantity_limits["window"] == context["endpoint_quantity_limits"]["window"]
-    broken = copy.deepcopy(context)
-    del broken["endpoint_quantity_lead"]
-    with pytest.raises(KeyError, match="endpoint_quantity_lead"):
-        tagger.set_data(patterns, terms, broken)
+    assert tagger._assessment_limits["window"] == context["assessment_list_limits"]["window"]
+    for key in ("endpoint_quantity_lead", "assessment_list_cue"):
+        broken = copy.deepcopy(context)
+        del broken[key]
+        with pytest.raises(KeyError, match=key):
+            tagger.set_data(patterns, terms, broken)
 
 
 def test_first_length_needs_its_drug_in_the_same_clause_and_not_in_criteria(nlp):
