@@ -436,22 +436,21 @@ def _checked_lookbehinds(found: list, items) -> tuple:
     return tuple(found)
 
 
-def _gate(lookbehinds: tuple, items, flags: int, mode: str) -> tuple[str, ...] | None:
+def _gate(lookbehinds: tuple, flags: int, mode: str) -> tuple[str, ...] | None:
     """Strings one of which the scanned text must hold for the expression
     to match anywhere: the literal parts of its first leading positive
     lookbehind (``(?<=concentration of )``, or each of a group of them),
     lower-cased for a scan in the lower-cased text; ``None`` when there is
-    no such lookbehind (or the scan is case-folded)."""
+    no such lookbehind (or the scan is case-folded).  ``lookbehinds``: as
+    :func:`_checked_lookbehinds` returns them, each a leading item of the
+    parsed expression."""
     if mode == "fold":
         return None
-    for index, (kind, body) in enumerate(lookbehinds):
+    for kind, body in lookbehinds:
         if kind == "(?<=":
-            item = items[index] if index < len(items) else None
-            if item is None or item[0] is not _sre.ASSERT or item[1][0] != -1:
-                return None  # not one of the expression's leading items
             pairs = ((kind, body),)
         elif kind == "|" and all(inner == "(?<=" for inner, _body in body):
-            pairs = body  # checked by ``_checked_lookbehinds``
+            pairs = body
         else:
             continue
         literals = tuple(_literal(inner_body, flags, mode == "lower") for _kind, inner_body in pairs)
@@ -495,8 +494,7 @@ def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
     if parsed.getwidth()[0] == 0:
         return None  # can match the empty string: finditer's own rules
     lookbehinds = _checked_lookbehinds(_leading_lookbehinds(regex.pattern), items)
-    if (not lookbehinds and items and items[0][0] is _sre.AT and items[0][1] is _sre.AT_BEGINNING
-            and flags & re.MULTILINE):
+    if not lookbehinds and _opens_at_line_start(items, flags):
         # ``(?m)^...``: a match starts the text or follows a newline
         items = list(items)[1:]
         lookbehinds = (("(?<!", "[^\\n]"),)
@@ -511,7 +509,7 @@ def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
     if not prefixes or () in prefixes:
         return None  # a match may start anywhere
     plan = _Plan(prefixes, lookbehinds, flags, at_start)
-    plan.gate = _gate(lookbehinds, items, flags, mode)
+    plan.gate = _gate(lookbehinds, flags, mode)
     return plan
 
 
@@ -755,14 +753,18 @@ def plain_lower(text: str) -> str | None:
     return lowered
 
 
+def _opens_at_line_start(items, flags: int) -> bool:
+    """Whether parsed ``items`` open with ``^`` under ``re.MULTILINE``
+    (outside any group or alternation): every match starts a line."""
+    return bool(flags & re.MULTILINE) and bool(items) and items[0][0] is _sre.AT and items[0][1] is _sre.AT_BEGINNING
+
+
 def line_anchored(regex: re.Pattern) -> bool:
-    """Whether every match of ``regex`` starts at the start of a line: a
-    ``re.MULTILINE`` expression opening with ``^`` (outside any group or
-    alternation)."""
+    """Whether every match of ``regex`` starts at the start of a line."""
     if not regex.flags & re.MULTILINE or not isinstance(regex.pattern, str):
         return False
     try:
-        data = _sre_parse.parse(regex.pattern, regex.flags).data
+        parsed = _sre_parse.parse(regex.pattern, regex.flags)
     except (re.error, RecursionError):
         return False
-    return bool(data) and data[0] == (_sre.AT, _sre.AT_BEGINNING)
+    return _opens_at_line_start(parsed.data if hasattr(parsed, "data") else parsed, regex.flags)

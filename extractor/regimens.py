@@ -72,7 +72,6 @@ import re
 from bisect import bisect_right
 
 import srsly
-
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.strings import get_string_id
