@@ -8,6 +8,11 @@ def drugs(nlp, text):
             for e in nlp(text).ents if e.label_ in ("DRUG", "DRUG_CLASS")]
 
 
+def drug_names(nlp, text):
+    """(text, normalized name) of each DRUG mention, in order."""
+    return [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+
+
 def test_defined_acronym_keeps_all_components(nlp):
     text = ("This study evaluates bevacizumab plus atezolizumab plus carboplatin plus etoposide (ABCE) "
             "followed by bevacizumab plus atezolizumab (AB) maintenance. Induction ABCE is given first.")
@@ -1003,7 +1008,7 @@ def test_pdq_moab_short_forms_are_the_monoclonal_antibody(nlp):
     # PDQ outline wording of legacy registry records (MOAB Lym-1, MOAB VEGF, I131 MOAB ch14)
     text = ("Patients receive unlabeled MOAB Lym-1, In111 MOAB Lym-1, and Y90 MOAB Lym-1 IV. "
             "Patients receive monoclonal antibody VEGF (MOAB VEGF) IV over 1 hour or I131 MOAB ch14 IV.")
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("MOAB Lym-1", "monoclonal antibody lym-1"),
                      ("In111 MOAB Lym-1", "indium in 111 monoclonal antibody lym-1"),
                      ("Y90 MOAB Lym-1", "yttrium y 90 monoclonal antibody lym-1"),
@@ -1143,7 +1148,7 @@ def test_spaced_development_code_and_who_spellings(nlp):
     # registry wording (NCT00002393): DMP 266 is efavirenz's code, not a name DMP
     text = ("A Study of Indinavir Taken With or Without DMP 266. Control immunogens are aluminum hydroxide "
             "and hyperbaric oxygen.")
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("Indinavir", "indinavir"), ("DMP 266", "efavirenz"),
                      ("aluminum hydroxide", "aluminium hydroxide"), ("hyperbaric oxygen", "oxygen")]
 
@@ -1201,7 +1206,7 @@ def test_quantity_adjective_of_a_title_is_no_drug(nlp):
 def test_corpus_lexicon_noise_names_are_fixed(nlp):
     # place and person names the registry lexicon had tied to a drug, and wrong canonicals
     text = "Patients in Seoul receive Haldol, Genoxal and Erwinia asparaginase; Teresa was consented."
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("Haldol", "haloperidol"), ("Genoxal", "cyclophosphamide"),
                      ("Erwinia asparaginase", "crisantaspase")]
 
@@ -1217,7 +1222,7 @@ def test_bisphosphonate_anion_names_normalize_to_the_who_acid_inn(nlp):
     # registry wording (NCT00000412, NCT00004184-like lists); WHO INNs are the -dronic acids
     text = ("Evaluate the efficacy and safety of calcitriol (Rocaltrol) and alendronate sodium (Fosamax). "
             "Excluded: prior pamidronate, zoledronate, risedronate or Bondronat.")
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("calcitriol", "calcitriol"), ("Rocaltrol", "calcitriol"),
                      ("alendronate sodium", "alendronic acid"), ("Fosamax", "alendronic acid"),
                      ("pamidronate", "pamidronic acid"), ("zoledronate", "zoledronic acid"),
@@ -1230,7 +1235,7 @@ def test_adjuvants_growth_factors_and_cannabis_are_drugs(nlp):
     text = "Arm II: Patients receive 4B5 plus alum SQ on days 0, 14, 28, and 42."
     assert ("alum", "DRUG", "aluminium hydroxide") in [d[:3] for d in drugs(nlp, text)]
     text = "Filgrastim (G-CSF) and stem cell factor (SCF) are administered subcutaneously."
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("Filgrastim", "filgrastim"), ("G-CSF", "filgrastim"),
                      ("stem cell factor", "ancestim"), ("SCF", "ancestim")]
     text = "- Any psychoactive substance abuse (other than nicotine or marijuana) within 30 days."
@@ -1282,7 +1287,7 @@ def test_combination_brands_normalize_to_their_sorted_components(nlp):
     # registry exclusion lists (ctgov records of the HIV era); train gold: Augmentin ->
     # amoxicillin+clavulanic acid, Fansidar -> pyrimethamine+sulfadoxine
     text = "Excluded: Amoxicillin/clavulanate acid (Augmentin), Dapsone, Fansidar, Malarone or Zosyn."
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert ("Augmentin", "amoxicillin+clavulanic acid") in found
     assert ("Fansidar", "pyrimethamine+sulfadoxine") in found
     assert ("Malarone", "atovaquone+proguanil") in found
@@ -1334,22 +1339,22 @@ def test_published_codes_and_recombinant_cytokines_take_their_inn(nlp):
     # recombinant IL-4 is binetrakin (WHO INN); RX-10100 (brand Zoraxel) has no INN
     text = ("A Study to Evaluate the Efficacy, Safety and Pharmacokinetics of BG9588 (Anti-CD40L Antibody) "
             "in Subjects With Lupus Nephritis.")
-    assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"] == [("BG9588", "ruplizumab")]
+    assert drug_names(nlp, text) == [("BG9588", "ruplizumab")]
     text = "To determine the safety and tolerance of interleukin-4 (IL-4) in patients with AIDS."
-    assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"] == [
+    assert drug_names(nlp, text) == [
         ("interleukin-4", "binetrakin"), ("IL-4", "binetrakin")]
     text = "Patients receive monoclonal antibody HuG1-M195 (MOAB HuM195) IV over 4 hours on days 6-9."
-    assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"] == [
+    assert drug_names(nlp, text) == [
         ("monoclonal antibody HuG1-M195", "lintuzumab"), ("MOAB HuM195", "lintuzumab")]
     text = "Patients will receive RX-10100 (Zoraxel) or placebo."
-    assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"] == [
+    assert drug_names(nlp, text) == [
         ("RX-10100", "rx-10100"), ("Zoraxel", "rx-10100"), ("placebo", "placebo")]
 
 
 def test_antibacterials_missing_from_the_corpus_keep_their_own_name(nlp):
     # eligibility wording of registry records; norfloxacin was fuzzy-matched to ofloxacin
     text = "Excluded: norfloxacin, cefepime or meropenem within 7 days; ofloxacin is allowed."
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("norfloxacin", "norfloxacin"), ("cefepime", "cefepime"), ("meropenem", "meropenem"),
                      ("ofloxacin", "ofloxacin")]
 
@@ -1410,7 +1415,7 @@ def test_brands_and_descriptive_names_take_the_generic_name(nlp):
     text = ("Patients who receive routine clinical Botox injections for upper extremity spasticity. "
             "Botulinum toxin type A or Trimix is injected. Nitrostat is taken sublingually. "
             "Patients receive Glycopyrrolate liquid orally.")
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("Botox", "onabotulinumtoxina"), ("Botulinum toxin type A", "onabotulinumtoxina"),
                      ("Trimix", "alprostadil+papaverine+phentolamine"), ("Nitrostat", "glyceryl trinitrate"),
                      ("Glycopyrrolate", "glycopyrronium")]
@@ -1420,7 +1425,7 @@ def test_moab_short_form_replaces_its_code_named_as_itself(nlp):
     # PDQ outline of a legacy registry record
     text = ("OUTLINE: This is a dose escalation study of humanized monoclonal antibody A33 (MOAB A33). "
             "Patients receive humanized MOAB A33 IV once a week for 14 weeks.")
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("humanized monoclonal antibody A33", "monoclonal antibody a33"), ("MOAB A33", "monoclonal antibody a33"),
                      ("humanized MOAB A33", "monoclonal antibody a33")]
 
@@ -1448,7 +1453,7 @@ def test_short_form_spelled_out_in_parentheses_takes_the_long_form(nlp):
 def test_regimen_acronym_after_a_serial_comma_names_all_its_drugs(nlp):
     # PDQ outline wording (legacy registry records)
     text = "Patients receive mitoxantrone, etoposide, and cytarabine (MEC) IV over 1 hour."
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("mitoxantrone", "mitoxantrone"), ("etoposide", "etoposide"), ("cytarabine", "cytarabine"),
                      ("MEC", "cytarabine+etoposide+mitoxantrone")]
 
@@ -1514,7 +1519,7 @@ def test_common_drugs_close_to_another_name_keep_their_own_inn(nlp):
     # eligibility wording of registry records: famciclovir had been fuzzy-matched
     # to aciclovir, pitavastatin to pravastatin, eszopiclone took its brand's name
     text = "Excluded: Use of acyclovir, famciclovir, foscarnet, ganciclovir or pitavastatin; eszopiclone."
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("acyclovir", "aciclovir"), ("famciclovir", "famciclovir"), ("foscarnet", "foscarnet"),
                      ("ganciclovir", "ganciclovir"), ("pitavastatin", "pitavastatin"), ("eszopiclone", "eszopiclone")]
 
@@ -1586,13 +1591,13 @@ def test_l_amino_acids_and_hormones_take_their_inn(nlp):
     # registry wording (NCT00004940, NCT00001232, NCT00006394); train gold: L-arginine -> arginine,
     # GnRH / gonadotropin releasing hormone -> gonadorelin, growth hormone -> somatropin
     text = "Patients are administered L-cysteine orally twice daily. Patients receive L-arginine or placebo."
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("L-cysteine", "cysteine"), ("L-arginine", "arginine"), ("placebo", "placebo")]
     text = "Patients receive intravenous doses of gonadotropin releasing hormone (GnRH)."
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("gonadotropin releasing hormone", "gonadorelin"), ("GnRH", "gonadorelin")]
     text = "Arm I: Patients receive growth hormone subcutaneously daily for 2 years."
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("growth hormone", "somatropin")]
 
 
@@ -1600,8 +1605,8 @@ def test_whole_pegylated_name_wins_over_the_shorter_name_inside(nlp):
     # registry wording (NCT00491179): the lexicon's "pegylated ifn alfa-2a" names the whole span,
     # not "ifn alfa-2a" extended by the form word
     text = "patients treated with pegylated IFN alfa-2a than those treated with pegylated IFN alfa-2b."
-    found = [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"]
+    found = drug_names(nlp, text)
     assert found == [("pegylated IFN alfa-2a", "peginterferon alfa-2a"),
                      ("pegylated IFN alfa-2b", "peginterferon alfa-2b")]
     text = "Arm A: IFN alfa-2b three times weekly."
-    assert [(t, n) for t, label, n, *_ in drugs(nlp, text) if label == "DRUG"] == [("IFN alfa-2b", "interferon alfa-2b")]
+    assert drug_names(nlp, text) == [("IFN alfa-2b", "interferon alfa-2b")]
