@@ -59,6 +59,7 @@ BATCHES = {
     16: (20411121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
     17: (20421121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
     18: (20431121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
+    19: (20441121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
 }
 
 
