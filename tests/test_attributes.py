@@ -2908,3 +2908,40 @@ def test_hyphenated_prefixes_are_not_assessment_items(nlp):
             "clinical laboratory test results, and disease status.")
     found = [t for t, label in ents(nlp, text) if label == "ENDPOINT"]
     assert not any(t.endswith("-") for t in found)
+
+
+def test_drug_given_before_surgery_is_a_schedule(nlp):
+    # registry wordings: a drug named just before ``before surgery`` is given then
+    text = ("Giving letrozole together with lapatinib before surgery may make the tumor smaller and reduce the "
+            "amount of normal tissue that needs to be removed.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("before surgery", "SCHEDULE")]
+    text = "PURPOSE: Randomized phase II trial to study the effectiveness of fenretinide and tamoxifen given before surgery."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("before surgery", "SCHEDULE")]
+
+
+def test_assessment_before_surgery_is_not_a_schedule(nlp):
+    text = ("Quality of life is assessed at baseline; before the 4th or 6th course of chemotherapy or 1 week "
+            "before surgery.")
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+    text = "Response was measured by physical exam and breast imaging before surgery."
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_counted_infusions_are_a_duration(nlp):
+    text = "Daclizumab: Daclizumab, 1mg/kg, every 2 weeks for a total of 5 infusions."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE", "DURATION")) == [
+        ("1mg/kg", "DOSE"), ("every 2 weeks", "SCHEDULE"), ("total of 5 infusions", "DURATION"),
+    ]
+    text = ("Patients whose disease remains stable or improves with therapy may receive up to six more infusions "
+            "of 90 Y-HAT.")
+    assert ents(nlp, text, ("DURATION",)) == [("up to six more infusions", "DURATION")]
+    # a bare count is no length of treatment
+    text = "The daily doses of A10 and AS2-1 are divided into six infusions, which are given at 4-hourly intervals."
+    assert ("six infusions", "DURATION") not in ents(nlp, text)
+
+
+def test_hyphenated_as_needed(nlp):
+    text = ("Sildenafil versus placebo for 4 weeks followed by an as-needed, flexible-dose, open-label treatment "
+            "phase with sildenafil.")
+    assert ("as-needed", "SCHEDULE") in ents(nlp, text)
+    assert ents(nlp, "Men with on- demand sildenafil 100mg dosing", ("SCHEDULE",)) == [("on- demand", "SCHEDULE")]
