@@ -2945,3 +2945,17 @@ def test_hyphenated_as_needed(nlp):
             "phase with sildenafil.")
     assert ("as-needed", "SCHEDULE") in ents(nlp, text)
     assert ents(nlp, "Men with on- demand sildenafil 100mg dosing", ("SCHEDULE",)) == [("on- demand", "SCHEDULE")]
+
+
+def test_outcome_line_daily_next_to_the_drug_or_its_dose(nlp):
+    # outcome measures of train documents: ``Effect of sildenafil 25 mg daily on ...``,
+    # ``treated by daily tadalafil``; the gold tags each such ``daily``
+    wanted = {"modern_NCT05466695", "modern_NCT05446493"}
+    documents = [d for d in load_split(ANNOTATIONS, "train") if d.id in wanted]
+    assert len(documents) == 2
+    for gold in documents:
+        doc = nlp(gold.text)
+        predicted = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "SCHEDULE"}
+        expected = {(e.start, e.end) for e in gold.entities if e.label == "SCHEDULE" and gold.text[e.start:e.end] == "daily"
+                    and not gold.text.startswith(" tadalfil", e.end)}  # a misspelt name is no DRUG mention
+        assert len(expected) >= 2 and expected <= predicted, gold.id
