@@ -94,8 +94,9 @@ LINE_EXPRESSIONS = ("outcome_prose_line", "endpoint_list_header", "report_outcom
 # SCHEDULE pieces that only exist attached to another (``of each cycle``, ``(q3w)``)
 ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren", "tail", "tolerance", "cycle_prefix")
 # pieces that open a timing expression: never joined to the piece before them
-# (``... apart\n  Cycles 1 - 8, Day 1``: a new item of a list)
-LEADING_SCHEDULE = ("cycle_prefix",)
+# (``... apart\n  Cycles 1 - 8, Day 1``: a new item of a list; ``as needed, no
+# more than once a day``: a limit is a schedule of its own in the gold)
+LEADING_SCHEDULE = ("cycle_prefix", "limit")
 # durations naming a treatment phase: ``in the first 4 weeks``, ``during the
 # 2-4 week equilibration phase`` (``in``/``during`` open the phase, not a window)
 PHASE_DURATIONS = ("phase_length", "first_length", "sequence_length")

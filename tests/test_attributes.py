@@ -2959,3 +2959,14 @@ def test_outcome_line_daily_next_to_the_drug_or_its_dose(nlp):
         expected = {(e.start, e.end) for e in gold.entities if e.label == "SCHEDULE" and gold.text[e.start:e.end] == "daily"
                     and not gold.text.startswith(" tadalfil", e.end)}  # a misspelt name is no DRUG mention
         assert len(expected) >= 2 and expected <= predicted, gold.id
+
+
+def test_a_dosing_limit_after_a_comma_is_a_schedule_of_its_own(nlp):
+    text = "tadalafil: 20 mg tadalafil tablet taken by mouth, as needed, no more than once a day, for 12 weeks."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("as needed", "SCHEDULE"), ("no more than once a day", "SCHEDULE")]
+    text = ("Vardenafil 10 mg orodispersible tablet (ODT) taken on demand (PRN), approximately one hour before start "
+            "of sexual activity, no more than one dose per day.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("on demand (PRN), approximately one hour before start of sexual activity", "SCHEDULE"),
+        ("no more than one dose per day", "SCHEDULE"),
+    ]
