@@ -601,6 +601,8 @@ class AttributeTagger:
                     return False
                 if _schedule_not_drug(ctx, view, start, end):
                     return False
+                if name == "days" and _product_day(ctx, view, start, end):
+                    return False  # ``CD34+ PBSC are reinfused on day 0``: the day of the graft
                 if name == "slash" and _slash_after_threshold(ctx, text, start):
                     return False
                 if name in ("times", "daily") and not has_drug and view.window_has(ctx, "assessment_words", window):
@@ -1790,6 +1792,27 @@ def _schedule_not_drug(ctx: dict, view: "_DocView", start: int, end: int) -> boo
     if view.drug_in(sent_start, sent_end):
         return False
     return ctx["procedure_words"].search(text, sent_start, start) is not None
+
+
+def _product_day(ctx: dict, view: "_DocView", start: int, end: int) -> bool:
+    """A day timing of a stem-cell, marrow or cord-blood infusion, not of a
+    drug: the product is named before it in its clause with no drug between
+    (``CD34+ PBSC are reinfused on day 0``), or the timing opens its sentence
+    and the product comes before any drug (``On day 0, patients receive
+    umbilical cord blood``). The train gold never tags these days."""
+    text = view.text
+    sent_start, sent_end = view.sentence_bounds(start)
+    low = max(sent_start, start - FOLLOW_UP_WINDOW)
+    low = max(low, text.rfind(";", low, start) + 1)
+    product = None
+    for product in ctx["schedule_infused_product"].finditer(text, low, start):
+        pass  # the last one, nearest the timing
+    if product is not None and not view.drug_in(product.end(), start):
+        return True
+    if ctx["schedule_sentence_opening"].fullmatch(text, sent_start, start):
+        product = ctx["schedule_infused_product"].search(text, end, min(sent_end, end + FOLLOW_UP_WINDOW))
+        return product is not None and not view.drug_in(end, product.start())
+    return False
 
 
 def _drug_modified(view: "_DocView", text: str, end: int) -> bool:

@@ -2970,3 +2970,15 @@ def test_a_dosing_limit_after_a_comma_is_a_schedule_of_its_own(nlp):
         ("on demand (PRN), approximately one hour before start of sexual activity", "SCHEDULE"),
         ("no more than one dose per day", "SCHEDULE"),
     ]
+
+
+def test_day_of_a_stem_cell_or_marrow_infusion_is_not_a_schedule(nlp):
+    # registry wordings of transplant protocols: the graft's day is no timing of a drug
+    text = ("Busulfan is administered orally every 6 hours for 4 days on days -8 to -5. On day 0, patients receive "
+            "umbilical cord blood infusion.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("every 6 hours", "SCHEDULE"), ("days -8 to -5", "SCHEDULE")]
+    text = ("Cyclophosphamide, thiotepa, and carboplatin are infused over 24 hours on days -7 through -4. "
+            "PBSC are infused on day 0 followed by G-CSF IV.")
+    assert ents(nlp, text, ("SCHEDULE",)) == [("days -7 through -4", "SCHEDULE")]
+    # a drug's own day 0 stays
+    assert ents(nlp, "On day 0, topotecan IV is administered over 30 minutes.", ("SCHEDULE",)) == [("day 0", "SCHEDULE")]
