@@ -2908,3 +2908,26 @@ def test_hyphenated_prefixes_are_not_assessment_items(nlp):
             "clinical laboratory test results, and disease status.")
     found = [t for t, label in ents(nlp, text) if label == "ENDPOINT"]
     assert not any(t.endswith("-") for t in found)
+
+
+def test_time_frame_field_starts_after_the_description_full_stop(nlp):
+    # NCT00004888 and NCT00460603: the field lists time points of its own
+    # (``Baseline, after cycle 4 (~84 days), ...``, ``Predose, 1, 2, ...``);
+    # it starts after the description's ``., ``
+    text = ("Title\nSummary.\nLeukemia\nDRUG: Idarubicin\n"
+            "Cardiotoxicity, Please note that only a subset of patients reported cardiotoxic events., Baseline, "
+            "after cycle 4 (~84 days), after cycle 8 (~168 days), and 30 or more days after last cycle of induction "
+            "therapy|AUClast, Results were normalized to axitinib 5 mg dose., Predose, 1, 2, 2.5, 4, 6 and 8 hours "
+            "postdose on Cycle 1 Day 8, Cycle 2 Day 1\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("Baseline, after cycle 4 (~84 days), after cycle 8 (~168 days), and 30 or more days after last cycle "
+         "of induction therapy", "TIMEFRAME"),
+        ("Predose, 1, 2, 2.5, 4, 6 and 8 hours postdose on Cycle 1 Day 8, Cycle 2 Day 1", "TIMEFRAME"),
+    ]
+
+
+def test_abbreviation_full_stop_does_not_open_the_time_frame_field(nlp):
+    text = ("Title\nSummary.\nCancer\nDRUG: Gemcitabine\n"
+            "Progression-free Survival, Time from randomization to progression (i.e., radiological or clinical), "
+            "assessed up to 39 months\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("assessed up to 39 months", "TIMEFRAME")]
