@@ -2931,3 +2931,18 @@ def test_abbreviation_full_stop_does_not_open_the_time_frame_field(nlp):
             "Progression-free Survival, Time from randomization to progression (i.e., radiological or clinical), "
             "assessed up to 39 months\n")
     assert ents(nlp, text, ("TIMEFRAME",)) == [("assessed up to 39 months", "TIMEFRAME")]
+
+
+def test_time_point_lists_with_after_pre_post_words_and_visit_notes(nlp):
+    # fields of NCT records: ``after N weeks`` members, ``pre-implant`` points,
+    # ``(preoperative)`` and ``(Screening)`` notes are members of the list
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Tadalafil\n"
+            "Pain score, Pain measured on a scale from 0 to 10, Baseline, after 4 weeks, after 12 weeks|"
+            "Device function, Rated by the surgeon, baseline, pre-implant, 3,6,12,18 and 24 months post-implant|"
+            "Continence, Pad use per day, Baseline (preoperative), 6 weeks, 3 months, and 1, 2, and 5 years "
+            "postoperative\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("Baseline, after 4 weeks, after 12 weeks", "TIMEFRAME"),
+        ("baseline, pre-implant, 3,6,12,18 and 24 months post-implant", "TIMEFRAME"),
+        ("Baseline (preoperative), 6 weeks, 3 months, and 1, 2, and 5 years postoperative", "TIMEFRAME"),
+    ]
