@@ -1159,7 +1159,8 @@ class AttributeTagger:
             for item in line.split("|"):
                 tf_start = (_timeframe_start(item, timeframe_start, continuation, self._ctx["timeframe_lead_point"],
                                              loose=self._ctx.get("timeframe_loose"),
-                                             window_open=self._ctx.get("timeframe_window_open"))
+                                             window_open=self._ctx.get("timeframe_window_open"),
+                                             stop=self._ctx.get("timeframe_stop_abbreviation"))
                             if ", " in item else None)
                 if tf_start is not None and not item.rstrip().endswith(":") and (
                     (line_start, line_end) in registry or field_end.match(item[tf_start:].rstrip(" ."))
@@ -1174,7 +1175,8 @@ class AttributeTagger:
                                                            self._ctx.get("measure_piece"),
                                                            self._ctx.get("measure_effect_lead"),
                                                            loose=self._ctx.get("timeframe_loose"),
-                                                           window_open=self._ctx.get("timeframe_window_open")):
+                                                           window_open=self._ctx.get("timeframe_window_open"),
+                                                           stop=self._ctx.get("timeframe_stop_abbreviation")):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -1590,11 +1592,11 @@ class AttributeTagger:
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
                   list_object=None, lead_point=None, list_item=None, split=None, shared_head=None, piece=None,
-                  effect_lead=None, loose=None, window_open=None):
+                  effect_lead=None, loose=None, window_open=None, stop=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
-    tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point, list_item, loose, window_open)
+    tf_start = _timeframe_start(item, timeframe_start, continuation, lead_point, list_item, loose, window_open, stop)
     shared = shared_head.match(item) if shared_head is not None else None
     if shared and item.startswith(", ", shared.end()) and (tf_start is None or shared.end() < tf_start):
         # ``FSFI Desire, Satisfaction and Arousal Domains``: the list shares one head, one measure
@@ -1939,7 +1941,7 @@ def _restated(text: str, position: int, measure: str) -> tuple[int, int] | None:
 
 
 def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, list_item=None,
-                     loose=None, window_open=None) -> int | None:
+                     loose=None, window_open=None, stop=None) -> int | None:
     """Start of the time-frame field: the last ``, `` after the description's
     last full stop that is followed by a time-frame word, stepping back over
     continuations (``, up to approximately 2 years``) of an earlier one and
@@ -1960,7 +1962,8 @@ def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, 
         parts = item.split(", ")
         if len(parts) < 2:
             return None
-        return _timeframe_list_start(item, len(item) - len(parts[-1]), max(first_comma, last_stop), list_item)
+        chosen = _timeframe_list_start(item, len(item) - len(parts[-1]), max(first_comma, last_stop), list_item)
+        return _description_stop(item, chosen, first_comma, timeframe_start, window_open, stop)
     chosen = candidates[-1]
     for position in reversed(candidates[:-1]):
         segment_end = item.find(", ", chosen)
@@ -1974,7 +1977,26 @@ def _timeframe_start(item: str, timeframe_start, continuation, lead_point=None, 
         chosen = position
     chosen = _timeframe_list_start(item, chosen, search_from, list_item)
     opened = _timeframe_list_opener(item, chosen, search_from, timeframe_start)
-    return chosen if opened == chosen else _timeframe_list_start(item, opened, search_from, list_item)
+    chosen = chosen if opened == chosen else _timeframe_list_start(item, opened, search_from, list_item)
+    return _description_stop(item, chosen, first_comma, timeframe_start, window_open, stop)
+
+
+def _description_stop(item: str, chosen: int, first_comma: int, timeframe_start, window_open, stop) -> int:
+    """The field start after a description's closing full stop (``... the
+    logrank statistic., Length of time between response and progression,
+    assessed up to 5 years``): a field whose own commas or sentences put the
+    chosen start inside it begins at the last ``., `` after the measure
+    when the text there opens like a time frame; ``stop`` names the
+    abbreviations (``i.e., ``, ``et al., ``) whose full stop ends nothing."""
+    if stop is None:
+        return chosen
+    dot = item.rfind("., ", first_comma, chosen)
+    if dot == -1 or dot + 3 >= chosen or stop.search(item, max(0, dot - 8), dot + 1) or "\n" in item[dot:chosen]:
+        return chosen
+    field = dot + 3
+    if timeframe_start.match(item, field) or window_open is not None and window_open.match(item, field):
+        return field
+    return chosen
 
 
 def _names_time(segment: str, loose, window_open=None) -> bool:

@@ -2982,3 +2982,41 @@ def test_day_of_a_stem_cell_or_marrow_infusion_is_not_a_schedule(nlp):
     assert ents(nlp, text, ("SCHEDULE",)) == [("days -7 through -4", "SCHEDULE")]
     # a drug's own day 0 stays
     assert ents(nlp, "On day 0, topotecan IV is administered over 30 minutes.", ("SCHEDULE",)) == [("day 0", "SCHEDULE")]
+
+
+def test_time_frame_field_starts_after_the_description_full_stop(nlp):
+    # NCT00004888 and NCT00460603: the field lists time points of its own
+    # (``Baseline, after cycle 4 (~84 days), ...``, ``Predose, 1, 2, ...``);
+    # it starts after the description's ``., ``
+    text = ("Title\nSummary.\nLeukemia\nDRUG: Idarubicin\n"
+            "Cardiotoxicity, Please note that only a subset of patients reported cardiotoxic events., Baseline, "
+            "after cycle 4 (~84 days), after cycle 8 (~168 days), and 30 or more days after last cycle of induction "
+            "therapy|AUClast, Results were normalized to axitinib 5 mg dose., Predose, 1, 2, 2.5, 4, 6 and 8 hours "
+            "postdose on Cycle 1 Day 8, Cycle 2 Day 1\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("Baseline, after cycle 4 (~84 days), after cycle 8 (~168 days), and 30 or more days after last cycle "
+         "of induction therapy", "TIMEFRAME"),
+        ("Predose, 1, 2, 2.5, 4, 6 and 8 hours postdose on Cycle 1 Day 8, Cycle 2 Day 1", "TIMEFRAME"),
+    ]
+
+
+def test_abbreviation_full_stop_does_not_open_the_time_frame_field(nlp):
+    text = ("Title\nSummary.\nCancer\nDRUG: Gemcitabine\n"
+            "Progression-free Survival, Time from randomization to progression (i.e., radiological or clinical), "
+            "assessed up to 39 months\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [("assessed up to 39 months", "TIMEFRAME")]
+
+
+def test_time_point_lists_with_after_pre_post_words_and_visit_notes(nlp):
+    # fields of NCT records: ``after N weeks`` members, ``pre-implant`` points,
+    # ``(preoperative)`` and ``(Screening)`` notes are members of the list
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Tadalafil\n"
+            "Pain score, Pain measured on a scale from 0 to 10, Baseline, after 4 weeks, after 12 weeks|"
+            "Device function, Rated by the surgeon, baseline, pre-implant, 3,6,12,18 and 24 months post-implant|"
+            "Continence, Pad use per day, Baseline (preoperative), 6 weeks, 3 months, and 1, 2, and 5 years "
+            "postoperative\n")
+    assert ents(nlp, text, ("TIMEFRAME",)) == [
+        ("Baseline, after 4 weeks, after 12 weeks", "TIMEFRAME"),
+        ("baseline, pre-implant, 3,6,12,18 and 24 months post-implant", "TIMEFRAME"),
+        ("Baseline (preoperative), 6 weeks, 3 months, and 1, 2, and 5 years postoperative", "TIMEFRAME"),
+    ]
