@@ -11,6 +11,9 @@ Each record is rendered with :func:`extractor.records.render_ctgov` (as the
   predicted ENDPOINT;
 - ``timeframes``: outcome time frames, found by a predicted TIMEFRAME.
 
+An outcome field's closing full stop is not part of its target (the guide's
+spans leave end punctuation out).
+
 A target is *eligible* when it occurs verbatim (case-insensitive, not glued to
 a letter or digit on either side) in the rendered text.  It is found
 *leniently* when a predicted entity of the right labels overlaps one of its
@@ -138,6 +141,12 @@ def record_targets(record: Mapping[str, Any]) -> list[dict]:
         if not isinstance(name, str) or not name.strip():
             return
         name = name.strip()
+        if kind != "drugs":
+            # a span never takes the closing full stop of a registry field
+            # (the guide's punctuation rule; the train gold leaves it out)
+            name = name[:-1].rstrip() if name.endswith(".") else name
+            if not name:
+                return
         if (kind, name.lower()) in seen:
             return
         seen.add((kind, name.lower()))

@@ -86,6 +86,16 @@ def test_record_targets():
     ]
 
 
+
+def test_outcome_targets_leave_out_the_closing_full_stop():
+    record = {"interventions": [{"type": "DRUG", "name": "Tab."}],
+              "primary_outcomes": [{"measure": "Overall survival.", "time_frame": "Up to 12 weeks ."},
+                                   {"measure": ".", "time_frame": "Baseline"}]}
+    targets = [(t["kind"], t["name"]) for t in record_targets(record)]
+    # the guide's spans stop before a field's last full stop; drug names are kept as written
+    assert targets == [("drugs", "Tab."), ("endpoints", "Overall survival"), ("timeframes", "Up to 12 weeks"),
+                       ("timeframes", "Baseline")]
+
 def test_occurrences_are_case_insensitive_whole_words():
     assert occurrences(RENDERED, "EC") == [(14, 16), (RENDERED.index("EC|"), RENDERED.index("EC|") + 2)]
     assert occurrences("Receive 5-FU, 5-FUDR", "5-FU") == [(8, 12)]
