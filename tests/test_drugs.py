@@ -1610,3 +1610,36 @@ def test_whole_pegylated_name_wins_over_the_shorter_name_inside(nlp):
                      ("pegylated IFN alfa-2b", "peginterferon alfa-2b")]
     text = "Arm A: IFN alfa-2b three times weekly."
     assert drug_names(nlp, text) == [("IFN alfa-2b", "interferon alfa-2b")]
+
+
+def test_regimen_acronym_letters_may_come_from_brand_names(nlp):
+    # registry records NCT00003352 (A: Adriamycin) and NCT00002802 (A: Adriamycin), line wraps kept
+    text = ("OBJECTIVES: I. Determine the overall response rate to doxorubicin, docetaxel, and\r\n"
+            "      cyclophosphamide (ATC) in women with metastatic or locally advanced breast cancer.")
+    assert drug_names(nlp, text)[-1] == ("ATC", "cyclophosphamide+docetaxel+doxorubicin")
+    text = ("followed by cisplatin, etoposide, vindesine (PEV) alternating monthly with vincristine,\r\n"
+            "      dacarbazine, ifosfamide, doxorubicin (VDIA). Patients in complete remission (CR) discontinue")
+    assert [f for f in drug_names(nlp, text) if f[0] in ("PEV", "VDIA")] == [
+        ("PEV", "cisplatin+etoposide+vindesine"), ("VDIA", "dacarbazine+doxorubicin+ifosfamide+vincristine")]
+
+
+def test_regimen_acronym_needs_one_letter_per_drug(nlp):
+    # the letters must each stand for a different listed drug, else the acronym is the last drug's
+    # (registry records NCT00004575, NCT00004567; train gold: BK bradykinin, MPM mycophenolate)
+    text = "endothelium-dependent agonists such as acetylcholine and bradykinin (BK), and leads to hyperpolarization"
+    assert [f for f in drug_names(nlp, text) if f[0] == "BK"] == [("BK", "bradykinin")]
+    text = ("This study will compare the safety and effectiveness of two drugs-methotrexate and\n"
+            "      mycophenolate mofetil (MPM)-in preventing disease recurrence. MPM is taken twice a day by mouth.")
+    found = drug_names(nlp, text)
+    assert found[1][0] == "mycophenolate mofetil"
+    assert [f for f in found if f[0] == "MPM"] == [("MPM", found[1][1])] * 2
+
+
+def test_sub_acronym_keeps_its_letters_order_and_is_no_numeral(nlp):
+    # registry record NCT00004873: TC is defined and part of TCF; CT (the scan) and a numeral VI are not drugs
+    text = ("Compare the efficacy and tolerability of docetaxel, cisplatin, and fluorouracil (TCF)\r\n"
+            "           versus docetaxel and cisplatin (TC).\r\n"
+            "  -  At least 10 mm X 10 mm by CT scan\r\n  VI. Determine the TC response rate.")
+    found = drug_names(nlp, text)
+    assert [f for f in found if f[0].isupper()] == [
+        ("TCF", "cisplatin+docetaxel+fluorouracil"), ("TC", "cisplatin+docetaxel"), ("TC", "cisplatin+docetaxel")]
