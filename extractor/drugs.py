@@ -855,8 +855,10 @@ class DrugRecognizer:
             if letters:
                 definitions[acronym.text] = "+".join(sorted(names))
                 spelled[acronym.text] = letters
-            elif len(names) >= 2 and names[-1] and _stands_for(acronym.text.lower()[0], names[-1], self._name_initials):
-                # the last drug alone: "methotrexate and mycophenolate mofetil (MPM)", "acetylcholine and bradykinin (BK)"
+            elif (len(components) == len(names) == 2 and names[-1]
+                  and _stands_for(acronym.text.lower()[0], names[-1], self._name_initials)):
+                # two drugs the letters do not spell, the last one alone: "methotrexate and
+                # mycophenolate mofetil (MPM)", "acetylcholine and bradykinin (BK)"
                 definitions.setdefault(acronym.text, names[-1])
             elif len(names) == 1 and not definitions.get(acronym.text) and not _measured_level(doc, components[-1].start):
                 definitions[acronym.text] = names[0]  # "filgrastim (G-CSF)", not "fasting plasma insulin (FPI)"
