@@ -240,6 +240,7 @@ class DrugRecognizer:
         self.lexicon = _canonical_lexicon(self.lexicon, self._name_rules)
         self.lexicon = _unified_spellings(self.lexicon)
         self._canonical_inns = frozenset(self.lexicon.values())
+        self._name_initials = _name_initials(self.lexicon)
         self._canonical_cache: dict[str, str] = {}
         # listed codes by their letters and digits alone ("BAY 38-9456" is the
         # listed "bay38-9456"); a key two drugs share names neither
@@ -824,6 +825,7 @@ class DrugRecognizer:
         """``A plus B plus C (ABC)``: the acronym names the drugs before it."""
         by_end = {s.end: s for s in drugs}
         definitions: dict[str, str] = {}
+        spelled: dict[str, dict[str, str]] = {}  # acronym: {letter: the drug it stands for}
         for token in _tokens_with_orth(doc, "("):
             if token.i + 2 >= len(doc) or doc[token.i + 2].text not in (")", ";"):
                 continue
@@ -838,18 +840,26 @@ class DrugRecognizer:
                 span = by_end[cursor]
                 components.insert(0, span)
                 cursor = span.start
+                cursor = _skip_space_back(doc, cursor)  # a line wrap inside the list
                 # step back over one connector: "plus", "+", "and", ","
                 if cursor > 0 and doc[cursor - 1].lower_ in SLOT_SEPARATORS:
                     cursor -= 1
                     if cursor > 0 and doc[cursor].lower_ != "," and doc[cursor - 1].text == ",":
                         cursor -= 1  # a serial comma: "mitoxantrone, etoposide, and cytarabine (MEC)"
+                    cursor = _skip_space_back(doc, cursor)
                 elif (cursor > 1 and doc[cursor - 1].text in HYPHENS and not doc[cursor - 2].whitespace_
                       and not doc[cursor - 1].whitespace_ and cursor - 1 in by_end):
                     cursor -= 1  # two names joined by a hyphen: "sulfadoxine-pyrimethamine (SP)"
             names = [info[(s.start, s.end)][1] for s in components if info[(s.start, s.end)][0] == "DRUG"]
-            initials = sorted(n[0] for n in names if n)
-            if len(names) >= 2 and initials == sorted(acronym.text.lower()):
+            letters = _acronym_letters(acronym.text.lower(), names, self._name_initials) if len(names) >= 2 else None
+            if letters:
                 definitions[acronym.text] = "+".join(sorted(names))
+                spelled[acronym.text] = letters
+            elif (len(components) == len(names) == 2 and names[-1]
+                  and _stands_for(acronym.text.lower()[0], names[-1], self._name_initials)):
+                # two drugs the letters do not spell, the last one alone: "methotrexate and
+                # mycophenolate mofetil (MPM)", "acetylcholine and bradykinin (BK)"
+                definitions.setdefault(acronym.text, names[-1])
             elif len(names) == 1 and not definitions.get(acronym.text) and not _measured_level(doc, components[-1].start):
                 definitions[acronym.text] = names[0]  # "filgrastim (G-CSF)", not "fasting plasma insulin (FPI)"
         self._letter_short_forms(doc, by_end, info)
@@ -870,12 +880,12 @@ class DrugRecognizer:
         for i in numpy.flatnonzero(shaped).tolist():
             token = doc[i]
             text = token.text
-            if (token.i, token.i + 1) in info:
+            if (token.i, token.i + 1) in info or not _may_be_sub_acronym(text, self.stoplist):
                 continue
             for acronym, names in definitions.items():
-                parts = names.split("+")
-                if len(text) < len(acronym) and all(c in acronym for c in text) and len(set(text)) == len(text):
-                    chosen = sorted(p for p in parts if p[0] in text.lower())
+                if len(text) < len(acronym) and _in_order(text, acronym) and len(set(text)) == len(text):
+                    letters = spelled.get(acronym, {})
+                    chosen = sorted({letters[c] for c in text.lower() if c in letters})
                     if len(chosen) == len(text) and not any(s <= token.i < e for s, e in info):
                         info[(token.i, token.i + 1)] = ("DRUG", "+".join(chosen), "acronym", 0.7)
                         break
@@ -1500,6 +1510,75 @@ _RADIOLABEL_SHORT = re.compile(r"([A-Z][a-z]?)(\d{1,3}m?)")
 
 
 REGIMEN_THERAPY_WORDS = frozenset({"chemotherapy", "therapy", "regimen"})
+
+
+def _skip_space_back(doc: Doc, cursor: int) -> int:
+    """``cursor`` moved back over whitespace tokens (a hard line wrap)."""
+    while cursor > 0 and doc[cursor - 1].is_space:
+        cursor -= 1
+    return cursor
+
+
+BRAND_SHAPE = re.compile(r"[a-z][a-z-]{2,}")
+ROMAN_NUMERAL = re.compile(r"[IVX]+")
+
+
+def _may_be_sub_acronym(text: str, stoplist: frozenset) -> bool:
+    """Not an item numeral (``IV.``) nor a stoplisted word (``IV`` the route)."""
+    return not ROMAN_NUMERAL.fullmatch(text) and text.lower() not in stoplist
+
+
+def _in_order(text: str, acronym: str) -> bool:
+    """``text``'s letters appear in ``acronym`` in the same order (``TC`` of
+    ``TCF``, not ``CT`` the scan)."""
+    rest = iter(acronym)
+    return all(c in rest for c in text)
+
+
+def _name_initials(lexicon: dict[str, str]) -> dict[str, frozenset]:
+    """{INN: first letters of its one-word alphabetic names} (``adriamycin``
+    gives doxorubicin its ``a``, ``bcnu`` carmustine its ``b``): the letters a
+    regimen acronym may take for the drug (ABCM, AC, THL)."""
+    initials: dict[str, set] = {}
+    for name, inn in lexicon.items():
+        if BRAND_SHAPE.fullmatch(name):
+            initials.setdefault(inn, set()).add(name[0])
+    return {inn: frozenset(letters) for inn, letters in initials.items()}
+
+
+def _stands_for(letter: str, name: str, initials: dict[str, frozenset]) -> bool:
+    """``letter`` is the initial of ``name`` or of one of its one-word names."""
+    return name[0] == letter or letter in initials.get(name, ())
+
+
+def _acronym_letters(acronym: str, names: list[str], initials: dict[str, frozenset]) -> dict[str, str] | None:
+    """{letter: drug} when each letter of ``acronym`` stands for a different
+    one of ``names`` (all of them) by the initial of its INN or of one of its
+    one-word names (``AC``: adriamycin, cyclophosphamide); else None."""
+    if sorted(acronym) == sorted(n[0] for n in names if n):
+        return {n[0]: n for n in names if n}  # the INNs' own initials
+    if len(acronym) != len(names) or not all(names) or len(set(names)) != len(names):
+        return None
+    options = [[n for n in names if _stands_for(c, n, initials)] for c in acronym]
+    chosen: dict[int, str] = {}
+
+    def assign(k: int) -> bool:
+        if k == len(acronym):
+            return True
+        for name in options[k]:
+            if name not in chosen.values():
+                chosen[k] = name
+                if assign(k + 1):
+                    return True
+                del chosen[k]
+        return False
+
+    if not assign(0):
+        return None
+    letters: dict[str, str] = {}
+    for k, c in enumerate(acronym):
+        letters.setdefault(c, chosen[k])
+    return letters
 
 
 def _drop_regimen_therapy_words(doc: Doc, info: dict) -> None:

@@ -115,6 +115,10 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   ``Rectiv``) glyceryl trinitrate, the compounded ``Trimix``
   alprostadil+papaverine+phentolamine, adds ``bromfenac``, and names
   ``lithium`` alone as itself (as ``potassium``; the train gold does).
+  A name field listing three or more names at commas or semicolons, one of
+  them with an INN stem (``Miconazole, L-NMMA, Bradykinin``, ``Amprenavir,
+  Efavirenz, Abacavir, Nelfinavir, Ritonavir``), lists several drugs: each
+  name stands for itself (``bradykinin`` had become miconazole).
   Vaccine qualifiers split off at a comma (``Pneumococcal Conjugate Vaccine,
   Heptavalent``) are stoplisted so that they are not a set's canonical.
   A twelfth part (from the recall errors of the fresh gold batch 13 and the
@@ -208,6 +212,7 @@ DATA = ROOT / "extractor" / "data"
 SLOTS = json.loads((DATA / "drug_code_slots.json").read_text())
 SALTS = frozenset(SLOTS["name_salt_words"]) | frozenset(SLOTS["name_builder_salt_words"])
 FORMS = frozenset(SLOTS["name_form_words"])
+ROUTE_WORDS = frozenset(SLOTS["name_route_words"])
 DOSE = re.compile(r"\b\d[\d.,]*\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|%|mg/kg|mg/m2)\b.*$", re.I)
 CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,}[a-z0-9-]*$")
 WORD_NAME = re.compile(r"^[a-z][a-z\- ]{2,40}[a-z]$")
@@ -288,6 +293,14 @@ def synonym_sets(records):
                 for part in parts:
                     if part and (CODE.match(part) or part.split()[-1].endswith(INN_STEMS)):
                         yield [(part, "part")]
+                continue
+            listed = [clean(p) for p in re.split(r"[,;，；、]\s*", re.sub(r"\([^)]*\)", "", primary)) if p.strip()]
+            listed = [p for p in listed if p and p not in ROUTE_WORDS]
+            if len(listed) >= 3 and any(p.split()[-1].endswith(INN_STEMS) for p in listed):
+                # a list of drugs in the name field ("Miconazole, L-NMMA, Bradykinin"):
+                # not synonyms of each other; each part names itself
+                for part in listed:
+                    yield [(part, True)]
                 continue
             raw = [(n, True) for n in split_names(primary)]
             for other in intervention.get("other_names") or []:
