@@ -329,6 +329,7 @@ class AttributeTagger:
                     if self._ctx["endpoint_aim_claim"].match(text, start, end) or (
                             priority < 3 and self._ctx["endpoint_aim_vague"].match(text, start, end)):
                         continue
+                end = _endpoint_trail_end(self._ctx["endpoint_trail"], text, start, end)
             tokens = view.contract(start, end)  # = doc.char_span(..., alignment_mode="contract")
             if tokens is not None and view.has_alnum(tokens[0], tokens[1]):  # never a bare ")"
                 items.append((priority, tokens[0], tokens[1], label))
@@ -1832,6 +1833,14 @@ def _plain_item(text: str, start: int, end: int) -> bool:
 
 _TEXTBLOCK_WRAP = re.compile(r"\r\n {4}")
 _SENTENCE_END = re.compile(r"[.?!] +[A-Z]")
+
+
+def _endpoint_trail_end(trail, text: str, start: int, end: int) -> int:
+    """Where an ENDPOINT candidate ends once the function words and verbs it
+    trails are dropped (``Ulcer healing trajectories will be``, ``Maximum
+    grade of radiation dermatitis as``): a measure's name never ends in them."""
+    match = trail.search(text, start, end)
+    return match.start() if match is not None and match.start() > start else end
 
 
 def _bare_newline(text: str, start: int, end: int) -> int:

@@ -2908,3 +2908,37 @@ def test_hyphenated_prefixes_are_not_assessment_items(nlp):
             "clinical laboratory test results, and disease status.")
     found = [t for t, label in ents(nlp, text) if label == "ENDPOINT"]
     assert not any(t.endswith("-") for t in found)
+
+
+def test_endpoint_drops_trailing_function_words(nlp):
+    # NCT00493051: the outcome field's clause verb is no part of the measure's name
+    text = ("Title\nSummary.\nDiabetic Foot Ulcer\nDRUG: Topical Oxygen\n"
+            "Ulcer healing trajectories will be assessed by plots of percentage of ulcer closure versus time, "
+            "Week 12 or earlier\n")
+    found = ents(nlp, text, ("ENDPOINT",))
+    assert found[0] == ("Ulcer healing trajectories", "ENDPOINT")
+    assert not any(name.endswith((" will be", " will", " be")) for name, _ in found)
+    # NCT00499044: the ``as`` left before a cut method clause goes too
+    text = "Title\nSummary.\nPain\nDRUG: Placebo\nPracticality of MCCB versus CDR as reported by test administrators, 1 day\n"
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Practicality of MCCB versus CDR", "ENDPOINT"), ("1 day", "TIMEFRAME"),
+    ]
+
+
+def test_outcome_measure_drops_by_method_or_breakdown_clause(nlp):
+    # NCT00438659, NCT00005669, NCT00492011: ``by <method | arm>`` is a method or
+    # population clause; ``by the Number of ...`` (NCT02445586) names the measure
+    text = ("Outcome Measurement: \n  Mean Maximum Grade of Radiation Dermatitis by Treatment Arm.\n"
+            "  Maximum grade of radiation dermatitis as measured by the Common Terminology Criteria.\n"
+            "  Time frame: During Radiation Treatment\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Mean Maximum Grade of Radiation Dermatitis", "ENDPOINT"),
+        ("Maximum grade of radiation dermatitis", "ENDPOINT"),
+    ]
+    text = ("Title\nSummary.\nObesity\nDRUG: Placebo\nChange in Body Fat by Bod Pod, 6 months|"
+            "Total sleep time in minutes by polysomnography., 12 weeks|"
+            "Overall Number of Participants by the Number of Serious Adverse Events Reported Per Participant, 1 year\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Change in Body Fat", "ENDPOINT"), ("Total sleep time in minutes", "ENDPOINT"),
+        ("Overall Number of Participants by the Number of Serious Adverse Events Reported Per Participant", "ENDPOINT"),
+    ]
