@@ -183,7 +183,8 @@ class AttributeTagger:
         names = sorted({t["name"] for t in self.endpoint_terms}, key=len, reverse=True)
         exact = [n for n in names if _is_abbreviation(n)]
         words = [n for n in names if not _is_abbreviation(n)]
-        abbreviation = r"(?:\s?[（(][A-Za-z0-9\-]{2,8}[)）])?"
+        # ``maximum tolerated dose\r\n      (MTD)``: a hard-wrapped record keeps its short form
+        abbreviation = r"(?:(?:\s?|\r?\n[ \t]{1,12})[（(][A-Za-z0-9\-]{2,8}[)）])?"
         self._endpoint_regexes = []
         if words:
             alternatives = "|".join(_name_pattern(n) for n in words)

@@ -2942,3 +2942,11 @@ def test_outcome_measure_drops_by_method_or_breakdown_clause(nlp):
         ("Change in Body Fat", "ENDPOINT"), ("Total sleep time in minutes", "ENDPOINT"),
         ("Overall Number of Participants by the Number of Serious Adverse Events Reported Per Participant", "ENDPOINT"),
     ]
+
+
+def test_named_endpoint_keeps_its_short_form_across_a_hard_wrap(nlp):
+    # NCT00006656 (legacy export, hard-wrapped): the short form on the next line stays in the span
+    text = ("OUTLINE: Cohorts of 3-6 patients receive escalating doses of DTI-015 until the maximum tolerated dose\r\n"
+            "      (MTD) is determined. The MTD is defined as the dose preceding that at which 2 of 6 patients "
+            "experience dose-limiting toxicity.")
+    assert ents(nlp, text, ("ENDPOINT",))[0] == ("maximum tolerated dose\r\n      (MTD)", "ENDPOINT")
