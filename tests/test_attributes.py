@@ -2950,3 +2950,17 @@ def test_named_endpoint_keeps_its_short_form_across_a_hard_wrap(nlp):
             "      (MTD) is determined. The MTD is defined as the dose preceding that at which 2 of 6 patients "
             "experience dose-limiting toxicity.")
     assert ents(nlp, text, ("ENDPOINT",))[0] == ("maximum tolerated dose\r\n      (MTD)", "ENDPOINT")
+
+
+def test_conditions_of_treatment_name_no_endpoint(nlp):
+    # NCT00003281, NCT00003294, NCT00006903: a response or toxicity that decides the
+    # next treatment step is a condition, not a measure of the study
+    for text in ("Patients who achieve complete remission receive a maximum of 6 courses of treatment.",
+                 "In the absence of DLT in the first 3 patients treated, subsequent cohorts receive escalating "
+                 "doses of paclitaxel on the same schedule. If DLT occurs in 1 of 3 patients at a given dose, "
+                 "then 3 additional patients are added at that dose.",
+                 "Treatment repeats every 8 weeks until disease progression is documented or adverse events "
+                 "preclude further treatment."):
+        assert ents(nlp, text, ("ENDPOINT",)) == []
+    text = "The primary endpoint is the complete remission rate. Secondary endpoints include toxicity."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("complete remission rate", "ENDPOINT"), ("toxicity", "ENDPOINT")]
