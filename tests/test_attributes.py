@@ -2964,3 +2964,13 @@ def test_conditions_of_treatment_name_no_endpoint(nlp):
         assert ents(nlp, text, ("ENDPOINT",)) == []
     text = "The primary endpoint is the complete remission rate. Secondary endpoints include toxicity."
     assert ents(nlp, text, ("ENDPOINT",)) == [("complete remission rate", "ENDPOINT"), ("toxicity", "ENDPOINT")]
+
+
+def test_outcome_measure_drops_the_doses_it_is_measured_at(nlp):
+    # NCT00492271, NCT00497991: ``of single and multiple ... doses`` is the treatment, not the measure
+    text = ("Title\nSummary.\nCommunity Acquired Pneumonia\nDRUG: Friulimicin B\n"
+            "To evaluate the safety and tolerability of single and multiple intravenous doses of Friulimicin B, 5 days|"
+            "To assess the safety and tolerability of multiple ascending doses AZD1152 in patients with AML, 1 year\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("safety and tolerability", "ENDPOINT"), ("safety and tolerability", "ENDPOINT"),
+    ]
