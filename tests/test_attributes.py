@@ -2974,3 +2974,19 @@ def test_outcome_measure_drops_the_doses_it_is_measured_at(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == [
         ("safety and tolerability", "ENDPOINT"), ("safety and tolerability", "ENDPOINT"),
     ]
+
+
+def test_drug_named_before_its_pharmacokinetics_is_the_measured_drug(nlp):
+    # NCT00499486, NCT00006363: ``<drug> pharmacokinetics`` is one ENDPOINT, the drug untagged
+    text = ("- To explore pharmacogenomic variables that affect rapamycin pharmacokinetics and clinical "
+            "activity in this patient population.")
+    assert ("rapamycin pharmacokinetics", "ENDPOINT") in ents(nlp, text, ("ENDPOINT", "DRUG"))
+    assert ("rapamycin", "DRUG") not in ents(nlp, text, ("ENDPOINT", "DRUG"))
+    text = ("III. To correlate the rate of relapse and toxicity with busulfan\r\n      pharmacokinetics when "
+            "busulfan and etoposide are given.")
+    found = ents(nlp, text, ("ENDPOINT", "DRUG"))
+    assert ("busulfan\r\n      pharmacokinetics", "ENDPOINT") in found
+    assert found.count(("busulfan", "DRUG")) == 1
+    # the line break between an intervention field and an outcome field is no wrap
+    text = "Title\nSummary.\nAlcohol\nDIETARY_SUPPLEMENT: Alcohol\nPharmacokinetics (AUC and Cmax), 48 Hours\n"
+    assert ("Pharmacokinetics (AUC and Cmax)", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
