@@ -184,7 +184,8 @@ class AttributeTagger:
         names = sorted({t["name"] for t in self.endpoint_terms}, key=len, reverse=True)
         exact = [n for n in names if _is_abbreviation(n)]
         words = [n for n in names if not _is_abbreviation(n)]
-        abbreviation = r"(?:\s?[（(][A-Za-z0-9\-]{2,8}[)）])?"
+        # ``maximum tolerated dose\r\n      (MTD)``: a hard-wrapped record keeps its short form
+        abbreviation = r"(?:(?:\s?|\r?\n[ \t]{1,12})[（(][A-Za-z0-9\-]{2,8}[)）])?"
         self._endpoint_regexes = []
         if words:
             alternatives = "|".join(_name_pattern(n) for n in words)
@@ -331,6 +332,7 @@ class AttributeTagger:
                     if self._ctx["endpoint_aim_claim"].match(text, start, end) or (
                             priority < 3 and self._ctx["endpoint_aim_vague"].match(text, start, end)):
                         continue
+                end = _endpoint_trail_end(self._ctx["endpoint_trail"], text, start, end)
             tokens = view.contract(start, end)  # = doc.char_span(..., alignment_mode="contract")
             if tokens is not None and view.has_alnum(tokens[0], tokens[1]):  # never a bare ")"
                 items.append((priority, tokens[0], tokens[1], label))
@@ -387,6 +389,7 @@ class AttributeTagger:
         if overridden:
             drugs = [d for d in drugs if overridden.isdisjoint(range(d.start, d.end))]
         kept_spans, drugs = self._absorb_measured_drugs(doc, text, kept_spans, drugs)
+        kept_spans, drugs = self._absorb_drug_before_measure(doc, text, kept_spans, drugs)
         set_entities(doc, drugs + filter_spans(kept_spans), self.write_ents)
         return doc
 
@@ -476,6 +479,35 @@ class AttributeTagger:
         if cut is None or not len(cut) or duration is None or not len(duration):
             return span, None
         return cut, duration
+
+    def _absorb_drug_before_measure(self, doc: Doc, text: str, kept_spans: list, drugs: list):
+        """A drug named right before a pharmacokinetic ENDPOINT (``rapamycin
+        pharmacokinetics``, ``nab-paclitaxel pharmacokinetic parameters``, ``ZDV
+        pharmacokinetics``) is the measured drug: the ENDPOINT opens at it and the
+        drug is not tagged. Only a gap of spaces or a hard line wrap
+        (never the line break between fields) and one drug."""
+        head = self._ctx.get("measured_drug_before")
+        if head is None or not drugs:
+            return kept_spans, drugs
+        ends = {d.end: d for d in drugs if d.label_ == "DRUG"}
+        removed: set[int] = set()
+        replaced: dict[int, Span] = {}
+        for span in kept_spans:
+            if span.label_ != "ENDPOINT":
+                continue
+            drug = ends.get(span.start)
+            if drug is None and span.start > 0 and doc[span.start - 1].is_space:
+                drug = ends.get(span.start - 1)  # a hard line wrap is a whitespace token
+            if drug is None or id(drug) in removed or not head.match(text, span.start_char, span.end_char):
+                continue
+            gap = text[drug.end_char:span.start_char]
+            if not ((gap and gap.strip(" \t") == "") or re.fullmatch(r"\r\n[ \t]{1,12}", gap)):
+                continue
+            replaced[id(span)] = Span(doc, drug.start, span.end, label="ENDPOINT")
+            removed.add(id(drug))
+        if not replaced:
+            return kept_spans, drugs
+        return [replaced.get(id(s), s) for s in kept_spans], [d for d in drugs if id(d) not in removed]
 
     def _absorb_measured_drugs(self, doc: Doc, text: str, kept_spans: list, drugs: list):
         """A drug that is the measured quantity of an ENDPOINT (``Clearance of
@@ -1871,6 +1903,14 @@ def _plain_item(text: str, start: int, end: int) -> bool:
 
 _TEXTBLOCK_WRAP = re.compile(r"\r\n {4}")
 _SENTENCE_END = re.compile(r"[.?!] +[A-Z]")
+
+
+def _endpoint_trail_end(trail, text: str, start: int, end: int) -> int:
+    """Where an ENDPOINT candidate ends once the function words and verbs it
+    trails are dropped (``Ulcer healing trajectories will be``, ``Maximum
+    grade of radiation dermatitis as``): a measure's name never ends in them."""
+    match = trail.search(text, start, end)
+    return match.start() if match is not None and match.start() > start else end
 
 
 def _bare_newline(text: str, start: int, end: int) -> int:

@@ -3020,3 +3020,85 @@ def test_time_point_lists_with_after_pre_post_words_and_visit_notes(nlp):
         ("baseline, pre-implant, 3,6,12,18 and 24 months post-implant", "TIMEFRAME"),
         ("Baseline (preoperative), 6 weeks, 3 months, and 1, 2, and 5 years postoperative", "TIMEFRAME"),
     ]
+
+
+def test_endpoint_drops_trailing_function_words(nlp):
+    # NCT00493051: the outcome field's clause verb is no part of the measure's name
+    text = ("Title\nSummary.\nDiabetic Foot Ulcer\nDRUG: Topical Oxygen\n"
+            "Ulcer healing trajectories will be assessed by plots of percentage of ulcer closure versus time, "
+            "Week 12 or earlier\n")
+    found = ents(nlp, text, ("ENDPOINT",))
+    assert found[0] == ("Ulcer healing trajectories", "ENDPOINT")
+    assert not any(name.endswith((" will be", " will", " be")) for name, _ in found)
+    # NCT00499044: the ``as`` left before a cut method clause goes too
+    text = "Title\nSummary.\nPain\nDRUG: Placebo\nPracticality of MCCB versus CDR as reported by test administrators, 1 day\n"
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Practicality of MCCB versus CDR", "ENDPOINT"), ("1 day", "TIMEFRAME"),
+    ]
+
+
+def test_outcome_measure_drops_by_method_or_breakdown_clause(nlp):
+    # NCT00438659, NCT00005669, NCT00492011: ``by <method | arm>`` is a method or
+    # population clause; ``by the Number of ...`` (NCT02445586) names the measure
+    text = ("Outcome Measurement: \n  Mean Maximum Grade of Radiation Dermatitis by Treatment Arm.\n"
+            "  Maximum grade of radiation dermatitis as measured by the Common Terminology Criteria.\n"
+            "  Time frame: During Radiation Treatment\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Mean Maximum Grade of Radiation Dermatitis", "ENDPOINT"),
+        ("Maximum grade of radiation dermatitis", "ENDPOINT"),
+    ]
+    text = ("Title\nSummary.\nObesity\nDRUG: Placebo\nChange in Body Fat by Bod Pod, 6 months|"
+            "Total sleep time in minutes by polysomnography., 12 weeks|"
+            "Overall Number of Participants by the Number of Serious Adverse Events Reported Per Participant, 1 year\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Change in Body Fat", "ENDPOINT"), ("Total sleep time in minutes", "ENDPOINT"),
+        ("Overall Number of Participants by the Number of Serious Adverse Events Reported Per Participant", "ENDPOINT"),
+    ]
+
+
+def test_named_endpoint_keeps_its_short_form_across_a_hard_wrap(nlp):
+    # NCT00006656 (legacy export, hard-wrapped): the short form on the next line stays in the span
+    text = ("OUTLINE: Cohorts of 3-6 patients receive escalating doses of DTI-015 until the maximum tolerated dose\r\n"
+            "      (MTD) is determined. The MTD is defined as the dose preceding that at which 2 of 6 patients "
+            "experience dose-limiting toxicity.")
+    assert ents(nlp, text, ("ENDPOINT",))[0] == ("maximum tolerated dose\r\n      (MTD)", "ENDPOINT")
+
+
+def test_conditions_of_treatment_name_no_endpoint(nlp):
+    # NCT00003281, NCT00003294, NCT00006903: a response or toxicity that decides the
+    # next treatment step is a condition, not a measure of the study
+    for text in ("Patients who achieve complete remission receive a maximum of 6 courses of treatment.",
+                 "In the absence of DLT in the first 3 patients treated, subsequent cohorts receive escalating "
+                 "doses of paclitaxel on the same schedule. If DLT occurs in 1 of 3 patients at a given dose, "
+                 "then 3 additional patients are added at that dose.",
+                 "Treatment repeats every 8 weeks until disease progression is documented or adverse events "
+                 "preclude further treatment."):
+        assert ents(nlp, text, ("ENDPOINT",)) == []
+    text = "The primary endpoint is the complete remission rate. Secondary endpoints include toxicity."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("complete remission rate", "ENDPOINT"), ("toxicity", "ENDPOINT")]
+
+
+def test_outcome_measure_drops_the_doses_it_is_measured_at(nlp):
+    # NCT00492271, NCT00497991: ``of single and multiple ... doses`` is the treatment, not the measure
+    text = ("Title\nSummary.\nCommunity Acquired Pneumonia\nDRUG: Friulimicin B\n"
+            "To evaluate the safety and tolerability of single and multiple intravenous doses of Friulimicin B, 5 days|"
+            "To assess the safety and tolerability of multiple ascending doses AZD1152 in patients with AML, 1 year\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("safety and tolerability", "ENDPOINT"), ("safety and tolerability", "ENDPOINT"),
+    ]
+
+
+def test_drug_named_before_its_pharmacokinetics_is_the_measured_drug(nlp):
+    # NCT00499486, NCT00006363: ``<drug> pharmacokinetics`` is one ENDPOINT, the drug untagged
+    text = ("- To explore pharmacogenomic variables that affect rapamycin pharmacokinetics and clinical "
+            "activity in this patient population.")
+    assert ("rapamycin pharmacokinetics", "ENDPOINT") in ents(nlp, text, ("ENDPOINT", "DRUG"))
+    assert ("rapamycin", "DRUG") not in ents(nlp, text, ("ENDPOINT", "DRUG"))
+    text = ("III. To correlate the rate of relapse and toxicity with busulfan\r\n      pharmacokinetics when "
+            "busulfan and etoposide are given.")
+    found = ents(nlp, text, ("ENDPOINT", "DRUG"))
+    assert ("busulfan\r\n      pharmacokinetics", "ENDPOINT") in found
+    assert found.count(("busulfan", "DRUG")) == 1
+    # the line break between an intervention field and an outcome field is no wrap
+    text = "Title\nSummary.\nAlcohol\nDIETARY_SUPPLEMENT: Alcohol\nPharmacokinetics (AUC and Cmax), 48 Hours\n"
+    assert ("Pharmacokinetics (AUC and Cmax)", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
