@@ -362,6 +362,7 @@ class _Plan:
         self.lookbehinds = lookbehinds
         self.flags = flags
         self.gate: tuple[str, ...] | None = None  # see :func:`_gate`
+        self.anchors: tuple[tuple[str, int], ...] | None = None  # see :func:`_anchors`
 
     def excluded_before(self) -> frozenset[str]:
         """ASCII characters that rule a match out when they come right
@@ -458,24 +459,63 @@ def _gate(lookbehinds: tuple, flags: int, mode: str) -> tuple[str, ...] | None:
     return None
 
 
+def _anchors(lookbehinds: tuple, flags: int, mode: str) -> tuple[tuple[str, int], ...] | None:
+    """Where the literals of :func:`_gate` stand: for each, the literal and
+    the number of characters between its end and the start of the match
+    (a lookbehind has a fixed width, and so has each of its top-level
+    items), so a match can start only that far after an occurrence of one
+    of them; ``None`` when :func:`_gate` gives no literals."""
+    if mode == "fold":
+        return None
+    for kind, body in lookbehinds:
+        if kind == "(?<=":
+            pairs = ((kind, body),)
+        elif kind == "|" and all(inner == "(?<=" for inner, _body in body):
+            pairs = body
+        else:
+            continue
+        anchors = tuple(_literal_at(inner_body, flags, mode == "lower") for _kind, inner_body in pairs)
+        return anchors if all(anchors) else None
+    return None
+
+
 def _literal(body: str, flags: int, lower: bool) -> str | None:
     """The longest run of literal ASCII characters (three or more) that
     every match of ``body`` holds; ``None`` when there is none."""
+    found = _literal_at(body, flags, lower, need_width=False)
+    return found[0] if found else None
+
+
+def _literal_at(body: str, flags: int, lower: bool, need_width: bool = True) -> tuple[str, int] | None:
+    """The longest run of literal ASCII characters (three or more) of the
+    top-level items of ``body`` (so every match holds it), and the fixed
+    width of the items after it (``-1`` when not asked for); ``None`` when
+    there is no such run, or (asked for) the width after it is not fixed."""
     try:
         parsed = _sre_parse.parse(body, flags & (re.IGNORECASE | re.ASCII | re.UNICODE))
     except re.error:
         return None
-    best, run = "", ""
-    for op, av in list(parsed.data if hasattr(parsed, "data") else parsed) + [(None, None)]:
+    items = list(parsed.data if hasattr(parsed, "data") else parsed)
+    best, run, best_end = "", "", 0
+    for index, (op, av) in enumerate(items + [(None, None)]):
         if op is _sre.LITERAL and av < 128:
             run += chr(av)
             continue
         if len(run) > len(best):
-            best = run
+            best, best_end = run, index
         run = ""
     if len(best) < 3:
         return None
-    return best.lower() if lower else best
+    after = -1
+    if need_width:
+        try:
+            low, high = _sre_parse.SubPattern(parsed.state, items[best_end:]).getwidth()
+        except (re.error, RecursionError):
+            return None
+        if low != high:
+            return None
+        after = low
+    return (best.lower() if lower else best), after
 
 
 def _reanchored(kind: str, body) -> str:
@@ -510,6 +550,8 @@ def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
         return None  # a match may start anywhere
     plan = _Plan(prefixes, lookbehinds, flags, at_start)
     plan.gate = _gate(lookbehinds, flags, mode)
+    if plan.gate is not None:
+        plan.anchors = _anchors(lookbehinds, flags, mode)
     return plan
 
 
@@ -582,6 +624,29 @@ class Scanner:
             if found is not None:
                 yield found
                 position = found.end()
+        anchors = plan.anchors
+        if anchors is not None:
+            # a match starts a fixed distance after a literal of its leading
+            # lookbehind: look only there (``str.find`` skips to the few
+            # occurrences), in order, as the scan below would stop
+            starts = set()
+            find = scanned.find
+            for literal, after in anchors:
+                size = len(literal) + after
+                index = find(literal)
+                while index != -1:
+                    starts.add(index + size)
+                    index = find(literal, index + 1)
+            check = scanner.match
+            limit = len(scanned)
+            for start in sorted(starts):
+                if start < position or start > limit or check(scanned, start) is None:
+                    continue
+                found = match(text, start)
+                if found is not None:
+                    yield found
+                    position = found.end()
+            return
         while True:
             candidate = search(scanned, position)
             if candidate is None:

@@ -281,3 +281,34 @@ def test_gate_only_when_every_match_needs_the_literal(source, gate):
     assert (scanner.plan.gate if scanner.plan else None) == gate
     text = "y 1 on 2 given 3 zx"
     assert _spans(scanner.finditer(text)) == _spans(regex.finditer(text))
+
+
+@pytest.mark.parametrize(("source", "anchors"), [
+    (r"(?<=concentration of )\d", (("concentration of ", 0),)),
+    (r"(?<=\bfor\s)\d", (("for", 1),)),  # a match starts one character after "for"
+    (r"(?:(?<=\bfor\s)|(?<=\bfor\s{2})|(?<=given\s))\d", (("for", 1), ("for", 2), ("given", 1))),
+    (r"(?<=abc\s\d)x", (("abc", 2),)),
+    (r"(?<=abc)x|y", None),
+    (r"(?<=\bon\s)\d", None),
+])
+def test_anchors_place_the_match_after_the_lookbehind_literal(source, anchors):
+    regex = re.compile(source)
+    scanner = Scanner(regex)
+    assert (scanner.plan.anchors if scanner.plan else None) == anchors
+
+
+def test_anchored_scan_finds_the_matches_of_finditer():
+    # every occurrence of the literal is a place to try, overlapping ones and
+    # the last characters of the text too; matches do not overlap
+    regex = re.compile(r"(?:(?<=\bfor\s)|(?<=\bfor\s{2})|(?<=given\s))(?:\d{1,2}|\d\d \d)(?: days?)?", re.I)
+    scanner = Scanner(regex)
+    assert scanner.lower_plan.anchors == (("for", 1), ("for", 2), ("given", 1))
+    text = "For 3 days, for  12 day, xfor 4, given 5, GIVEN\t6 days, for 7 8 9, forfor 1, for 2"
+    expected = [(4, 10, "3 days"), (17, 23, "12 day"), (39, 40, "5"), (48, 54, "6 days"), (60, 61, "7"),
+                (81, 82, "2")]
+    assert _spans(regex.finditer(text)) == expected
+    assert _spans(scanner.finditer(text, plain_lower(text))) == expected
+    assert _spans(scanner.finditer(text)) == expected
+    for cut in range(len(text) + 1):
+        piece = text[:cut]
+        assert _spans(scanner.finditer(piece, plain_lower(piece))) == _spans(regex.finditer(piece))
