@@ -228,6 +228,7 @@ class DrugRecognizer:
         self.code_slots = dict(code_slots or {})
         self.context_rules = [dict(rule) for rule in context_rules]
         self.class_grammar = dict(class_grammar or {})
+        self._regimen_therapy_words = frozenset(self.class_grammar.get("regimen_therapy_words", ()))
         self.stoplist = frozenset(entry["name"].lower() for entry in stoplist)
         regimens = list(regimens)
         regimen_names = {entry["name"].lower() for entry in regimens}
@@ -412,7 +413,7 @@ class DrugRecognizer:
         self._class_acronyms(doc, info)
         self._containing_classes(doc, info)
         self._drop_measured_classes(doc, info)
-        _drop_regimen_therapy_words(doc, info)
+        _drop_regimen_therapy_words(doc, info, self._regimen_therapy_words)
         self._parenthesized_brands(doc, info)
         self._fill_slots(doc, info)
         self._merge_placebos(doc, info)
@@ -1509,9 +1510,6 @@ _RADIOLABEL_MASS = re.compile(r"\d{1,3}m?")
 _RADIOLABEL_SHORT = re.compile(r"([A-Z][a-z]?)(\d{1,3}m?)")
 
 
-REGIMEN_THERAPY_WORDS = frozenset({"chemotherapy", "therapy", "regimen"})
-
-
 def _skip_space_back(doc: Doc, cursor: int) -> int:
     """``cursor`` moved back over whitespace tokens (a hard line wrap)."""
     while cursor > 0 and doc[cursor - 1].is_space:
@@ -1581,7 +1579,7 @@ def _acronym_letters(acronym: str, names: list[str], initials: dict[str, frozens
     return letters
 
 
-def _drop_regimen_therapy_words(doc: Doc, info: dict) -> None:
+def _drop_regimen_therapy_words(doc: Doc, info: dict, words: frozenset) -> None:
     """``chemotherapy`` right after a regimen acronym (``CHOP chemotherapy``,
     ``FOLFOX chemotherapy``) is that regimen's therapy word, not a class of
     its own (train gold: a therapy word after an uppercase drug acronym is
@@ -1591,7 +1589,7 @@ def _drop_regimen_therapy_words(doc: Doc, info: dict) -> None:
     if not ends:
         return
     for (start, end), value in list(info.items()):
-        if value[0] == "DRUG_CLASS" and end - start == 1 and doc[start].lower_ in REGIMEN_THERAPY_WORDS:
+        if value[0] == "DRUG_CLASS" and end - start == 1 and doc[start].lower_ in words:
             before = start - 1 if start > 0 and not doc[start - 1].is_space else start - 2
             if before + 1 in ends:
                 del info[(start, end)]

@@ -781,8 +781,21 @@ def _closing_pattern() -> "re.Pattern":
     return re.compile(rf"[\s*•-]*(?:{_phrases(data['subjects'])})\s+(?:{_phrases(data['verbs'])})\b", re.IGNORECASE)
 
 
-_ARM_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:[-*•][ \t]*)?(?:arms?|groups?|cohorts?|regimens?|parts?|phases?|stages?|steps?)\b[^:\n.]{0,40}:",
-                        re.IGNORECASE)
+def _label_nouns(key: str) -> str:
+    return "|".join(rf"{re.escape(noun)}s?" for noun in read_data("relation_closing.json")[key])
+
+
+@functools.lru_cache(maxsize=1)
+def _arm_label_pattern() -> "re.Pattern":
+    """A label line of an arm or phase list (``- Arm II:``, ``Stages 1-2:``)."""
+    return re.compile(rf"(?:^|\n)[ \t]*(?:[-*•][ \t]*)?(?:{_label_nouns('arm_label_nouns')})\b[^:\n.]{{0,40}}:",
+                      re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _inline_arm_label_pattern() -> "re.Pattern":
+    """A numbered arm label inside a line (``Arm I: ... Arm II: ...``)."""
+    return re.compile(rf"\b(?:{_label_nouns('inline_arm_label_nouns')})[ \t]+(?:[IVX]+|\d+|[A-Z])[ \t]*:", re.IGNORECASE)
 
 
 def _closing_sentence_drugs(ctx: "_DocContext", scored: list, threshold: float, given: dict) -> list:
@@ -825,7 +838,7 @@ def _closing_sentence_drugs(ctx: "_DocContext", scored: list, threshold: float, 
         if key not in linked and key not in given:
             index = bisect.bisect_left(ctx.paragraph_breaks, attr.start_char)
             start = max(ctx.paragraph_breaks[index - 1] if index else 0, ctx.previous_drugless_end(attr), previous_end)
-            for label in _ARM_LABEL.finditer(text, start, sentence_char):
+            for label in _arm_label_pattern().finditer(text, start, sentence_char):
                 start = label.start()
             bounds[key] = start
     if not any(start >= 0 for start in bounds.values()):
@@ -851,8 +864,6 @@ def _all_arms_closing_pattern() -> "re.Pattern":
                       rf"(?:{_phrases(data['verbs'])})\b", re.IGNORECASE)
 
 
-_INLINE_ARM_LABEL = re.compile(r"\b(?:arms?|groups?|cohorts?|regimens?|phases?)[ \t]+(?:[IVX]+|\d+|[A-Z])[ \t]*:",
-                               re.IGNORECASE)
 _ARM_LIST_LOOKBACK = 4000  # characters searched back for the arm list a closing sentence ends
 _FIRST_LABEL_NUMBERS = frozenset({"I", "1", "A", "ONE"})
 
@@ -894,11 +905,11 @@ def _all_arms_closing(ctx: "_DocContext", scored: list, threshold: float, given:
         if not pattern.match(text, sentence_char, attr.start_char):
             continue
         line_start = text.rfind("\n", 0, sentence_char) + 1
-        inline = list(_INLINE_ARM_LABEL.finditer(text, line_start, sentence_char))
+        inline = list(_inline_arm_label_pattern().finditer(text, line_start, sentence_char))
         if len(inline) > 1:  # ``Arm I: ... Arm II: ... Treatment for both arms repeats`` on one line
             bounds[key] = inline[0].start()
             continue
-        labels = list(_ARM_LABEL.finditer(text, max(0, sentence_char - _ARM_LIST_LOOKBACK), sentence_char))
+        labels = list(_arm_label_pattern().finditer(text, max(0, sentence_char - _ARM_LIST_LOOKBACK), sentence_char))
         if not labels or len(_PARAGRAPH_BREAK.findall(text, labels[-1].end(), sentence_char)) > 1:
             continue  # no arm or phase list just before it
         start = labels[-1].start()
