@@ -516,10 +516,11 @@ class DrugRecognizer:
                 span = doc[max(_coordinated_target_start(span, self._coordinated_target_heads),
                                _label_start(span, doc_text(doc)),
                                _descriptive_lead_start(span, self.class_grammar)):span.end]
-            if (span is not None and len(span) > 1
-                    and (span[:-1].text.lower() in self.lexicon or span[:-1].text in self.regimens)
-                    and span[-1].lower_ not in self._mechanism_heads):
-                continue  # a drug's therapy (AZT therapy) is the drug; LHRH agonists are a class
+            core = _without_therapy_tail(span, self.class_grammar) if span is not None else None
+            if (core is not None and len(core) > 1
+                    and (core[:-1].text.lower() in self.lexicon or core[:-1].text in self.regimens)
+                    and core[-1].lower_ not in self._mechanism_heads):
+                continue  # a drug's therapy (AZT therapy) is the drug; LHRH agonists (therapy) are a class
             if span is not None and _slash_joins_drugs(span, self.lexicon):
                 continue  # APV/EFV drug combination: two drugs, not a class
             if span is not None and len(span):
@@ -2034,6 +2035,17 @@ def _class_therapy_tail(grammar: dict, gap: str) -> str:
         return ""
     behind = "|".join(f"(?<={re.escape(word)})" for word in sorted(set(heads)))
     return rf"(?:(?:{behind}){gap}(?:{_trie_alternatives(tails)})(?![A-Za-z]))?"
+
+
+def _without_therapy_tail(span: Span, grammar: dict) -> Span:
+    """``span`` without the therapy word :func:`_class_therapy_tail` let it
+    end in (``LHRH agonist therapy`` is tested as ``LHRH agonist``)."""
+    if len(span) < 3 or span[-1].lower_ not in grammar.get("therapy_tails", ()):
+        return span
+    end = len(span) - 1
+    while end > 1 and span[end - 1].is_space:
+        end -= 1  # a hard line wrap before the tail
+    return span[:end] if span[end - 1].lower_ in grammar.get("therapy_tail_heads", ()) else span
 
 
 def _coordinated_modifier(grammar: dict, modifier: str, gap: str) -> str:

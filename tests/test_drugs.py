@@ -1658,3 +1658,15 @@ def test_therapy_treatment_or_combination_after_an_inhibitor_or_drug_class_stays
     for phrase in ("protease inhibitor therapy", "Anti-HIV Drug Combination", "ACE inhibitor therapy",
                    "anticonvulsant drug treatment"):
         assert phrase in classes
+
+
+def test_a_listed_mechanism_class_with_a_therapy_tail_stays_a_class(nlp):
+    # NCT00002633: ``LHRH agonist`` is also a lexicon name; with the therapy tail the class
+    # phrase was taken for a drug's therapy (``AZT therapy``) and dropped, leaving a DRUG
+    text = "Patients also choose to undergo bilateral orchiectomy or LHRH agonist therapy comprising goserelin."
+    found = [(t, label) for t, label, *_ in drugs(nlp, text)]
+    assert ("LHRH agonist therapy", "DRUG_CLASS") in found
+    assert ("LHRH agonist", "DRUG") not in found
+    # a drug's therapy is still the drug
+    found = [(t, label) for t, label, *_ in drugs(nlp, "Patients received AZT therapy.")]
+    assert found == [("AZT", "DRUG")]
