@@ -841,10 +841,10 @@ class DrugRecognizer:
                 span = by_end[cursor]
                 components.insert(0, span)
                 cursor = span.start
-                cursor = _skip_space_back(doc, cursor)  # a line wrap inside the list
+                back = _skip_space_back(doc, cursor)  # a line wrap inside the list, before a connector only
                 # step back over one connector: "plus", "+", "and", ","
-                if cursor > 0 and doc[cursor - 1].lower_ in SLOT_SEPARATORS:
-                    cursor -= 1
+                if back > 0 and doc[back - 1].lower_ in SLOT_SEPARATORS:
+                    cursor = back - 1
                     if cursor > 0 and doc[cursor].lower_ != "," and doc[cursor - 1].text == ",":
                         cursor -= 1  # a serial comma: "mitoxantrone, etoposide, and cytarabine (MEC)"
                     cursor = _skip_space_back(doc, cursor)

@@ -1670,3 +1670,11 @@ def test_a_listed_mechanism_class_with_a_therapy_tail_stays_a_class(nlp):
     # a drug's therapy is still the drug
     found = [(t, label) for t, label, *_ in drugs(nlp, "Patients received AZT therapy.")]
     assert found == [("AZT", "DRUG")]
+
+
+def test_a_drug_ending_the_field_before_does_not_join_an_acronym_list(nlp):
+    # the line-wrap step of _define_acronyms crossed the field boundary without a connector:
+    # rituximab (the title's last word) joined ``Carboplatin and paclitaxel (CP)``, so CP
+    # was no longer defined
+    text = "Phase II Study of Rituximab\nCarboplatin and paclitaxel (CP) are given. CP is repeated every 3 weeks."
+    assert [n for t, n in drug_names(nlp, text) if t == "CP"] == ["carboplatin+paclitaxel"] * 2
