@@ -3126,3 +3126,18 @@ def test_a_marrow_transplant_named_in_an_aside_does_not_take_the_drug_days(nlp):
     assert ("days 1-4", "SCHEDULE") in ents(nlp, text, ("SCHEDULE",))
     text = "Patients receive etoposide IV over 4 hours on day -3. PBSC are reinfused on day 0."
     assert ents(nlp, text, ("SCHEDULE",)) == [("day -3", "SCHEDULE")]
+
+
+def test_followed_by_is_no_method_cut_and_not_is_a_trailing_word(nlp):
+    # NCT00461097: measure_cut's ``by <method>`` cut split ``... Followed by Open Feeding of Egg``
+    text = ("Egg Allergy\nDRUG: Egg oral immunotherapy|DRUG: Control Group\nPercent of Participants Who "
+            "Successfully Consumed 10,000 mg of Egg White Solid Followed by Open Feeding of Egg, Tolerance "
+            "Assessment: Participants who tolerated it, 1 year")
+    assert ("Percent of Participants Who Successfully Consumed 10,000 mg of Egg White Solid Followed by Open "
+            "Feeding of Egg", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+    text = "Cancer\nDRUG: X\nResponse in measurable disease by response evaluation criteria in solid tumors, 2 years"
+    assert ("Response in measurable disease", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+    # NCT00494559: the trailing ``has not been`` is dropped whole
+    text = ("Diabetes\nThe effect of pioglitazone on neointima volume and inflammatory markers has not been "
+            "compared in prospective manner.")
+    assert ("neointima volume and inflammatory markers", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
