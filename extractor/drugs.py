@@ -884,7 +884,8 @@ class DrugRecognizer:
             if (token.i, token.i + 1) in info or not _may_be_sub_acronym(text, self.stoplist):
                 continue
             for acronym, names in definitions.items():
-                if len(text) < len(acronym) and _in_order(text, acronym) and len(set(text)) == len(text):
+                if (len(text) < len(acronym) and _in_order(text, acronym) and len(set(text)) == len(text)
+                        and all(acronym.count(c) == 1 for c in text)):  # COPP's P: procarbazine or prednisone
                     letters = spelled.get(acronym, {})
                     chosen = sorted({letters[c] for c in text.lower() if c in letters})
                     if len(chosen) == len(text) and not any(s <= token.i < e for s, e in info):

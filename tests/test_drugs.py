@@ -1678,3 +1678,16 @@ def test_a_drug_ending_the_field_before_does_not_join_an_acronym_list(nlp):
     # was no longer defined
     text = "Phase II Study of Rituximab\nCarboplatin and paclitaxel (CP) are given. CP is repeated every 3 weeks."
     assert [n for t, n in drug_names(nlp, text) if t == "CP"] == ["carboplatin+paclitaxel"] * 2
+
+
+def test_a_sub_acronym_letter_shared_by_two_drugs_names_neither(nlp):
+    # the letter map of _define_acronyms keeps one drug a letter: CV of CCV (cyclophosphamide or
+    # cytarabine?) and CP of COPP (procarbazine or prednisone?) were guessed; they stay unnamed
+    text = "Patients receive cyclophosphamide, cytarabine, and vincristine (CCV). Others receive CV alone."
+    assert [t for t, n in drug_names(nlp, text) if t == "CV"] == []
+    text = "Patients receive cyclophosphamide, vincristine, procarbazine, and prednisone (COPP). Others receive CP."
+    assert [t for t, n in drug_names(nlp, text) if t == "CP"] == []
+    # a letter the acronym has once still names its drug (TC of TCF)
+    text = ("Compare docetaxel, cisplatin, and fluorouracil (TCF) versus docetaxel and cisplatin. "
+            "Determine the TC response rate.")
+    assert ("TC", "cisplatin+docetaxel") in drug_names(nlp, text)
