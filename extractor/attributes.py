@@ -500,6 +500,8 @@ class AttributeTagger:
                 drug = ends.get(span.start - 1)  # a hard line wrap is a whitespace token
             if drug is None or id(drug) in removed or not head.match(text, span.start_char, span.end_char):
                 continue
+            if _coordinated_drug(doc, drug.start, ends):
+                continue  # ``gemcitabine and fluorouracil pharmacokinetics``: the list's drugs stay drugs
             gap = text[drug.end_char:span.start_char]
             if not ((gap and gap.strip(" \t") == "") or re.fullmatch(r"\r\n[ \t]{1,12}", gap)):
                 continue
@@ -1839,14 +1841,43 @@ def _product_day(ctx: dict, view: "_DocView", start: int, end: int) -> bool:
     low = max(sent_start, start - FOLLOW_UP_WINDOW)
     low = max(low, text.rfind(";", low, start) + 1)
     product = None
-    for product in ctx["schedule_infused_product"].finditer(text, low, start):
-        pass  # the last one, nearest the timing
+    for match in ctx["schedule_infused_product"].finditer(text, low, start):
+        if not _closed_before(text, match.end(), start):
+            product = match  # the last one, nearest the timing, not inside a closed parenthesis
     if product is not None and not view.drug_in(product.end(), start):
         return True
     if ctx["schedule_sentence_opening"].fullmatch(text, sent_start, start):
         product = ctx["schedule_infused_product"].search(text, end, min(sent_end, end + FOLLOW_UP_WINDOW))
         return product is not None and not view.drug_in(end, product.start())
     return False
+
+
+def _closed_before(text: str, position: int, end: int) -> bool:
+    """A parenthesis open at ``position`` closes before ``end``: what stands
+    at ``position`` is an aside (``days 1-3 (if allogeneic bone marrow
+    transplantation is planned) or days 1-4``), not the subject of ``end``."""
+    depth = 0
+    for char in text[position:end]:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return True
+    return False
+
+
+def _coordinated_drug(doc: Doc, start: int, ends: dict) -> bool:
+    """The drug starting at token ``start`` is the last of a list of drugs
+    (``gemcitabine and fluorouracil``, ``A, B, and C``, ``A/B``)."""
+    k = start - 1
+    while k >= 0 and doc[k].is_space:
+        k -= 1
+    if k < 0 or doc[k].lower_ not in ("and", "or", ",", "/", "&", "and/or"):
+        return False
+    if doc[k].lower_ in ("and", "or") and k > 0 and doc[k - 1].text == ",":
+        k -= 1  # a serial comma
+    return k in ends
 
 
 def _drug_modified(view: "_DocView", text: str, end: int) -> bool:

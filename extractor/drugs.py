@@ -517,10 +517,11 @@ class DrugRecognizer:
                 span = doc[max(_coordinated_target_start(span, self._coordinated_target_heads),
                                _label_start(span, doc_text(doc)),
                                _descriptive_lead_start(span, self.class_grammar)):span.end]
-            if (span is not None and len(span) > 1
-                    and (span[:-1].text.lower() in self.lexicon or span[:-1].text in self.regimens)
-                    and span[-1].lower_ not in self._mechanism_heads):
-                continue  # a drug's therapy (AZT therapy) is the drug; LHRH agonists are a class
+            core = _without_therapy_tail(span, self.class_grammar) if span is not None else None
+            if (core is not None and len(core) > 1
+                    and (core[:-1].text.lower() in self.lexicon or core[:-1].text in self.regimens)
+                    and core[-1].lower_ not in self._mechanism_heads):
+                continue  # a drug's therapy (AZT therapy) is the drug; LHRH agonists (therapy) are a class
             if span is not None and _slash_joins_drugs(span, self.lexicon):
                 continue  # APV/EFV drug combination: two drugs, not a class
             if span is not None and len(span):
@@ -841,10 +842,10 @@ class DrugRecognizer:
                 span = by_end[cursor]
                 components.insert(0, span)
                 cursor = span.start
-                cursor = _skip_space_back(doc, cursor)  # a line wrap inside the list
+                back = _skip_space_back(doc, cursor)  # a line wrap inside the list, before a connector only
                 # step back over one connector: "plus", "+", "and", ","
-                if cursor > 0 and doc[cursor - 1].lower_ in SLOT_SEPARATORS:
-                    cursor -= 1
+                if back > 0 and doc[back - 1].lower_ in SLOT_SEPARATORS:
+                    cursor = back - 1
                     if cursor > 0 and doc[cursor].lower_ != "," and doc[cursor - 1].text == ",":
                         cursor -= 1  # a serial comma: "mitoxantrone, etoposide, and cytarabine (MEC)"
                     cursor = _skip_space_back(doc, cursor)
@@ -884,7 +885,8 @@ class DrugRecognizer:
             if (token.i, token.i + 1) in info or not _may_be_sub_acronym(text, self.stoplist):
                 continue
             for acronym, names in definitions.items():
-                if len(text) < len(acronym) and _in_order(text, acronym) and len(set(text)) == len(text):
+                if (len(text) < len(acronym) and _in_order(text, acronym) and len(set(text)) == len(text)
+                        and all(acronym.count(c) == 1 for c in text)):  # COPP's P: procarbazine or prednisone
                     letters = spelled.get(acronym, {})
                     chosen = sorted({letters[c] for c in text.lower() if c in letters})
                     if len(chosen) == len(text) and not any(s <= token.i < e for s, e in info):
@@ -2032,6 +2034,17 @@ def _class_therapy_tail(grammar: dict, gap: str) -> str:
         return ""
     behind = "|".join(f"(?<={re.escape(word)})" for word in sorted(set(heads)))
     return rf"(?:(?:{behind}){gap}(?:{_trie_alternatives(tails)})(?![A-Za-z]))?"
+
+
+def _without_therapy_tail(span: Span, grammar: dict) -> Span:
+    """``span`` without the therapy word :func:`_class_therapy_tail` let it
+    end in (``LHRH agonist therapy`` is tested as ``LHRH agonist``)."""
+    if len(span) < 3 or span[-1].lower_ not in grammar.get("therapy_tails", ()):
+        return span
+    end = len(span) - 1
+    while end > 1 and span[end - 1].is_space:
+        end -= 1  # a hard line wrap before the tail
+    return span[:end] if span[end - 1].lower_ in grammar.get("therapy_tail_heads", ()) else span
 
 
 def _coordinated_modifier(grammar: dict, modifier: str, gap: str) -> str:

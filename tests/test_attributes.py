@@ -3102,3 +3102,42 @@ def test_drug_named_before_its_pharmacokinetics_is_the_measured_drug(nlp):
     # the line break between an intervention field and an outcome field is no wrap
     text = "Title\nSummary.\nAlcohol\nDIETARY_SUPPLEMENT: Alcohol\nPharmacokinetics (AUC and Cmax), 48 Hours\n"
     assert ("Pharmacokinetics (AUC and Cmax)", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_a_listed_drug_before_pharmacokinetics_stays_a_drug(nlp):
+    # NCT00004097: only the last of two coordinated drugs was absorbed into the ENDPOINT
+    # (``fluorouracil pharmacokinetics``, gemcitabine left a DRUG); a list keeps its drugs
+    text = "IV. Determine gemcitabine and fluorouracil pharmacokinetics in these patients."
+    found = ents(nlp, text, ("ENDPOINT", "DRUG"))
+    assert ("gemcitabine", "DRUG") in found and ("fluorouracil", "DRUG") in found
+    assert ("pharmacokinetics", "ENDPOINT") in found
+    text = "To compare paclitaxel, carboplatin, and etoposide pharmacokinetics in these patients."
+    assert ("etoposide", "DRUG") in ents(nlp, text, ("ENDPOINT", "DRUG"))
+    # a single drug is still the measured one
+    text = "To explore variables that affect rapamycin pharmacokinetics."
+    assert ("rapamycin pharmacokinetics", "ENDPOINT") in ents(nlp, text, ("ENDPOINT", "DRUG"))
+
+
+def test_a_marrow_transplant_named_in_an_aside_does_not_take_the_drug_days(nlp):
+    # NCT00002517: ``bone marrow`` inside a closed parenthesis is no subject of the later day list
+    text = ("Patients receive high-dose ARA-C IV over 3 hours every 12 hours on days 1-3 (if allogeneic bone "
+            "marrow transplantation (BMT) is planned) or days 1-4 (if allogeneic BMT is not planned) and "
+            "mitoxantrone IV on days 7-9.")
+    assert ("days 1-4", "SCHEDULE") in ents(nlp, text, ("SCHEDULE",))
+    text = "Patients receive etoposide IV over 4 hours on day -3. PBSC are reinfused on day 0."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("day -3", "SCHEDULE")]
+
+
+def test_followed_by_is_no_method_cut_and_not_is_a_trailing_word(nlp):
+    # NCT00461097: measure_cut's ``by <method>`` cut split ``... Followed by Open Feeding of Egg``
+    text = ("Egg Allergy\nDRUG: Egg oral immunotherapy|DRUG: Control Group\nPercent of Participants Who "
+            "Successfully Consumed 10,000 mg of Egg White Solid Followed by Open Feeding of Egg, Tolerance "
+            "Assessment: Participants who tolerated it, 1 year")
+    assert ("Percent of Participants Who Successfully Consumed 10,000 mg of Egg White Solid Followed by Open "
+            "Feeding of Egg", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+    text = "Cancer\nDRUG: X\nResponse in measurable disease by response evaluation criteria in solid tumors, 2 years"
+    assert ("Response in measurable disease", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+    # NCT00494559: the trailing ``has not been`` is dropped whole
+    text = ("Diabetes\nThe effect of pioglitazone on neointima volume and inflammatory markers has not been "
+            "compared in prospective manner.")
+    assert ("neointima volume and inflammatory markers", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))

@@ -1658,3 +1658,36 @@ def test_therapy_treatment_or_combination_after_an_inhibitor_or_drug_class_stays
     for phrase in ("protease inhibitor therapy", "Anti-HIV Drug Combination", "ACE inhibitor therapy",
                    "anticonvulsant drug treatment"):
         assert phrase in classes
+
+
+def test_a_listed_mechanism_class_with_a_therapy_tail_stays_a_class(nlp):
+    # NCT00002633: ``LHRH agonist`` is also a lexicon name; with the therapy tail the class
+    # phrase was taken for a drug's therapy (``AZT therapy``) and dropped, leaving a DRUG
+    text = "Patients also choose to undergo bilateral orchiectomy or LHRH agonist therapy comprising goserelin."
+    found = [(t, label) for t, label, *_ in drugs(nlp, text)]
+    assert ("LHRH agonist therapy", "DRUG_CLASS") in found
+    assert ("LHRH agonist", "DRUG") not in found
+    # a drug's therapy is still the drug
+    found = [(t, label) for t, label, *_ in drugs(nlp, "Patients received AZT therapy.")]
+    assert found == [("AZT", "DRUG")]
+
+
+def test_a_drug_ending_the_field_before_does_not_join_an_acronym_list(nlp):
+    # the line-wrap step of _define_acronyms crossed the field boundary without a connector:
+    # rituximab (the title's last word) joined ``Carboplatin and paclitaxel (CP)``, so CP
+    # was no longer defined
+    text = "Phase II Study of Rituximab\nCarboplatin and paclitaxel (CP) are given. CP is repeated every 3 weeks."
+    assert [n for t, n in drug_names(nlp, text) if t == "CP"] == ["carboplatin+paclitaxel"] * 2
+
+
+def test_a_sub_acronym_letter_shared_by_two_drugs_names_neither(nlp):
+    # the letter map of _define_acronyms keeps one drug a letter: CV of CCV (cyclophosphamide or
+    # cytarabine?) and CP of COPP (procarbazine or prednisone?) were guessed; they stay unnamed
+    text = "Patients receive cyclophosphamide, cytarabine, and vincristine (CCV). Others receive CV alone."
+    assert [t for t, n in drug_names(nlp, text) if t == "CV"] == []
+    text = "Patients receive cyclophosphamide, vincristine, procarbazine, and prednisone (COPP). Others receive CP."
+    assert [t for t, n in drug_names(nlp, text) if t == "CP"] == []
+    # a letter the acronym has once still names its drug (TC of TCF)
+    text = ("Compare docetaxel, cisplatin, and fluorouracil (TCF) versus docetaxel and cisplatin. "
+            "Determine the TC response rate.")
+    assert ("TC", "cisplatin+docetaxel") in drug_names(nlp, text)
