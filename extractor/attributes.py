@@ -1633,6 +1633,7 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
     if shared and item.startswith(", ", shared.end()) and (tf_start is None or shared.end() < tf_start):
         # ``FSFI Desire, Satisfaction and Arousal Domains``: the list shares one head, one measure
         parts = [item[:shared.end()]] + item[shared.end() + 2:].split(", ")
+    parts = _bracketed_measure(parts, tf_start)
     clause = measure_cut.search(parts[0])
     if clause and clause.group(0).strip() in (":", ";"):
         clause = None  # ``Pharmacokinetic parameters: AUC, Cmax, ...`` still lists measures
@@ -1682,6 +1683,27 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
             tail = tail[:-1].rstrip()  # the field's closing bracket (``[measured at baseline, 1 month]``)
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _bracketed_measure(parts: list[str], tf_start: int | None, most: int = 6) -> list[str]:
+    """The comma-split parts of an outcome item, with the measure (``parts[0]``)
+    joined again to the parts its open bracket spans (``Response Rate
+    (Complete, Partial Response and Stable Disease)``, ``sub score (storage,
+    voiding)``): a comma inside a bracket ends no measure. The parts stay as
+    they are when the bracket is still open after ``most`` parts or would close
+    only in the time frame (``tf_start``, an offset in the item)."""
+    depth = parts[0].count("(") - parts[0].count(")")
+    if depth <= 0:
+        return parts
+    length = len(parts[0])
+    for index in range(1, min(len(parts), most + 1)):
+        length += 2 + len(parts[index])
+        if tf_start is not None and length >= tf_start:
+            break
+        depth += parts[index].count("(") - parts[index].count(")")
+        if depth <= 0:
+            return [", ".join(parts[:index + 1])] + parts[index + 1:]
+    return parts
 
 
 def _report_outcome_blocks(lines_found: dict[str, list[re.Match[str]]]) -> list[tuple[int, int]]:

@@ -3102,3 +3102,25 @@ def test_drug_named_before_its_pharmacokinetics_is_the_measured_drug(nlp):
     # the line break between an intervention field and an outcome field is no wrap
     text = "Title\nSummary.\nAlcohol\nDIETARY_SUPPLEMENT: Alcohol\nPharmacokinetics (AUC and Cmax), 48 Hours\n"
     assert ("Pharmacokinetics (AUC and Cmax)", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_outcome_measure_keeps_commas_inside_its_bracket(nlp):
+    # a comma inside the measure's bracket ends no measure (registry wording, NCT00496938 and NCT00499096)
+    text = ("Title\nSummary.\nCoronary Artery Disease\nDEVICE: Stent\n"
+            "Adjudicated Stent Thrombosis (Definite, Probable, Possible), at 30 days|"
+            "Systolic and Diastolic Blood Pressure (SBP, DBP), lower is better, 24 months\nDescription.")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Adjudicated Stent Thrombosis (Definite, Probable, Possible)", "ENDPOINT"), ("at 30 days", "TIMEFRAME"),
+        ("Systolic and Diastolic Blood Pressure (SBP, DBP)", "ENDPOINT"), ("24 months", "TIMEFRAME"),
+    ]
+
+
+def test_bracketed_measure_joins_only_a_bracket_closed_before_the_time_frame():
+    from extractor.attributes import _bracketed_measure
+    parts = "Response Rate (Complete, Partial Response and Stable Disease), text, 8 weeks".split(", ")
+    assert _bracketed_measure(parts, 67) == [
+        "Response Rate (Complete, Partial Response and Stable Disease)", "text", "8 weeks"]
+    parts = "Response (complete response, partial response), after 2 cycles".split(", ")
+    assert _bracketed_measure(parts, 29) == parts  # the time frame starts inside the bracket
+    parts = "Hormonal levels (Prolactin, Estradiol, LH, 12 weeks".split(", ")
+    assert _bracketed_measure(parts, None) == parts  # never closed
