@@ -181,6 +181,7 @@ class AttributeTagger:
             self._ctx[key] = re.compile(expand_macros(value, macros), re.I)
         self.endpoint_terms = [dict(t) for t in endpoint_terms]
         self._endpoint_names = frozenset(t["name"] for t in self.endpoint_terms)
+        self._endpoint_names_lower = frozenset(name.lower() for name in self._endpoint_names)
         names = sorted({t["name"] for t in self.endpoint_terms}, key=len, reverse=True)
         exact = [n for n in names if _is_abbreviation(n)]
         words = [n for n in names if not _is_abbreviation(n)]
@@ -1210,7 +1211,11 @@ class AttributeTagger:
                                                            self._ctx.get("measure_effect_lead"),
                                                            loose=self._ctx.get("timeframe_loose"),
                                                            window_open=self._ctx.get("timeframe_window_open"),
-                                                           stop=self._ctx.get("timeframe_stop_abbreviation")):
+                                                           stop=self._ctx.get("timeframe_stop_abbreviation"),
+                                                           list_head=self._ctx.get("measure_list_head"),
+                                                           list_stop=self._ctx.get("measure_list_stop"),
+                                                           drug_in=view.drug_in if view is not None else None,
+                                                           names=self._endpoint_names_lower):
                         if (label == "ENDPOINT" and view is not None and start > item_offset + item.find(", ")
                                 and view.drug_in(start, end)):
                             continue  # a list of drugs (``toxicity of carboplatin, etoposide``)
@@ -1626,7 +1631,8 @@ class AttributeTagger:
 
 def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, measure_cut, list_part=None,
                   list_object=None, lead_point=None, list_item=None, split=None, shared_head=None, piece=None,
-                  effect_lead=None, loose=None, window_open=None, stop=None):
+                  effect_lead=None, loose=None, window_open=None, stop=None, list_head=None, list_stop=None,
+                  drug_in=None, names=None):
     parts = item.split(", ")
     if len(parts) < 2 or not parts[0].strip():
         return
@@ -1635,6 +1641,11 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
     if shared and item.startswith(", ", shared.end()) and (tf_start is None or shared.end() < tf_start):
         # ``FSFI Desire, Satisfaction and Arousal Domains``: the list shares one head, one measure
         parts = [item[:shared.end()]] + item[shared.end() + 2:].split(", ")
+    parts = _bracketed_measure(parts, tf_start)
+    parts = _object_list_measure(parts, tf_start, list_head, list_part, list_stop,
+                                 None if drug_in is None else lambda start, end: drug_in(item_offset + start,
+                                                                                        item_offset + end),
+                                 names)
     clause = measure_cut.search(parts[0])
     if clause and clause.group(0).strip() in (":", ";"):
         clause = None  # ``Pharmacokinetic parameters: AUC, Cmax, ...`` still lists measures
@@ -1684,6 +1695,75 @@ def _outcome_item(item: str, item_offset: int, timeframe_start, continuation, me
             tail = tail[:-1].rstrip()  # the field's closing bracket (``[measured at baseline, 1 month]``)
         if tail:
             yield item_offset + tf_start, item_offset + tf_start + len(tail), "TIMEFRAME"
+
+
+def _bracketed_measure(parts: list[str], tf_start: int | None, most: int = 6) -> list[str]:
+    """The comma-split parts of an outcome item, with the measure (``parts[0]``)
+    joined again to the parts its open bracket spans (``Response Rate
+    (Complete, Partial Response and Stable Disease)``, ``sub score (storage,
+    voiding)``): a comma inside a bracket ends no measure. The parts stay as
+    they are when the bracket is still open after ``most`` parts or would close
+    only in the time frame (``tf_start``, an offset in the item)."""
+    depth = parts[0].count("(") - parts[0].count(")")
+    if depth <= 0:
+        return parts
+    length = len(parts[0])
+    for index in range(1, min(len(parts), most + 1)):
+        length += 2 + len(parts[index])
+        if tf_start is not None and length >= tf_start:
+            break
+        depth += parts[index].count("(") - parts[index].count(")")
+        if depth <= 0:
+            return [", ".join(parts[:index + 1])] + parts[index + 1:]
+    return parts
+
+
+def _object_list_measure(parts: list[str], tf_start: int | None, list_head, list_part, list_stop=None,
+                         drug_in=None, names=None, most: int = 8) -> list[str]:
+    """The comma-split parts of an outcome item, with a measure whose object is
+    a list (``Changes in the satisfaction of intercourse, orgasmic function,
+    sexual desire and overall satisfaction``, ``Change in the GAQ, SEP, IIEF,
+    SEAR, and RSE scores``) joined again into one measure: ``parts[0]`` ends in
+    a preposition and its object (``list_head``), the next parts are short noun
+    phrases (``list_part``) and the list closes with ``and``/``or`` before the
+    time frame (``tf_start``). Any other item keeps its parts, and so does a
+    list of examples (``list_stop``: ``including IL-6, ...``), of drugs
+    (``drug_in(start, end)`` over offsets in the item) or of measures named on
+    their own (a piece ending in an endpoint term of ``names``, lower case:
+    ``Rates of premature termination, adverse events, ..., and ...``)."""
+    if list_head is None or list_part is None or len(parts) < 2 or not list_head.search(parts[0].rstrip()):
+        return parts
+    length = len(parts[0])
+    for index in range(1, min(len(parts), most + 1)):
+        part = parts[index]
+        length += 2 + len(part)
+        if tf_start is not None and length >= tf_start:
+            break
+        if list_stop is not None and list_stop.match(part):
+            break
+        last = part.startswith(("and ", "or "))
+        pieces = [part[3:] if part.startswith("or ") else part]
+        if not last and part.count(" and ") == 1:
+            pieces = part.split(" and ")  # ``Graft Loss and Death``
+            last = True
+        if not all(list_part.fullmatch(piece) for piece in pieces):
+            break
+        if names and any(_ends_in_name(piece, names) for piece in pieces):
+            break
+        if last:
+            if drug_in is not None and drug_in(len(parts[0]), length):
+                break
+            return [", ".join(parts[:index + 1])] + parts[index + 1:]
+    return parts
+
+
+def _ends_in_name(phrase: str, names: frozenset[str], most: int = 4) -> bool:
+    """``phrase`` (lower-cased) or one of its last ``most`` words alone or
+    together is one of ``names`` (``ECG abnormalities`` ... ``adverse events``)."""
+    words = phrase.lower().strip(" .;").split()
+    if words and words[0] == "and":
+        words = words[1:]
+    return any(" ".join(words[-count:]) in names for count in range(1, min(len(words), most) + 1))
 
 
 def _report_outcome_blocks(lines_found: dict[str, list[re.Match[str]]]) -> list[tuple[int, int]]:

@@ -313,8 +313,8 @@ def test_measure_field_listing_measures_gives_one_endpoint_each(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == [
         ("Serum cholesterol", "ENDPOINT"), ("high-density lipoprotein", "ENDPOINT"),
         ("low-density lipoprotein levels", "ENDPOINT"), ("Disease Control Rate (DCR)", "ENDPOINT"),
-        ("DCR", "ENDPOINT"), ("Fractures of the hip", "ENDPOINT"),
-    ]
+        ("DCR", "ENDPOINT"), ("Fractures of the hip, spine, and wrist", "ENDPOINT"),
+    ]  # a list that is the object of one measure stays in it (train gold: ``Joint bleeding of the elbow, knee, and ankle``)
 
 
 def test_physiological_quantities_and_defining_qualifiers(nlp):
@@ -3141,3 +3141,60 @@ def test_followed_by_is_no_method_cut_and_not_is_a_trailing_word(nlp):
     text = ("Diabetes\nThe effect of pioglitazone on neointima volume and inflammatory markers has not been "
             "compared in prospective manner.")
     assert ("neointima volume and inflammatory markers", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_outcome_measure_keeps_commas_inside_its_bracket(nlp):
+    # a comma inside the measure's bracket ends no measure (registry wording, NCT00496938 and NCT00499096)
+    text = ("Title\nSummary.\nCoronary Artery Disease\nDEVICE: Stent\n"
+            "Adjudicated Stent Thrombosis (Definite, Probable, Possible), at 30 days|"
+            "Systolic and Diastolic Blood Pressure (SBP, DBP), lower is better, 24 months\nDescription.")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Adjudicated Stent Thrombosis (Definite, Probable, Possible)", "ENDPOINT"), ("at 30 days", "TIMEFRAME"),
+        ("Systolic and Diastolic Blood Pressure (SBP, DBP)", "ENDPOINT"), ("24 months", "TIMEFRAME"),
+    ]
+
+
+def test_bracketed_measure_joins_only_a_bracket_closed_before_the_time_frame():
+    from extractor.attributes import _bracketed_measure
+    parts = "Response Rate (Complete, Partial Response and Stable Disease), text, 8 weeks".split(", ")
+    assert _bracketed_measure(parts, 67) == [
+        "Response Rate (Complete, Partial Response and Stable Disease)", "text", "8 weeks"]
+    parts = "Response (complete response, partial response), after 2 cycles".split(", ")
+    assert _bracketed_measure(parts, 29) == parts  # the time frame starts inside the bracket
+    parts = "Hormonal levels (Prolactin, Estradiol, LH, 12 weeks".split(", ")
+    assert _bracketed_measure(parts, None) == parts  # never closed
+
+
+def test_measure_whose_object_is_a_list_stays_one_endpoint(nlp):
+    # registry wordings (NCT00005065, NCT00492661); a list of measures keeps one ENDPOINT each
+    text = ("Title\nSummary.\nLung Cancer\nDEVICE: MRI\n"
+            "Concentrations of gadolinium in tumor, tumor involved lymph nodes, normal lung, and blood, Day 1|"
+            "Number of Participants With Acute Rejection, Graft Loss and Death, 12 months|"
+            "Quality of life, self-efficacy, ambulation, 1 year\n")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("Concentrations of gadolinium in tumor, tumor involved lymph nodes, normal lung, and blood", "ENDPOINT"),
+        ("Number of Participants With Acute Rejection, Graft Loss and Death", "ENDPOINT"),
+        ("Quality of life", "ENDPOINT"), ("self-efficacy", "ENDPOINT"), ("ambulation", "ENDPOINT"),
+    ]
+
+
+def test_object_list_measure_leaves_examples_drugs_and_open_lists_apart():
+    import re
+
+    from extractor.attributes import _object_list_measure
+    from extractor.resources import read_data
+    context = read_data("attribute_context.json")
+    head, part, stop = (re.compile(context[key], re.I) for key in ("measure_list_head", "outcome_list_part",
+                                                                      "measure_list_stop"))
+    parts = "Activation of certain critical cytokines, including IL-1 alpha, IL-6, and TGF-beta".split(", ")
+    assert _object_list_measure(parts, None, head, part, stop) == parts
+    parts = "Toxicity of carboplatin, etoposide, and cisplatin, 2 years".split(", ")
+    assert _object_list_measure(parts, 50, head, part, stop, lambda start, end: True) == parts
+    assert _object_list_measure(parts, 50, head, part, stop) == [
+        "Toxicity of carboplatin, etoposide, and cisplatin", "2 years"]
+    parts = "Rates of premature termination, adverse events, 1 year".split(", ")
+    assert _object_list_measure(parts, 49, head, part, stop) == parts  # no closing ``and``
+    parts = "Rates of premature termination, adverse events, and ECG abnormalities".split(", ")
+    assert _object_list_measure(parts, None, head, part, stop) == [", ".join(parts)]
+    names = frozenset({"adverse events"})
+    assert _object_list_measure(parts, None, head, part, stop, names=names) == parts  # measures named on their own
