@@ -3102,3 +3102,17 @@ def test_drug_named_before_its_pharmacokinetics_is_the_measured_drug(nlp):
     # the line break between an intervention field and an outcome field is no wrap
     text = "Title\nSummary.\nAlcohol\nDIETARY_SUPPLEMENT: Alcohol\nPharmacokinetics (AUC and Cmax), 48 Hours\n"
     assert ("Pharmacokinetics (AUC and Cmax)", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+
+
+def test_prose_time_point_after_a_named_endpoint(nlp):
+    # registry records NCT00498927, NCT00001729: a time point right after the
+    # ENDPOINT it is stated for is its TIMEFRAME with no assessment verb; visit
+    # intervals are not
+    text = ("Determine the progression-free survival rate at 6 months in patients with recurrent glioblastoma "
+            "multiforme or other malignant glioma treated with temozolomide.")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("progression-free survival rate", "ENDPOINT"), ("6 months", "TIMEFRAME"),
+    ]
+    text = ("Stopped unless the patient has had a clear histological and biochemical response to therapy, and "
+            "patients will be monitored with outpatient visits at 8 week intervals for another 6 months.")
+    assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == []
