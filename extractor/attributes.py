@@ -1449,7 +1449,8 @@ class AttributeTagger:
             bar = text.find("|", position)
             limit = min(len(text), position + 2500)
             label = self._ctx["arm_label_line"].search(text, position, limit)
-            if label and not _label_in_paragraphs(text, position, label.start(), bar, ends_in_timeframe):
+            if label and not _label_in_paragraphs(text, position, label.start(), bar, ends_in_timeframe) \
+                    and not _label_in_definitions(text, position, label.start(), bar, ends_in_timeframe):
                 limit = label.start()
             end = None
             if crlf_wrapped:
@@ -1999,6 +2000,25 @@ def _label_in_paragraphs(text: str, start: int, label: int, bar: int, ends_in_ti
     blank line inside an item."""
     return (bar != -1 and label < bar and text.find("\n\n", start, label) != -1
             and text.find("|", start, label) == -1 and ends_in_timeframe(start, bar))
+
+
+def _label_in_definitions(text: str, start: int, label: int, bar: int, ends_in_timeframe) -> bool:
+    """A ``Label: text`` line among the definitions of an outcome description
+    (``CR: total disappearance ...;\nREGR: Definite decrease ..., During
+    Treatment``) rather than an arm line: the item holds a ``measure,
+    description`` comma on its first line, and its text up to its end (the
+    next ``|`` or blank line) still ends in a time-frame field. Arm lines end
+    in no time-frame field."""
+    first_line = text.find("\n", start, label)
+    if first_line == -1 or text.find(", ", start, first_line) == -1 or text.find("|", start, label) != -1:
+        return False
+    blank = text.find("\n\n", label, bar if bar != -1 else label + 2000)
+    end = blank if blank != -1 else bar
+    if end == -1:
+        end = min(len(text), label + 2000)
+        if end != len(text):
+            return False
+    return end - start <= 2500 and ends_in_timeframe(start, end)
 
 
 def _measure_one_line(text: str, start: int, end: int) -> bool:

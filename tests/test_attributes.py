@@ -3116,3 +3116,20 @@ def test_prose_time_point_after_a_named_endpoint(nlp):
     text = ("Stopped unless the patient has had a clear histological and biochemical response to therapy, and "
             "patients will be monitored with outpatient visits at 8 week intervals for another 6 months.")
     assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == []
+
+
+def test_outcome_description_with_response_definition_lines(nlp):
+    # NCT00003869 (ctgov_records.jsonl): the description defines the responses
+    # one per line (``REGR: Definite decrease ...``); the definition lines are
+    # no arm lines, the item still ends in its time-frame field
+    text = ("Carboxyamidotriazole in Treating Patients With Non-small Cell Lung Cancer\n"
+            "Randomized phase III trial of carboxyamidotriazole after chemotherapy.\n"
+            "Lung Cancer\nDRUG: carboxyamidotriazole|OTHER: placebo\n"
+            "Number of Patients With a Confirmed Tumor Response, Confirmed response:\n"
+            "CR: total disappearance of all tumor;\n"
+            "REGR: Definite decrease in tumor size and no new lesion(s)., During Treatment (up to 5 years)\n\n"
+            "      PRIMARY OBJECTIVES:\n\n"
+            "      I. To determine whether oral administration of CAI is more effective than placebo.\n")
+    found = ents(nlp, text, ("ENDPOINT", "TIMEFRAME"))
+    assert ("During Treatment (up to 5 years)", "TIMEFRAME") in found
+    assert found[0] == ("Number of Patients With a Confirmed Tumor Response", "ENDPOINT")
