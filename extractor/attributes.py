@@ -713,6 +713,7 @@ class AttributeTagger:
         if not ends:
             return []
         gap_block, block = self._ctx["timeframe_endpoint_gap_block"], self._ctx["timeframe_endpoint_block"]
+        decision = self._ctx.get("timeframe_endpoint_decision_after")
         found = []
         for start, end in windows:
             sent_start, _sent_end = view.sentence_bounds(start)
@@ -725,6 +726,8 @@ class AttributeTagger:
             # months``) nor an interval after (``at 8 week intervals``)
             if block.search(view.text, start, end) or block.match(view.text[end:end + AFTER]):
                 continue
+            if decision is not None and decision.match(view.text, end, end + 2 * AFTER):
+                continue  # ``Patients with ... at 4 weeks receive ...``: a condition of treatment
             span = doc.char_span(start, end, label="TIMEFRAME")
             if span is None or not taken.isdisjoint(range(span.start, span.end)):
                 continue

@@ -3116,6 +3116,11 @@ def test_prose_time_point_after_a_named_endpoint(nlp):
     text = ("Stopped unless the patient has had a clear histological and biochemical response to therapy, and "
             "patients will be monitored with outpatient visits at 8 week intervals for another 6 months.")
     assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == []
+    # NCT00000729: a condition for further treatment, not the measure's window
+    text = ("Patients who are clinically stable without severe toxicity at 4 weeks have the option of maintenance "
+            "therapy with foscarnet.")
+    assert ("severe toxicity", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+    assert ents(nlp, text, ("TIMEFRAME",)) == []
 
 
 def test_outcome_description_with_response_definition_lines(nlp):
