@@ -86,6 +86,7 @@ ELIGIBILITY_SECTIONS = {"eligibility", "inclusion_criteria", "exclusion_criteria
 BEFORE = 40
 AFTER = 40
 SENTENCE_WINDOW = 300
+ENDPOINT_WINDOW_GAP = 120  # characters from an ENDPOINT's end to a prose time point stated for it
 MAX_LIST_PIECES = 30  # members of a numbered time-frame list walked back over
 # record layout without an interventions line: how many field lines to try
 MAX_LAYOUT_LINES = 12
@@ -258,6 +259,7 @@ class AttributeTagger:
         in_outcome_line = _Intervals(outcome_lines)
         report_blocks = _Intervals(outcome_blocks)
         schedule_atoms: list[tuple[int, int, str]] = []
+        endpoint_windows: list[tuple[int, int]] = []
         for (label, entry, _regex), matches in zip(self._compiled, pattern_matches):
             for match in matches:
                 start, end = match.span()
@@ -281,6 +283,8 @@ class AttributeTagger:
                 if entry.get("drug_inside") and not view.drug_in(start, end):
                     continue  # a timing counted from another drug's dose names that drug
                 if entry.get("name") not in ATTACHED_SCHEDULE and not self._keep(view, label, start, end, entry.get("name", "")):
+                    if label == "TIMEFRAME" and self._endpoint_window_candidate(view, start, end):
+                        endpoint_windows.append((start, end))  # decided once the ENDPOINTs are known
                     continue  # attached pieces are judged with the piece they join
                 if label == "SCHEDULE":
                     schedule_atoms.append((start, end, entry.get("name", "")))
@@ -387,6 +391,7 @@ class AttributeTagger:
             if taken.isdisjoint(range(first, last)):
                 kept_spans.append(span if span is not None else Span(doc, first, last, label=label))
                 taken.update(range(first, last))
+        kept_spans += self._endpoint_windows(doc, view, kept_spans, endpoint_windows, taken)
         if overridden:
             drugs = [d for d in drugs if overridden.isdisjoint(range(d.start, d.end))]
         kept_spans, drugs = self._absorb_measured_drugs(doc, text, kept_spans, drugs)
@@ -681,6 +686,57 @@ class AttributeTagger:
                 return False  # an eligibility window (``within 1 month prior to enrollment``)
             return ctx["timeframe_assessment_before"].search(text, max(0, start - 60), start) is not None
         return True
+
+    def _endpoint_window_candidate(self, view: "_DocView", start: int, end: int) -> bool:
+        """A prose time point with no assessment verb before it that may still
+        be an ENDPOINT's window (``plasma viral loads below 50 copies/ml after
+        24 weeks``): a number in it, right after ``at``/``after``/``over``/...,
+        outside eligibility sections, not a visit schedule nor a window
+        before an event."""
+        ctx = self._ctx
+        if "timeframe_endpoint_preposition" not in ctx or not any(char.isdigit() for char in view.text[start:end]):
+            return False
+        if not ctx["timeframe_endpoint_preposition"].search(view.text, max(0, start - 30), start):
+            return False
+        if ctx["timeframe_block_before"].search(view.text, max(0, start - 60), start):
+            return False
+        if ctx["timeframe_block_after"].match(view.text, end, end + AFTER):
+            return False
+        return view.section_at(start) not in ELIGIBILITY_SECTIONS
+
+    def _endpoint_windows(self, doc: Doc, view: "_DocView", kept_spans: list, windows: list[tuple[int, int]],
+                          taken: set[int]) -> list:
+        """TIMEFRAMEs of :meth:`_endpoint_window_candidate` that follow an
+        ENDPOINT the pipeline kept in the same sentence, close and with no
+        clause break, recurring timing or giving of a drug between (GUIDE_ISSUES
+        23: a time point stated for a named ENDPOINT)."""
+        if not windows:
+            return []
+        ends = sorted(span.end_char for span in kept_spans if span.label_ == "ENDPOINT")
+        if not ends:
+            return []
+        gap_block, block = self._ctx["timeframe_endpoint_gap_block"], self._ctx["timeframe_endpoint_block"]
+        decision = self._ctx.get("timeframe_endpoint_decision_after")
+        found = []
+        for start, end in windows:
+            sent_start, _sent_end = view.sentence_bounds(start)
+            index = bisect_right(ends, start) - 1
+            if index < 0 or ends[index] < max(sent_start, start - ENDPOINT_WINDOW_GAP):
+                continue
+            if gap_block.search(view.text, ends[index], start):
+                continue
+            # no recurring timing inside (``weeks 4 and 8, and then every 3
+            # months``) nor an interval after (``at 8 week intervals``)
+            if block.search(view.text, start, end) or block.match(view.text[end:end + AFTER]):
+                continue
+            if decision is not None and decision.match(view.text, end, end + 2 * AFTER):
+                continue  # ``Patients with ... at 4 weeks receive ...``: a condition of treatment
+            span = doc.char_span(start, end, label="TIMEFRAME")
+            if span is None or not taken.isdisjoint(range(span.start, span.end)):
+                continue
+            taken.update(range(span.start, span.end))
+            found.append(span)
+        return found
 
     # -- schedules ----------------------------------------------------------
     def _merge_schedules(self, text: str, atoms: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
@@ -1403,7 +1459,8 @@ class AttributeTagger:
             bar = text.find("|", position)
             limit = min(len(text), position + 2500)
             label = self._ctx["arm_label_line"].search(text, position, limit)
-            if label and not _label_in_paragraphs(text, position, label.start(), bar, ends_in_timeframe):
+            if label and not _label_in_paragraphs(text, position, label.start(), bar, ends_in_timeframe) \
+                    and not _label_in_definitions(text, position, label.start(), bar, ends_in_timeframe):
                 limit = label.start()
             end = None
             if crlf_wrapped:
@@ -2057,6 +2114,25 @@ def _label_in_paragraphs(text: str, start: int, label: int, bar: int, ends_in_ti
     blank line inside an item."""
     return (bar != -1 and label < bar and text.find("\n\n", start, label) != -1
             and text.find("|", start, label) == -1 and ends_in_timeframe(start, bar))
+
+
+def _label_in_definitions(text: str, start: int, label: int, bar: int, ends_in_timeframe) -> bool:
+    """A ``Label: text`` line among the definitions of an outcome description
+    (``CR: total disappearance ...;\nREGR: Definite decrease ..., During
+    Treatment``) rather than an arm line: the item holds a ``measure,
+    description`` comma on its first line, and its text up to its end (the
+    next ``|`` or blank line) still ends in a time-frame field. Arm lines end
+    in no time-frame field."""
+    first_line = text.find("\n", start, label)
+    if first_line == -1 or text.find(", ", start, first_line) == -1 or text.find("|", start, label) != -1:
+        return False
+    blank = text.find("\n\n", label, bar if bar != -1 else label + 2000)
+    end = blank if blank != -1 else bar
+    if end == -1:
+        end = min(len(text), label + 2000)
+        if end != len(text):
+            return False
+    return end - start <= 2500 and ends_in_timeframe(start, end)
 
 
 def _measure_one_line(text: str, start: int, end: int) -> bool:

@@ -3198,3 +3198,39 @@ def test_object_list_measure_leaves_examples_drugs_and_open_lists_apart():
     assert _object_list_measure(parts, None, head, part, stop) == [", ".join(parts)]
     names = frozenset({"adverse events"})
     assert _object_list_measure(parts, None, head, part, stop, names=names) == parts  # measures named on their own
+
+
+def test_prose_time_point_after_a_named_endpoint(nlp):
+    # registry records NCT00498927, NCT00001729: a time point right after the
+    # ENDPOINT it is stated for is its TIMEFRAME with no assessment verb; visit
+    # intervals are not
+    text = ("Determine the progression-free survival rate at 6 months in patients with recurrent glioblastoma "
+            "multiforme or other malignant glioma treated with temozolomide.")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("progression-free survival rate", "ENDPOINT"), ("6 months", "TIMEFRAME"),
+    ]
+    text = ("Stopped unless the patient has had a clear histological and biochemical response to therapy, and "
+            "patients will be monitored with outpatient visits at 8 week intervals for another 6 months.")
+    assert [e for e in ents(nlp, text, ("TIMEFRAME",))] == []
+    # NCT00000729: a condition for further treatment, not the measure's window
+    text = ("Patients who are clinically stable without severe toxicity at 4 weeks have the option of maintenance "
+            "therapy with foscarnet.")
+    assert ("severe toxicity", "ENDPOINT") in ents(nlp, text, ("ENDPOINT",))
+    assert ents(nlp, text, ("TIMEFRAME",)) == []
+
+
+def test_outcome_description_with_response_definition_lines(nlp):
+    # NCT00003869 (ctgov_records.jsonl): the description defines the responses
+    # one per line (``REGR: Definite decrease ...``); the definition lines are
+    # no arm lines, the item still ends in its time-frame field
+    text = ("Carboxyamidotriazole in Treating Patients With Non-small Cell Lung Cancer\n"
+            "Randomized phase III trial of carboxyamidotriazole after chemotherapy.\n"
+            "Lung Cancer\nDRUG: carboxyamidotriazole|OTHER: placebo\n"
+            "Number of Patients With a Confirmed Tumor Response, Confirmed response:\n"
+            "CR: total disappearance of all tumor;\n"
+            "REGR: Definite decrease in tumor size and no new lesion(s)., During Treatment (up to 5 years)\n\n"
+            "      PRIMARY OBJECTIVES:\n\n"
+            "      I. To determine whether oral administration of CAI is more effective than placebo.\n")
+    found = ents(nlp, text, ("ENDPOINT", "TIMEFRAME"))
+    assert ("During Treatment (up to 5 years)", "TIMEFRAME") in found
+    assert found[0] == ("Number of Patients With a Confirmed Tumor Response", "ENDPOINT")
