@@ -215,6 +215,8 @@ FORMS = frozenset(SLOTS["name_form_words"])
 ROUTE_WORDS = frozenset(SLOTS["name_route_words"])
 DOSE = re.compile(r"\b\d[\d.,]*\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|%|mg/kg|mg/m2)\b.*$", re.I)
 CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,}[a-z0-9-]*$")
+# a development code naming a drug without an INN (ranked_best): letters then digits (kbmsi-2, gam501)
+DEV_CODE = re.compile(r"^[a-z]{1,6}[- ]?\d+[a-z0-9-]*$")
 WORD_NAME = re.compile(r"^[a-z][a-z\- ]{2,40}[a-z]$")
 COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[+&/，；、]")
 NOISE_WORDS = {"of", "against", "controlled", "discontinuation", "therapeutic", "for", "the", "blockade",
@@ -327,8 +329,52 @@ def keep(surface: str, stoplist: set[str]) -> bool:
             and not re.fullmatch(r"[ivx]+", surface) and not re.search(r"%|\+|\b(?:once|daily|intake|twice)\b", surface))
 
 
+def lowercase_written(records) -> set[str]:
+    """Names that some record writes in lowercase in an intervention's name or
+    other names (``tolvaptan``, ``valspodar``): generic-name evidence, since a
+    brand (``Excellarate``, ``RECENTIN™``) is written capitalised."""
+    written = set()
+    for record in records:
+        for intervention in record.get("interventions") or []:
+            for item in [intervention.get("name") or ""] + list(intervention.get("other_names") or []):
+                for name in split_names(item):
+                    if not any(c.isupper() for c in name) and "®" not in name and "™" not in name:
+                        written.add(clean(name))
+    return written
+
+
+def curated_inns() -> set[str]:
+    """The canonical names of the hand-written ``drug_curated.jsonl`` (WHO INNs)."""
+    return {json.loads(line)["inn"] for line in (DATA / "drug_curated.jsonl").read_text().splitlines() if line}
+
+
+def ranked_best(bases, best: str, inns: set[str], lowercase: set[str], stoplist: set[str]) -> str:
+    """The set's canonical by rank INN > development code > other name.
+
+    A name is INN-like when it carries a WHO INN stem (``inn_score``), is a
+    curated INN, or is word-shaped and written in lowercase by some record.
+    When ``best`` is not INN-like and the set holds no INN-like name, a
+    development code (letters and digits, ``CODE``) beats a brand or other
+    name (``GAM501`` over ``Excellarate``, ``KBMSI-2`` over ``Better man``):
+    a drug without an INN is named by its code.  The name field's code comes
+    first, then the first code listed.
+    """
+    def inn_like(name: str) -> bool:
+        return inn_score(name, False) >= 4.5 or name in inns or (looks_generic(name) and name in lowercase)
+
+    usable = [(b, p) for b, p in bases if keep(b, stoplist)]
+    if inn_like(best) or DEV_CODE.match(best) or any(p is True and b == best for b, p in usable):
+        return best  # the name field's word-shaped name is the sponsor's generic (tolvaptan)
+    if any(inn_like(b) for b, _ in usable):
+        return best
+    codes = [b for b, p in usable if DEV_CODE.match(b) and p is True]
+    return codes[0] if codes else best
+
+
 def build(records, stoplist: set[str]) -> list[dict]:
     votes: dict[str, Counter] = defaultdict(Counter)
+    inns = curated_inns()
+    lowercase = lowercase_written(records)
     for names in synonym_sets(records):
         names = [(n, p) for n, p in names if keep(n, stoplist)]
         if not names:
@@ -338,6 +384,7 @@ def build(records, stoplist: set[str]) -> list[dict]:
                           key=lambda x: x[1], default=(None, 0))
         if best is None:
             continue
+        best = ranked_best(bases, best, inns, lowercase, stoplist)
         stemmed = {b for b, _ in bases if inn_score(b, False) >= 4.5}
         primary = [b for b, p in bases if p is True]
         if len(stemmed) > 1:
