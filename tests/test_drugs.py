@@ -1690,3 +1690,9 @@ def test_lexicon_builder_ranks_inn_over_code_over_brand():
     assert mapping["opc-41061"] == mapping["tolvaptan"] == "tolvaptan"
     assert mapping["sch 66336"] == mapping["lonafarnib"] == "lonafarnib"
     assert mapping["better man"] == mapping["kbmsi-2"] == "kbmsi-2"
+
+
+def test_mycophenolate_ester_is_named_by_the_acid(nlp):
+    # guide 1.1: ester words stay in the span, not in the name (registry record NCT00007059)
+    text = "Patients begin a mycophenolate mofetil (MMF)-containing regimen within the first 5 days."
+    assert drug_names(nlp, text) == [("mycophenolate mofetil", "mycophenolic acid"), ("MMF", "mycophenolic acid")]
