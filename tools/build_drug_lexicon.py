@@ -175,6 +175,12 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   ``name_builder_salt_words``; ``name_form_words``), one list with the component.
   Salt, ester and formulation words are taken off every canonical name by the
   component (``name_salt_words`` and related keys of ``drug_code_slots.json``).
+  A set's canonical is ranked INN > development code > other name
+  (``ranked_best``): a name is INN-like when it carries a WHO INN stem, is a
+  curated INN (``drug_curated.jsonl``) or is written in lowercase by some
+  record (brands are capitalised: ``Excellarate``, ``RECENTIN™``); a code in
+  the name field names a drug whose other names are neither INN-like nor
+  the name field's own word (``GAM501`` rather than its brand Excellarate).
   Curated entries win over built ones.  The component leaves out of the
   lexicon stoplisted names (company names, unnamed cell products), a name
   followed by dosage-form words (``drug_code_slots.json``) when the rest is
@@ -353,20 +359,27 @@ def ranked_best(bases, best: str, inns: set[str], lowercase: set[str], stoplist:
 
     A name is INN-like when it carries a WHO INN stem (``inn_score``), is a
     curated INN, or is word-shaped and written in lowercase by some record.
-    When ``best`` is not INN-like and the set holds no INN-like name, a
-    development code (letters and digits, ``CODE``) beats a brand or other
-    name (``GAM501`` over ``Excellarate``, ``KBMSI-2`` over ``Better man``):
-    a drug without an INN is named by its code.  The name field's code comes
-    first, then the first code listed.
+    When ``best`` (the highest ``inn_score``) is neither INN-like nor a code:
+    a stemmed or curated INN of the set replaces it (``Zemplar`` ->
+    paricalcitol, ``Lunesta`` -> eszopiclone; placebo never does); else a
+    word-shaped name in the name field stays (the sponsor's generic:
+    ``OPC-41061(Tolvaptan)``), as does a set holding a lowercase-written name
+    (``SCH 66336``/``lonafarnib``); else the name field's development code
+    (letters then digits, ``DEV_CODE``) beats the brand or other name
+    (``GAM501`` over ``Excellarate``, ``KBMSI-2`` over ``Better man``): the
+    guide names a drug without an INN by its code.
     """
     def inn_like(name: str) -> bool:
         return inn_score(name, False) >= 4.5 or name in inns or (looks_generic(name) and name in lowercase)
 
     usable = [(b, p) for b, p in bases if keep(b, stoplist)]
-    if inn_like(best) or DEV_CODE.match(best) or any(p is True and b == best for b, p in usable):
-        return best  # the name field's word-shaped name is the sponsor's generic (tolvaptan)
-    if any(inn_like(b) for b, _ in usable):
+    if inn_like(best) or DEV_CODE.match(best):
         return best
+    known = [b for b, _ in usable if (b in inns or inn_score(b, False) >= 4.5) and "placebo" not in b]
+    if known:
+        return known[0]  # a curated or stemmed INN over a brand (Zemplar: paricalcitol)
+    if any(p is True and b == best for b, p in usable) or any(inn_like(b) for b, _ in usable):
+        return best  # the name field's word-shaped name is the sponsor's generic (tolvaptan)
     codes = [b for b, p in usable if DEV_CODE.match(b) and p is True]
     return codes[0] if codes else best
 
