@@ -1684,12 +1684,14 @@ def test_lexicon_builder_ranks_inn_over_code_over_brand():
     records = [record("GAM501", ["Excellarate"]),  # code in the name field, brand alias
                record("OPC-41061(Tolvaptan)", []),  # the name field's own generic name
                record("SCH 66336", ["lonafarnib"]),  # written lowercase: generic
-               record("KBMSI-2", ["Better man (brand name)"])]
+               record("KBMSI-2", ["Better man (brand name)"]),
+               record("Copaxone", ["glatiramer acetate"])]  # a curated INN over the brand
     mapping = {e["name"]: e["inn"] for e in builder.build(records, {"brand name"})}
     assert mapping["excellarate"] == mapping["gam501"] == "gam501"
     assert mapping["opc-41061"] == mapping["tolvaptan"] == "tolvaptan"
     assert mapping["sch 66336"] == mapping["lonafarnib"] == "lonafarnib"
     assert mapping["better man"] == mapping["kbmsi-2"] == "kbmsi-2"
+    assert mapping["copaxone"] == mapping["glatiramer acetate"] == "glatiramer"
 
 
 def test_mycophenolate_ester_is_named_by_the_acid(nlp):
