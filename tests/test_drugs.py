@@ -1691,3 +1691,43 @@ def test_a_sub_acronym_letter_shared_by_two_drugs_names_neither(nlp):
     text = ("Compare docetaxel, cisplatin, and fluorouracil (TCF) versus docetaxel and cisplatin. "
             "Determine the TC response rate.")
     assert ("TC", "cisplatin+docetaxel") in drug_names(nlp, text)
+
+
+def test_development_code_without_inn_is_named_by_itself(nlp):
+    # registry records whose name field is a code and whose other name is a brand
+    # (NCT00493051: GAM501 / Excellarate; NCT02413099: KBMSI-2 / Better man)
+    text = ("Patients receive GAM501 (Excellarate) applied to the ulcer. "
+            "The KBMSI-2 capsules and placebo were provided by the institute.")
+    assert drug_names(nlp, text) == [("GAM501", "gam501"), ("Excellarate", "gam501"), ("KBMSI-2", "kbmsi-2"),
+                                     ("placebo", "placebo")]
+
+
+def test_lexicon_builder_ranks_inn_over_code_over_brand():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "build_drug_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_drug_lexicon", path)
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+
+    def record(name, other_names):
+        return {"interventions": [{"type": "Drug", "name": name, "other_names": other_names}]}
+
+    records = [record("GAM501", ["Excellarate"]),  # code in the name field, brand alias
+               record("OPC-41061(Tolvaptan)", []),  # the name field's own generic name
+               record("SCH 66336", ["lonafarnib"]),  # written lowercase: generic
+               record("KBMSI-2", ["Better man (brand name)"]),
+               record("Copaxone", ["glatiramer acetate"])]  # a curated INN over the brand
+    mapping = {e["name"]: e["inn"] for e in builder.build(records, {"brand name"})}
+    assert mapping["excellarate"] == mapping["gam501"] == "gam501"
+    assert mapping["opc-41061"] == mapping["tolvaptan"] == "tolvaptan"
+    assert mapping["sch 66336"] == mapping["lonafarnib"] == "lonafarnib"
+    assert mapping["better man"] == mapping["kbmsi-2"] == "kbmsi-2"
+    assert mapping["copaxone"] == mapping["glatiramer acetate"] == "glatiramer"
+
+
+def test_mycophenolate_ester_is_named_by_the_acid(nlp):
+    # guide 1.1: ester words stay in the span, not in the name (registry record NCT00007059)
+    text = "Patients begin a mycophenolate mofetil (MMF)-containing regimen within the first 5 days."
+    assert drug_names(nlp, text) == [("mycophenolate mofetil", "mycophenolic acid"), ("MMF", "mycophenolic acid")]

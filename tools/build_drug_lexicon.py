@@ -175,6 +175,12 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   ``name_builder_salt_words``; ``name_form_words``), one list with the component.
   Salt, ester and formulation words are taken off every canonical name by the
   component (``name_salt_words`` and related keys of ``drug_code_slots.json``).
+  A set's canonical is ranked INN > development code > other name
+  (``ranked_best``): a name is INN-like when it carries a WHO INN stem, is a
+  curated INN (``drug_curated.jsonl``) or is written in lowercase by some
+  record (brands are capitalised: ``Excellarate``, ``RECENTIN™``); a code in
+  the name field names a drug whose other names are neither INN-like nor
+  the name field's own word (``GAM501`` rather than its brand Excellarate).
   Curated entries win over built ones.  The component leaves out of the
   lexicon stoplisted names (company names, unnamed cell products), a name
   followed by dosage-form words (``drug_code_slots.json``) when the rest is
@@ -215,6 +221,8 @@ FORMS = frozenset(SLOTS["name_form_words"])
 ROUTE_WORDS = frozenset(SLOTS["name_route_words"])
 DOSE = re.compile(r"\b\d[\d.,]*\s*(?:mg|g|mcg|µg|ug|ml|iu|units?|%|mg/kg|mg/m2)\b.*$", re.I)
 CODE = re.compile(r"^[a-z]{1,6}[- ]?\d{2,}[a-z0-9-]*$")
+# a development code naming a drug without an INN (ranked_best): letters then digits (kbmsi-2, gam501)
+DEV_CODE = re.compile(r"^[a-z]{1,6}[- ]?\d+[a-z0-9-]*$")
 WORD_NAME = re.compile(r"^[a-z][a-z\- ]{2,40}[a-z]$")
 COMBINATION = re.compile(r"\b(?:and|plus|or|vs|versus|with|followed by|then)\b|[+&/，；、]")
 NOISE_WORDS = {"of", "against", "controlled", "discontinuation", "therapeutic", "for", "the", "blockade",
@@ -327,8 +335,59 @@ def keep(surface: str, stoplist: set[str]) -> bool:
             and not re.fullmatch(r"[ivx]+", surface) and not re.search(r"%|\+|\b(?:once|daily|intake|twice)\b", surface))
 
 
+def lowercase_written(records) -> set[str]:
+    """Names that some record writes in lowercase in an intervention's name or
+    other names (``tolvaptan``, ``valspodar``): generic-name evidence, since a
+    brand (``Excellarate``, ``RECENTIN™``) is written capitalised."""
+    written = set()
+    for record in records:
+        for intervention in record.get("interventions") or []:
+            for item in [intervention.get("name") or ""] + list(intervention.get("other_names") or []):
+                for name in split_names(item):
+                    if not any(c.isupper() for c in name) and "®" not in name and "™" not in name:
+                        written.add(clean(name))
+    return written
+
+
+def curated_inns() -> set[str]:
+    """The canonical names of the hand-written ``drug_curated.jsonl`` (WHO INNs)."""
+    return {json.loads(line)["inn"] for line in (DATA / "drug_curated.jsonl").read_text().splitlines() if line}
+
+
+def ranked_best(bases, best: str, inns: set[str], lowercase: set[str], stoplist: set[str]) -> str:
+    """The set's canonical by rank INN > development code > other name.
+
+    A name is INN-like when it carries a WHO INN stem (``inn_score``), is a
+    curated INN, or is word-shaped and written in lowercase by some record.
+    When ``best`` (the highest ``inn_score``) is neither INN-like nor a code:
+    a stemmed or curated INN of the set replaces it (``Zemplar`` ->
+    paricalcitol, ``Lunesta`` -> eszopiclone; placebo never does); else a
+    word-shaped name in the name field stays (the sponsor's generic:
+    ``OPC-41061(Tolvaptan)``), as does a set holding a lowercase-written name
+    (``SCH 66336``/``lonafarnib``); else the name field's development code
+    (letters then digits, ``DEV_CODE``) beats the brand or other name
+    (``GAM501`` over ``Excellarate``, ``KBMSI-2`` over ``Better man``): the
+    guide names a drug without an INN by its code.
+    """
+    def inn_like(name: str) -> bool:
+        return inn_score(name, False) >= 4.5 or name in inns or (looks_generic(name) and name in lowercase)
+
+    usable = [(b, p) for b, p in bases if keep(b, stoplist)]
+    if inn_like(best) or DEV_CODE.match(best):
+        return best
+    known = [b for b, _ in usable if (b in inns or inn_score(b, False) >= 4.5) and "placebo" not in b]
+    if known:
+        return known[0]  # a curated or stemmed INN over a brand (Zemplar: paricalcitol)
+    if any(p is True and b == best for b, p in usable) or any(inn_like(b) for b, _ in usable):
+        return best  # the name field's word-shaped name is the sponsor's generic (tolvaptan)
+    codes = [b for b, p in usable if DEV_CODE.match(b) and p is True]
+    return codes[0] if codes else best
+
+
 def build(records, stoplist: set[str]) -> list[dict]:
     votes: dict[str, Counter] = defaultdict(Counter)
+    inns = curated_inns()
+    lowercase = lowercase_written(records)
     for names in synonym_sets(records):
         names = [(n, p) for n, p in names if keep(n, stoplist)]
         if not names:
@@ -338,6 +397,7 @@ def build(records, stoplist: set[str]) -> list[dict]:
                           key=lambda x: x[1], default=(None, 0))
         if best is None:
             continue
+        best = ranked_best(bases, best, inns, lowercase, stoplist)
         stemmed = {b for b, _ in bases if inn_score(b, False) >= 4.5}
         primary = [b for b, p in bases if p is True]
         if len(stemmed) > 1:
