@@ -447,16 +447,11 @@ def _gate(lookbehinds: tuple, flags: int, mode: str) -> tuple[str, ...] | None:
     parsed expression."""
     if mode == "fold":
         return None
-    for kind, body in lookbehinds:
-        if kind == "(?<=":
-            pairs = ((kind, body),)
-        elif kind == "|" and all(inner == "(?<=" for inner, _body in body):
-            pairs = body
-        else:
-            continue
-        literals = tuple(_literal(inner_body, flags, mode == "lower") for _kind, inner_body in pairs)
-        return literals if all(literals) else None
-    return None
+    pairs = _first_positive_lookbehinds(lookbehinds)
+    if pairs is None:
+        return None
+    literals = tuple(_literal(inner_body, flags, mode == "lower") for _kind, inner_body in pairs)
+    return literals if all(literals) else None
 
 
 def _anchors(lookbehinds: tuple, flags: int, mode: str) -> tuple[tuple[str, int], ...] | None:
@@ -467,15 +462,21 @@ def _anchors(lookbehinds: tuple, flags: int, mode: str) -> tuple[tuple[str, int]
     of them; ``None`` when :func:`_gate` gives no literals."""
     if mode == "fold":
         return None
+    pairs = _first_positive_lookbehinds(lookbehinds)
+    if pairs is None:
+        return None
+    anchors = tuple(_literal_at(inner_body, flags, mode == "lower") for _kind, inner_body in pairs)
+    return anchors if all(anchors) else None
+
+
+def _first_positive_lookbehinds(lookbehinds: tuple) -> tuple | None:
+    """The first leading positive lookbehind, or group of them, as
+    ``(kind, body)`` pairs; ``None`` when there is none."""
     for kind, body in lookbehinds:
         if kind == "(?<=":
-            pairs = ((kind, body),)
-        elif kind == "|" and all(inner == "(?<=" for inner, _body in body):
-            pairs = body
-        else:
-            continue
-        anchors = tuple(_literal_at(inner_body, flags, mode == "lower") for _kind, inner_body in pairs)
-        return anchors if all(anchors) else None
+            return ((kind, body),)
+        if kind == "|" and all(inner == "(?<=" for inner, _body in body):
+            return body
     return None
 
 
