@@ -57,7 +57,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans
 
 from .extensions import doc_text, get_entities, sentence_bounds, sentence_starts, set_entities, set_span_data
-from .regexscan import start_scanner
+from .regexscan import parsed_pattern, start_scanner
 from .resources import data_path, read_data, read_data_text
 from .sections import SPANS_KEY as SECTIONS_KEY
 from .sections import section_at
@@ -1827,10 +1827,9 @@ def _consumable_punctuation(regex: re.Pattern) -> set[str] | None:
     pattern holds anything not analysed here (``.``, a negated set, ``$``, a
     back reference...)."""
     try:
-        from re import _constants as sre, _parser as parser
+        from re import _constants as sre
     except ImportError:  # Python < 3.11
         import sre_constants as sre
-        import sre_parse as parser
     found: set[str] = set()
     plain = re.compile(r"[\w\s]")
 
@@ -1874,7 +1873,7 @@ def _consumable_punctuation(regex: re.Pattern) -> set[str] | None:
         return True
 
     try:
-        parsed = parser.parse(regex.pattern, regex.flags)
+        parsed = parsed_pattern(regex.pattern, regex.flags)
     except Exception:  # a private module's interface changed: scan whole texts
         return None
     return found if walk(parsed) else None
@@ -1888,12 +1887,11 @@ def _required_literals(regex: re.Pattern) -> tuple[str, ...] | None:
     text without the characters of ``_ODD_CASE`` a window of text holding
     none of them (lowercased) holds no match, and the regex need not run."""
     try:
-        from re import _constants as sre, _parser as parser
+        from re import _constants as sre
     except ImportError:  # Python < 3.11
         import sre_constants as sre
-        import sre_parse as parser
     try:
-        parsed = parser.parse(regex.pattern, regex.flags)
+        parsed = parsed_pattern(regex.pattern, regex.flags)
     except Exception:  # a private module's interface changed: no prefilter
         return None
 

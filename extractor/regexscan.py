@@ -527,9 +527,19 @@ def _reanchored(kind: str, body) -> str:
     return f"{kind}(?:{body})[\\s\\S])"
 
 
+@lru_cache(maxsize=512)
+def parsed_pattern(pattern: str, flags: int):
+    """``re._parser.parse(pattern, flags)``, kept: the analyses of one
+    expression here and in drugs.py (its plan, its opening ``\\b``, the
+    characters it can consume) read the same parsed form, which for the long
+    class-phrase expressions costs tenths of a second to build.  Callers
+    only read it (never change it)."""
+    return _sre_parse.parse(pattern, flags)
+
+
 def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
     """The scanning plan of ``regex`` for ``mode`` (see :func:`_atom`)."""
-    parsed = _sre_parse.parse(regex.pattern, regex.flags)
+    parsed = parsed_pattern(regex.pattern, regex.flags)
     flags = parsed.state.flags
     items = parsed.data if hasattr(parsed, "data") else parsed
     if parsed.getwidth()[0] == 0:
@@ -684,7 +694,7 @@ def start_scanner(regex: re.Pattern[str], max_length: int = 6) -> re.Pattern[str
 
 def _opens_with_boundary(regex: re.Pattern[str]) -> bool:
     """Whether each top-level alternative of ``regex`` opens with ``\\b``."""
-    parsed = _sre_parse.parse(regex.pattern, regex.flags)
+    parsed = parsed_pattern(regex.pattern, regex.flags)
     items = list(parsed.data if hasattr(parsed, "data") else parsed)
     if len(items) == 1 and items[0][0] is _sre.BRANCH:
         alternatives = [list(alternative) for alternative in items[0][1][1]]
@@ -830,7 +840,7 @@ def line_anchored(regex: re.Pattern) -> bool:
     if not regex.flags & re.MULTILINE or not isinstance(regex.pattern, str):
         return False
     try:
-        parsed = _sre_parse.parse(regex.pattern, regex.flags)
+        parsed = parsed_pattern(regex.pattern, regex.flags)
     except (re.error, RecursionError):
         return False
     return _opens_at_line_start(parsed.data if hasattr(parsed, "data") else parsed, regex.flags)
