@@ -1832,8 +1832,12 @@ def _consumable_punctuation(regex: re.Pattern) -> set[str] | None:
         import sre_constants as sre
     found: set[str] = set()
     plain = re.compile(r"[\w\s]")
+    seen: set[int] = set()  # the same ranges (A-Z, 0-9) recur thousands of times
 
     def add(code: int) -> None:
+        if code in seen:
+            return
+        seen.add(code)
         char = chr(code)
         for variant in {char, char.lower(), char.upper(), char.swapcase(), char.casefold()}:
             if len(variant) == 1 and not plain.match(variant):
