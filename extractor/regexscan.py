@@ -527,7 +527,7 @@ def _reanchored(kind: str, body) -> str:
     return f"{kind}(?:{body})[\\s\\S])"
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=8)  # the analyses of one expression follow each other; few parse trees stay in memory
 def parsed_pattern(pattern: str, flags: int):
     """``re._parser.parse(pattern, flags)``, kept: the analyses of one
     expression here and in drugs.py (its plan, its opening ``\\b``, the
