@@ -3007,6 +3007,23 @@ def test_abbreviation_full_stop_does_not_open_the_time_frame_field(nlp):
     assert ents(nlp, text, ("TIMEFRAME",)) == [("assessed up to 39 months", "TIMEFRAME")]
 
 
+def test_capital_initial_full_stop_ends_the_description(nlp):
+    # reviewer issue #5/#6 item 3: only lower-case single letters (``e.g.``, ``i.e.``) are
+    # abbreviations; ``vitamin D.`` closes the description, so the field opens after it
+    from extractor.attributes import _description_stop
+    ctx = nlp.get_pipe("extractor_attributes")._ctx
+    item = "Serum 25-hydroxyvitamin D, Concentration of vitamin D., Baseline, week 12 and week 24"
+
+    def field(text):
+        start = _description_stop(text, text.index("week 12"), text.find(", "), ctx["timeframe_start"],
+                                  ctx.get("timeframe_window_open"), ctx["timeframe_stop_abbreviation"])
+        return text[start:]
+
+    assert field(item) == "Baseline, week 12 and week 24"
+    assert field(item.replace("vitamin D.", "Smith et al.")) == "week 12 and week 24"
+    assert field(item.replace("vitamin D.", "vitamin e.g.")) == "week 12 and week 24"
+
+
 def test_time_point_lists_with_after_pre_post_words_and_visit_notes(nlp):
     # fields of NCT records: ``after N weeks`` members, ``pre-implant`` points,
     # ``(preoperative)`` and ``(Screening)`` notes are members of the list
