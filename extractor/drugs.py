@@ -858,7 +858,8 @@ class DrugRecognizer:
                 definitions[acronym.text] = "+".join(sorted(names))
                 spelled[acronym.text] = letters
             elif (len(components) == len(names) == 2 and names[-1]
-                  and _stands_for(acronym.text.lower()[0], names[-1], self._name_initials)):
+                  and _stands_for(acronym.text.lower()[0], names[-1], self._name_initials)
+                  and not any(_measured_level(doc, span.start) for span in components)):
                 # two drugs the letters do not spell, the last one alone: "methotrexate and
                 # mycophenolate mofetil (MPM)", "acetylcholine and bradykinin (BK)"
                 definitions.setdefault(acronym.text, names[-1])
