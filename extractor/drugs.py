@@ -2034,7 +2034,9 @@ def _class_therapy_tail(grammar: dict, gap: str) -> str:
     if not tails or not heads:
         return ""
     behind = "|".join(f"(?<={re.escape(word)})" for word in sorted(set(heads)))
-    return rf"(?:(?:{behind}){gap}(?:{_trie_alternatives(tails)})(?![A-Za-z]))?"
+    titles = grammar.get("therapy_tail_not_before")  # ``Inhibitor Treatment Preference``: an instrument title
+    title = rf"(?!{gap}(?-i:{'|'.join(map(re.escape, sorted(titles)))})(?![A-Za-z]))" if titles else ""
+    return rf"(?:(?:{behind}){gap}(?:{_trie_alternatives(tails)})(?![A-Za-z]){title})?"
 
 
 def _without_therapy_tail(span: Span, grammar: dict) -> Span:

@@ -1645,6 +1645,14 @@ def test_two_drug_acronym_after_a_measured_level_defines_nothing(nlp):
     assert [f for f in drug_names(nlp, text) if f[0] == "BK"] == [("BK", "bradykinin")] * 2
 
 
+def test_therapy_tail_stops_before_an_instrument_title_word(nlp):
+    # registry record NCT01352507: ``Treatment Preference`` opens a questionnaire's title, not the class's tail
+    text = ('Percentage of Participants Preferring Tadalafil Over Sildenafil Measured at Week 18 Using Question 1 '
+            'of the "Phosphodiesterase 5 Inhibitor Treatment Preference" Questionnaire (PITPQ)')
+    assert [e[0] for e in drugs(nlp, text) if e[1] == "DRUG_CLASS"] == ["Phosphodiesterase 5 Inhibitor"]
+    assert [e[0] for e in drugs(nlp, "Patients on ACE inhibitor therapy were excluded.")] == ["ACE inhibitor therapy"]
+
+
 def test_sub_acronym_keeps_its_letters_order_and_is_no_numeral(nlp):
     # registry record NCT00004873: TC is defined and part of TCF; CT (the scan) and a numeral VI are not drugs
     text = ("Compare the efficacy and tolerability of docetaxel, cisplatin, and fluorouracil (TCF)\r\n"
