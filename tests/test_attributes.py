@@ -3251,3 +3251,13 @@ def test_outcome_description_with_response_definition_lines(nlp):
     found = ents(nlp, text, ("ENDPOINT", "TIMEFRAME"))
     assert ("During Treatment (up to 5 years)", "TIMEFRAME") in found
     assert found[0] == ("Number of Patients With a Confirmed Tumor Response", "ENDPOINT")
+
+
+def test_time_amount_before_surgery_is_no_bare_schedule(nlp):
+    # reviewer item 6: like ``1 week before surgery`` (train gold outline_NCT00006356: untagged), a
+    # minute or hour amount before ``before surgery`` leaves no bare ``before surgery`` SCHEDULE
+    for amount in ("30 minutes", "30 min", "2 h", "2 hrs"):
+        text = f"Patients receive cefazolin 2 g IV {amount} before surgery."
+        assert ents(nlp, text) == [("2 g", "DOSE"), ("IV", "ROUTE")], amount
+    text = "The use of fenretinide and tamoxifen before surgery may kill more tumor cells."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("before surgery", "SCHEDULE")]
