@@ -3261,3 +3261,11 @@ def test_time_amount_before_surgery_is_no_bare_schedule(nlp):
         assert ents(nlp, text) == [("2 g", "DOSE"), ("IV", "ROUTE")], amount
     text = "The use of fenretinide and tamoxifen before surgery may kill more tumor cells."
     assert ents(nlp, text, ("SCHEDULE",)) == [("before surgery", "SCHEDULE")]
+
+
+def test_infusion_count_leaves_the_route_word_a_route(nlp):
+    # registry record NCT00001962; train gold splits ``Total of 8 Intralesional injection`` the same way
+    text = "daclizumab, 1 mg/kg, will be given for a total of 5 intravenous infusions."
+    assert ents(nlp, text) == [("1 mg/kg", "DOSE"), ("total of 5", "DURATION"), ("intravenous", "ROUTE")]
+    text = "Patients receive infliximab 5 mg/kg for a total of 8 infusions."
+    assert ents(nlp, text, ("DURATION",)) == [("total of 8 infusions", "DURATION")]
