@@ -3269,3 +3269,15 @@ def test_infusion_count_leaves_the_route_word_a_route(nlp):
     assert ents(nlp, text) == [("1 mg/kg", "DOSE"), ("total of 5", "DURATION"), ("intravenous", "ROUTE")]
     text = "Patients receive infliximab 5 mg/kg for a total of 8 infusions."
     assert ents(nlp, text, ("DURATION",)) == [("total of 8 infusions", "DURATION")]
+
+
+def test_by_amount_threshold_stays_in_the_measure(nlp):
+    # registry record NCT00006164: ``by 2 Points or More`` is the threshold that defines the measure
+    # (guide: keep qualifiers that define it); a method after ``by`` is still cut
+    text = ("Title\nSummary.\nHepatitis C\nDRUG: Peginterferon alfa-2a\n"
+            "Increase in Ishak Fibrosis Score by 2 Points or More at 2 or 4 Year Biopsies, 2 or 4 years|"
+            "Change in Exercise Capacity as Assessed by 6 Minute Walk., 12 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Increase in Ishak Fibrosis Score by 2 Points or More", "ENDPOINT"), ("2 or 4 years", "TIMEFRAME"),
+        ("Change in Exercise Capacity", "ENDPOINT"), ("12 weeks", "TIMEFRAME"),
+    ]
