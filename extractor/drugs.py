@@ -858,7 +858,8 @@ class DrugRecognizer:
                 definitions[acronym.text] = "+".join(sorted(names))
                 spelled[acronym.text] = letters
             elif (len(components) == len(names) == 2 and names[-1]
-                  and _stands_for(acronym.text.lower()[0], names[-1], self._name_initials)):
+                  and _stands_for(acronym.text.lower()[0], names[-1], self._name_initials)
+                  and not any(_measured_level(doc, span.start) for span in components)):
                 # two drugs the letters do not spell, the last one alone: "methotrexate and
                 # mycophenolate mofetil (MPM)", "acetylcholine and bradykinin (BK)"
                 definitions.setdefault(acronym.text, names[-1])
@@ -2035,7 +2036,9 @@ def _class_therapy_tail(grammar: dict, gap: str) -> str:
     if not tails or not heads:
         return ""
     behind = "|".join(f"(?<={re.escape(word)})" for word in sorted(set(heads)))
-    return rf"(?:(?:{behind}){gap}(?:{_trie_alternatives(tails)})(?![A-Za-z]))?"
+    titles = grammar.get("therapy_tail_not_before")  # ``Inhibitor Treatment Preference``: an instrument title
+    title = rf"(?!{gap}(?-i:{'|'.join(map(re.escape, sorted(titles)))})(?![A-Za-z]))" if titles else ""
+    return rf"(?:(?:{behind}){gap}(?:{_trie_alternatives(tails)})(?![A-Za-z]){title})?"
 
 
 def _without_therapy_tail(span: Span, grammar: dict) -> Span:

@@ -3007,6 +3007,23 @@ def test_abbreviation_full_stop_does_not_open_the_time_frame_field(nlp):
     assert ents(nlp, text, ("TIMEFRAME",)) == [("assessed up to 39 months", "TIMEFRAME")]
 
 
+def test_capital_initial_full_stop_ends_the_description(nlp):
+    # reviewer issue #5/#6 item 3: only lower-case single letters (``e.g.``, ``i.e.``) are
+    # abbreviations; ``vitamin D.`` closes the description, so the field opens after it
+    from extractor.attributes import _description_stop
+    ctx = nlp.get_pipe("extractor_attributes")._ctx
+    item = "Serum 25-hydroxyvitamin D, Concentration of vitamin D., Baseline, week 12 and week 24"
+
+    def field(text):
+        start = _description_stop(text, text.index("week 12"), text.find(", "), ctx["timeframe_start"],
+                                  ctx.get("timeframe_window_open"), ctx["timeframe_stop_abbreviation"])
+        return text[start:]
+
+    assert field(item) == "Baseline, week 12 and week 24"
+    assert field(item.replace("vitamin D.", "Smith et al.")) == "week 12 and week 24"
+    assert field(item.replace("vitamin D.", "vitamin e.g.")) == "week 12 and week 24"
+
+
 def test_time_point_lists_with_after_pre_post_words_and_visit_notes(nlp):
     # fields of NCT records: ``after N weeks`` members, ``pre-implant`` points,
     # ``(preoperative)`` and ``(Screening)`` notes are members of the list
@@ -3234,3 +3251,33 @@ def test_outcome_description_with_response_definition_lines(nlp):
     found = ents(nlp, text, ("ENDPOINT", "TIMEFRAME"))
     assert ("During Treatment (up to 5 years)", "TIMEFRAME") in found
     assert found[0] == ("Number of Patients With a Confirmed Tumor Response", "ENDPOINT")
+
+
+def test_time_amount_before_surgery_is_no_bare_schedule(nlp):
+    # reviewer item 6: like ``1 week before surgery`` (train gold outline_NCT00006356: untagged), a
+    # minute or hour amount before ``before surgery`` leaves no bare ``before surgery`` SCHEDULE
+    for amount in ("30 minutes", "30 min", "2 h", "2 hrs"):
+        text = f"Patients receive cefazolin 2 g IV {amount} before surgery."
+        assert ents(nlp, text) == [("2 g", "DOSE"), ("IV", "ROUTE")], amount
+    text = "The use of fenretinide and tamoxifen before surgery may kill more tumor cells."
+    assert ents(nlp, text, ("SCHEDULE",)) == [("before surgery", "SCHEDULE")]
+
+
+def test_infusion_count_leaves_the_route_word_a_route(nlp):
+    # registry record NCT00001962; train gold splits ``Total of 8 Intralesional injection`` the same way
+    text = "daclizumab, 1 mg/kg, will be given for a total of 5 intravenous infusions."
+    assert ents(nlp, text) == [("1 mg/kg", "DOSE"), ("total of 5", "DURATION"), ("intravenous", "ROUTE")]
+    text = "Patients receive infliximab 5 mg/kg for a total of 8 infusions."
+    assert ents(nlp, text, ("DURATION",)) == [("total of 8 infusions", "DURATION")]
+
+
+def test_by_amount_threshold_stays_in_the_measure(nlp):
+    # registry record NCT00006164: ``by 2 Points or More`` is the threshold that defines the measure
+    # (guide: keep qualifiers that define it); a method after ``by`` is still cut
+    text = ("Title\nSummary.\nHepatitis C\nDRUG: Peginterferon alfa-2a\n"
+            "Increase in Ishak Fibrosis Score by 2 Points or More at 2 or 4 Year Biopsies, 2 or 4 years|"
+            "Change in Exercise Capacity as Assessed by 6 Minute Walk., 12 weeks\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Increase in Ishak Fibrosis Score by 2 Points or More", "ENDPOINT"), ("2 or 4 years", "TIMEFRAME"),
+        ("Change in Exercise Capacity", "ENDPOINT"), ("12 weeks", "TIMEFRAME"),
+    ]

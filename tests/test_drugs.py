@@ -1636,6 +1636,23 @@ def test_regimen_acronym_needs_one_letter_per_drug(nlp):
     assert [f for f in found if f[0] == "MPM"] == [("MPM", found[1][1])] * 2
 
 
+def test_two_drug_acronym_after_a_measured_level_defines_nothing(nlp):
+    # reviewer item 4: the "last drug alone" branch has the measured-level guard of the one-drug
+    # branch: substances measured (``levels of``) are not given, so (BK) names no drug
+    text = "Plasma levels of acetylcholine and bradykinin (BK). BK was measured at week 4."
+    assert drugs(nlp, text) == []
+    text = "Forearm blood flow response to acetylcholine and bradykinin (BK). BK was infused."
+    assert [f for f in drug_names(nlp, text) if f[0] == "BK"] == [("BK", "bradykinin")] * 2
+
+
+def test_therapy_tail_stops_before_an_instrument_title_word(nlp):
+    # registry record NCT01352507: ``Treatment Preference`` opens a questionnaire's title, not the class's tail
+    text = ('Percentage of Participants Preferring Tadalafil Over Sildenafil Measured at Week 18 Using Question 1 '
+            'of the "Phosphodiesterase 5 Inhibitor Treatment Preference" Questionnaire (PITPQ)')
+    assert [e[0] for e in drugs(nlp, text) if e[1] == "DRUG_CLASS"] == ["Phosphodiesterase 5 Inhibitor"]
+    assert [e[0] for e in drugs(nlp, "Patients on ACE inhibitor therapy were excluded.")] == ["ACE inhibitor therapy"]
+
+
 def test_sub_acronym_keeps_its_letters_order_and_is_no_numeral(nlp):
     # registry record NCT00004873: TC is defined and part of TCF; CT (the scan) and a numeral VI are not drugs
     text = ("Compare the efficacy and tolerability of docetaxel, cisplatin, and fluorouracil (TCF)\r\n"
