@@ -61,6 +61,7 @@ BATCHES = {
     18: (20431121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
     19: (20441121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
     20: (20451121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
+    21: (20461121, [("modern", 5), ("outline", 4), ("report", 4), ("nononc", 3), ("elig", 4)]),
 }
 
 
