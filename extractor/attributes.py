@@ -588,8 +588,9 @@ class AttributeTagger:
                 return False  # ``total daily 3000 mg``, ``(2000 mg/m2 daily dose)``: not one administration
             return True
         if label == "ROUTE":
-            if ctx["route_block_before"].search(before) or ctx["route_block_after"].match(after):
-                return False
+            if ctx["route_block_before"].search(before) or (
+                    name != "after_drug" and ctx["route_block_after"].match(after)):
+                return False  # ``PEN aerosol therapy``: right after its drug, the word is the route
             if name == "body_site" and not ctx["route_body_site_before"].search(before):
                 return False  # ``injected into a vein``, not ``a catheter inserted into a vein``
             if name == "continuous_infusion" and ctx["route_continuous_block_before"].search(before):
