@@ -97,7 +97,9 @@ ATTACHED_SCHEDULE = ("cycle_ref", "abbreviation_paren", "tail", "tolerance", "cy
 # pieces that open a timing expression: never joined to the piece before them
 # (``... apart\n  Cycles 1 - 8, Day 1``: a new item of a list; ``as needed, no
 # more than once a day``: a limit is a schedule of its own in the gold)
-LEADING_SCHEDULE = ("cycle_prefix", "limit")
+# ``relative_with`` (``daily, beginning with the first gemcitabine infusion``) is a
+# SCHEDULE of its own in the gold, never joined to the frequency before it
+LEADING_SCHEDULE = ("cycle_prefix", "limit", "relative_with")
 # durations naming a treatment phase: ``in the first 4 weeks``, ``during the
 # 2-4 week equilibration phase`` (``in``/``during`` open the phase, not a window)
 PHASE_DURATIONS = ("phase_length", "first_length", "sequence_length")
@@ -653,7 +655,7 @@ class AttributeTagger:
                     return True  # ``Patients are vaccinated at weeks 0, 4, 8``: the verb gives the product
                 if not has_drug and (name == "weeks_list" or section in ELIGIBILITY_SECTIONS):
                     return False  # assessment weeks; eligibility windows
-                if name in ("relative_drug", "relative_treatment") and section in ELIGIBILITY_SECTIONS:
+                if name in ("relative_drug", "relative_treatment", "relative_with") and section in ELIGIBILITY_SECTIONS:
                     return False  # ``No antacids ... 90 minutes after topotecan administration``: a restriction
                 return True
             if ctx["duration_block_before"].search(before) and not (

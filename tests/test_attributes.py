@@ -3281,3 +3281,66 @@ def test_by_amount_threshold_stays_in_the_measure(nlp):
         ("Increase in Ishak Fibrosis Score by 2 Points or More", "ENDPOINT"), ("2 or 4 years", "TIMEFRAME"),
         ("Change in Exercise Capacity", "ENDPOINT"), ("12 weeks", "TIMEFRAME"),
     ]
+
+
+def test_organ_routes_nasal_and_aerosol_next_to_their_drug(nlp):
+    # NCT00544076, NCT00496392, NCT00002053, NCT00000819
+    text = ("ARM I: Patients receive intraurethral alprostadil once daily for up to 9 months in the absence of "
+            "disease progression or unacceptable toxicity.")
+    assert ents(nlp, text, ("ROUTE",)) == [("intraurethral", "ROUTE")]
+    text = "Comparison of Nasal Fentanyl and Oral Transmucosal Fentanyl (Actiq) in Cancer Breakthrough Pain"
+    assert ents(nlp, text, ("ROUTE",)) == [("Nasal", "ROUTE")]
+    text = "Study To Evaluate the Safety and Effectiveness of Aerosol Pentamidine in the Prophylaxis of PCP"
+    assert ents(nlp, text, ("ROUTE",)) == [("Aerosol", "ROUTE")]
+    assert ents(nlp, "PCP prophylaxis with TMP/SMX, pentamidine aerosol, dapsone, or atovaquone.", ("ROUTE",)) == [
+        ("aerosol", "ROUTE")]
+
+
+def test_nasal_and_intraocular_words_of_anatomy_are_not_routes(nlp):
+    # NCT00001152: a visual field defect and a pressure, no drug given
+    text = ("Glaucoma is defined as the presence of a\r\n       characteristic field defect (Bjerrum scotoma, nasal step "
+            "or arcuate scotomas) with\r\n       intraocular pressures greater than 22 mm/Hg")
+    assert ents(nlp, text, ("ROUTE",)) == []
+
+
+def test_application_site_after_an_administration_verb(nlp):
+    # NCT00507286, NCT00006476, NCT00495118
+    text = "If these are not effective the use of an injection into the penis (intracavernosal injection or ICI) is necessary."
+    assert ents(nlp, text, ("ROUTE",)) == [("penis", "ROUTE"), ("intracavernosal", "ROUTE")]
+    text = ("Patients receive intravesicular suramin via urethral catheter installation into the bladder over 2 hours "
+            "weekly for 6 weeks.")
+    assert ents(nlp, text, ("ROUTE",)) == [("intravesicular", "ROUTE"), ("bladder", "ROUTE")]
+    text = "long-acting injectable risperidone given via injection to the gluteal muscle every 2 weeks"
+    assert ents(nlp, text, ("ROUTE", "SCHEDULE")) == [("gluteal muscle", "ROUTE"), ("every 2 weeks", "SCHEDULE")]
+    assert ents(nlp, "Radiation therapy delivers a high dose of radiation directly to the tumor.", ("ROUTE",)) == []
+
+
+def test_route_adjective_before_a_day_number(nlp):
+    # a report arm description: ``<dose> intravenous day 1``
+    text = "Docetaxel 75 mg/m^2 intravenous day 1, capecitabine 1000 mg/m^2 orally twice daily day 2-15"
+    assert ents(nlp, text, ("ROUTE", "SCHEDULE")) == [
+        ("intravenous", "ROUTE"), ("day 1", "SCHEDULE"), ("orally", "ROUTE"), ("twice daily day 2-15", "SCHEDULE")]
+
+
+def test_daily_before_a_diary_or_caregiver_across_a_line_wrap(nlp):
+    # NCT00000713, NCT00004861
+    text = "Each individual maintains a daily\r\n       diary listing any symptoms or problems that occur"
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+    text = ("Capable of following instructions or having a\r\n         daily caregiver who assumes responsibility for "
+            "administering study medication")
+    assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_start_with_another_drug_is_its_own_schedule(nlp):
+    # NCT00003671: the event drug stays inside the span and is not a DRUG mention
+    text = ("and oral\r\n       dexamethasone twice daily for 7 days beginning with vincristine. Treatment repeats "
+            "every 8\r\n       weeks for 6 courses.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION", "DRUG")) == [
+        ("dexamethasone", "DRUG"), ("twice daily", "SCHEDULE"), ("7 days", "DURATION"),
+        ("beginning with vincristine", "SCHEDULE"), ("every 8\r\n       weeks", "SCHEDULE"), ("6 courses", "DURATION")]
+    text = "Imatinib mesylate was given at a dose of 600 mg orally daily, beginning concurrently with the first dose of docetaxel; however"
+    assert ents(nlp, text, ("SCHEDULE",)) == [
+        ("daily", "SCHEDULE"), ("beginning concurrently with the first dose of docetaxel", "SCHEDULE")]
+    # a dose-escalation order, not a timing of a drug
+    text = "Four patients (two per center) are entered at each dose level starting with the lowest dose."
+    assert ents(nlp, text, ("SCHEDULE",)) == []

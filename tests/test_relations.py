@@ -889,3 +889,11 @@ def test_drugs_naming_a_phase_or_time_point_get_no_attribute(nlp):
     spans = [("DRUG", "lapatinib", "study"), ("DOSE", "750 mg", None), ("DRUG", "Paclitaxel", "study"),
              ("DRUG", "Trastuzumab", "study"), ("DRUG", "Lapatinib", "study"), ("DRUG", "PTL", "study")]
     assert _rule_links(nlp, rule, text, spans, score=everything) == [("750 mg", "lapatinib")]
+
+
+def test_organ_route_and_application_site_link_to_the_drug(nlp):
+    # NCT00006476
+    text = ("Patients receive intravesicular suramin via urethral catheter installation into the bladder over 2 hours "
+            "weekly for 6 weeks.")
+    assert [r for r in relations(nlp, text) if r[0] == "Route-Drug"] == [
+        ("Route-Drug", "bladder", "suramin"), ("Route-Drug", "intravesicular", "suramin")]
