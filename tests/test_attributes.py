@@ -3344,3 +3344,10 @@ def test_start_with_another_drug_is_its_own_schedule(nlp):
     # a dose-escalation order, not a timing of a drug
     text = "Four patients (two per center) are entered at each dose level starting with the lowest dose."
     assert ents(nlp, text, ("SCHEDULE",)) == []
+
+
+def test_route_adverb_before_a_hyphenated_participle(nlp):
+    # NCT00005569: the adverb alone is the ROUTE
+    text = ("will evaluate the efficacy and safety of topically-applied\r\n       Secretory Leukocyte Protease "
+            "Inhibitor (SLPI) peptide")
+    assert ents(nlp, text, ("ROUTE",)) == [("topically", "ROUTE")]
