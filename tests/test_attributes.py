@@ -3351,3 +3351,12 @@ def test_route_adverb_before_a_hyphenated_participle(nlp):
     text = ("will evaluate the efficacy and safety of topically-applied\r\n       Secretory Leukocyte Protease "
             "Inhibitor (SLPI) peptide")
     assert ents(nlp, text, ("ROUTE",)) == [("topically", "ROUTE")]
+
+
+def test_radiotherapy_fraction_timings_are_not_drug_schedules(nlp):
+    # NCT00005957, NCT01289353: the timing and length of radiation fractions
+    text = ("Standard Breast Irradiation - A dose of 5000 cGy in 25 fractions at a rate of 200 cGy per day, 5 days a "
+            "week for 5 weeks will be prescribed to the standard tangent fields.")
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == []
+    text = "Carboplatin treatment: Whole Breast 3D-RT or IMRT at 2.7 Gy X 15 fractions (5 times/wk x 3 wks=40.50 Gy)"
+    assert ents(nlp, text, ("SCHEDULE", "DURATION")) == []
