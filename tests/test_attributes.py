@@ -3281,3 +3281,42 @@ def test_by_amount_threshold_stays_in_the_measure(nlp):
         ("Increase in Ishak Fibrosis Score by 2 Points or More", "ENDPOINT"), ("2 or 4 years", "TIMEFRAME"),
         ("Change in Exercise Capacity", "ENDPOINT"), ("12 weeks", "TIMEFRAME"),
     ]
+
+
+def test_outcome_measure_after_whether_and_before_subgroup_or_recording_tails(nlp):
+    # NCT00006441 (registry record): an aim ``To examine whether the ...`` names
+    # the measure after ``whether``/``if`` and its article
+    text = ("Title\nSummary.\nHIV Infections\nDRUG: Aldesleukin\n"
+            "To examine whether the extent of CD8+ cell antiviral activity as measured by non-cytotoxic and cytotoxic "
+            "responses affects the kinetics of viral replication., Throughout study|To determine whether a broad "
+            "cellular immune response to HIV infection, measured by T cell repertoire, Throughout study\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("extent of CD8+ cell antiviral activity", "ENDPOINT"), ("kinetics of viral replication", "ENDPOINT"),
+        ("Throughout study", "TIMEFRAME"),
+        ("broad cellular immune response to HIV infection", "ENDPOINT"), ("Throughout study", "TIMEFRAME"),
+    ]
+    # NCT00648596, NCT05484167 (registry records): ``overall and by <subgroup>``
+    # and ``Recorded at <times>`` follow the measure; ``Differences in the`` opens it
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Sildenafil\n"
+            "Differences in the global efficacy assessment question overall and by type of co-morbidity, Week 12|"
+            "Comparison of Sexual Function Scores Recorded at Baseline and End of Study, At Baseline and at the end "
+            "of the study (Day 180)\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Differences in the global efficacy assessment question", "ENDPOINT"), ("Week 12", "TIMEFRAME"),
+        ("Comparison of Sexual Function Scores", "ENDPOINT"),
+        ("At Baseline and at the end of the study (Day 180)", "TIMEFRAME"),
+    ]
+
+
+def test_monitored_and_followed_for_name_their_measures(nlp):
+    # NCT00000378, NCT00001764, NCT00004243 (registry records)
+    assert ents(nlp, "Patients will be monitored for symptoms, side effects, and quality of life.",
+                ("ENDPOINT",)) == [("symptoms", "ENDPOINT"), ("side effects", "ENDPOINT"),
+                                   ("quality of life", "ENDPOINT")]
+    assert ents(nlp, "Patients will be prospectively monitored for evidence of disease activity and drug toxicity.",
+                ("ENDPOINT",)) == [("disease activity", "ENDPOINT"), ("drug toxicity", "ENDPOINT")]
+    assert ents(nlp, "Patients are followed for disease progression.", ("ENDPOINT",)) == [
+        ("disease progression", "ENDPOINT")]
+    # a follow-up length or a vague aim is no measure
+    assert ents(nlp, "Patients are followed for 3 months. Patients will be monitored for safety.",
+                ("ENDPOINT",)) == []
