@@ -3320,3 +3320,16 @@ def test_monitored_and_followed_for_name_their_measures(nlp):
     # a follow-up length or a vague aim is no measure
     assert ents(nlp, "Patients are followed for 3 months. Patients will be monitored for safety.",
                 ("ENDPOINT",)) == []
+
+
+def test_measures_listed_after_outcome_parameters_include(nlp):
+    # NCT00001951 (registry record): ``Other outcome parameters include`` lists measures
+    text = ("Other outcome parameters include lumbar spine bone mineral density, markers of bone turnover, "
+            "cardiovascular disease risk factors, and cognitive function.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("lumbar spine bone mineral density", "ENDPOINT"), ("markers of bone turnover", "ENDPOINT"),
+        ("cardiovascular disease risk factors", "ENDPOINT"), ("cognitive function", "ENDPOINT"),
+    ]
+    # covariates are no measures (``Other independent variables included ...``)
+    assert ents(nlp, "Other independent variables included type of medications used, race, and parity.",
+                ("ENDPOINT",)) == []
