@@ -3333,3 +3333,12 @@ def test_measures_listed_after_outcome_parameters_include(nlp):
     # covariates are no measures (``Other independent variables included ...``)
     assert ents(nlp, "Other independent variables included type of medications used, race, and parity.",
                 ("ENDPOINT",)) == []
+
+
+def test_measures_after_efficacy_will_be_assessed_by(nlp):
+    # NCT00002073 (registry record); a criteria set after ``assessed by`` is a method, not a measure
+    assert ents(nlp, "Efficacy will be assessed by correction of anemia and decrease in transfusion requirements.",
+                ("ENDPOINT",)) == [("correction of anemia", "ENDPOINT"),
+                                   ("decrease in transfusion requirements", "ENDPOINT")]
+    found = ents(nlp, "Toxicity was assessed by the Common Toxicity Criteria (CTC v2.0).", ("ENDPOINT",))
+    assert not any("Criteria" in text for text, _label in found)
