@@ -3342,3 +3342,14 @@ def test_measures_after_efficacy_will_be_assessed_by(nlp):
                                    ("decrease in transfusion requirements", "ENDPOINT")]
     found = ents(nlp, "Toxicity was assessed by the Common Toxicity Criteria (CTC v2.0).", ("ENDPOINT",))
     assert not any("Criteria" in text for text, _label in found)
+
+
+def test_measure_ends_before_a_treatment_clause_with_modifiers(nlp):
+    # NCT00006441 (registry record): ``of maximally suppressive antiretroviral (ART)
+    # medications`` is the treatment, not part of the measure
+    text = ("Title\nSummary.\nHIV Infections\nDRUG: Aldesleukin\n"
+            "To evaluate the dynamics of HIV in different tissue compartments of maximally suppressive "
+            "antiretroviral (ART) medications with IL-2 influences., Throughout study\n")
+    found = ents(nlp, text, ("ENDPOINT", "TIMEFRAME"))
+    assert found[0] == ("dynamics of HIV in different tissue compartments", "ENDPOINT")
+    assert found[-1] == ("Throughout study", "TIMEFRAME")
