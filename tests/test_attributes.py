@@ -3353,3 +3353,18 @@ def test_measure_ends_before_a_treatment_clause_with_modifiers(nlp):
     found = ents(nlp, text, ("ENDPOINT", "TIMEFRAME"))
     assert found[0] == ("dynamics of HIV in different tissue compartments", "ENDPOINT")
     assert found[-1] == ("Throughout study", "TIMEFRAME")
+
+
+def test_measure_ends_before_a_within_window_or_this_population(nlp):
+    # NCT00001566, NCT00002575 (registry records)
+    text = ("Title\nSummary.\nLeukemia\nDRUG: Interleukin-2\n"
+            "Percent of Patients Who Recover CD4 Counts Within 6 Months of Completion of Chemotherapy, 6 months\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Percent of Patients Who Recover CD4 Counts", "ENDPOINT"), ("6 months", "TIMEFRAME")]
+    text = ("Title\nSummary.\nLung Cancer\nDRUG: Cisplatin\n"
+            "Costs and cost effectiveness between these treatments in this patient population, 2 years\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Costs and cost effectiveness between these treatments", "ENDPOINT"), ("2 years", "TIMEFRAME")]
+    # ``and`` before a number-led measure still splits a coordinated list
+    assert ("30-day mortality", "ENDPOINT") in ents(
+        nlp, "Secondary endpoints included early morbidity and 30-day mortality.", ("ENDPOINT",))
