@@ -3368,3 +3368,12 @@ def test_measure_ends_before_a_within_window_or_this_population(nlp):
     # ``and`` before a number-led measure still splits a coordinated list
     assert ("30-day mortality", "ENDPOINT") in ents(
         nlp, "Secondary endpoints included early morbidity and 30-day mortality.", ("ENDPOINT",))
+
+
+def test_measure_ends_before_an_including_aside_or_observed_window(nlp):
+    # NCT02304679, NCT00668109 (registry records)
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Tadalafil\n"
+            "Change in IIEF score (including subscores), 12 weeks|"
+            "Sexual encounter profile question 3 observed within 15 minutes to 4 hours following dosing, 12 weeks\n")
+    assert [t for t, label in ents(nlp, text, ("ENDPOINT",))] == [
+        "Change in IIEF score", "Sexual encounter profile question 3"]
