@@ -1060,8 +1060,9 @@ class AttributeTagger:
             position = start
             pieces = []
             for joint in split.finditer(text, start, end):
-                if ctx["endpoint_object_modifier"].fullmatch(text, position, joint.start()):
-                    continue  # ``complete and partial response rate``: one measure
+                last = text.rfind(" ", position, joint.start()) + 1 or position
+                if ctx["endpoint_object_modifier"].fullmatch(text, max(last, position), joint.start()):
+                    continue  # ``complete and partial response rate``, ``incidence of acute and chronic ...``
                 pieces.append((position, joint.start()))
                 position = joint.end()
             pieces.append((position, end))

@@ -3360,3 +3360,99 @@ def test_radiotherapy_fraction_timings_are_not_drug_schedules(nlp):
     assert ents(nlp, text, ("SCHEDULE", "DURATION")) == []
     text = "Carboplatin treatment: Whole Breast 3D-RT or IMRT at 2.7 Gy X 15 fractions (5 times/wk x 3 wks=40.50 Gy)"
     assert ents(nlp, text, ("SCHEDULE", "DURATION")) == []
+
+
+def test_outcome_measure_after_whether_and_before_subgroup_or_recording_tails(nlp):
+    # NCT00006441 (registry record): an aim ``To examine whether the ...`` names
+    # the measure after ``whether``/``if`` and its article
+    text = ("Title\nSummary.\nHIV Infections\nDRUG: Aldesleukin\n"
+            "To examine whether the extent of CD8+ cell antiviral activity as measured by non-cytotoxic and cytotoxic "
+            "responses affects the kinetics of viral replication., Throughout study|To determine whether a broad "
+            "cellular immune response to HIV infection, measured by T cell repertoire, Throughout study\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("extent of CD8+ cell antiviral activity", "ENDPOINT"), ("kinetics of viral replication", "ENDPOINT"),
+        ("Throughout study", "TIMEFRAME"),
+        ("broad cellular immune response to HIV infection", "ENDPOINT"), ("Throughout study", "TIMEFRAME"),
+    ]
+    # NCT00648596, NCT05484167 (registry records): ``overall and by <subgroup>``
+    # and ``Recorded at <times>`` follow the measure; ``Differences in the`` opens it
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Sildenafil\n"
+            "Differences in the global efficacy assessment question overall and by type of co-morbidity, Week 12|"
+            "Comparison of Sexual Function Scores Recorded at Baseline and End of Study, At Baseline and at the end "
+            "of the study (Day 180)\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Differences in the global efficacy assessment question", "ENDPOINT"), ("Week 12", "TIMEFRAME"),
+        ("Comparison of Sexual Function Scores", "ENDPOINT"),
+        ("At Baseline and at the end of the study (Day 180)", "TIMEFRAME"),
+    ]
+
+
+def test_monitored_and_followed_for_name_their_measures(nlp):
+    # NCT00000378, NCT00001764, NCT00004243 (registry records)
+    assert ents(nlp, "Patients will be monitored for symptoms, side effects, and quality of life.",
+                ("ENDPOINT",)) == [("symptoms", "ENDPOINT"), ("side effects", "ENDPOINT"),
+                                   ("quality of life", "ENDPOINT")]
+    assert ents(nlp, "Patients will be prospectively monitored for evidence of disease activity and drug toxicity.",
+                ("ENDPOINT",)) == [("disease activity", "ENDPOINT"), ("drug toxicity", "ENDPOINT")]
+    assert ents(nlp, "Patients are followed for disease progression.", ("ENDPOINT",)) == [
+        ("disease progression", "ENDPOINT")]
+    # a follow-up length or a vague aim is no measure
+    assert ents(nlp, "Patients are followed for 3 months. Patients will be monitored for safety.",
+                ("ENDPOINT",)) == []
+
+
+def test_measures_listed_after_outcome_parameters_include(nlp):
+    # NCT00001951 (registry record): ``Other outcome parameters include`` lists measures
+    text = ("Other outcome parameters include lumbar spine bone mineral density, markers of bone turnover, "
+            "cardiovascular disease risk factors, and cognitive function.")
+    assert ents(nlp, text, ("ENDPOINT",)) == [
+        ("lumbar spine bone mineral density", "ENDPOINT"), ("markers of bone turnover", "ENDPOINT"),
+        ("cardiovascular disease risk factors", "ENDPOINT"), ("cognitive function", "ENDPOINT"),
+    ]
+    # covariates are no measures (``Other independent variables included ...``)
+    assert ents(nlp, "Other independent variables included type of medications used, race, and parity.",
+                ("ENDPOINT",)) == []
+
+
+def test_measures_after_efficacy_will_be_assessed_by(nlp):
+    # NCT00002073 (registry record); a criteria set after ``assessed by`` is a method, not a measure
+    assert ents(nlp, "Efficacy will be assessed by correction of anemia and decrease in transfusion requirements.",
+                ("ENDPOINT",)) == [("correction of anemia", "ENDPOINT"),
+                                   ("decrease in transfusion requirements", "ENDPOINT")]
+    found = ents(nlp, "Toxicity was assessed by the Common Toxicity Criteria (CTC v2.0).", ("ENDPOINT",))
+    assert not any("Criteria" in text for text, _label in found)
+
+
+def test_measure_ends_before_a_treatment_clause_with_modifiers(nlp):
+    # NCT00006441 (registry record): ``of maximally suppressive antiretroviral (ART)
+    # medications`` is the treatment, not part of the measure
+    text = ("Title\nSummary.\nHIV Infections\nDRUG: Aldesleukin\n"
+            "To evaluate the dynamics of HIV in different tissue compartments of maximally suppressive "
+            "antiretroviral (ART) medications with IL-2 influences., Throughout study\n")
+    found = ents(nlp, text, ("ENDPOINT", "TIMEFRAME"))
+    assert found[0] == ("dynamics of HIV in different tissue compartments", "ENDPOINT")
+    assert found[-1] == ("Throughout study", "TIMEFRAME")
+
+
+def test_measure_ends_before_a_within_window_or_this_population(nlp):
+    # NCT00001566, NCT00002575 (registry records)
+    text = ("Title\nSummary.\nLeukemia\nDRUG: Interleukin-2\n"
+            "Percent of Patients Who Recover CD4 Counts Within 6 Months of Completion of Chemotherapy, 6 months\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Percent of Patients Who Recover CD4 Counts", "ENDPOINT"), ("6 months", "TIMEFRAME")]
+    text = ("Title\nSummary.\nLung Cancer\nDRUG: Cisplatin\n"
+            "Costs and cost effectiveness between these treatments in this patient population, 2 years\n")
+    assert ents(nlp, text, ("ENDPOINT", "TIMEFRAME")) == [
+        ("Costs and cost effectiveness between these treatments", "ENDPOINT"), ("2 years", "TIMEFRAME")]
+    # ``and`` before a number-led measure still splits a coordinated list
+    assert ("30-day mortality", "ENDPOINT") in ents(
+        nlp, "Secondary endpoints included early morbidity and 30-day mortality.", ("ENDPOINT",))
+
+
+def test_measure_ends_before_an_including_aside_or_observed_window(nlp):
+    # NCT02304679, NCT00668109 (registry records)
+    text = ("Title\nSummary.\nErectile Dysfunction\nDRUG: Tadalafil\n"
+            "Change in IIEF score (including subscores), 12 weeks|"
+            "Sexual encounter profile question 3 observed within 15 minutes to 4 hours following dosing, 12 weeks\n")
+    assert [t for t, label in ents(nlp, text, ("ENDPOINT",))] == [
+        "Change in IIEF score", "Sexual encounter profile question 3"]
