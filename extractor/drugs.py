@@ -837,7 +837,7 @@ class DrugRecognizer:
             if acronym.lower_ in self._code_rules["routes"]:  # "Cidofovir IV (Intravenous)"
                 continue
             components: list[Span] = []
-            cursor = token.i
+            cursor = _skip_space_back(doc, token.i)  # a line wrap before the parenthesis
             while cursor in by_end:
                 span = by_end[cursor]
                 components.insert(0, span)

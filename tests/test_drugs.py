@@ -1748,3 +1748,13 @@ def test_mycophenolate_ester_is_named_by_the_acid(nlp):
     # guide 1.1: ester words stay in the span, not in the name (registry record NCT00007059)
     text = "Patients begin a mycophenolate mofetil (MMF)-containing regimen within the first 5 days."
     assert drug_names(nlp, text) == [("mycophenolate mofetil", "mycophenolic acid"), ("MMF", "mycophenolic acid")]
+
+
+def test_acronym_defined_after_a_line_wrap_names_the_drug(nlp):
+    # legacy registry records wrap lines before the parenthesis (NCT00001576, NCT00001094)
+    text = ("Postoperatively, patients will be treated with hepatic arterial infusion of floxuridine\r\n"
+            "      (FUDR), 0.2 mg/kg/day and leucovorin (LV). FUDR is given for 2 weeks. "
+            "The arms compare delavirdine\r\n      (DLV) or lamivudine. DLV is given orally.")
+    found = drug_names(nlp, text)
+    assert ("FUDR", "floxuridine") in found and found.count(("FUDR", "floxuridine")) == 2
+    assert found.count(("DLV", "delavirdine")) == 2
