@@ -1758,3 +1758,17 @@ def test_acronym_defined_after_a_line_wrap_names_the_drug(nlp):
     found = drug_names(nlp, text)
     assert ("FUDR", "floxuridine") in found and found.count(("FUDR", "floxuridine")) == 2
     assert found.count(("DLV", "delavirdine")) == 2
+
+
+def test_brands_and_chemical_names_take_their_inn(nlp):
+    # registry records NCT00000735, NCT00003969, NCT00000105 (WHO INN lists; the train gold names
+    # Montanide ISA-51 incomplete Freund's adjuvant)
+    text = ("A Clinical Trial To Evaluate the Toxicity and Antiviral Effects of a Range of Doses of Ampligen. "
+            "Determine the maximum tolerated dose for a geldanamycin analogue, "
+            "17-allylamino-17-demethoxygeldanamycin (AAG), in patients with advanced malignancies. "
+            "Arm C: Biosyn KLH 1000 mcg (1 mg) with Montanide ISA51.")
+    found = drug_names(nlp, text)
+    assert ("Ampligen", "rintatolimod") in found
+    assert ("17-allylamino-17-demethoxygeldanamycin", "tanespimycin") in found
+    assert ("AAG", "tanespimycin") in found
+    assert ("Montanide ISA51", "incomplete freund's adjuvant") in found

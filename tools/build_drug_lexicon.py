@@ -170,6 +170,15 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   pegylated forms name interferon alfa-2a/-2b and peginterferon
   alfa-2a/-2b, and ``liposomal interleukin-2`` aldesleukin (the built
   canonical was a fragment, ``polyethylene glycolated``).
+  A fourteenth part (from the normalization errors of the fresh gold
+  batches 17-20, each name checked against the corpus records and the train
+  gold) names brands and chemical names by their WHO INN: ``Ampligen`` (and
+  ``poly I:poly C12U``) rintatolimod (8 corpus records), ``Natesto``
+  testosterone (the FDA label), the spellings of
+  ``17-allylamino-17-demethoxygeldanamycin`` without ``N`` tanespimycin (4
+  records); the spellings of ``Montanide ISA 51`` (14 records) name
+  incomplete Freund's adjuvant as the train gold does (the built lexicon
+  gave three different names).
   Salt and formulation words for choosing a canonical are read from
   ``drug_code_slots.json`` (``name_salt_words`` plus
   ``name_builder_salt_words``; ``name_form_words``), one list with the component.
