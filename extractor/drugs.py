@@ -102,6 +102,9 @@ DRUG_NOT_AFTER = frozenset({"dependent", "level", "levels", "expression", "resis
 SALT_OR_FORM_WORDS = SALT_WORDS | FORM_WORDS
 # ... and a drug name after these words is a measured level (``free
 # testosterone``, ``plasma level of montelukast``)
+# tokens looked at on each side of a line wrap inside a lexicon name (three
+# words with hyphens: "granulocyte-macrophage | colony-stimulating factor")
+WRAP_SIDE_TOKENS = 7
 LEVEL_BEFORE = frozenset({"free", "total", "bioavailable", "breath"})
 # words joining drug names in a list of measured substances ("B12 and folic acid levels")
 MEASURE_LIST_WORDS = frozenset({",", "and", "or", "/", "&"})
@@ -531,8 +534,9 @@ class DrugRecognizer:
     def _wrapped_names(self, doc: Doc, found: dict) -> None:
         """Lexicon names broken by a hard line wrap (``Motexafin\\r\\n
         gadolinium``), which the phrase matcher cannot see: the words on
-        either side of each wrap (up to three each) are looked up joined by
-        one space."""
+        either side of each wrap (up to three words each; a hyphen or a
+        parenthesis is a token, ``colony-stimulating factor`` five) are
+        looked up joined by one space."""
         text = doc_text(doc)
         if "\n" not in text:
             return
@@ -542,11 +546,11 @@ class DrugRecognizer:
                 continue
             i = wrap.start
             best = None
-            for k in range(1, 4):
+            for k in range(1, WRAP_SIDE_TOKENS + 1):
                 start = i - k
                 if start < 0 or doc[start].is_space:
                     break
-                for m in range(1, 4):
+                for m in range(1, WRAP_SIDE_TOKENS + 1):
                     end = i + 1 + m
                     if end > len(doc) or doc[end - 1].is_space:
                         break

@@ -1772,3 +1772,14 @@ def test_brands_and_chemical_names_take_their_inn(nlp):
     assert ("17-allylamino-17-demethoxygeldanamycin", "tanespimycin") in found
     assert ("AAG", "tanespimycin") in found
     assert ("Montanide ISA51", "incomplete freund's adjuvant") in found
+
+
+def test_line_wrap_inside_a_name_with_hyphenated_words(nlp):
+    # registry records NCT00002070, NCT00002281 (legacy line wraps)
+    text = ("To determine whether co-administration of sargramostim (granulocyte-macrophage\r\n"
+            "      colony-stimulating factor; GM-CSF) improves tolerance to ganciclovir. "
+            "The safety of filgrastim (granulocyte\r\n      colony-stimulating factor; G-CSF) given by daily "
+            "subcutaneous injection.")
+    found = drug_names(nlp, text)
+    assert ("granulocyte-macrophage\r\n      colony-stimulating factor", "sargramostim") in found
+    assert ("granulocyte\r\n      colony-stimulating factor", "filgrastim") in found
