@@ -258,7 +258,9 @@ class DrugRecognizer:
         # adjacent words of multi-word names: {second word: {first words}}
         # (a hard line wrap may fall between them: _wrapped_names)
         self._wrap_pairs: dict[str, set[str]] = {}
-        for name in self.lexicon:
+        classes = list(classes)
+        self._wrap_classes = frozenset(entry["name"].lower() for entry in classes if " " in entry["name"])
+        for name in (*self.lexicon, *self._wrap_classes):
             words = name.split()
             for left, right in zip(words, words[1:]):
                 self._wrap_pairs.setdefault(right, set()).add(left)
@@ -532,8 +534,9 @@ class DrugRecognizer:
         return spans
 
     def _wrapped_names(self, doc: Doc, found: dict) -> None:
-        """Lexicon names broken by a hard line wrap (``Motexafin\\r\\n
-        gadolinium``), which the phrase matcher cannot see: the words on
+        """Lexicon names and class names broken by a hard line wrap
+        (``Motexafin\\r\\n gadolinium``, ``monoclonal\\r\\n antibody``),
+        which the phrase matchers cannot see: the words on
         either side of each wrap (up to three words each; a hyphen or a
         parenthesis is a token, ``colony-stimulating factor`` five) are
         looked up joined by one space."""
@@ -556,10 +559,15 @@ class DrugRecognizer:
                         break
                     surface = " ".join(f"{doc[start:i].text} {doc[i + 1:end].text}".lower().split())
                     inn = self.lexicon.get(surface)
+                    if inn is None and surface in self._wrap_classes:
+                        inn = ""  # a class name ("monoclonal\r\n antibody")
                     if inn is not None and (best is None or end - start > best[1] - best[0]):
                         best = (start, end, inn, surface)
             if best is not None:
                 start, end, inn, surface = best
+                if not inn:
+                    found[(start, end)] = ("DRUG_CLASS", None, "exact", 0.9)
+                    continue
                 resolution = "exact" if _base(surface) == inn else "synonym"
                 found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
 
@@ -1151,8 +1159,9 @@ class DrugRecognizer:
             wrapped = i + 2 < len(doc) and doc[i + 1].is_space  # "MOAB\n   HuM195"
             if i + 1 >= len(doc) or not (token.whitespace_ or wrapped):
                 continue
+            first = i - 2 if i > 1 and doc[i - 1].is_space else i - 1  # "monoclonal\r\n antibody"
             if token.text == "antibody":  # "monoclonal antibody VEGF", tagged a class
-                if not (i > 0 and doc[i - 1].lower_ == "monoclonal" and info.get((i - 1, i + 1), ("",))[0] == "DRUG_CLASS"):
+                if not (i > 0 and doc[first].lower_ == "monoclonal" and info.get((first, i + 1), ("",))[0] == "DRUG_CLASS"):
                     continue
             name = doc[i + 2] if wrapped else doc[i + 1]
             if not (any(c.isdigit() for c in name.text) or any(c.isupper() for c in name.text[1:])
@@ -1169,8 +1178,8 @@ class DrugRecognizer:
             if name.i in covered or token.text == "MOAB" and i in covered:
                 continue
             if token.text == "antibody":
-                del info[(i - 1, i + 1)]
-                i -= 1
+                del info[(first, i + 1)]
+                i = first
             long_form = f"monoclonal antibody {name.lower_}"
             inn = self.lexicon.get(long_form) or self.lexicon.get(f"moab {name.lower_}") or known or long_form
             start, end = i, name.i + 1

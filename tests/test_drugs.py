@@ -1783,3 +1783,13 @@ def test_line_wrap_inside_a_name_with_hyphenated_words(nlp):
     found = drug_names(nlp, text)
     assert ("granulocyte-macrophage\r\n      colony-stimulating factor", "sargramostim") in found
     assert ("granulocyte\r\n      colony-stimulating factor", "filgrastim") in found
+
+
+def test_class_names_broken_by_a_line_wrap(nlp):
+    # registry records NCT00001089, NCT00000681, NCT00002734 (legacy line wraps)
+    text = ("Patients on highly active\r\n      antiretroviral therapy. Hematopoietic growth\r\n      factors "
+            "are not allowed. Patients receive lutetium Lu 177 monoclonal\r\n      antibody CC49 (177Lu-CC49).")
+    found = [(t, label, n) for t, label, n, *_ in drugs(nlp, text)]
+    assert ("highly active\r\n      antiretroviral therapy", "DRUG_CLASS", None) in found
+    assert ("Hematopoietic growth\r\n      factors", "DRUG_CLASS", None) in found
+    assert ("monoclonal\r\n      antibody CC49", "DRUG", "monoclonal antibody cc49") in found
