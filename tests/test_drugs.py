@@ -1793,3 +1793,22 @@ def test_class_names_broken_by_a_line_wrap(nlp):
     assert ("highly active\r\n      antiretroviral therapy", "DRUG_CLASS", None) in found
     assert ("Hematopoietic growth\r\n      factors", "DRUG_CLASS", None) in found
     assert ("monoclonal\r\n      antibody CC49", "DRUG", "monoclonal antibody cc49") in found
+
+
+def test_lexicon_builder_splits_a_listed_combination_at_commas(nlp):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "build_drug_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_drug_lexicon", path)
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    # registry intervention names (NCT00004585 and a gemcitabine trial)
+    records = [{"interventions": [{"type": "Drug", "name": "Abacavir sulfate, Lamivudine and Zidovudine"},
+                                  {"type": "Drug", "name": "Gemcitabine, Capecitabine and Sorafenib (6 cycles)"}]}]
+    names = {e["name"] for e in builder.build(records, set())}
+    assert not any("," in name for name in names)  # was "abacavir sulfate, lamivudine"
+    assert {"lamivudine", "zidovudine", "gemcitabine", "capecitabine"} <= names
+    text = "HIV Infections DRUG: Abacavir sulfate, Lamivudine and Zidovudine|DRUG: Lamivudine/Zidovudine"
+    assert drug_names(nlp, text)[:3] == [("Abacavir sulfate", "abacavir"), ("Lamivudine", "lamivudine"),
+                                          ("Zidovudine", "zidovudine")]

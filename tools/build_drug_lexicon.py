@@ -12,7 +12,7 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   record's own name field); salt and
   dosage-form words are stripped from it.  A name gets the canonical its sets
   vote for most (a lone name or a part of a combination votes weakly for
-  itself).  Sets naming a combination (``A and B``, ``A + B``) give no
+  itself).  Sets naming a combination (``A and B``, ``A + B``, ``A, B and C``) give no
   synonyms, but each coded or INN-named part is a name.  Names are dropped when the corpus shows they are mostly not drugs:
   a name written in the text of many records that do not list it as an
   intervention (``creatinine``, ``platelet``, ``double-blind``) is noise.
@@ -305,7 +305,8 @@ def synonym_sets(records):
             if COMBINATION.search(re.sub(r"\([^)]*\)", "", primary).lower()):
                 # a combination or a comparison: its other names are not synonyms,
                 # but each part names a drug by itself (BAY60-4552 + Vardenafil)
-                parts = re.split(r"\s*(?:\+|&|/|[，；、]|\band\b|\bplus\b|\bwith\b|\bor\b|\bvs\.?|\bversus\b)\s*",
+                # (commas too: "Abacavir sulfate, Lamivudine and Zidovudine" lists three drugs)
+                parts = re.split(r"\s*(?:\+|&|/|[,;，；、]|\band\b|\bplus\b|\bwith\b|\bor\b|\bvs\.?|\bversus\b)\s*",
                                  clean(primary))
                 for part in parts:
                     if part and (CODE.match(part) or part.split()[-1].endswith(INN_STEMS)):
