@@ -415,6 +415,7 @@ class DrugRecognizer:
         self._stated_variants(doc, info)
         self._code_spellings(doc, info, others)
         self._strain_suffixes(doc, info, others)
+        self._strain_prefixes(doc, info, others)
         self._class_acronyms(doc, info)
         self._containing_classes(doc, info)
         self._drop_measured_classes(doc, info)
@@ -1042,6 +1043,38 @@ class DrugRecognizer:
             name = "".join(doc[start:end].text.lower().split()) + " ".join(doc[end:stop].text.lower().split())
             del info[(start, end)]
             info[(start, stop)] = ("DRUG", name, "synonym", value[3])
+
+    def _strain_prefixes(self, doc: Doc, info: dict, others: list[Span]) -> None:
+        """The same envelope protein with its virus strain written before it
+        (``HIV-1 SF-2 rgp120``, ``HIV-1MN rgp120``) is one drug, named as the
+        slash form (``rgp120/hiv-1 sf-2``; ``strain_suffix`` in
+        drug_code_slots.json)."""
+        rules = self.code_slots.get("strain_suffix")
+        if not rules:
+            return
+        names, virus, strain = (re.compile(rules[k]) for k in ("names", "virus", "strain"))
+        not_strains = frozenset(rules.get("not_strains", ()))
+        blocked = {i for o in others for i in range(o.start, o.end)}
+        for (start, end), value in list(info.items()):
+            if value[0] != "DRUG" or not names.match(" ".join(doc[start:end].text.lower().split())):
+                continue
+            cursor = _skip_space_back(doc, start)
+            if cursor < 1 or not (doc[cursor - 1].whitespace_ or cursor < start):
+                continue
+            before = doc[cursor - 1].text
+            if virus.match(before) and before[-1].isalpha():  # the strain glued to the virus: HIV-1MN
+                first, label = cursor - 1, before.lower()
+            else:
+                lead = _skip_space_back(doc, cursor - 1) - 1
+                if (lead < 0 or not strain.match(before) or before in not_strains or not virus.match(doc[lead].text)
+                        or not doc[lead].text[-1].isdigit() or not (doc[lead].whitespace_ or lead + 1 < cursor - 1)):
+                    continue
+                first, label = lead, f"{doc[lead].text.lower()} {before.lower()}"
+            if any(i in blocked for i in range(first, start)) or any(
+                    key != (start, end) and key[0] < start and key[1] > first for key in info):
+                continue
+            del info[(start, end)]
+            info[(first, end)] = ("DRUG", "".join(doc[start:end].text.lower().split()) + "/" + label, "synonym", value[3])
 
     def _drop_measured_classes(self, doc: Doc, info: dict) -> None:
         """A listed class name before a word of what is measured or found

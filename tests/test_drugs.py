@@ -1812,3 +1812,14 @@ def test_lexicon_builder_splits_a_listed_combination_at_commas(nlp):
     text = "HIV Infections DRUG: Abacavir sulfate, Lamivudine and Zidovudine|DRUG: Lamivudine/Zidovudine"
     assert drug_names(nlp, text)[:3] == [("Abacavir sulfate", "abacavir"), ("Lamivudine", "lamivudine"),
                                           ("Zidovudine", "zidovudine")]
+
+
+def test_envelope_protein_with_its_strain_before_it_is_one_drug(nlp):
+    # registry records NCT00000832, NCT00000946 (train gold: rgp120/hiv-1 sf-2 for either order)
+    text = ("Immunogenicity Trial of Recombinant Envelope Protein, HIV-1 SF-2 rgp120 (BIOCINE), Combined With MF59. "
+            "Then ALVAC-HIV vCP205 plus HIV-1\r\n      SF-2 rgp 120 at Months 3 and 6. Volunteers receive "
+            "rgp120/HIV-1 SF-2 in MF59.")
+    found = drug_names(nlp, text)
+    assert ("HIV-1 SF-2 rgp120", "rgp120/hiv-1 sf-2") in found
+    assert ("HIV-1\r\n      SF-2 rgp 120", "rgp120/hiv-1 sf-2") in found
+    assert ("rgp120/HIV-1 SF-2", "rgp120/hiv-1 sf-2") in found
