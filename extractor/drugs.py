@@ -102,6 +102,9 @@ DRUG_NOT_AFTER = frozenset({"dependent", "level", "levels", "expression", "resis
 SALT_OR_FORM_WORDS = SALT_WORDS | FORM_WORDS
 # ... and a drug name after these words is a measured level (``free
 # testosterone``, ``plasma level of montelukast``)
+# tokens looked at on each side of a line wrap inside a lexicon name (three
+# words with hyphens: "granulocyte-macrophage | colony-stimulating factor")
+WRAP_SIDE_TOKENS = 7
 LEVEL_BEFORE = frozenset({"free", "total", "bioavailable", "breath"})
 # words joining drug names in a list of measured substances ("B12 and folic acid levels")
 MEASURE_LIST_WORDS = frozenset({",", "and", "or", "/", "&"})
@@ -255,7 +258,9 @@ class DrugRecognizer:
         # adjacent words of multi-word names: {second word: {first words}}
         # (a hard line wrap may fall between them: _wrapped_names)
         self._wrap_pairs: dict[str, set[str]] = {}
-        for name in self.lexicon:
+        classes = list(classes)
+        self._wrap_classes = frozenset(entry["name"].lower() for entry in classes if " " in entry["name"])
+        for name in (*self.lexicon, *self._wrap_classes):
             words = name.split()
             for left, right in zip(words, words[1:]):
                 self._wrap_pairs.setdefault(right, set()).add(left)
@@ -410,6 +415,7 @@ class DrugRecognizer:
         self._stated_variants(doc, info)
         self._code_spellings(doc, info, others)
         self._strain_suffixes(doc, info, others)
+        self._strain_prefixes(doc, info, others)
         self._class_acronyms(doc, info)
         self._containing_classes(doc, info)
         self._drop_measured_classes(doc, info)
@@ -529,10 +535,12 @@ class DrugRecognizer:
         return spans
 
     def _wrapped_names(self, doc: Doc, found: dict) -> None:
-        """Lexicon names broken by a hard line wrap (``Motexafin\\r\\n
-        gadolinium``), which the phrase matcher cannot see: the words on
-        either side of each wrap (up to three each) are looked up joined by
-        one space."""
+        """Lexicon names and class names broken by a hard line wrap
+        (``Motexafin\\r\\n gadolinium``, ``monoclonal\\r\\n antibody``),
+        which the phrase matchers cannot see: the words on
+        either side of each wrap (up to three words each; a hyphen or a
+        parenthesis is a token, ``colony-stimulating factor`` five) are
+        looked up joined by one space."""
         text = doc_text(doc)
         if "\n" not in text:
             return
@@ -542,20 +550,25 @@ class DrugRecognizer:
                 continue
             i = wrap.start
             best = None
-            for k in range(1, 4):
+            for k in range(1, WRAP_SIDE_TOKENS + 1):
                 start = i - k
                 if start < 0 or doc[start].is_space:
                     break
-                for m in range(1, 4):
+                for m in range(1, WRAP_SIDE_TOKENS + 1):
                     end = i + 1 + m
                     if end > len(doc) or doc[end - 1].is_space:
                         break
                     surface = " ".join(f"{doc[start:i].text} {doc[i + 1:end].text}".lower().split())
                     inn = self.lexicon.get(surface)
+                    if inn is None and surface in self._wrap_classes:
+                        inn = ""  # a class name ("monoclonal\r\n antibody")
                     if inn is not None and (best is None or end - start > best[1] - best[0]):
                         best = (start, end, inn, surface)
             if best is not None:
                 start, end, inn, surface = best
+                if not inn:
+                    found[(start, end)] = ("DRUG_CLASS", None, "exact", 0.9)
+                    continue
                 resolution = "exact" if _base(surface) == inn else "synonym"
                 found[(start, end)] = ("DRUG", inn, resolution, 0.95 if resolution == "exact" else 0.9)
 
@@ -837,7 +850,7 @@ class DrugRecognizer:
             if acronym.lower_ in self._code_rules["routes"]:  # "Cidofovir IV (Intravenous)"
                 continue
             components: list[Span] = []
-            cursor = token.i
+            cursor = _skip_space_back(doc, token.i)  # a line wrap before the parenthesis
             while cursor in by_end:
                 span = by_end[cursor]
                 components.insert(0, span)
@@ -1031,6 +1044,38 @@ class DrugRecognizer:
             del info[(start, end)]
             info[(start, stop)] = ("DRUG", name, "synonym", value[3])
 
+    def _strain_prefixes(self, doc: Doc, info: dict, others: list[Span]) -> None:
+        """The same envelope protein with its virus strain written before it
+        (``HIV-1 SF-2 rgp120``, ``HIV-1MN rgp120``) is one drug, named as the
+        slash form (``rgp120/hiv-1 sf-2``; ``strain_suffix`` in
+        drug_code_slots.json)."""
+        rules = self.code_slots.get("strain_suffix")
+        if not rules:
+            return
+        names, virus, strain = (re.compile(rules[k]) for k in ("names", "virus", "strain"))
+        not_strains = frozenset(rules.get("not_strains", ()))
+        blocked = {i for o in others for i in range(o.start, o.end)}
+        for (start, end), value in list(info.items()):
+            if value[0] != "DRUG" or not names.match(" ".join(doc[start:end].text.lower().split())):
+                continue
+            cursor = _skip_space_back(doc, start)
+            if cursor < 1 or not (doc[cursor - 1].whitespace_ or cursor < start):
+                continue
+            before = doc[cursor - 1].text
+            if virus.match(before) and before[-1].isalpha():  # the strain glued to the virus: HIV-1MN
+                first, label = cursor - 1, before.lower()
+            else:
+                lead = _skip_space_back(doc, cursor - 1) - 1
+                if (lead < 0 or not strain.match(before) or before in not_strains or not virus.match(doc[lead].text)
+                        or not doc[lead].text[-1].isdigit() or not (doc[lead].whitespace_ or lead + 1 < cursor - 1)):
+                    continue
+                first, label = lead, f"{doc[lead].text.lower()} {before.lower()}"
+            if any(i in blocked for i in range(first, start)) or any(
+                    key != (start, end) and key[0] < start and key[1] > first for key in info):
+                continue
+            del info[(start, end)]
+            info[(first, end)] = ("DRUG", "".join(doc[start:end].text.lower().split()) + "/" + label, "synonym", value[3])
+
     def _drop_measured_classes(self, doc: Doc, info: dict) -> None:
         """A listed class name before a word of what is measured or found
         (``immunoglobulin levels``) is not a therapy: the grammar's
@@ -1147,8 +1192,9 @@ class DrugRecognizer:
             wrapped = i + 2 < len(doc) and doc[i + 1].is_space  # "MOAB\n   HuM195"
             if i + 1 >= len(doc) or not (token.whitespace_ or wrapped):
                 continue
+            first = i - 2 if i > 1 and doc[i - 1].is_space else i - 1  # "monoclonal\r\n antibody"
             if token.text == "antibody":  # "monoclonal antibody VEGF", tagged a class
-                if not (i > 0 and doc[i - 1].lower_ == "monoclonal" and info.get((i - 1, i + 1), ("",))[0] == "DRUG_CLASS"):
+                if not (i > 0 and doc[first].lower_ == "monoclonal" and info.get((first, i + 1), ("",))[0] == "DRUG_CLASS"):
                     continue
             name = doc[i + 2] if wrapped else doc[i + 1]
             if not (any(c.isdigit() for c in name.text) or any(c.isupper() for c in name.text[1:])
@@ -1165,8 +1211,8 @@ class DrugRecognizer:
             if name.i in covered or token.text == "MOAB" and i in covered:
                 continue
             if token.text == "antibody":
-                del info[(i - 1, i + 1)]
-                i -= 1
+                del info[(first, i + 1)]
+                i = first
             long_form = f"monoclonal antibody {name.lower_}"
             inn = self.lexicon.get(long_form) or self.lexicon.get(f"moab {name.lower_}") or known or long_form
             start, end = i, name.i + 1

@@ -1748,3 +1748,78 @@ def test_mycophenolate_ester_is_named_by_the_acid(nlp):
     # guide 1.1: ester words stay in the span, not in the name (registry record NCT00007059)
     text = "Patients begin a mycophenolate mofetil (MMF)-containing regimen within the first 5 days."
     assert drug_names(nlp, text) == [("mycophenolate mofetil", "mycophenolic acid"), ("MMF", "mycophenolic acid")]
+
+
+def test_acronym_defined_after_a_line_wrap_names_the_drug(nlp):
+    # legacy registry records wrap lines before the parenthesis (NCT00001576, NCT00001094)
+    text = ("Postoperatively, patients will be treated with hepatic arterial infusion of floxuridine\r\n"
+            "      (FUDR), 0.2 mg/kg/day and leucovorin (LV). FUDR is given for 2 weeks. "
+            "The arms compare delavirdine\r\n      (DLV) or lamivudine. DLV is given orally.")
+    found = drug_names(nlp, text)
+    assert ("FUDR", "floxuridine") in found and found.count(("FUDR", "floxuridine")) == 2
+    assert found.count(("DLV", "delavirdine")) == 2
+
+
+def test_brands_and_chemical_names_take_their_inn(nlp):
+    # registry records NCT00000735, NCT00003969, NCT00000105 (WHO INN lists; the train gold names
+    # Montanide ISA-51 incomplete Freund's adjuvant)
+    text = ("A Clinical Trial To Evaluate the Toxicity and Antiviral Effects of a Range of Doses of Ampligen. "
+            "Determine the maximum tolerated dose for a geldanamycin analogue, "
+            "17-allylamino-17-demethoxygeldanamycin (AAG), in patients with advanced malignancies. "
+            "Arm C: Biosyn KLH 1000 mcg (1 mg) with Montanide ISA51.")
+    found = drug_names(nlp, text)
+    assert ("Ampligen", "rintatolimod") in found
+    assert ("17-allylamino-17-demethoxygeldanamycin", "tanespimycin") in found
+    assert ("AAG", "tanespimycin") in found
+    assert ("Montanide ISA51", "incomplete freund's adjuvant") in found
+
+
+def test_line_wrap_inside_a_name_with_hyphenated_words(nlp):
+    # registry records NCT00002070, NCT00002281 (legacy line wraps)
+    text = ("To determine whether co-administration of sargramostim (granulocyte-macrophage\r\n"
+            "      colony-stimulating factor; GM-CSF) improves tolerance to ganciclovir. "
+            "The safety of filgrastim (granulocyte\r\n      colony-stimulating factor; G-CSF) given by daily "
+            "subcutaneous injection.")
+    found = drug_names(nlp, text)
+    assert ("granulocyte-macrophage\r\n      colony-stimulating factor", "sargramostim") in found
+    assert ("granulocyte\r\n      colony-stimulating factor", "filgrastim") in found
+
+
+def test_class_names_broken_by_a_line_wrap(nlp):
+    # registry records NCT00001089, NCT00000681, NCT00002734 (legacy line wraps)
+    text = ("Patients on highly active\r\n      antiretroviral therapy. Hematopoietic growth\r\n      factors "
+            "are not allowed. Patients receive lutetium Lu 177 monoclonal\r\n      antibody CC49 (177Lu-CC49).")
+    found = [(t, label, n) for t, label, n, *_ in drugs(nlp, text)]
+    assert ("highly active\r\n      antiretroviral therapy", "DRUG_CLASS", None) in found
+    assert ("Hematopoietic growth\r\n      factors", "DRUG_CLASS", None) in found
+    assert ("monoclonal\r\n      antibody CC49", "DRUG", "monoclonal antibody cc49") in found
+
+
+def test_lexicon_builder_splits_a_listed_combination_at_commas(nlp):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "build_drug_lexicon.py"
+    spec = importlib.util.spec_from_file_location("build_drug_lexicon", path)
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    # registry intervention names (NCT00004585 and a gemcitabine trial)
+    records = [{"interventions": [{"type": "Drug", "name": "Abacavir sulfate, Lamivudine and Zidovudine"},
+                                  {"type": "Drug", "name": "Gemcitabine, Capecitabine and Sorafenib (6 cycles)"}]}]
+    names = {e["name"] for e in builder.build(records, set())}
+    assert not any("," in name for name in names)  # was "abacavir sulfate, lamivudine"
+    assert {"lamivudine", "zidovudine", "gemcitabine", "capecitabine"} <= names
+    text = "HIV Infections DRUG: Abacavir sulfate, Lamivudine and Zidovudine|DRUG: Lamivudine/Zidovudine"
+    assert drug_names(nlp, text)[:3] == [("Abacavir sulfate", "abacavir"), ("Lamivudine", "lamivudine"),
+                                          ("Zidovudine", "zidovudine")]
+
+
+def test_envelope_protein_with_its_strain_before_it_is_one_drug(nlp):
+    # registry records NCT00000832, NCT00000946 (train gold: rgp120/hiv-1 sf-2 for either order)
+    text = ("Immunogenicity Trial of Recombinant Envelope Protein, HIV-1 SF-2 rgp120 (BIOCINE), Combined With MF59. "
+            "Then ALVAC-HIV vCP205 plus HIV-1\r\n      SF-2 rgp 120 at Months 3 and 6. Volunteers receive "
+            "rgp120/HIV-1 SF-2 in MF59.")
+    found = drug_names(nlp, text)
+    assert ("HIV-1 SF-2 rgp120", "rgp120/hiv-1 sf-2") in found
+    assert ("HIV-1\r\n      SF-2 rgp 120", "rgp120/hiv-1 sf-2") in found
+    assert ("rgp120/HIV-1 SF-2", "rgp120/hiv-1 sf-2") in found

@@ -12,7 +12,7 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   record's own name field); salt and
   dosage-form words are stripped from it.  A name gets the canonical its sets
   vote for most (a lone name or a part of a combination votes weakly for
-  itself).  Sets naming a combination (``A and B``, ``A + B``) give no
+  itself).  Sets naming a combination (``A and B``, ``A + B``, ``A, B and C``) give no
   synonyms, but each coded or INN-named part is a name.  Names are dropped when the corpus shows they are mostly not drugs:
   a name written in the text of many records that do not list it as an
   intervention (``creatinine``, ``platelet``, ``double-blind``) is noise.
@@ -170,6 +170,15 @@ Where each part of the drug data comes from (all under ``extractor/data``):
   pegylated forms name interferon alfa-2a/-2b and peginterferon
   alfa-2a/-2b, and ``liposomal interleukin-2`` aldesleukin (the built
   canonical was a fragment, ``polyethylene glycolated``).
+  A fourteenth part (from the normalization errors of the fresh gold
+  batches 17-20, each name checked against the corpus records and the train
+  gold) names brands and chemical names by their WHO INN: ``Ampligen`` (and
+  ``poly I:poly C12U``) rintatolimod (8 corpus records), ``Natesto``
+  testosterone (the FDA label), the spellings of
+  ``17-allylamino-17-demethoxygeldanamycin`` without ``N`` tanespimycin (4
+  records); the spellings of ``Montanide ISA 51`` (14 records) name
+  incomplete Freund's adjuvant as the train gold does (the built lexicon
+  gave three different names).
   Salt and formulation words for choosing a canonical are read from
   ``drug_code_slots.json`` (``name_salt_words`` plus
   ``name_builder_salt_words``; ``name_form_words``), one list with the component.
@@ -296,7 +305,8 @@ def synonym_sets(records):
             if COMBINATION.search(re.sub(r"\([^)]*\)", "", primary).lower()):
                 # a combination or a comparison: its other names are not synonyms,
                 # but each part names a drug by itself (BAY60-4552 + Vardenafil)
-                parts = re.split(r"\s*(?:\+|&|/|[，；、]|\band\b|\bplus\b|\bwith\b|\bor\b|\bvs\.?|\bversus\b)\s*",
+                # (commas too: "Abacavir sulfate, Lamivudine and Zidovudine" lists three drugs)
+                parts = re.split(r"\s*(?:\+|&|/|[,;，；、]|\band\b|\bplus\b|\bwith\b|\bor\b|\bvs\.?|\bversus\b)\s*",
                                  clean(primary))
                 for part in parts:
                     if part and (CODE.match(part) or part.split()[-1].endswith(INN_STEMS)):
