@@ -183,7 +183,7 @@ class AttributeTagger:
         self.endpoint_terms = [dict(t) for t in endpoint_terms]
         self._endpoint_names = frozenset(t["name"] for t in self.endpoint_terms)
         self._endpoint_names_lower = frozenset(name.lower() for name in self._endpoint_names)
-        names = sorted({t["name"] for t in self.endpoint_terms}, key=len, reverse=True)
+        names = sorted({t["name"] for t in self.endpoint_terms}, key=lambda name: (-len(name), name))
         exact = [n for n in names if _is_abbreviation(n)]
         words = [n for n in names if not _is_abbreviation(n)]
         # ``maximum tolerated dose\r\n      (MTD)``: a hard-wrapped record keeps its short form
@@ -982,7 +982,7 @@ class AttributeTagger:
         """The registry measure names (tools/build_endpoint_measures.py) as one
         expression, tried only where ``endpoint_measure_cue`` ends."""
         self.endpoint_measures = [dict(m) for m in measures]
-        names = sorted({m["name"] for m in self.endpoint_measures}, key=len, reverse=True)
+        names = sorted({m["name"] for m in self.endpoint_measures}, key=lambda name: (-len(name), name))
         self._measure_regex = None
         if names:
             alternatives = "|".join(_name_pattern(n) for n in names)
