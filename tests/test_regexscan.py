@@ -378,3 +378,65 @@ def test_an_expression_not_in_the_table_is_analysed():
         stored_analysis("plan", source, 0, ("exact", 6), compute, list, tuple)
     assert list(table.values()) == [[1, 2]]
     assert calls == [1, 1]
+
+
+def _bundled_plans():
+    from extractor.regexscan import _plan
+
+    plans = []
+    for regex in REGEXES:
+        if not isinstance(regex.pattern, str):
+            continue
+        for mode in (("lower", "fold") if regex.flags & re.IGNORECASE else ("exact",)):
+            try:
+                plan = _plan(regex, mode, 6)
+            except Exception:
+                continue
+            if plan is not None:
+                plans.append(plan)
+    return plans
+
+
+def test_factored_first_chars_fullmatch_what_the_flat_form_does():
+    """The key checks of a scanner group: the factored expression accepts
+    exactly the keys the flat one does (every key of up to ``KEY_LENGTH``
+    characters over an alphabet of letters, digits, spaces and punctuation
+    the patterns open with, and every window of the test texts)."""
+    import itertools
+
+    from extractor.regexscan import _first_chars, _first_chars_factored
+
+    plans = _bundled_plans()
+    assert len(plans) > 50
+    alphabet = "aemqsx0 \t\n-(/.,;:%<=>±"
+    keys = ["".join(key) for size in range(1, KEY_LENGTH + 1) for key in itertools.product(alphabet, repeat=size)]
+    keys += sorted({text[i:i + size] for text in TEXTS for size in range(1, KEY_LENGTH + 1)
+                    for i in range(len(text))})
+    accepted = 0
+    for plan in plans:
+        flat = re.compile(_first_chars(plan.prefixes, KEY_LENGTH))
+        factored_source = _first_chars_factored(plan.prefixes, KEY_LENGTH)
+        assert len(factored_source) <= len(flat.pattern)
+        factored = re.compile(factored_source)
+        for key in keys:
+            expected = flat.fullmatch(key) is not None
+            assert (factored.fullmatch(key) is not None) == expected, (flat.pattern, key)
+            accepted += expected
+    assert accepted > 1000
+
+
+@pytest.mark.parametrize("prefixes", [
+    {("a", "b", "c"), ("a", "b"), ("a", "d")},
+    {("[0-9]", "\\s{0,23}", "m"), ("[0-9]", "\\s{0,23}", "g"), ("[0-9]", "x")},
+    {("q",), ("q", "d"), ("b", "i", "d")},
+])
+def test_factored_first_chars_on_small_prefix_sets(prefixes):
+    import itertools
+
+    from extractor.regexscan import _first_chars, _first_chars_factored
+
+    flat = re.compile(_first_chars(prefixes, KEY_LENGTH))
+    factored = re.compile(_first_chars_factored(prefixes, KEY_LENGTH))
+    keys = ["".join(key) for size in range(0, KEY_LENGTH + 2) for key in itertools.product("abcdgmqix1 ", repeat=size)]
+    assert [k for k in keys if flat.fullmatch(k)] == [k for k in keys if factored.fullmatch(k)]
+    assert any(flat.fullmatch(k) for k in keys)
