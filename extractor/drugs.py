@@ -57,7 +57,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, filter_spans
 
 from .extensions import doc_text, get_entities, sentence_bounds, sentence_starts, set_entities, set_span_data
-from .regexscan import parsed_pattern, start_scanner
+from .regexscan import parsed_pattern, start_scanner, stored_analysis
 from .resources import data_path, read_data, read_data_text
 from .sections import SPANS_KEY as SECTIONS_KEY
 from .sections import section_at
@@ -1873,6 +1873,13 @@ def _consumable_punctuation(regex: re.Pattern) -> set[str] | None:
     can consume anywhere, lookarounds included; ``None`` when the parsed
     pattern holds anything not analysed here (``.``, a negated set, ``$``, a
     back reference...)."""
+    return stored_analysis("consumable_punctuation", regex.pattern, regex.flags, (),
+                           lambda: _computed_consumable_punctuation(regex),
+                           lambda found: None if found is None else sorted(found),
+                           lambda data: None if data is None else set(data))
+
+
+def _computed_consumable_punctuation(regex: re.Pattern) -> set[str] | None:
     try:
         from re import _constants as sre
     except ImportError:  # Python < 3.11

@@ -28,9 +28,14 @@ empty string, or starts with ``.``) is run with plain ``finditer``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import sys
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Callable, Iterator
+
+from .resources import data_path
 
 try:  # Python 3.11
     from re import _constants as _sre
@@ -53,6 +58,101 @@ _CATEGORIES = {
 }
 _ASCII = [chr(code) for code in range(128)]
 _ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
+
+
+# Stored analyses (issue #9: load time).  Parsing the long expressions to
+# plan their scans cost about a fifth of the pipeline's load time; the
+# results for the bundled patterns are shipped in ``data/regex_analyses.json``,
+# a build product of ``tools/build_regex_analyses.py`` (``tests/
+# test_regexscan.py`` checks it is in sync).  Each entry is keyed by a hash
+# of the analysis, the expression, its flags and arguments, and the Python
+# version (its parser decides the parsed form): any other expression, or a
+# changed one, is analysed as before.
+ANALYSES_FILE = "regex_analyses.json"
+_stored: dict[str, Any] | None = None
+_recording: dict[str, Any] | None = None  # set by :func:`record_analyses`
+_use_stored = True
+
+
+def _python() -> str:
+    return "%d.%d" % sys.version_info[:2]
+
+
+def _stored_table() -> dict[str, Any]:
+    global _stored
+    if _stored is None:
+        try:
+            table = json.loads(data_path(ANALYSES_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            table = {}
+        _stored = table.get("analyses", {}) if table.get("python") == _python() else {}
+    return _stored
+
+
+def analysis_key(kind: str, pattern: str, flags: int, *arguments) -> str:
+    """The key of one analysis of one expression in the stored table."""
+    text = json.dumps([_python(), kind, pattern, flags, list(arguments)], ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:32]
+
+
+def stored_analysis(kind: str, pattern: str, flags: int, arguments: tuple, compute: Callable[[], Any],
+                    encode: Callable[[Any], Any], decode: Callable[[Any], Any]) -> Any:
+    """``compute()``, or its stored result (``decode`` of what ``encode``
+    made of it) when the table holds this analysis of this expression.
+    ``compute`` raising: nothing is stored."""
+    key = analysis_key(kind, pattern, flags, *arguments)
+    if _use_stored:
+        table = _stored_table()
+        if key in table:
+            return decode(table[key])
+    value = compute()
+    if _recording is not None:
+        _recording[key] = encode(value)
+    return value
+
+
+class record_analyses:
+    """``with record_analyses() as table:`` computes every analysis afresh
+    (the stored table unused) and collects the encoded results in ``table``
+    (for ``tools/build_regex_analyses.py`` and the sync test)."""
+
+    def __enter__(self) -> dict[str, Any]:
+        global _recording, _use_stored
+        self._saved = (_recording, _use_stored)
+        _recording, _use_stored = {}, False
+        parsed_pattern.cache_clear()
+        return _recording
+
+    def __exit__(self, *exc) -> None:
+        global _recording, _use_stored
+        _recording, _use_stored = self._saved
+
+
+def analyses_document(table: dict[str, Any]) -> dict[str, Any]:
+    """The content of ``data/regex_analyses.json`` for a recorded ``table``."""
+    return {"python": _python(), "analyses": dict(sorted(table.items()))}
+
+
+def _tupled(value):
+    """JSON lists back to the tuples they were."""
+    return tuple(_tupled(item) for item in value) if isinstance(value, list) else value
+
+
+def _encode_plan(plan: "_Plan | None"):
+    if plan is None:
+        return None
+    return {"prefixes": sorted(plan.prefixes), "lookbehinds": plan.lookbehinds, "flags": plan.flags,
+            "at_start": plan.at_start, "gate": plan.gate, "anchors": plan.anchors}
+
+
+def _decode_plan(data) -> "_Plan | None":
+    if data is None:
+        return None
+    plan = _Plan({tuple(prefix) for prefix in data["prefixes"]}, _tupled(data["lookbehinds"]), data["flags"],
+                 data["at_start"])
+    plan.gate = _tupled(data["gate"])
+    plan.anchors = _tupled(data["anchors"])
+    return plan
 
 
 # a pseudo-item of a parsed expression: the flags in force from there on
@@ -280,6 +380,48 @@ def _first_chars(prefixes: set[tuple[str, ...]], length: int) -> str:
 
     heads = {head(prefix) for prefix in prefixes}
     return "|".join(sorted({f"{prefix[0]}{rest(prefix[1:])}" for prefix in heads}))
+
+
+def _first_chars_factored(prefixes: set[tuple[str, ...]], length: int) -> str:
+    """:func:`_first_chars` written with the prefixes merged on their common
+    starts: the same language, a third of the length, compiled twice as
+    fast (issue #9: load time).  Only for ``fullmatch`` tests, where the
+    order of alternatives cannot matter.  Per element ``e`` (``L``: what may
+    follow it), the flat form is ``(?:e L)?``, or ``(?:e L|a{0,n})`` for a run
+    ``a{m,n}``; the union over prefixes sharing ``e`` is ``e`` followed by the
+    union of their ``L``, and anything at all once a prefix has ended."""
+
+    def head(prefix: tuple[str, ...]) -> tuple[str, ...]:
+        least = 0
+        for index, element in enumerate(prefix):
+            if least >= length:
+                return prefix[:index]
+            run = _RUN.fullmatch(element)
+            least += 1 if run is None else int(run.group(2))
+        return prefix
+
+    def by_first(sequences) -> dict[str, set[tuple[str, ...]]]:
+        groups: dict[str, set[tuple[str, ...]]] = {}
+        for sequence in sequences:
+            groups.setdefault(sequence[0], set()).add(sequence[1:])
+        return groups
+
+    def rest(tails: set[tuple[str, ...]]) -> str:
+        if () in tails:
+            return r"[\s\S]*"  # a prefix has ended: it says nothing further
+        branches, optional = [], False
+        for element, after in sorted(by_first(tails).items()):
+            run = _RUN.fullmatch(element)
+            if run is None:
+                branches.append(f"{element}{rest(after)}")
+                optional = True
+            else:
+                atom, low, high = run.group(1), run.group(2), run.group(3)
+                branches.append(f"{atom}{{{low},{high}}}{rest(after)}|{atom}{{0,{high}}}")
+        return "(?:" + "|".join(branches) + ")" + ("?" if optional else "")
+
+    heads = {head(prefix) for prefix in prefixes}
+    return "|".join(f"{first}{rest(tails)}" for first, tails in sorted(by_first(heads).items()))
 
 
 def _group_end(source: str, start: int) -> int:
@@ -539,6 +681,11 @@ def parsed_pattern(pattern: str, flags: int):
 
 def _plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
     """The scanning plan of ``regex`` for ``mode`` (see :func:`_atom`)."""
+    return stored_analysis("plan", regex.pattern, regex.flags, (mode, max_length),
+                           lambda: _computed_plan(regex, mode, max_length), _encode_plan, _decode_plan)
+
+
+def _computed_plan(regex: re.Pattern[str], mode: str, max_length: int) -> _Plan | None:
     parsed = parsed_pattern(regex.pattern, regex.flags)
     flags = parsed.state.flags
     items = parsed.data if hasattr(parsed, "data") else parsed
@@ -694,6 +841,11 @@ def start_scanner(regex: re.Pattern[str], max_length: int = 6) -> re.Pattern[str
 
 def _opens_with_boundary(regex: re.Pattern[str]) -> bool:
     """Whether each top-level alternative of ``regex`` opens with ``\\b``."""
+    return stored_analysis("opens_with_boundary", regex.pattern, regex.flags, (),
+                           lambda: _computed_opens_with_boundary(regex), bool, bool)
+
+
+def _computed_opens_with_boundary(regex: re.Pattern[str]) -> bool:
     parsed = parsed_pattern(regex.pattern, regex.flags)
     items = list(parsed.data if hasattr(parsed, "data") else parsed)
     if len(items) == 1 and items[0][0] is _sre.BRANCH:
@@ -725,7 +877,7 @@ class _Group:
         self.everyone = everyone
         # which members can start with up to KEY_LENGTH ASCII characters,
         # filled as the keys are met
-        self.key_checks = [re.compile(_first_chars(plan.prefixes, KEY_LENGTH)) for plan in plans]
+        self.key_checks = [re.compile(_first_chars_factored(plan.prefixes, KEY_LENGTH)) for plan in plans]
         self.keys: dict[str, tuple[int, ...]] = {}
 
     def run(self, text: str, scanned: str, results: list) -> None:

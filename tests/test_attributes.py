@@ -2,6 +2,7 @@
 and the annotated documents) with the exact spans the guide asks for."""
 
 import json
+import re
 
 import pytest
 
@@ -3456,3 +3457,64 @@ def test_measure_ends_before_an_including_aside_or_observed_window(nlp):
             "Sexual encounter profile question 3 observed within 15 minutes to 4 hours following dosing, 12 weeks\n")
     assert [t for t, label in ents(nlp, text, ("ENDPOINT",))] == [
         "Change in IIEF score", "Sexual encounter profile question 3"]
+
+
+# prefix-factored name alternations (issue #9: load time)
+
+_FACTORED_NAMES = [
+    ["overall survival", "overall survival rate", "over", "overall", "survival", "surgery", "sur"],
+    ["a b c", "a - b", "a b", "a", "ab", "a-bc", "quality of life", "quality of life score", "QoL", "qol"],
+    ["response rate", "response", "response rate at week 12", "rate", "respons"],
+    ["x y", "x", "x y z", "x-y-z"],  # a name between another's branch names: written flat
+    [],
+]
+_FACTORED_TEXTS = [
+    "overall survival rate; Overall  Survival\r\n      rate and over all, overalls surgery sur",
+    "a b c a - b a\n b ab a-bc a -bc QoL quality of\r\n   life score quality-of-life",
+    "response rate at week 12, Response rates, response-rate (RR) respons rate",
+    "x y z x-y-z x y x-y x   y  z",
+]
+
+
+@pytest.mark.parametrize("names", _FACTORED_NAMES)
+def test_factored_names_match_what_the_flat_alternation_matches(names):
+    from extractor.attributes import _name_pattern, _names_alternation
+
+    flat = "|".join(_name_pattern(n) for n in names)
+    factored = _names_alternation(names)
+    tail = r"s?(?![\w-])(?:\s?[(][A-Za-z0-9\-]{2,8}[)])?"
+    flat_regex = re.compile(rf"(?:{flat})" + tail, re.I)
+    factored_regex = re.compile(rf"(?:{factored})" + tail, re.I)
+    for text in _FACTORED_TEXTS:
+        for position in range(len(text) + 1):
+            a, b = flat_regex.match(text, position), factored_regex.match(text, position)
+            assert (a and a.span()) == (b and b.span()), (names, text, position)
+        assert [m.span() for m in flat_regex.finditer(text)] == [m.span() for m in factored_regex.finditer(text)]
+    assert not names or any(flat_regex.search(text) for text in _FACTORED_TEXTS)
+
+
+def test_factored_names_share_their_prefixes():
+    from extractor.attributes import _NAME_SEPARATOR, _names_alternation
+
+    assert _names_alternation(["surgery", "survival", "sur"]) == "sur(?:gery|vival|)"
+    # a longer name listed first is tried first; a shorter one first, last
+    assert _names_alternation(["overall survival", "overall"]) == f"overall(?:{_NAME_SEPARATOR}survival|)"
+    assert _names_alternation(["ab", "abc"]) == "ab(?:|c)"
+    # ``x`` comes between ``x y`` and ``x y z`` in the list: the flat form
+    assert _names_alternation(["x y", "x", "x y z"]) == "|".join(
+        [f"x{_NAME_SEPARATOR}y", "x", f"x{_NAME_SEPARATOR}y{_NAME_SEPARATOR}z"])
+
+
+def test_factored_registry_measures_match_the_flat_alternation():
+    from extractor.attributes import _name_pattern, _names_alternation
+    from extractor.resources import read_data
+
+    names = sorted({m["name"] for m in read_data("endpoint_measures.jsonl")}, key=lambda n: (-len(n), n))
+    factored = _names_alternation(names)
+    assert len(factored) < len("|".join(_name_pattern(n) for n in names))
+    flat_regex = re.compile(rf"(?:{'|'.join(_name_pattern(n) for n in names)})s?(?![\w-])", re.I)
+    factored_regex = re.compile(rf"(?:{factored})s?(?![\w-])", re.I)
+    text = " ".join(names[::7]) + " | " + "-\r\n  ".join(names[3::11]).upper() + " overall survivals"
+    for position in range(len(text) + 1):
+        a, b = flat_regex.match(text, position), factored_regex.match(text, position)
+        assert (a and a.span()) == (b and b.span()), position

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 import spacy
 from spacy.tokens import DocBin
 
@@ -105,3 +106,36 @@ def test_write_ents_replaces_only_overlapping_host_entities():
     host.add_pipe("extractor_drugs", config={"write_ents": True})
     doc = host("In IMpower133 patients receive bevacizumab 15 mg/kg IV.")
     assert [(e.text, e.label_) for e in doc.ents] == [("IMpower133", "TRIAL"), ("bevacizumab", "DRUG")]
+
+
+def test_load_pauses_the_garbage_collector_and_restores_its_state(monkeypatch):
+    """Issue #9: no cyclic collection while the pipeline is built; the
+    collector's state before the call comes back, on errors too."""
+    import gc
+
+    import extractor
+    import extractor.pipeline
+
+    seen = []
+
+    def fake_load(path=None, **kwargs):
+        seen.append(gc.isenabled())
+        if path == "broken":
+            raise OSError("no such pipeline")
+        return "pipeline"
+
+    monkeypatch.setattr(extractor.pipeline, "load_pipeline", fake_load)
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable()
+        assert extractor.load() == "pipeline"
+        assert gc.isenabled()
+        with pytest.raises(OSError):
+            extractor.load("broken")
+        assert gc.isenabled()
+        gc.disable()
+        assert extractor.load() == "pipeline"
+        assert not gc.isenabled()
+    finally:
+        gc.enable() if was_enabled else gc.disable()
+    assert seen == [False, False, False]

@@ -1,5 +1,6 @@
 """regexscan: the scanned ``finditer`` finds exactly the matches of ``re``."""
 
+import json
 import random
 import re
 
@@ -312,3 +313,130 @@ def test_anchored_scan_finds_the_matches_of_finditer():
     for cut in range(len(text) + 1):
         piece = text[:cut]
         assert _spans(scanner.finditer(piece, plain_lower(piece))) == _spans(regex.finditer(piece))
+
+
+# stored analyses (issue #9: load time)
+
+
+def test_stored_analyses_are_in_sync_with_the_bundled_patterns():
+    """``data/regex_analyses.json`` is what ``tools/build_regex_analyses.py``
+    would write now: every analysis the load computes, with the same result."""
+    import json
+
+    import extractor
+    from extractor.regexscan import ANALYSES_FILE, analyses_document, record_analyses
+    from extractor.resources import read_data_text
+
+    shipped = json.loads(read_data_text(ANALYSES_FILE))
+    with record_analyses() as table:
+        extractor.load()
+    fresh = json.loads(json.dumps(analyses_document(table)))
+    if shipped["python"] != fresh["python"]:
+        pytest.skip(f"table built with Python {shipped['python']}")
+    assert set(fresh["analyses"]) == set(shipped["analyses"]), "run tools/build_regex_analyses.py"
+    for key, value in fresh["analyses"].items():
+        assert shipped["analyses"][key] == value, key
+
+
+def test_a_stored_plan_is_the_computed_plan():
+    from extractor.regexscan import _computed_plan, _decode_plan, _encode_plan, _plan, record_analyses
+
+    regexes = [regex for regex in REGEXES if isinstance(regex.pattern, str)][:40]
+    checked = 0
+    for regex in regexes:
+        mode = "lower" if regex.flags & re.IGNORECASE else "exact"
+        stored = _plan(regex, mode, 6)
+        with record_analyses():
+            computed = _computed_plan(regex, mode, 6)
+        if computed is None:
+            assert stored is None
+            continue
+        checked += 1
+        assert stored.prefixes == computed.prefixes
+        assert stored.lookbehinds == computed.lookbehinds
+        assert (stored.flags, stored.at_start, stored.gate, stored.anchors) == (
+            computed.flags, computed.at_start, computed.gate, computed.anchors)
+        assert stored.compile().pattern == computed.compile().pattern
+        round_trip = _decode_plan(json.loads(json.dumps(_encode_plan(computed))))
+        assert round_trip.compile().pattern == computed.compile().pattern
+    assert checked > 10
+
+
+def test_an_expression_not_in_the_table_is_analysed():
+    from extractor.regexscan import record_analyses, stored_analysis
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return [1, 2]
+
+    source = r"(?<![\w-])no such bundled expression \d+"
+    assert stored_analysis("plan", source, 0, ("exact", 6), compute, list, tuple) == [1, 2]
+    assert calls == [1]
+    with record_analyses() as table:
+        stored_analysis("plan", source, 0, ("exact", 6), compute, list, tuple)
+    assert list(table.values()) == [[1, 2]]
+    assert calls == [1, 1]
+
+
+def _bundled_plans():
+    from extractor.regexscan import _plan
+
+    plans = []
+    for regex in REGEXES:
+        if not isinstance(regex.pattern, str):
+            continue
+        for mode in (("lower", "fold") if regex.flags & re.IGNORECASE else ("exact",)):
+            try:
+                plan = _plan(regex, mode, 6)
+            except Exception:
+                continue
+            if plan is not None:
+                plans.append(plan)
+    return plans
+
+
+def test_factored_first_chars_fullmatch_what_the_flat_form_does():
+    """The key checks of a scanner group: the factored expression accepts
+    exactly the keys the flat one does (every key of up to ``KEY_LENGTH``
+    characters over an alphabet of letters, digits, spaces and punctuation
+    the patterns open with, and every window of the test texts)."""
+    import itertools
+
+    from extractor.regexscan import _first_chars, _first_chars_factored
+
+    plans = _bundled_plans()
+    assert len(plans) > 50
+    alphabet = "aemqsx0 \t\n-(/.,;:%<=>±"
+    keys = ["".join(key) for size in range(1, KEY_LENGTH + 1) for key in itertools.product(alphabet, repeat=size)]
+    keys += sorted({text[i:i + size] for text in TEXTS for size in range(1, KEY_LENGTH + 1)
+                    for i in range(len(text))})
+    accepted = 0
+    for plan in plans:
+        flat = re.compile(_first_chars(plan.prefixes, KEY_LENGTH))
+        factored_source = _first_chars_factored(plan.prefixes, KEY_LENGTH)
+        assert len(factored_source) <= len(flat.pattern)
+        factored = re.compile(factored_source)
+        for key in keys:
+            expected = flat.fullmatch(key) is not None
+            assert (factored.fullmatch(key) is not None) == expected, (flat.pattern, key)
+            accepted += expected
+    assert accepted > 1000
+
+
+@pytest.mark.parametrize("prefixes", [
+    {("a", "b", "c"), ("a", "b"), ("a", "d")},
+    {("[0-9]", "\\s{0,23}", "m"), ("[0-9]", "\\s{0,23}", "g"), ("[0-9]", "x")},
+    {("q",), ("q", "d"), ("b", "i", "d")},
+])
+def test_factored_first_chars_on_small_prefix_sets(prefixes):
+    import itertools
+
+    from extractor.regexscan import _first_chars, _first_chars_factored
+
+    flat = re.compile(_first_chars(prefixes, KEY_LENGTH))
+    factored = re.compile(_first_chars_factored(prefixes, KEY_LENGTH))
+    keys = ["".join(key) for size in range(0, KEY_LENGTH + 2) for key in itertools.product("abcdgmqix1 ", repeat=size)]
+    assert [k for k in keys if flat.fullmatch(k)] == [k for k in keys if factored.fullmatch(k)]
+    assert any(flat.fullmatch(k) for k in keys)
