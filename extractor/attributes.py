@@ -672,7 +672,9 @@ class AttributeTagger:
             if blocked_after and not (
                 has_drug and ctx["duration_bounded_start"].match(text, start)
                 and blocked_after.group(0).strip() in ("prior", "before")
-            ):
+                and (ctx["duration_for_before"].search(text, max(0, start - 16), start)
+                     or not ctx["duration_window_after"].match(after))
+            ):  # ``for at least 21 days prior to``, ``600 mg/day at least 90 days prior to``; not ``completed at least 1 month prior to``
                 return False
             if section in ELIGIBILITY_SECTIONS and not has_drug:
                 return False

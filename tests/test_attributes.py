@@ -3518,3 +3518,25 @@ def test_factored_registry_measures_match_the_flat_alternation():
     for position in range(len(text) + 1):
         a, b = flat_regex.match(text, position), factored_regex.match(text, position)
         assert (a and a.span()) == (b and b.span()), position
+
+
+def test_amount_before_a_prior_to_window_without_for_is_no_duration(nlp):
+    # NCT00002345, NCT00004861 (registry records): a wash-out before entry, not how long a drug is given
+    text = "Prior zidovudine allowed provided therapy was discontinued at least 3 months prior to study entry."
+    assert ents(nlp, text, ("DURATION",)) == []
+    text = "Prior tamoxifen may be allowed, but must have been completed at least 1 month prior to randomization"
+    assert ents(nlp, text, ("DURATION",)) == []
+    # ``for`` (or the drug's dose right before) keeps the length; ``prior therapy`` is no window
+    text = "Stable dose of zidovudine required for at least 21 days prior to study entry."
+    assert ents(nlp, text, ("DURATION",)) == [("at least 21 days", "DURATION")]
+    text = "At least 3 months prior therapy with zidovudine (ZDV)."
+    assert ents(nlp, text, ("DURATION",)) == [("At least 3 months", "DURATION")]
+
+
+def test_wash_out_and_cycle_restatement_are_no_duration(nlp):
+    # NCT00382161, NCT00121836 (registry records)
+    text = ("Patients receive atorvastatin 80 mg or placebo for 8 weeks. After a wash-out of 4 weeks, "
+            "treatment will be switched.")
+    assert ents(nlp, text, ("DURATION",)) == [("8 weeks", "DURATION")]
+    text = "Paclitaxel 90 mg/m2 intravenous, Days 1, 8 and 15 of each 4-week cycle (28 days)."
+    assert ents(nlp, text, ("DURATION",)) == []
