@@ -3456,3 +3456,11 @@ def test_measure_ends_before_an_including_aside_or_observed_window(nlp):
             "Sexual encounter profile question 3 observed within 15 minutes to 4 hours following dosing, 12 weeks\n")
     assert [t for t, label in ents(nlp, text, ("ENDPOINT",))] == [
         "Change in IIEF score", "Sexual encounter profile question 3"]
+
+
+def test_followed_for_a_measure_and_then_a_schedule_names_no_then(nlp):
+    # ``... and then every 3 months``: "then" opens the follow-up timing, not a measure
+    text = "Patients are followed for disease progression and then every 3 months thereafter."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("disease progression", "ENDPOINT")]
+    text = "Patients are monitored for toxicity and thereafter every 6 months."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("toxicity", "ENDPOINT")]
