@@ -1055,6 +1055,9 @@ class DrugRecognizer:
         names, virus, strain = (re.compile(rules[k]) for k in ("names", "virus", "strain"))
         not_strains = frozenset(rules.get("not_strains", ()))
         blocked = {i for o in others for i in range(o.start, o.end)}
+        # the entity holding each token (a lookup per strain: linear in the
+        # number of names, where scanning ``info`` for each was quadratic)
+        owner = {i: key for key in info for i in range(*key)}
         for (start, end), value in list(info.items()):
             if value[0] != "DRUG" or not names.match(" ".join(doc[start:end].text.lower().split())):
                 continue
@@ -1070,10 +1073,10 @@ class DrugRecognizer:
                         or not doc[lead].text[-1].isdigit() or not (doc[lead].whitespace_ or lead + 1 < cursor - 1)):
                     continue
                 first, label = lead, f"{doc[lead].text.lower()} {before.lower()}"
-            if any(i in blocked for i in range(first, start)) or any(
-                    key != (start, end) and key[0] < start and key[1] > first for key in info):
+            if any(i in blocked or owner.get(i, (start, end)) != (start, end) for i in range(first, start)):
                 continue
             del info[(start, end)]
+            owner.update(dict.fromkeys(range(first, end), (first, end)))
             info[(first, end)] = ("DRUG", "".join(doc[start:end].text.lower().split()) + "/" + label, "synonym", value[3])
 
     def _drop_measured_classes(self, doc: Doc, info: dict) -> None:
