@@ -3464,3 +3464,12 @@ def test_followed_for_a_measure_and_then_a_schedule_names_no_then(nlp):
     assert ents(nlp, text, ("ENDPOINT",)) == [("disease progression", "ENDPOINT")]
     text = "Patients are monitored for toxicity and thereafter every 6 months."
     assert ents(nlp, text, ("ENDPOINT",)) == [("toxicity", "ENDPOINT")]
+
+
+def test_start_with_another_drug_after_any_frequency_is_its_own_schedule(nlp):
+    # the singular units and the Latin abbreviations time the dose as ``daily`` or ``every 8 hours`` do
+    for frequency in ("BID", "once a month", "every hour", "on day 2 of each cycle,"):
+        text = f"Filgrastim 5 mcg/kg SC {frequency} beginning with the first dose of docetaxel."
+        assert ("beginning with the first dose of docetaxel", "SCHEDULE") in ents(nlp, text, ("SCHEDULE",)), text
+    # after a word that does not time the dose the phrase stays a sequence, not a schedule
+    assert ents(nlp, "Patients receive celecoxib beginning with the first dose of docetaxel.", ("SCHEDULE",)) == []
