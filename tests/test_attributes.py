@@ -3473,3 +3473,12 @@ def test_start_with_another_drug_after_any_frequency_is_its_own_schedule(nlp):
         assert ("beginning with the first dose of docetaxel", "SCHEDULE") in ents(nlp, text, ("SCHEDULE",)), text
     # after a word that does not time the dose the phrase stays a sequence, not a schedule
     assert ents(nlp, "Patients receive celecoxib beginning with the first dose of docetaxel.", ("SCHEDULE",)) == []
+
+
+def test_a_radiotherapy_site_is_no_route(nlp):
+    # the application-site pattern follows an administration verb: a radiation's verb names no drug route
+    for text in ("Radiotherapy will be administered to the tumor bed over 6 weeks after cisplatin.",
+                 "Patients undergo brachytherapy given in the tumor bed and receive cisplatin IV."):
+        assert ("tumor bed", "ROUTE") not in ents(nlp, text, ("ROUTE",)), text
+    assert ("tumor bed", "ROUTE") in ents(nlp, "Cisplatin is given in the tumor bed.", ("ROUTE",))
+    assert ("bladder", "ROUTE") in ents(nlp, "After radiotherapy, BCG is instilled into the bladder weekly.", ("ROUTE",))
