@@ -1025,6 +1025,7 @@ class DrugRecognizer:
         names, virus, strain = (re.compile(rules[k]) for k in ("names", "virus", "strain"))
         not_strains, trailing = frozenset(rules.get("not_strains", ())), frozenset(rules.get("trailing", ()))
         blocked = {i for o in others for i in range(o.start, o.end)}
+        owner = {i: key for key in info for i in range(*key)}  # the entity holding each token
         for (start, end), value in list(info.items()):
             if (value[0] != "DRUG" or end + 1 >= len(doc) or doc[end].text != "/" or doc[end - 1].whitespace_
                     or not virus.match(doc[end + 1].text) or not names.match(doc[start:end].text.lower())):
@@ -1035,13 +1036,15 @@ class DrugRecognizer:
                 stop += 1
             if stop < len(doc) and doc[stop - 1].whitespace_ and doc[stop].lower_ in trailing:
                 stop += 1
-            inside = [key for key in info if key != (start, end) and key[0] < stop and key[1] > end]
+            # the entities over the strain (looked up by token: scanning info per name was quadratic)
+            inside = list(dict.fromkeys(owner[i] for i in range(end, stop) if i in owner and owner[i] != (start, end)))
             if any(key[0] < start or key[1] > stop for key in inside) or any(i in blocked for i in range(end, stop)):
                 continue
             for key in inside:
                 del info[key]
             name = "".join(doc[start:end].text.lower().split()) + " ".join(doc[end:stop].text.lower().split())
             del info[(start, end)]
+            owner.update(dict.fromkeys(range(start, stop), (start, stop)))
             info[(start, stop)] = ("DRUG", name, "synonym", value[3])
 
     def _strain_prefixes(self, doc: Doc, info: dict, others: list[Span]) -> None:
