@@ -859,8 +859,9 @@ class DrugRecognizer:
                 # step back over one connector: "plus", "+", "and", ","
                 if back > 0 and doc[back - 1].lower_ in SLOT_SEPARATORS:
                     cursor = back - 1
-                    if cursor > 0 and doc[cursor].lower_ != "," and doc[cursor - 1].text == ",":
-                        cursor -= 1  # a serial comma: "mitoxantrone, etoposide, and cytarabine (MEC)"
+                    comma = _skip_space_back(doc, cursor)  # a line wrap may fall after the comma
+                    if comma > 0 and doc[cursor].lower_ != "," and doc[comma - 1].text == ",":
+                        cursor = comma - 1  # a serial comma: "mitoxantrone, etoposide, and cytarabine (MEC)"
                     cursor = _skip_space_back(doc, cursor)
                 elif (cursor > 1 and doc[cursor - 1].text in HYPHENS and not doc[cursor - 2].whitespace_
                       and not doc[cursor - 1].whitespace_ and cursor - 1 in by_end):
