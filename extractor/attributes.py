@@ -595,6 +595,9 @@ class AttributeTagger:
                 return False  # ``PEN aerosol therapy``: right after its drug, the word is the route
             if name == "body_site" and not ctx["route_body_site_before"].search(before):
                 return False  # ``injected into a vein``, not ``a catheter inserted into a vein``
+            if name == "body_site" and ctx["procedure_before"].search(text, max(0, start - 80), start) \
+                    and not view.drug_in(max(0, start - 80), start):
+                return False  # ``Radiotherapy will be administered to the tumor bed``: no drug's route
             if name == "continuous_infusion" and ctx["route_continuous_block_before"].search(before):
                 return False  # ``IV by continuous infusion``: the route is already stated
             word = text[start:end].lower()

@@ -859,8 +859,9 @@ class DrugRecognizer:
                 # step back over one connector: "plus", "+", "and", ","
                 if back > 0 and doc[back - 1].lower_ in SLOT_SEPARATORS:
                     cursor = back - 1
-                    if cursor > 0 and doc[cursor].lower_ != "," and doc[cursor - 1].text == ",":
-                        cursor -= 1  # a serial comma: "mitoxantrone, etoposide, and cytarabine (MEC)"
+                    comma = _skip_space_back(doc, cursor)  # a line wrap may fall after the comma
+                    if comma > 0 and doc[cursor].lower_ != "," and doc[comma - 1].text == ",":
+                        cursor = comma - 1  # a serial comma: "mitoxantrone, etoposide, and cytarabine (MEC)"
                     cursor = _skip_space_back(doc, cursor)
                 elif (cursor > 1 and doc[cursor - 1].text in HYPHENS and not doc[cursor - 2].whitespace_
                       and not doc[cursor - 1].whitespace_ and cursor - 1 in by_end):
@@ -1025,6 +1026,7 @@ class DrugRecognizer:
         names, virus, strain = (re.compile(rules[k]) for k in ("names", "virus", "strain"))
         not_strains, trailing = frozenset(rules.get("not_strains", ())), frozenset(rules.get("trailing", ()))
         blocked = {i for o in others for i in range(o.start, o.end)}
+        owner = {i: key for key in info for i in range(*key)}  # the entity holding each token
         for (start, end), value in list(info.items()):
             if (value[0] != "DRUG" or end + 1 >= len(doc) or doc[end].text != "/" or doc[end - 1].whitespace_
                     or not virus.match(doc[end + 1].text) or not names.match(doc[start:end].text.lower())):
@@ -1035,13 +1037,15 @@ class DrugRecognizer:
                 stop += 1
             if stop < len(doc) and doc[stop - 1].whitespace_ and doc[stop].lower_ in trailing:
                 stop += 1
-            inside = [key for key in info if key != (start, end) and key[0] < stop and key[1] > end]
+            # the entities over the strain (looked up by token: scanning info per name was quadratic)
+            inside = list(dict.fromkeys(owner[i] for i in range(end, stop) if i in owner and owner[i] != (start, end)))
             if any(key[0] < start or key[1] > stop for key in inside) or any(i in blocked for i in range(end, stop)):
                 continue
             for key in inside:
                 del info[key]
             name = "".join(doc[start:end].text.lower().split()) + " ".join(doc[end:stop].text.lower().split())
             del info[(start, end)]
+            owner.update(dict.fromkeys(range(start, stop), (start, stop)))
             info[(start, stop)] = ("DRUG", name, "synonym", value[3])
 
     def _strain_prefixes(self, doc: Doc, info: dict, others: list[Span]) -> None:
@@ -1055,6 +1059,9 @@ class DrugRecognizer:
         names, virus, strain = (re.compile(rules[k]) for k in ("names", "virus", "strain"))
         not_strains = frozenset(rules.get("not_strains", ()))
         blocked = {i for o in others for i in range(o.start, o.end)}
+        # the entity holding each token (a lookup per strain: linear in the
+        # number of names, where scanning ``info`` for each was quadratic)
+        owner = {i: key for key in info for i in range(*key)}
         for (start, end), value in list(info.items()):
             if value[0] != "DRUG" or not names.match(" ".join(doc[start:end].text.lower().split())):
                 continue
@@ -1070,10 +1077,10 @@ class DrugRecognizer:
                         or not doc[lead].text[-1].isdigit() or not (doc[lead].whitespace_ or lead + 1 < cursor - 1)):
                     continue
                 first, label = lead, f"{doc[lead].text.lower()} {before.lower()}"
-            if any(i in blocked for i in range(first, start)) or any(
-                    key != (start, end) and key[0] < start and key[1] > first for key in info):
+            if any(i in blocked or owner.get(i, (start, end)) != (start, end) for i in range(first, start)):
                 continue
             del info[(start, end)]
+            owner.update(dict.fromkeys(range(first, end), (first, end)))
             info[(first, end)] = ("DRUG", "".join(doc[start:end].text.lower().split()) + "/" + label, "synonym", value[3])
 
     def _drop_measured_classes(self, doc: Doc, info: dict) -> None:

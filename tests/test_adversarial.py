@@ -20,7 +20,8 @@ sorted and scanned per candidate, sections scanned per drug; and (the train
 prose growing past 15x with batch 6) line starts found by scanning back over
 the one long line per mention, arm titles running to the end of the text,
 sections scanned per mention, and a regimen's attributes deduplicated by list
-membership.
+membership; the other entities scanned per protein named with its strain
+(``HIV-1MN rgp120``, ``rgp120/HIV-1IIIB``: _strain_prefixes, _strain_suffixes).
 
 Known and not covered here: a single "sentence" with thousands of entities
 (``1 mg 1 mg ...`` with no boundary) is still quadratic in the relation linker,
@@ -61,6 +62,10 @@ INPUTS = {
     "no spaces at all": _repeat("cisplatin75mg/m2IVq3w"),
     "one long line of train prose": _train_prose,
     "dense regimen sentences": _repeat("Give cisplatin 75 mg/m2 IV on day 1 every 3 weeks for 6 cycles. "),
+    # an envelope protein after its strain, many times (_strain_prefixes)
+    "strains before their proteins": _repeat("HIV-1MN rgp120 and HIV-1 SF-2 rgp120, "),
+    # ... and after a slash (_strain_suffixes)
+    "strains after their proteins": _repeat("rgp120/HIV-1IIIB and rgp120/HIV-1 SF-2 in MF59, "),
 }
 # inputs the pipeline goes through fast get larger sizes, so work per character dominates
 SIZES = {
@@ -69,6 +74,8 @@ SIZES = {
     "no spaces at all": (50_000, 500_000),
     # at 20,000 characters the run is short enough for noise to move the ratio
     "one long line of train prose": (40_000, 400_000),
+    "strains before their proteins": (10_000, 100_000),
+    "strains after their proteins": (10_000, 100_000),
 }
 
 

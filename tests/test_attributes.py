@@ -3540,3 +3540,29 @@ def test_wash_out_and_cycle_restatement_are_no_duration(nlp):
     assert ents(nlp, text, ("DURATION",)) == [("8 weeks", "DURATION")]
     text = "Paclitaxel 90 mg/m2 intravenous, Days 1, 8 and 15 of each 4-week cycle (28 days)."
     assert ents(nlp, text, ("DURATION",)) == []
+
+
+def test_followed_for_a_measure_and_then_a_schedule_names_no_then(nlp):
+    # ``... and then every 3 months``: "then" opens the follow-up timing, not a measure
+    text = "Patients are followed for disease progression and then every 3 months thereafter."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("disease progression", "ENDPOINT")]
+    text = "Patients are monitored for toxicity and thereafter every 6 months."
+    assert ents(nlp, text, ("ENDPOINT",)) == [("toxicity", "ENDPOINT")]
+
+
+def test_start_with_another_drug_after_any_frequency_is_its_own_schedule(nlp):
+    # the singular units and the Latin abbreviations time the dose as ``daily`` or ``every 8 hours`` do
+    for frequency in ("BID", "once a month", "every hour", "on day 2 of each cycle,"):
+        text = f"Filgrastim 5 mcg/kg SC {frequency} beginning with the first dose of docetaxel."
+        assert ("beginning with the first dose of docetaxel", "SCHEDULE") in ents(nlp, text, ("SCHEDULE",)), text
+    # after a word that does not time the dose the phrase stays a sequence, not a schedule
+    assert ents(nlp, "Patients receive celecoxib beginning with the first dose of docetaxel.", ("SCHEDULE",)) == []
+
+
+def test_a_radiotherapy_site_is_no_route(nlp):
+    # the application-site pattern follows an administration verb: a radiation's verb names no drug route
+    for text in ("Radiotherapy will be administered to the tumor bed over 6 weeks after cisplatin.",
+                 "Patients undergo brachytherapy given in the tumor bed and receive cisplatin IV."):
+        assert ("tumor bed", "ROUTE") not in ents(nlp, text, ("ROUTE",)), text
+    assert ("tumor bed", "ROUTE") in ents(nlp, "Cisplatin is given in the tumor bed.", ("ROUTE",))
+    assert ("bladder", "ROUTE") in ents(nlp, "After radiotherapy, BCG is instilled into the bladder weekly.", ("ROUTE",))

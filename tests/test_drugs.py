@@ -1823,3 +1823,12 @@ def test_envelope_protein_with_its_strain_before_it_is_one_drug(nlp):
     assert ("HIV-1 SF-2 rgp120", "rgp120/hiv-1 sf-2") in found
     assert ("HIV-1\r\n      SF-2 rgp 120", "rgp120/hiv-1 sf-2") in found
     assert ("rgp120/HIV-1 SF-2", "rgp120/hiv-1 sf-2") in found
+
+
+def test_acronym_of_a_list_wrapped_after_its_serial_comma(nlp):
+    # registry record NCT00002840: the line wrap after "lomustine," left PCV naming vincristine alone
+    text = ("Patients treated with radiotherapy with or without adjuvant procarbazine, lomustine,\r\n"
+            "      and vincristine (PCV) following surgical resection. PCV is given every 6 weeks.")
+    found = drug_names(nlp, text)
+    assert ("PCV", "vincristine") not in found
+    assert found.count(("PCV", "lomustine+procarbazine+vincristine")) == 2
