@@ -3518,3 +3518,37 @@ def test_factored_registry_measures_match_the_flat_alternation():
     for position in range(len(text) + 1):
         a, b = flat_regex.match(text, position), factored_regex.match(text, position)
         assert (a and a.span()) == (b and b.span()), position
+
+
+def test_bounded_amount_before_its_drug_keeps_the_bound(nlp):
+    # NCT00002316, NCT03510338, NCT00493480, NCT00001865 (ctgov_records.jsonl): the bound stays in the DOSE
+    text = "Allowed:\n\n- Up to 1 mg/kg amphotericin B for the current episode of cryptococcal meningitis."
+    assert ents(nlp, text, ("DOSE",)) == [("Up to 1 mg/kg", "DOSE")]
+    text = "The N4S001 tablet contains a total of 100 mg sildenafil."
+    assert ents(nlp, text, ("DOSE",)) == [("total of 100 mg", "DOSE")]
+    text = "After satisfactory pulse reduction the doses are doubled weekly up to a maximum of 25 mg carvedilol daily."
+    assert ents(nlp, text, ("DOSE",)) == [("maximum of 25 mg", "DOSE")]
+    text = "Patients is currently taking a minimum of 15 mg of prednisone, or cyclosporine."
+    assert ents(nlp, text, ("DOSE",)) == [("minimum of 15 mg", "DOSE")]
+
+
+def test_bound_of_a_titration_or_a_threshold_stays_out(nlp):
+    # NCT00664833 (ctgov_records.jsonl): a step or titration ``up to`` gives a direction, not a bound
+    text = "Subjects may maintain the previous dosage regimen or will step up to 20 mg of vardenafil."
+    assert "up to 20 mg" not in [t for t, _ in ents(nlp, text, ("DOSE",))]
+    text = "All subjects started at 100 mg and titrated up to 150 mg of udenafil."
+    assert ents(nlp, text, ("DOSE",)) == [("100 mg", "DOSE"), ("150 mg", "DOSE")]
+    # no drug after the amount: a threshold, not tagged
+    text = "Hemoglobin at least 9 g/dL. Blood loss of up to 500 mL during surgery."
+    assert ents(nlp, text, ("DOSE",)) == []
+
+
+def test_bracketed_auc_and_truncated_body_surface_unit(nlp):
+    # NCT00494026 (ctgov_records.jsonl): ``[AUC]`` as well as ``(AUC)``
+    text = "paclitaxel 200 mg/m2 IV and carboplatin (target area under the curve [AUC] 5 IV infusion) every 21 days"
+    assert ents(nlp, text, ("DOSE",)) == [("200 mg/m2", "DOSE"), ("area under the curve [AUC] 5", "DOSE")]
+    # NCT00021255 (nli4ct_ctrs.jsonl): the superscript 2 of mg/m2 lost in the report text
+    text = "Arm/Group Description: Doxorubicin 60 mg/m  IV bolus injection in combination with cyclophosphamide 600 mg/m  IV bolus"
+    assert ents(nlp, text, ("DOSE", "ROUTE")) == [
+        ("60 mg/m", "DOSE"), ("IV", "ROUTE"), ("600 mg/m", "DOSE"), ("IV", "ROUTE"),
+    ]
