@@ -3552,3 +3552,27 @@ def test_bracketed_auc_and_truncated_body_surface_unit(nlp):
     assert ents(nlp, text, ("DOSE", "ROUTE")) == [
         ("60 mg/m", "DOSE"), ("IV", "ROUTE"), ("600 mg/m", "DOSE"), ("IV", "ROUTE"),
     ]
+    # NCT00001676 (ctgov_records.jsonl): the superscript written ``m(2)``
+    text = "combination of oral cyclophosphamide (500 mg/m(2)) on day 1 followed by fludarabine (30 mg/m(2)) subcutaneously"
+    assert ents(nlp, text, ("DOSE",)) == [("500 mg/m(2)", "DOSE"), ("30 mg/m(2)", "DOSE")]
+
+
+def test_range_with_a_unit_on_both_ends_is_one_dose(nlp):
+    # NCT00000374, NCT00002984, NCT00491387 (ctgov_records.jsonl): a range is one DOSE, however its unit is written
+    text = "Risperidone: The dosage for Risperidone will be 1 mg to 6mg per day."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [("1 mg to 6mg", "DOSE"), ("per day", "SCHEDULE")]
+    text = "paclitaxel: 30 mg/m2 - 45 mg/m2 given weekly."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [("30 mg/m2 - 45 mg/m2", "DOSE"), ("weekly", "SCHEDULE")]
+    # a change ``from X to Y`` names two doses
+    text = "Sildenafil with dose escalation as needed from 50 mg to 100 mg/day prn for 12 weeks."
+    assert "50 mg to 100 mg" not in [t for t, _ in ents(nlp, text, ("DOSE",))]
+
+
+def test_infusion_rate_per_body_measure_is_a_dose(nlp):
+    # NCT00006462, NCT00003966 (ctgov_records.jsonl)
+    text = "Gemcitabine hydrochloride will be given as 10 mg/m2/min x 360 minutes weekly for three weeks."
+    assert ents(nlp, text, ("DOSE",)) == [("10 mg/m2/min", "DOSE")]
+    text = "Patients requiring renal dose dopamine alone (2-5 mcg/kg/min) are eligible"
+    assert ents(nlp, text, ("DOSE",)) == [("2-5 mcg/kg/min", "DOSE")]
+    # a clearance per minute is a lab value
+    assert ents(nlp, "Creatinine clearance at least 60 mL/min", ("DOSE",)) == []
