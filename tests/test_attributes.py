@@ -3566,3 +3566,61 @@ def test_a_radiotherapy_site_is_no_route(nlp):
         assert ("tumor bed", "ROUTE") not in ents(nlp, text, ("ROUTE",)), text
     assert ("tumor bed", "ROUTE") in ents(nlp, "Cisplatin is given in the tumor bed.", ("ROUTE",))
     assert ("bladder", "ROUTE") in ents(nlp, "After radiotherapy, BCG is instilled into the bladder weekly.", ("ROUTE",))
+
+
+def test_bounded_amount_before_its_drug_keeps_the_bound(nlp):
+    # NCT00002316, NCT03510338, NCT00493480, NCT00001865 (ctgov_records.jsonl): the bound stays in the DOSE
+    text = "Allowed:\n\n- Up to 1 mg/kg amphotericin B for the current episode of cryptococcal meningitis."
+    assert ents(nlp, text, ("DOSE",)) == [("Up to 1 mg/kg", "DOSE")]
+    text = "The N4S001 tablet contains a total of 100 mg sildenafil."
+    assert ents(nlp, text, ("DOSE",)) == [("total of 100 mg", "DOSE")]
+    text = "After satisfactory pulse reduction the doses are doubled weekly up to a maximum of 25 mg carvedilol daily."
+    assert ents(nlp, text, ("DOSE",)) == [("maximum of 25 mg", "DOSE")]
+    text = "Patients is currently taking a minimum of 15 mg of prednisone, or cyclosporine."
+    assert ents(nlp, text, ("DOSE",)) == [("minimum of 15 mg", "DOSE")]
+
+
+def test_bound_of_a_titration_or_a_threshold_stays_out(nlp):
+    # NCT00664833 (ctgov_records.jsonl): a step or titration ``up to`` gives a direction, not a bound
+    text = "Subjects may maintain the previous dosage regimen or will step up to 20 mg of vardenafil."
+    assert "up to 20 mg" not in [t for t, _ in ents(nlp, text, ("DOSE",))]
+    text = "All subjects started at 100 mg and titrated up to 150 mg of udenafil."
+    assert ents(nlp, text, ("DOSE",)) == [("100 mg", "DOSE"), ("150 mg", "DOSE")]
+    # no drug after the amount: a threshold, not tagged
+    text = "Hemoglobin at least 9 g/dL. Blood loss of up to 500 mL during surgery."
+    assert ents(nlp, text, ("DOSE",)) == []
+
+
+def test_bracketed_auc_and_truncated_body_surface_unit(nlp):
+    # NCT00494026 (ctgov_records.jsonl): ``[AUC]`` as well as ``(AUC)``
+    text = "paclitaxel 200 mg/m2 IV and carboplatin (target area under the curve [AUC] 5 IV infusion) every 21 days"
+    assert ents(nlp, text, ("DOSE",)) == [("200 mg/m2", "DOSE"), ("area under the curve [AUC] 5", "DOSE")]
+    # NCT00021255 (nli4ct_ctrs.jsonl): the superscript 2 of mg/m2 lost in the report text
+    text = "Arm/Group Description: Doxorubicin 60 mg/m  IV bolus injection in combination with cyclophosphamide 600 mg/m  IV bolus"
+    assert ents(nlp, text, ("DOSE", "ROUTE")) == [
+        ("60 mg/m", "DOSE"), ("IV", "ROUTE"), ("600 mg/m", "DOSE"), ("IV", "ROUTE"),
+    ]
+    # NCT00001676 (ctgov_records.jsonl): the superscript written ``m(2)``
+    text = "combination of oral cyclophosphamide (500 mg/m(2)) on day 1 followed by fludarabine (30 mg/m(2)) subcutaneously"
+    assert ents(nlp, text, ("DOSE",)) == [("500 mg/m(2)", "DOSE"), ("30 mg/m(2)", "DOSE")]
+
+
+def test_range_with_a_unit_on_both_ends_is_one_dose(nlp):
+    # NCT00000374, NCT00002984, NCT00491387 (ctgov_records.jsonl): a range is one DOSE, however its unit is written
+    text = "Risperidone: The dosage for Risperidone will be 1 mg to 6mg per day."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [("1 mg to 6mg", "DOSE"), ("per day", "SCHEDULE")]
+    text = "paclitaxel: 30 mg/m2 - 45 mg/m2 given weekly."
+    assert ents(nlp, text, ("DOSE", "SCHEDULE")) == [("30 mg/m2 - 45 mg/m2", "DOSE"), ("weekly", "SCHEDULE")]
+    # a change ``from X to Y`` names two doses
+    text = "Sildenafil with dose escalation as needed from 50 mg to 100 mg/day prn for 12 weeks."
+    assert "50 mg to 100 mg" not in [t for t, _ in ents(nlp, text, ("DOSE",))]
+
+
+def test_infusion_rate_per_body_measure_is_a_dose(nlp):
+    # NCT00006462, NCT00003966 (ctgov_records.jsonl)
+    text = "Gemcitabine hydrochloride will be given as 10 mg/m2/min x 360 minutes weekly for three weeks."
+    assert ents(nlp, text, ("DOSE",)) == [("10 mg/m2/min", "DOSE")]
+    text = "Patients requiring renal dose dopamine alone (2-5 mcg/kg/min) are eligible"
+    assert ents(nlp, text, ("DOSE",)) == [("2-5 mcg/kg/min", "DOSE")]
+    # a clearance per minute is a lab value
+    assert ents(nlp, "Creatinine clearance at least 60 mL/min", ("DOSE",)) == []
