@@ -1823,3 +1823,46 @@ def test_envelope_protein_with_its_strain_before_it_is_one_drug(nlp):
     assert ("HIV-1 SF-2 rgp120", "rgp120/hiv-1 sf-2") in found
     assert ("HIV-1\r\n      SF-2 rgp 120", "rgp120/hiv-1 sf-2") in found
     assert ("rgp120/HIV-1 SF-2", "rgp120/hiv-1 sf-2") in found
+
+
+def _class_mentions(nlp, text):
+    return [(t, role) for t, label, _n, _r, role in drugs(nlp, text) if label == "DRUG_CLASS"]
+
+
+def test_setting_words_lead_a_class(nlp):
+    # registry records: 'investigational' and 'standard' keep their place in the class span
+    text = "Chemotherapy: At least 4 weeks since prior standard or investigational chemotherapy"
+    assert [t for t, _ in _class_mentions(nlp, text)][-1] == "standard or investigational chemotherapy"
+    text = "several anecdotes of patients having disease flares while receiving exogenous hormones"
+    assert [t for t, _ in _class_mentions(nlp, text)] == ["exogenous hormones"]
+    text = "Patients received one of several standard chemotherapies for metastatic breast cancer."
+    assert [t for t, _ in _class_mentions(nlp, text)] == ["standard chemotherapies"]
+    # a vague word stays untagged after a setting word (guide: investigational agent)
+    assert _class_mentions(nlp, "No experimental drugs within 30 days.") == []
+
+
+def test_drug_based_chemotherapy_is_one_class(nlp):
+    text = "Chemotherapy: See Disease Characteristics No prior fluorouracil based chemotherapy"
+    assert [t for t, _ in _class_mentions(nlp, text)][-1] == "fluorouracil based chemotherapy"
+    text = "Chemotherapy: At least 12 months since prior fluorouracil-based adjuvant chemotherapy"
+    assert [t for t, _ in _class_mentions(nlp, text)][-1] == "fluorouracil-based adjuvant chemotherapy"
+    text = "Atezolizumab in Combination With Platinum-Based Doublet Chemotherapy as Neoadjuvant Therapy"
+    assert "Platinum-Based Doublet Chemotherapy" in [t for t, _ in _class_mentions(nlp, text)]
+    # without a hyphen, only before chemotherapy or regimen: the drug stays alone before therapy
+    assert drugs(nlp, "DRUG: Nevirapine based therapy")[0][0] == "Nevirapine"
+    assert _class_mentions(nlp, "DRUG: Nevirapine based therapy") == []
+
+
+def test_ed_is_no_target_code(nlp):
+    text = "Agree not to use any other ED treatment for at least 4 weeks before receiving the initial dose."
+    assert _class_mentions(nlp, text) == []
+
+
+def test_family_names_in_eligibility_lists(nlp):
+    text = "Excluded: - Marijuana use. - Anabolic steroids. - Anticonvulsants for seizure"
+    assert [t for t, _ in _class_mentions(nlp, text)] == ["Anabolic steroids", "Anticonvulsants"]
+    text = ("Patients with a history of more than two weeks treatment with immuno-suppressants "
+            "(including systemic corticosteroids)")
+    assert [t for t, _ in _class_mentions(nlp, text)] == ["immuno-suppressants", "systemic corticosteroids"]
+    text = "For this procedure, a local anesthetic is given and a needle is inserted."
+    assert [t for t, _ in _class_mentions(nlp, text)] == ["local anesthetic"]
