@@ -1866,3 +1866,10 @@ def test_family_names_in_eligibility_lists(nlp):
     assert [t for t, _ in _class_mentions(nlp, text)] == ["immuno-suppressants", "systemic corticosteroids"]
     text = "For this procedure, a local anesthetic is given and a needle is inserted."
     assert [t for t, _ in _class_mentions(nlp, text)] == ["local anesthetic"]
+
+
+def test_family_adjectives_make_a_class_only_before_a_head(nlp):
+    text = "Prior treatment with fibrinolytic agents or heparins within 48 hours."
+    assert [t for t, _ in _class_mentions(nlp, text)] == ["fibrinolytic agents", "heparins"]
+    # the adjective alone before a non-head word names an effect, not drugs
+    assert _class_mentions(nlp, "The fibrinolytic activity was measured in plasma.") == []
