@@ -1099,12 +1099,20 @@ class DrugRecognizer:
         heads = frozenset(self.class_grammar.get("containing_heads", ()))
         if not heads:
             return
+        space_heads = frozenset(self.class_grammar.get("containing_space_heads", ()))
         starts = {s: e for s, e in info}
         for token in _tokens_with_orth(doc, *self.class_grammar.get("containing_words", ("containing",))):
             i = token.i
-            if i < 2 or i + 1 >= len(doc) or doc[i - 1].text != "-" or doc[i + 1].lower_ not in heads:
+            if i < 2 or i + 1 >= len(doc):
                 continue
-            before = [(s, e) for s, e in info if e == i - 1]
+            hyphen = doc[i - 1].text == "-"
+            if doc[i + 1].lower_ not in heads:
+                # fluorouracil-based adjuvant chemotherapy: a class phrase ending in a head follows
+                if not hyphen or i + 1 not in starts or doc[starts[i + 1] - 1].lower_ not in heads:
+                    continue
+            elif not hyphen and doc[i + 1].lower_ not in space_heads:
+                continue  # irinotecan based chemotherapy, not Nevirapine based therapy
+            before = [(s, e) for s, e in info if e == (i - 1 if hyphen else i)]
             if not before:
                 continue
             start = before[0][0]

@@ -1832,3 +1832,53 @@ def test_acronym_of_a_list_wrapped_after_its_serial_comma(nlp):
     found = drug_names(nlp, text)
     assert ("PCV", "vincristine") not in found
     assert found.count(("PCV", "lomustine+procarbazine+vincristine")) == 2
+
+
+def _class_mentions(nlp, text):
+    return [(t, role) for t, label, _n, _r, role in drugs(nlp, text) if label == "DRUG_CLASS"]
+
+
+def test_setting_words_lead_a_class(nlp):
+    # registry records: 'investigational' and 'standard' keep their place in the class span
+    text = "Chemotherapy: At least 4 weeks since prior standard or investigational chemotherapy"
+    assert [t for t, _ in _class_mentions(nlp, text)][-1] == "standard or investigational chemotherapy"
+    text = "several anecdotes of patients having disease flares while receiving exogenous hormones"
+    assert [t for t, _ in _class_mentions(nlp, text)] == ["exogenous hormones"]
+    text = "Patients received one of several standard chemotherapies for metastatic breast cancer."
+    assert [t for t, _ in _class_mentions(nlp, text)] == ["standard chemotherapies"]
+    # a vague word stays untagged after a setting word (guide: investigational agent)
+    assert _class_mentions(nlp, "No experimental drugs within 30 days.") == []
+
+
+def test_drug_based_chemotherapy_is_one_class(nlp):
+    text = "Chemotherapy: See Disease Characteristics No prior fluorouracil based chemotherapy"
+    assert [t for t, _ in _class_mentions(nlp, text)][-1] == "fluorouracil based chemotherapy"
+    text = "Chemotherapy: At least 12 months since prior fluorouracil-based adjuvant chemotherapy"
+    assert [t for t, _ in _class_mentions(nlp, text)][-1] == "fluorouracil-based adjuvant chemotherapy"
+    text = "Atezolizumab in Combination With Platinum-Based Doublet Chemotherapy as Neoadjuvant Therapy"
+    assert "Platinum-Based Doublet Chemotherapy" in [t for t, _ in _class_mentions(nlp, text)]
+    # without a hyphen, only before chemotherapy or regimen: the drug stays alone before therapy
+    assert drugs(nlp, "DRUG: Nevirapine based therapy")[0][0] == "Nevirapine"
+    assert _class_mentions(nlp, "DRUG: Nevirapine based therapy") == []
+
+
+def test_ed_is_no_target_code(nlp):
+    text = "Agree not to use any other ED treatment for at least 4 weeks before receiving the initial dose."
+    assert _class_mentions(nlp, text) == []
+
+
+def test_family_names_in_eligibility_lists(nlp):
+    text = "Excluded: - Marijuana use. - Anabolic steroids. - Anticonvulsants for seizure"
+    assert [t for t, _ in _class_mentions(nlp, text)] == ["Anabolic steroids", "Anticonvulsants"]
+    text = ("Patients with a history of more than two weeks treatment with immuno-suppressants "
+            "(including systemic corticosteroids)")
+    assert [t for t, _ in _class_mentions(nlp, text)] == ["immuno-suppressants", "systemic corticosteroids"]
+    text = "For this procedure, a local anesthetic is given and a needle is inserted."
+    assert [t for t, _ in _class_mentions(nlp, text)] == ["local anesthetic"]
+
+
+def test_family_adjectives_make_a_class_only_before_a_head(nlp):
+    text = "Prior treatment with fibrinolytic agents or heparins within 48 hours."
+    assert [t for t, _ in _class_mentions(nlp, text)] == ["fibrinolytic agents", "heparins"]
+    # the adjective alone before a non-head word names an effect, not drugs
+    assert _class_mentions(nlp, "The fibrinolytic activity was measured in plasma.") == []
