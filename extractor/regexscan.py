@@ -351,22 +351,23 @@ def _alternatives(sequences: set[tuple[str, ...]]) -> str:
 _RUN = re.compile(r"(.*)\{(\d+),(\d*)\}", re.DOTALL)
 
 
+def _decisive_head(prefix: tuple[str, ...], length: int) -> tuple[str, ...]:
+    """The elements of ``prefix`` that can decide the first ``length``
+    characters: those after at least ``length`` characters cannot."""
+    least = 0
+    for index, element in enumerate(prefix):
+        if least >= length:
+            return prefix[:index]
+        run = _RUN.fullmatch(element)
+        least += 1 if run is None else int(run.group(2))
+    return prefix
+
+
 def _first_chars(prefixes: set[tuple[str, ...]], length: int) -> str:
     """An expression that fully matches the strings of at most ``length``
     characters that some match starting with one of the prefixes can begin
     with: each prefix may end after any of its characters, in the middle of
     a run too, and says nothing of what follows its end."""
-
-    def head(prefix: tuple[str, ...]) -> tuple[str, ...]:
-        # the elements that can decide the first ``length`` characters:
-        # those after at least ``length`` characters cannot
-        least = 0
-        for index, element in enumerate(prefix):
-            if least >= length:
-                return prefix[:index]
-            run = _RUN.fullmatch(element)
-            least += 1 if run is None else int(run.group(2))
-        return prefix
 
     def rest(elements: tuple[str, ...]) -> str:
         if not elements:
@@ -378,7 +379,7 @@ def _first_chars(prefixes: set[tuple[str, ...]], length: int) -> str:
         # the whole run then the rest, or the text ends inside the run
         return f"(?:{atom}{{{low},{high}}}{rest(elements[1:])}|{atom}{{0,{high}}})"
 
-    heads = {head(prefix) for prefix in prefixes}
+    heads = {_decisive_head(prefix, length) for prefix in prefixes}
     return "|".join(sorted({f"{prefix[0]}{rest(prefix[1:])}" for prefix in heads}))
 
 
@@ -390,15 +391,6 @@ def _first_chars_factored(prefixes: set[tuple[str, ...]], length: int) -> str:
     follow it), the flat form is ``(?:e L)?``, or ``(?:e L|a{0,n})`` for a run
     ``a{m,n}``; the union over prefixes sharing ``e`` is ``e`` followed by the
     union of their ``L``, and anything at all once a prefix has ended."""
-
-    def head(prefix: tuple[str, ...]) -> tuple[str, ...]:
-        least = 0
-        for index, element in enumerate(prefix):
-            if least >= length:
-                return prefix[:index]
-            run = _RUN.fullmatch(element)
-            least += 1 if run is None else int(run.group(2))
-        return prefix
 
     def by_first(sequences) -> dict[str, set[tuple[str, ...]]]:
         groups: dict[str, set[tuple[str, ...]]] = {}
@@ -420,7 +412,7 @@ def _first_chars_factored(prefixes: set[tuple[str, ...]], length: int) -> str:
                 branches.append(f"{atom}{{{low},{high}}}{rest(after)}|{atom}{{0,{high}}}")
         return "(?:" + "|".join(branches) + ")" + ("?" if optional else "")
 
-    heads = {head(prefix) for prefix in prefixes}
+    heads = {_decisive_head(prefix, length) for prefix in prefixes}
     return "|".join(f"{first}{rest(tails)}" for first, tails in sorted(by_first(heads).items()))
 
 
