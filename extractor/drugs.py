@@ -890,6 +890,10 @@ class DrugRecognizer:
             elif info[(token.i, token.i + 1)][1] == token.lower_ and definitions[token.text]:
                 # a short form the lexicon knows only as itself ("rmp") names the drug defined here
                 info[(token.i, token.i + 1)] = ("DRUG", definitions[token.text], "acronym", 0.85)
+            elif token.text in spelled and info[(token.i, token.i + 1)][2] == "acronym":
+                # the text spells its own regimen: "epirubicin and cyclophosphamide (EC)" is not
+                # the regimen list's EC (carboplatin+etoposide)
+                info[(token.i, token.i + 1)] = ("DRUG", definitions[token.text], "acronym", 0.85)
         # a sub-acronym (AB) of a defined one (ABCE) with its drugs in the text:
         # uppercase alphabetic tokens of 2 to 6 characters (from the doc's arrays)
         flags = doc.to_array([IS_UPPER, IS_ALPHA, LENGTH])

@@ -1882,3 +1882,15 @@ def test_family_adjectives_make_a_class_only_before_a_head(nlp):
     assert [t for t, _ in _class_mentions(nlp, text)] == ["fibrinolytic agents", "heparins"]
     # the adjective alone before a non-head word names an effect, not drugs
     assert _class_mentions(nlp, "The fibrinolytic activity was measured in plasma.") == []
+
+
+def test_a_regimen_spelled_in_the_text_wins_over_the_regimen_list(nlp):
+    # NCT00002784 (registry record): the regimen list's EC is carboplatin+etoposide,
+    # but this text defines EC as epirubicin/cyclophosphamide, and every later EC follows it
+    text = ("survival of women with high-risk, operable stage II/III breast cancer treated with three\r\n"
+            "      courses of dose-intensive epirubicin/cyclophosphamide (EC) supported by granulocyte\r\n"
+            "      colony-stimulating factor vs.\r\n      standard EC followed by paclitaxel.")
+    found = [pair for pair in drug_names(nlp, text) if pair[0] == "EC"]
+    assert found == [("EC", "cyclophosphamide+epirubicin"), ("EC", "cyclophosphamide+epirubicin")]
+    # without a definition in the text, the regimen list still names it
+    assert ("EC", "carboplatin+etoposide") in drug_names(nlp, "Patients receive EC every 21 days.")
