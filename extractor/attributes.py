@@ -598,6 +598,9 @@ class AttributeTagger:
             if name == "body_site" and ctx["procedure_before"].search(text, max(0, start - 80), start) \
                     and not view.drug_in(max(0, start - 80), start):
                 return False  # ``Radiotherapy will be administered to the tumor bed``: no drug's route
+            if name == "body_site" and ctx["route_applied_before"].search(before) \
+                    and not view.drug_in(view.sentence_bounds(start)[0], start):
+                return False  # ``Electrodes are applied to the muscle``: a device, not a drug, is applied
             if name == "continuous_infusion" and ctx["route_continuous_block_before"].search(before):
                 return False  # ``IV by continuous infusion``: the route is already stated
             word = text[start:end].lower()

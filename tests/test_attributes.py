@@ -3624,3 +3624,11 @@ def test_infusion_rate_per_body_measure_is_a_dose(nlp):
     assert ents(nlp, text, ("DOSE",)) == [("2-5 mcg/kg/min", "DOSE")]
     # a clearance per minute is a lab value
     assert ents(nlp, "Creatinine clearance at least 60 mL/min", ("DOSE",)) == []
+
+
+def test_a_body_site_something_is_applied_to_needs_a_drug_in_its_sentence(nlp):
+    # the code review's corpus sample: electrodes, not a drug, are applied to the muscle
+    assert ents(nlp, "Electrodes are applied to the muscle for 20 minutes.", ("ROUTE",)) == []
+    # NCT02496845 (registry record): the product named in the sentence is applied on the penis
+    text = "VL#FIA3-30 is a preparation intended for topical use, applied on the penis, for the treatment of ED."
+    assert ents(nlp, text, ("ROUTE",)) == [("topical", "ROUTE"), ("penis", "ROUTE")]
