@@ -335,15 +335,20 @@ def _prefixes(items, flags: int, mode: str, length: int) -> tuple[set[tuple[str,
     return found, at_start
 
 
+def _by_first(sequences) -> dict[str, set[tuple[str, ...]]]:
+    """The (non-empty) sequences grouped by their first element: {first: {rests}}."""
+    groups: dict[str, set[tuple[str, ...]]] = {}
+    for sequence in sequences:
+        groups.setdefault(sequence[0], set()).add(sequence[1:])
+    return groups
+
+
 def _alternatives(sequences: set[tuple[str, ...]]) -> str:
     """One expression matching a prefix of each sequence of classes, the
     sequences merged on their common starts; ``""`` when one is empty."""
     if () in sequences:
         return ""
-    groups: dict[str, set[tuple[str, ...]]] = {}
-    for sequence in sequences:
-        groups.setdefault(sequence[0], set()).add(sequence[1:])
-    branches = [atom + _alternatives(rest) for atom, rest in sorted(groups.items())]
+    branches = [atom + _alternatives(rest) for atom, rest in sorted(_by_first(sequences).items())]
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
@@ -392,17 +397,11 @@ def _first_chars_factored(prefixes: set[tuple[str, ...]], length: int) -> str:
     ``a{m,n}``; the union over prefixes sharing ``e`` is ``e`` followed by the
     union of their ``L``, and anything at all once a prefix has ended."""
 
-    def by_first(sequences) -> dict[str, set[tuple[str, ...]]]:
-        groups: dict[str, set[tuple[str, ...]]] = {}
-        for sequence in sequences:
-            groups.setdefault(sequence[0], set()).add(sequence[1:])
-        return groups
-
     def rest(tails: set[tuple[str, ...]]) -> str:
         if () in tails:
             return r"[\s\S]*"  # a prefix has ended: it says nothing further
         branches, optional = [], False
-        for element, after in sorted(by_first(tails).items()):
+        for element, after in sorted(_by_first(tails).items()):
             run = _RUN.fullmatch(element)
             if run is None:
                 branches.append(f"{element}{rest(after)}")
@@ -413,7 +412,7 @@ def _first_chars_factored(prefixes: set[tuple[str, ...]], length: int) -> str:
         return "(?:" + "|".join(branches) + ")" + ("?" if optional else "")
 
     heads = {_decisive_head(prefix, length) for prefix in prefixes}
-    return "|".join(f"{first}{rest(tails)}" for first, tails in sorted(by_first(heads).items()))
+    return "|".join(f"{first}{rest(tails)}" for first, tails in sorted(_by_first(heads).items()))
 
 
 def _group_end(source: str, start: int) -> int:
@@ -529,9 +528,7 @@ class _Plan:
         scoped = "(?i:{})" if self.flags & re.IGNORECASE else "(?:{})"
         # each lookbehind re-anchored one character later: ``(?<!X)`` -> ``(?<!(?:X)[\\s\\S])``
         behind = "".join(scoped.format(_reanchored(kind, body)) for kind, body in self.lookbehinds)
-        by_first: dict[str, set[tuple[str, ...]]] = {}
-        for prefix in self.prefixes:
-            by_first.setdefault(prefix[0], set()).add(prefix[1:])
+        by_first = _by_first(self.prefixes)
         flags = self.flags & (re.ASCII | re.UNICODE | re.DOTALL | re.MULTILINE)
         if not self.lookbehinds or not any(atom.startswith("[") for atom in by_first):
             branches = []
