@@ -1029,12 +1029,15 @@ class DrugRecognizer:
             return
         names, virus, strain = (re.compile(rules[k]) for k in ("names", "virus", "strain"))
         not_strains, trailing = frozenset(rules.get("not_strains", ())), frozenset(rules.get("trailing", ()))
+        candidates = [(key, value) for key, value in info.items()
+                      if value[0] == "DRUG" and key[1] + 1 < len(doc) and doc[key[1]].text == "/"
+                      and not doc[key[1] - 1].whitespace_ and virus.match(doc[key[1] + 1].text)
+                      and names.match(doc[key[0]:key[1]].text.lower())]
+        if not candidates:
+            return
         blocked = {i for o in others for i in range(o.start, o.end)}
         owner = {i: key for key in info for i in range(*key)}  # the entity holding each token
-        for (start, end), value in list(info.items()):
-            if (value[0] != "DRUG" or end + 1 >= len(doc) or doc[end].text != "/" or doc[end - 1].whitespace_
-                    or not virus.match(doc[end + 1].text) or not names.match(doc[start:end].text.lower())):
-                continue
+        for (start, end), value in candidates:
             stop = end + 2
             if (stop < len(doc) and doc[end + 1].text[-1].isdigit() and doc[end + 1].whitespace_ == " "
                     and strain.match(doc[stop].text) and doc[stop].text not in not_strains):
@@ -1061,14 +1064,16 @@ class DrugRecognizer:
         if not rules:
             return
         names, virus, strain = (re.compile(rules[k]) for k in ("names", "virus", "strain"))
+        candidates = [(key, value) for key, value in info.items()
+                      if value[0] == "DRUG" and names.match(" ".join(doc[key[0]:key[1]].text.lower().split()))]
+        if not candidates:  # most documents: no envelope protein, nothing more to build
+            return
         not_strains = frozenset(rules.get("not_strains", ()))
         blocked = {i for o in others for i in range(o.start, o.end)}
         # the entity holding each token (a lookup per strain: linear in the
         # number of names, where scanning ``info`` for each was quadratic)
         owner = {i: key for key in info for i in range(*key)}
-        for (start, end), value in list(info.items()):
-            if value[0] != "DRUG" or not names.match(" ".join(doc[start:end].text.lower().split())):
-                continue
+        for (start, end), value in candidates:
             cursor = _skip_space_back(doc, start)
             if cursor < 1 or not (doc[cursor - 1].whitespace_ or cursor < start):
                 continue
