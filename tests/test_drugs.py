@@ -1719,7 +1719,8 @@ def test_development_code_without_inn_is_named_by_itself(nlp):
                                      ("placebo", "placebo")]
 
 
-def test_lexicon_builder_ranks_inn_over_code_over_brand():
+def lexicon_builder():
+    """tools/build_drug_lexicon.py as a module (the tools are scripts, not a package)."""
     import importlib.util
     from pathlib import Path
 
@@ -1727,6 +1728,11 @@ def test_lexicon_builder_ranks_inn_over_code_over_brand():
     spec = importlib.util.spec_from_file_location("build_drug_lexicon", path)
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
+    return builder
+
+
+def test_lexicon_builder_ranks_inn_over_code_over_brand():
+    builder = lexicon_builder()
 
     def record(name, other_names):
         return {"interventions": [{"type": "Drug", "name": name, "other_names": other_names}]}
@@ -1796,13 +1802,7 @@ def test_class_names_broken_by_a_line_wrap(nlp):
 
 
 def test_lexicon_builder_splits_a_listed_combination_at_commas(nlp):
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "tools" / "build_drug_lexicon.py"
-    spec = importlib.util.spec_from_file_location("build_drug_lexicon", path)
-    builder = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(builder)
+    builder = lexicon_builder()
     # registry intervention names (NCT00004585 and a gemcitabine trial)
     records = [{"interventions": [{"type": "Drug", "name": "Abacavir sulfate, Lamivudine and Zidovudine"},
                                   {"type": "Drug", "name": "Gemcitabine, Capecitabine and Sorafenib (6 cycles)"}]}]
